@@ -1,0 +1,99 @@
+//! Command-line surface. Clap types only: [`crate::settings`] turns them, with
+//! the environment snapshot, into a validated plan before anything acts.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Run the OpenAI Codex CLI from this USB stick, with its home, config and
+/// tokens on the stick.
+#[derive(Debug, Parser)]
+#[command(name = "usbide", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Arguments for codex (after `--`) when no subcommand is given.
+    #[arg(last = true, value_name = "CODEX_ARGS")]
+    pub codex_args: Vec<OsString>,
+}
+
+/// Options every subcommand understands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// The stick's root folder (default: found from where usbide lives). Env: USBIDE_ROOT.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Login method codex is forced to use. Env: USBIDE_LOGIN_METHOD.
+    #[arg(long, global = true, value_enum)]
+    pub login_method: Option<LoginMethodArg>,
+
+    /// Answer yes to questions (install a missing payload without asking).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+}
+
+/// `--login-method` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoginMethodArg {
+    Chatgpt,
+    Api,
+    None,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Prepare the stick and start codex interactively (the default).
+    Run {
+        /// Arguments for codex.
+        #[arg(last = true, value_name = "CODEX_ARGS")]
+        codex_args: Vec<OsString>,
+    },
+    /// Run any codex command with the stick's environment and overrides.
+    Codex {
+        /// Arguments for codex, e.g. `usbide codex -- login status`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CODEX_ARGS")]
+        codex_args: Vec<OsString>,
+    },
+    /// Show the environment codex would get, and what was removed and why.
+    Env,
+    /// Show the stick usbide runs from: folder, drive, file system, space.
+    Stick,
+    /// Install or inspect the codex binaries in payload/.
+    Payload {
+        #[command(subcommand)]
+        action: PayloadCommand,
+    },
+}
+
+/// `usbide payload ...`
+#[derive(Debug, Subcommand)]
+pub enum PayloadCommand {
+    /// Download, verify and install codex into payload/<target>/.
+    Install(PayloadInstallArgs),
+    /// Show what is installed and whether it verifies.
+    Status,
+}
+
+/// `usbide payload install` options.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PayloadInstallArgs {
+    /// `host`, `all`, or a target triple such as x86_64-pc-windows-msvc.
+    #[arg(long, default_value = "host")]
+    pub target: String,
+
+    /// Codex version (default: the one pinned in payload/payload.toml).
+    #[arg(long)]
+    pub version: Option<String>,
+
+    /// Take the npm packages from this npm-compatible registry instead of
+    /// GitHub releases. Env: npm_config_registry.
+    #[arg(long, value_name = "URL")]
+    pub npm_registry: Option<String>,
+}

@@ -1,0 +1,13 @@
+//! `usbide` (no subcommand), `usbide run -- ARGS` and `usbide codex -- ARGS`:
+//! codex with the stick's home, environment and overrides.
+
+use std::ffi::OsString;
+
+use anyhow::Result;
+
+use crate::cmd::{Context, hand_off};
+
+/// Run codex with `args`; its exit code becomes usbide's.
+pub fn run(ctx: &Context, args: &[OsString]) -> Result<i32> {
+    hand_off(ctx, args)
+}

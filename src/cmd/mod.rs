@@ -1,0 +1,134 @@
+//! One subcommand, one file. This module holds what several share: the
+//! context every command gets, and the preparation before a hand-off.
+
+pub mod codex;
+pub mod env;
+pub mod payload;
+pub mod stick;
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+
+use crate::environ::Environ;
+use crate::home::{self, config};
+use crate::launch::envfilter::{self, Policy};
+use crate::launch::{CodexExe, Invocation};
+use crate::lock::StickLock;
+use crate::settings::Settings;
+use crate::stick::{Stick, root};
+
+/// What every command starts from.
+#[derive(Debug)]
+pub struct Context {
+    pub env: Environ,
+    pub settings: Settings,
+    /// Where this usbide executable is.
+    pub exe: PathBuf,
+}
+
+impl Context {
+    /// The stick layout (root found or given).
+    pub fn stick(&self) -> Result<Stick> {
+        let root = root::locate(self.settings.root.as_deref(), &self.exe, &self.env)?;
+        Ok(Stick::new(root, self.settings.payload_dir.as_deref()))
+    }
+
+    /// The environment filter the settings ask for.
+    pub fn policy(&self) -> Policy {
+        Policy::from_settings(&self.settings)
+    }
+}
+
+/// Print a note for the user on stderr.
+pub fn note(message: &str) {
+    eprintln!("usbide: {}", crate::redact::text(message));
+}
+
+/// A stick ready for codex: home prepared, environment filtered, locked.
+#[derive(Debug)]
+pub struct Ready {
+    pub stick: Stick,
+    pub filtered: envfilter::Filtered,
+    pub overrides: Vec<String>,
+    _lock: StickLock,
+}
+
+/// Lock the stick, prepare CODEX_HOME and filter the environment, saying
+/// what changed. Nothing here starts codex.
+pub fn prepare(ctx: &Context) -> Result<Ready> {
+    let stick = ctx.stick()?;
+    let codex_home = stick.codex_home();
+    std::fs::create_dir_all(&codex_home)
+        .with_context(|| format!("cannot create {}; is the stick write-protected?", codex_home.display()))?;
+    let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
+    let policy = ctx.policy();
+    let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
+    for line in prepared.notes() {
+        note(&line);
+    }
+    let filtered = envfilter::filter(&ctx.env, &policy, &codex_home);
+    if let Some(old) = &filtered.replaced_codex_home {
+        note(&format!(
+            "CODEX_HOME was {} on this host; codex uses the stick's {} instead",
+            old.to_string_lossy(),
+            codex_home.display()
+        ));
+    }
+    Ok(Ready {
+        stick,
+        filtered,
+        overrides: config::cli_overrides(&config::desired(ctx.settings.login_method)),
+        _lock: lock,
+    })
+}
+
+/// The codex to run: the stick's payload for this host; if it is missing,
+/// offer to install it (on a terminal), else fall back to PATH with a warning.
+pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
+    let target = crate::payload::target::host().context("codex is not published for this OS and architecture")?;
+    let missing = match crate::payload::tree_for(&stick.payload_dir, target) {
+        Ok(tree) => return Ok(CodexExe { path: tree.exe, from_path: false }),
+        Err(reason) => reason,
+    };
+    if ctx.settings.assume_yes || ask(&format!("codex is not on this stick yet ({missing}). Download it now?"))? {
+        let installed = payload::install_for_launch(ctx, stick, target)?;
+        return Ok(CodexExe { path: installed, from_path: false });
+    }
+    if let Some(path) = crate::launch::find_on_path(&ctx.env, "codex") {
+        note(&format!(
+            "warning: no codex on the stick ({missing}); using {} from this host's PATH. \
+             Its version is not the stick's; run `usbide payload install` to carry codex with you",
+            path.display()
+        ));
+        return Ok(CodexExe { path, from_path: true });
+    }
+    Err(crate::payload::PayloadError::Layout {
+        reason: format!("no codex on the stick ({missing}) and none on PATH; run `usbide payload install`"),
+    }
+    .into())
+}
+
+/// Ask a yes/no question when both stdin and stderr are terminals; `false`
+/// without a terminal (nobody to answer).
+fn ask(question: &str) -> Result<bool> {
+    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("usbide: {question} [Y/n] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes" | "o" | "oui"))
+}
+
+/// Prepare the stick, then run codex with `args` on the terminal.
+pub fn hand_off(ctx: &Context, args: &[OsString]) -> Result<i32> {
+    let ready = prepare(ctx)?;
+    let codex = resolve_codex(ctx, &ready.stick)?;
+    let inv = Invocation::new(&codex.path, &ready.overrides, args, ready.filtered.vars.clone());
+    inv.run_inherited()
+        .with_context(|| format!("cannot start {}", codex.path.display()))
+}

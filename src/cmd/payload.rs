@@ -1,0 +1,130 @@
+//! `usbide payload install|status`: fill `payload/` and check what is there.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{PayloadCommand, PayloadInstallArgs};
+use crate::cmd::{Context, note};
+use crate::payload::install::{self, Request};
+use crate::payload::manifest::Manifest;
+use crate::payload::record::{Record, Verdict};
+use crate::payload::source::Source;
+use crate::payload::{self as pl, MANIFEST, PayloadError, Target, target};
+use crate::stick::Stick;
+
+/// Dispatch `usbide payload ...`.
+pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {
+    match action {
+        PayloadCommand::Install(args) => install_cmd(ctx, args),
+        PayloadCommand::Status => status(ctx),
+    }
+}
+
+fn manifest(stick: &Stick) -> Result<Option<Manifest>> {
+    let own = stick.payload_dir.join(MANIFEST);
+    let path = if own.is_file() { own } else { stick.root.join("payload").join(MANIFEST) };
+    Ok(Manifest::load(&path)?)
+}
+
+fn source(ctx: &Context, registry_flag: Option<&str>) -> Source {
+    match registry_flag.map(str::to_string).or_else(|| ctx.settings.npm_registry.clone()) {
+        Some(registry) => Source::Npm { registry },
+        None => Source::Github { api: ctx.settings.github_api.clone() },
+    }
+}
+
+fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
+    let stick = ctx.stick()?;
+    let manifest = manifest(&stick)?;
+    let version = match (&args.version, &manifest) {
+        (Some(v), _) => v.trim_start_matches("rust-v").trim_start_matches('v').to_string(),
+        (None, Some(m)) => m.version.clone(),
+        (None, None) => bail!("no codex version pinned in payload/{MANIFEST}; pass --version X.Y.Z"),
+    };
+    let targets = target::select(&args.target).map_err(|reason| PayloadError::Layout { reason })?;
+    let source = source(ctx, args.npm_registry.as_deref());
+    for t in targets {
+        install_one(ctx, &stick, &version, t, &source, manifest.as_ref())?;
+    }
+    Ok(crate::exit::OK)
+}
+
+fn install_one(ctx: &Context, stick: &Stick, version: &str, t: &'static Target, source: &Source, manifest: Option<&Manifest>) -> Result<PathBuf> {
+    note(&format!("installing codex {version} for {} from {}", t.triple, source.describe()));
+    let req = Request {
+        version: version.to_string(),
+        target: t,
+        source: source.clone(),
+        pin: manifest.and_then(|m| m.pin(version, t.triple)),
+    };
+    let done = install::install(&stick.payload_dir, &ctx.env, &req)
+        .with_context(|| format!("codex {version} for {} was not installed", t.triple))?;
+    if done.cleaned_interrupted {
+        note(&format!("an earlier install of {} had been interrupted; its leftovers were removed", t.triple));
+    }
+    note(&format!(
+        "installed codex {} in {} ({} files, archive {})",
+        done.record.version,
+        done.tree.dir.display(),
+        done.record.files.len(),
+        done.record.archive_digest
+    ));
+    Ok(done.tree.exe)
+}
+
+/// Install the host's payload before a launch (asked or `--yes`).
+pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> Result<PathBuf> {
+    let manifest = manifest(stick)?;
+    let version = manifest
+        .as_ref()
+        .map(|m| m.version.clone())
+        .with_context(|| format!("no codex version pinned in payload/{MANIFEST}; run `usbide payload install --version X.Y.Z`"))?;
+    install_one(ctx, stick, &version, t, &source(ctx, None), manifest.as_ref())
+}
+
+fn status(ctx: &Context) -> Result<i32> {
+    let stick = ctx.stick()?;
+    let pinned = manifest(&stick)?.map(|m| m.version);
+    println!(
+        "payload {} (pinned: {})",
+        stick.payload_dir.display(),
+        pinned.as_deref().map_or("none".to_string(), |v| format!("codex {v}"))
+    );
+    let host = target::host();
+    let mut failed = false;
+    if let Some(h) = host {
+        pl::recover(&stick.payload_dir, h.triple);
+    }
+    let triples = pl::installed_triples(&stick.payload_dir);
+    for triple in &triples {
+        let mark = if host.is_some_and(|h| h.triple == triple) { " (this host)" } else { "" };
+        let tree = stick.payload_dir.join(triple);
+        let line = match Record::load(&tree) {
+            Err(_) => {
+                failed = true;
+                "no install record: not installed by usbide, cannot verify".to_string()
+            }
+            Ok(rec) => match rec.verify(&tree) {
+                Verdict::Verified { files } => format!("codex {} from {}: verified ({files} files)", rec.version, rec.origin),
+                Verdict::Missing(f) => {
+                    failed = true;
+                    format!("codex {}: {f} is missing; reinstall with `usbide payload install`", rec.version)
+                }
+                Verdict::Modified(f) => {
+                    failed = true;
+                    format!("codex {}: {f} was modified; reinstall with `usbide payload install`", rec.version)
+                }
+            },
+        };
+        println!("{triple}{mark}: {line}");
+    }
+    for t in pl::interrupted(&stick.payload_dir) {
+        println!("{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again");
+    }
+    let host_present = host.is_some_and(|h| triples.iter().any(|t| t == h.triple));
+    if !host_present {
+        println!("no codex for this host; run `usbide payload install`");
+    }
+    Ok(if failed || !host_present { crate::exit::PAYLOAD } else { crate::exit::OK })
+}

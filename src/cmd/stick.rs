@@ -1,0 +1,26 @@
+//! `usbide stick`: where usbide runs from, and the drive under it.
+
+use anyhow::Result;
+
+use crate::cmd::Context;
+use crate::stick::drive::human_bytes;
+
+/// Print the stick report on stdout.
+pub fn run(ctx: &Context) -> Result<i32> {
+    let stick = ctx.stick()?;
+    println!("root        {}", stick.root.display());
+    println!("codex_home  {}", stick.codex_home().display());
+    println!("payload     {}", stick.payload_dir.display());
+    let Some(d) = stick.drive() else {
+        println!("drive       not listed by the OS");
+        return Ok(crate::exit::OK);
+    };
+    let letter = d.drive_letter.map(|l| format!(" ({l}:)")).unwrap_or_default();
+    println!("drive       {}{letter}", d.mount_point);
+    println!("file system {}{}", d.file_system, if d.lacks_permissions() { " (no file permissions: anyone with the stick can read auth.json)" } else { "" });
+    println!("removable   {}", if d.removable { "yes" } else { "no" });
+    println!("read-only   {}", if d.read_only { "yes" } else { "no" });
+    println!("space       {} free of {}", human_bytes(d.free_bytes), human_bytes(d.total_bytes));
+    println!("volume id   {}", d.volume_id.as_deref().unwrap_or("unknown"));
+    Ok(crate::exit::OK)
+}

@@ -1,0 +1,42 @@
+//! Exit codes. When codex ran, its code is usbide's; these are usbide's own,
+//! chosen outside the codes codex uses (0, 1, 2, 101, 128+n).
+
+use crate::home::HomeError;
+use crate::lock::LockError;
+use crate::payload::PayloadError;
+use crate::settings::SettingsError;
+use crate::stick::root::RootError;
+
+/// Success.
+pub const OK: i32 = 0;
+/// Bad command line (clap's own code).
+pub const USAGE: i32 = 2;
+/// Anything not classified below.
+pub const FAILURE: i32 = 70;
+/// The stick could not be found or usbide runs from a place it refuses.
+pub const STICK: i32 = 71;
+/// `codex_home` could not be prepared (e.g. config.toml does not parse).
+pub const HOME: i32 = 72;
+/// No usable codex payload, or an install/verification failed.
+pub const PAYLOAD: i32 = 73;
+/// Another usbide holds the stick.
+pub const BUSY: i32 = 75;
+
+/// The exit code for an error, by what failed.
+pub fn code_for(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if cause.is::<RootError>() {
+            return STICK;
+        }
+        if cause.is::<HomeError>() || cause.is::<crate::home::config::ConfigError>() || cause.is::<SettingsError>() {
+            return HOME;
+        }
+        if cause.is::<PayloadError>() {
+            return PAYLOAD;
+        }
+        if cause.is::<LockError>() {
+            return BUSY;
+        }
+    }
+    FAILURE
+}

@@ -1,0 +1,130 @@
+//! Step four of a launch: hand off to codex, with the filtered environment,
+//! the config overrides first on its command line, and an absolute path to
+//! its executable (CreateProcess would also search the current folder).
+
+pub mod envfilter;
+
+use std::ffi::OsString;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::environ::Environ;
+
+/// The codex executable usbide will run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodexExe {
+    pub path: PathBuf,
+    /// Found on PATH rather than in the stick's payload.
+    pub from_path: bool,
+}
+
+/// A codex call, fully decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub exe: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+}
+
+impl Invocation {
+    /// `exe <overrides...> <user args...>` with exactly `env`.
+    pub fn new(exe: &Path, overrides: &[String], user_args: &[OsString], env: Vec<(OsString, OsString)>) -> Self {
+        let args = overrides.iter().map(OsString::from).chain(user_args.iter().cloned()).collect();
+        Self { exe: exe.to_path_buf(), args, env }
+    }
+
+    /// The process to spawn; stdio is left to the caller.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        cmd.args(&self.args).env_clear().envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    /// Run with the terminal handed over; return codex's exit code
+    /// (128 + n for a signal). Ctrl+C goes to codex, not to usbide.
+    pub fn run_inherited(&self) -> io::Result<i32> {
+        let mut child = self
+            .command()
+            .stdin(Stdio::inherit())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let _interrupts = crate::platform::InterruptsToChild::begin();
+        let status = child.wait()?;
+        Ok(crate::platform::exit_code(status))
+    }
+}
+
+/// `codex` on the snapshot's PATH, the way the OS would find it.
+pub fn find_on_path(env: &Environ, name: &str) -> Option<PathBuf> {
+    let path = env.get("PATH")?;
+    let exts: Vec<String> = if env.case_insensitive() {
+        env.get_str("PATHEXT")
+            .unwrap_or_else(|| ".COM;.EXE;.BAT;.CMD".into())
+            .split(';')
+            .map(|e| e.to_ascii_lowercase())
+            .collect()
+    } else {
+        vec![String::new()]
+    };
+    std::env::split_paths(path).filter(|d| d.is_absolute()).find_map(|dir| {
+        exts.iter().map(|ext| dir.join(format!("{name}{ext}"))).find(|p| is_executable(p))
+    })
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// Render an invocation for messages: program and arguments, secrets hidden.
+pub fn display_args(args: &[OsString]) -> String {
+    args.iter().map(|a| crate::redact::text(&a.to_string_lossy())).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_come_before_user_arguments() {
+        let inv = Invocation::new(
+            Path::new("/p/codex"),
+            &["-c".into(), "a=1".into()],
+            &["login".into(), "status".into()],
+            vec![],
+        );
+        assert_eq!(inv.args, ["-c", "a=1", "login", "status"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn path_lookup_finds_executables_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let exe = dir.path().join("codex");
+        std::fs::write(&exe, "#!/bin/sh\n").expect("write");
+        let path = format!("relative:{}", dir.path().display());
+        let env = Environ::from_pairs(&[("PATH", &path)], false);
+        assert_eq!(find_on_path(&env, "codex"), None);
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        assert_eq!(find_on_path(&env, "codex"), Some(exe));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_signal_becomes_128_plus_n() {
+        let inv = Invocation::new(Path::new("/bin/sh"), &[], &["-c".into(), "kill -TERM $$".into()], vec![]);
+        assert_eq!(inv.run_inherited().expect("ran"), 143);
+        let inv = Invocation::new(Path::new("/bin/sh"), &[], &["-c".into(), "exit 7".into()], vec![]);
+        assert_eq!(inv.run_inherited().expect("ran"), 7);
+    }
+}

@@ -1,0 +1,64 @@
+//! usbide: the portable launcher that makes the OpenAI Codex CLI work from a
+//! USB stick on any host.
+//!
+//! A launch goes, in order: [`stick`] (where am I) -> [`home`] (CODEX_HOME on
+//! the stick, config keys in force, tokens guarded) -> [`launch`] (filtered
+//! environment, hand-off to the [`payload`]'s codex). [`run`] is the whole
+//! program; `main` only snapshots the environment and exits with its answer.
+
+pub mod cli;
+pub mod cmd;
+pub mod environ;
+pub mod exit;
+pub mod fsx;
+pub mod home;
+pub mod launch;
+pub mod lock;
+pub mod net;
+pub mod payload;
+pub mod platform;
+pub mod redact;
+pub mod settings;
+pub mod stick;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::cmd::Context;
+use crate::environ::Environ;
+use crate::settings::Settings;
+
+/// Run usbide with `args` (including the program name) and return the exit
+/// code. The only place that prints a final error.
+pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    match dispatch(cli, env) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
+            exit::code_for(&err)
+        }
+    }
+}
+
+fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
+    let settings = Settings::resolve(&cli.global, &env)?;
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
+    let ctx = Context { env, settings, exe };
+    match cli.command {
+        None => cmd::codex::run(&ctx, &cli.codex_args),
+        Some(Command::Run { codex_args }) | Some(Command::Codex { codex_args }) => cmd::codex::run(&ctx, &codex_args),
+        Some(Command::Env) => cmd::env::run(&ctx),
+        Some(Command::Stick) => cmd::stick::run(&ctx),
+        Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),
+    }
+}

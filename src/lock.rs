@@ -1,0 +1,86 @@
+//! One usbide per stick at a time touches `codex_home`: two codex processes on
+//! one CODEX_HOME race on the SQLite state and on rotating refresh tokens
+//! ("refresh token was already used"). The lock is an OS file lock on
+//! `codex_home/usbide.lock`, released when the process ends, however it ends.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A held lock on the stick.
+#[derive(Debug)]
+pub struct StickLock {
+    _file: File,
+}
+
+/// Why the lock was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "another usbide is using {home} ({holder}); codex must not run twice on one stick. \
+         Close the other window (or wait for it to finish) and try again"
+    )]
+    Busy { home: PathBuf, holder: String },
+    #[error("cannot lock {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl StickLock {
+    /// Take the lock, waiting up to `wait` for another usbide to finish.
+    pub fn acquire(codex_home: &Path, wait: Duration) -> Result<Self, LockError> {
+        let path = codex_home.join("usbide.lock");
+        let io_err = |source| LockError::Io { path: path.clone(), source };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err)?;
+        let deadline = Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    let holder = match holder.trim() {
+                        "" => "pid unknown".to_string(),
+                        h => h.to_string(),
+                    };
+                    return Err(LockError::Busy {
+                        home: codex_home.into(),
+                        holder,
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(io_err(e)),
+            }
+        }
+        // Who holds it, for the message the next usbide shows. Informational only.
+        let _ = file.set_len(0);
+        let _ = file.rewind();
+        let _ = write!(file, "pid {}", std::process::id());
+        let _ = file.flush();
+        Ok(Self { _file: file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_holder_waits_then_explains() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = StickLock::acquire(dir.path(), Duration::ZERO).expect("first");
+        let err = StickLock::acquire(dir.path(), Duration::from_millis(150)).expect_err("busy");
+        let msg = err.to_string();
+        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+        drop(first);
+        StickLock::acquire(dir.path(), Duration::ZERO).expect("free again");
+    }
+}

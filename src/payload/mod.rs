@@ -1,0 +1,89 @@
+//! The codex binaries on the stick: `payload/<target-triple>/` trees as Codex
+//! ships them, the pinned `payload.toml`, and the installer that fills them.
+
+pub mod digest;
+pub mod install;
+pub mod layout;
+pub mod manifest;
+pub mod record;
+pub mod source;
+pub mod target;
+pub mod unpack;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use layout::Tree;
+pub use target::Target;
+
+/// The pinned manifest's file name inside `payload/`.
+pub const MANIFEST: &str = "payload.toml";
+
+/// Why a payload could not be installed or used.
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    #[error("cannot download {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    #[error("{what} is not published (HTTP 404); check --version and the source")]
+    NotPublished { what: String },
+    #[error(
+        "refused {url}: its digest is {actual}, expected {expected}; the download is corrupt or was \
+         tampered with. The installed payload was not touched"
+    )]
+    DigestMismatch { url: String, expected: String, actual: String },
+    #[error(
+        "refused {url}: the source publishes digest {published} but payload.toml pins {pinned}; \
+         update payload/payload.toml only if you trust the new release"
+    )]
+    PinMismatch { url: String, published: String, pinned: String },
+    #[error("refused {url}: no digest is published or pinned, so it cannot be verified; pin one in payload/payload.toml")]
+    NoDigest { url: String },
+    #[error("{reason}")]
+    Layout { reason: String },
+    #[error("cannot {what} {path}: {source}")]
+    Io { what: String, path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Manifest(#[from] manifest::ManifestError),
+}
+
+/// Put back a tree that an install moved aside and was killed before it
+/// could move the new one in. Returns whether it did.
+pub fn recover(payload_dir: &Path, triple: &str) -> bool {
+    let final_dir = payload_dir.join(triple);
+    let previous = payload_dir.join(format!(".previous-{triple}"));
+    !final_dir.exists() && previous.is_dir() && crate::fsx::rename_with_retry(&previous, &final_dir).is_ok()
+}
+
+/// The installed tree for `target`, if there is a usable one.
+pub fn tree_for(payload_dir: &Path, target: &Target) -> Result<Tree, String> {
+    recover(payload_dir, target.triple);
+    layout::open(&payload_dir.join(target.triple), target)
+}
+
+/// Target folders present under `payload_dir`, sorted.
+pub fn installed_triples(payload_dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(payload_dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Targets whose install was interrupted (a staging folder is left).
+pub fn interrupted(payload_dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(payload_dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_string_lossy().strip_prefix(".staging-").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}

@@ -1,0 +1,166 @@
+//! Where a codex archive comes from, and the digest it must have.
+//!
+//! GitHub releases of `openai/codex` (tag `rust-v<V>`, digest from the
+//! release API's `digest` field) by default; or the npm platform package
+//! `@openai/codex@<V>-<platform>` from an npm-compatible registry, checked
+//! against `dist.integrity`. A digest pinned in `payload.toml` must agree.
+
+use serde::Deserialize;
+
+use crate::environ::Environ;
+use crate::payload::digest::Digest;
+use crate::payload::manifest::PinnedTarget;
+use crate::payload::target::Target;
+use crate::payload::PayloadError;
+
+/// Which source to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The GitHub API base (`https://api.github.com` unless overridden).
+    Github { api: String },
+    /// An npm registry base URL.
+    Npm { registry: String },
+}
+
+/// Archive formats the sources ship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveKind {
+    TarGz,
+    Zip,
+}
+
+/// A resolved download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    pub url: String,
+    pub digest: Digest,
+    pub kind: ArchiveKind,
+    /// Where it came from, for the install record.
+    pub origin: String,
+}
+
+impl Source {
+    /// A short name for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Github { .. } => "GitHub releases of openai/codex".into(),
+            Self::Npm { registry } => format!("the npm registry {registry}"),
+        }
+    }
+
+    /// Ask the source where `version` for `target` is and what digest it has.
+    pub fn resolve(
+        &self,
+        env: &Environ,
+        version: &str,
+        target: &Target,
+        pin: Option<&PinnedTarget>,
+    ) -> Result<Artifact, PayloadError> {
+        match self {
+            Self::Github { api } => github(env, api, version, target, pin),
+            Self::Npm { registry } => npm(env, registry, version, target, pin),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Release {
+    assets: Vec<Asset>,
+}
+
+#[derive(Deserialize)]
+struct Asset {
+    name: String,
+    browser_download_url: String,
+    digest: Option<String>,
+}
+
+fn github(env: &Environ, api: &str, version: &str, target: &Target, pin: Option<&PinnedTarget>) -> Result<Artifact, PayloadError> {
+    let url = format!("{}/repos/openai/codex/releases/tags/rust-v{version}", api.trim_end_matches('/'));
+    let release: Release = get_json(env, &url)?;
+    let name = target.github_asset();
+    let asset = release
+        .assets
+        .into_iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| PayloadError::NotPublished { what: format!("{name} in release rust-v{version}") })?;
+    let published = asset.digest.as_deref().and_then(Digest::parse_sha256);
+    let pinned = pin.and_then(|p| p.github_sha256.as_deref()).and_then(Digest::parse_sha256);
+    let digest = agree(published, pinned, &asset.browser_download_url)?;
+    Ok(Artifact {
+        url: asset.browser_download_url,
+        digest,
+        kind: if target.windows { ArchiveKind::Zip } else { ArchiveKind::TarGz },
+        origin: format!("github:openai/codex@rust-v{version}/{name}"),
+    })
+}
+
+#[derive(Deserialize)]
+struct NpmVersion {
+    dist: NpmDist,
+}
+
+#[derive(Deserialize)]
+struct NpmDist {
+    tarball: String,
+    integrity: Option<String>,
+}
+
+fn npm(env: &Environ, registry: &str, version: &str, target: &Target, pin: Option<&PinnedTarget>) -> Result<Artifact, PayloadError> {
+    let spec = format!("{version}-{}", target.npm);
+    let url = format!("{}/@openai%2Fcodex/{spec}", registry.trim_end_matches('/'));
+    let doc: NpmVersion = get_json(env, &url)?;
+    let published = doc.dist.integrity.as_deref().and_then(Digest::parse_integrity);
+    let pinned = pin.and_then(|p| p.npm_integrity.as_deref()).and_then(Digest::parse_integrity);
+    let digest = agree(published, pinned, &doc.dist.tarball)?;
+    Ok(Artifact {
+        url: doc.dist.tarball,
+        digest,
+        kind: ArchiveKind::TarGz,
+        origin: format!("npm:@openai/codex@{spec}"),
+    })
+}
+
+/// The digest to check against: the pin and the published one must agree;
+/// with neither, nothing could be verified and the install is refused.
+fn agree(published: Option<Digest>, pinned: Option<Digest>, url: &str) -> Result<Digest, PayloadError> {
+    match (published, pinned) {
+        (Some(p), Some(q)) if p != q => Err(PayloadError::PinMismatch {
+            url: url.into(),
+            published: p.to_string(),
+            pinned: q.to_string(),
+        }),
+        (Some(d), _) | (None, Some(d)) => Ok(d),
+        (None, None) => Err(PayloadError::NoDigest { url: url.into() }),
+    }
+}
+
+fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<T, PayloadError> {
+    let fail = |reason: String| PayloadError::Fetch { url: url.into(), reason };
+    let agent = crate::net::agent_for(env, url).map_err(fail)?;
+    let mut response = agent
+        .get(url)
+        .header("Accept", "application/json")
+        .call()
+        .map_err(|e| match e {
+            ureq::Error::StatusCode(404) => PayloadError::NotPublished { what: url.to_string() },
+            other => fail(other.to_string()),
+        })?;
+    let text = response.body_mut().read_to_string().map_err(|e| fail(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_and_published_digests_must_agree() {
+        let a = Digest::Sha256(vec![1; 32]);
+        let b = Digest::Sha256(vec![2; 32]);
+        assert_eq!(agree(Some(a.clone()), None, "u").expect("published"), a);
+        assert_eq!(agree(None, Some(b.clone()), "u").expect("pinned"), b);
+        assert!(matches!(agree(Some(a), Some(b), "u"), Err(PayloadError::PinMismatch { .. })));
+        assert!(matches!(agree(None, None, "u"), Err(PayloadError::NoDigest { .. })));
+    }
+}

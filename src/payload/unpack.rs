@@ -1,0 +1,132 @@
+//! Unpacking a verified archive into a staging folder, safely: no entry may
+//! leave the folder, links are skipped, and permissions are applied where the
+//! file system has them (FAT has none; that is not an error).
+
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::payload::layout::safe_relative;
+use crate::payload::source::ArchiveKind;
+
+/// Unpack `archive` into `dest` (created).
+pub fn unpack(archive: &Path, kind: ArchiveKind, dest: &Path) -> io::Result<()> {
+    fs::create_dir_all(dest)?;
+    match kind {
+        ArchiveKind::TarGz => untar(archive, dest),
+        ArchiveKind::Zip => unzip(archive, dest),
+    }
+}
+
+fn untar(archive: &Path, dest: &Path) -> io::Result<()> {
+    let gz = flate2::read::GzDecoder::new(io::BufReader::new(File::open(archive)?));
+    let mut tar = tar::Archive::new(gz);
+    for entry in tar.entries()? {
+        let mut entry = entry?;
+        let name = entry.path()?.to_string_lossy().into_owned();
+        let mode = entry.header().mode().ok();
+        match entry.header().entry_type() {
+            tar::EntryType::Directory => {
+                fs::create_dir_all(target_path(dest, &name)?)?;
+            }
+            tar::EntryType::Regular | tar::EntryType::Continuous => {
+                write_file(dest, &name, &mut entry, mode)?;
+            }
+            _ => {} // links and specials: codex packages have none
+        }
+    }
+    Ok(())
+}
+
+fn unzip(archive: &Path, dest: &Path) -> io::Result<()> {
+    let mut zip = zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(io::Error::other)?;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(io::Error::other)?;
+        let name = entry.name().to_string();
+        if entry.is_dir() {
+            fs::create_dir_all(target_path(dest, &name)?)?;
+        } else if entry.is_file() {
+            let mode = entry.unix_mode();
+            write_file(dest, &name, &mut entry, mode)?;
+        }
+    }
+    Ok(())
+}
+
+fn target_path(dest: &Path, name: &str) -> io::Result<PathBuf> {
+    let trimmed = name.trim_end_matches('/');
+    if !safe_relative(trimmed) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("archive entry {name:?} would leave the payload folder")));
+    }
+    Ok(dest.join(trimmed))
+}
+
+fn write_file(dest: &Path, name: &str, reader: &mut impl Read, mode: Option<u32>) -> io::Result<()> {
+    let path = target_path(dest, name)?;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut out = File::create(&path)?;
+    io::copy(reader, &mut out)?;
+    out.sync_all()?;
+    set_mode(&path, mode);
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: Option<u32>) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(mode) = mode {
+        // FAT refuses chmod; its files are all executable anyway.
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o777));
+    }
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: Option<u32>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+        for (name, data) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o755);
+            header.set_entry_type(tar::EntryType::Regular);
+            // set_path refuses `..`; write the raw name like a hostile archive would.
+            let raw = &mut header.as_old_mut().name;
+            raw[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_cksum();
+            builder.append(&header, *data).expect("append");
+        }
+        builder.into_inner().expect("tar").finish().expect("gz")
+    }
+
+    #[test]
+    fn unpacks_files_with_their_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = dir.path().join("a.tgz");
+        fs::write(&archive, tgz(&[("package/vendor/t/bin/codex", b"#!")])).expect("write");
+        unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out")).expect("unpack");
+        let exe = dir.path().join("out/package/vendor/t/bin/codex");
+        assert_eq!(fs::read(&exe).expect("read"), b"#!");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&exe).expect("meta").permissions().mode() & 0o777, 0o755);
+        }
+    }
+
+    #[test]
+    fn refuses_entries_that_escape() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = dir.path().join("a.tgz");
+        fs::write(&archive, tgz(&[("../evil", b"x")])).expect("write");
+        let err = unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out")).expect_err("refused");
+        assert!(err.to_string().contains("leave the payload folder"), "{err}");
+        assert!(!dir.path().join("evil").exists());
+    }
+}

@@ -1,0 +1,38 @@
+//! The little that differs per OS, behind one set of function names so that
+//! callers carry no `cfg`. Anything "Windows" that is pure logic lives in
+//! ordinary modules (e.g. [`crate::stick::winpath`]) where Linux tests run it.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as imp;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as imp;
+
+use std::process::ExitStatus;
+
+/// While alive, Ctrl+C (and Ctrl+Break / SIGQUIT) belong to the child: usbide
+/// itself ignores them and waits for codex to finish.
+#[derive(Debug)]
+pub struct InterruptsToChild(imp::Saved);
+
+impl InterruptsToChild {
+    /// Start ignoring interrupts in this process. Call after spawning the
+    /// child, so that the child does not inherit "ignore".
+    pub fn begin() -> Self {
+        Self(imp::ignore_interrupts())
+    }
+}
+
+impl Drop for InterruptsToChild {
+    fn drop(&mut self) {
+        imp::restore_interrupts(&self.0);
+    }
+}
+
+/// The exit code a shell would report: the code, or 128 + signal number.
+pub fn exit_code(status: ExitStatus) -> i32 {
+    imp::exit_code(status)
+}

@@ -1,0 +1,125 @@
+//! The drive the stick lives on: mount point or drive letter, file system,
+//! removable, read-only, space and volume id, read through `sysinfo` with only
+//! the storage figures refreshed (no I/O counters, no disk kinds).
+
+use std::path::Path;
+
+use serde::Serialize;
+use sysinfo::{DiskRefreshKind, Disks};
+
+use crate::stick::winpath;
+
+/// What usbide knows about the volume holding the stick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DriveInfo {
+    /// `E:\` on Windows, `/media/ann/STICK` elsewhere.
+    pub mount_point: String,
+    /// The upper-case drive letter on Windows.
+    pub drive_letter: Option<char>,
+    /// As the OS names it: `vfat`, `FAT32`, `exfat`, `NTFS`, `fuse.fusefat`...
+    pub file_system: String,
+    pub removable: bool,
+    pub read_only: bool,
+    pub total_bytes: u64,
+    pub free_bytes: u64,
+    /// Unix device id or Windows volume serial number, hex.
+    pub volume_id: Option<String>,
+}
+
+impl DriveInfo {
+    /// FAT32 and exFAT have no permissions: nothing protects `auth.json`.
+    pub fn lacks_permissions(&self) -> bool {
+        is_fat(&self.file_system)
+    }
+}
+
+/// Whether a file system name denotes FAT12/16/32 or exFAT.
+pub fn is_fat(file_system: &str) -> bool {
+    let fs = file_system.to_ascii_lowercase();
+    fs.contains("fat") || fs.contains("msdos")
+}
+
+/// Describe the volume holding `root`, if the OS lists it.
+pub fn detect(root: &Path) -> Option<DriveInfo> {
+    let disks = Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing().with_storage()).ok()?;
+    let mounts: Vec<String> = disks
+        .iter()
+        .map(|d| d.mount_point().to_string_lossy().into_owned())
+        .collect();
+    let index = pick_mount(root, &mounts)?;
+    let disk = &disks[index];
+    Some(DriveInfo {
+        drive_letter: if cfg!(windows) {
+            winpath::drive_letter(&mounts[index])
+        } else {
+            None
+        },
+        mount_point: mounts[index].clone(),
+        file_system: disk.file_system().to_string_lossy().into_owned(),
+        removable: disk.is_removable(),
+        read_only: disk.is_read_only(),
+        total_bytes: disk.total_space(),
+        free_bytes: disk.available_space(),
+        volume_id: disk.id().map(|id| format!("{id:x}")),
+    })
+}
+
+/// The longest mount point that holds `root`, by the platform's rules.
+fn pick_mount(root: &Path, mounts: &[String]) -> Option<usize> {
+    if cfg!(windows) {
+        return winpath::best_mount(&root.to_string_lossy(), mounts);
+    }
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    mounts
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| root.starts_with(m))
+        .max_by_key(|(_, m)| m.len())
+        .map(|(i, _)| i)
+}
+
+/// `12.3 GB`-style size for people.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fat_names() {
+        for fs in ["vfat", "FAT32", "exFAT", "msdos", "fuse.fusefat"] {
+            assert!(is_fat(fs), "{fs}");
+        }
+        for fs in ["NTFS", "ext4", "apfs", "btrfs"] {
+            assert!(!is_fat(fs), "{fs}");
+        }
+    }
+
+    #[test]
+    fn the_root_file_system_holds_this_test() {
+        let dir = std::env::current_dir().expect("cwd");
+        let info = detect(&dir).expect("the current folder is on a listed volume");
+        assert!(dir.starts_with(&info.mount_point));
+        assert!(info.total_bytes >= info.free_bytes);
+    }
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(human_bytes(999), "999 B");
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+        assert_eq!(human_bytes(31_900_000_000), "31.9 GB");
+    }
+}

@@ -1,0 +1,111 @@
+//! Windows path rules as pure string code, so Linux tests cover them.
+//!
+//! Windows hands usbide paths in several spellings of the same place:
+//! `\\?\E:\usbide`, `e:/usbide`, `E:\USBIDE\`. These helpers reduce them to
+//! one comparable form: verbatim prefix removed, backslashes, no trailing
+//! separator, and compared without regard to case.
+
+/// Remove the `\\?\` (and `\\?\UNC\`) prefix that `canonicalize` adds.
+pub fn strip_verbatim(path: &str) -> String {
+    if let Some(rest) = path.strip_prefix(r"\\?\UNC\") {
+        format!(r"\\{rest}")
+    } else if let Some(rest) = path.strip_prefix(r"\\?\") {
+        rest.to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+/// The drive letter of `E:\x`, `e:`, `\\?\E:\x`, upper-cased.
+pub fn drive_letter(path: &str) -> Option<char> {
+    let plain = strip_verbatim(path);
+    let mut chars = plain.chars();
+    match (chars.next(), chars.next()) {
+        (Some(letter), Some(':')) if letter.is_ascii_alphabetic() => {
+            Some(letter.to_ascii_uppercase())
+        }
+        _ => None,
+    }
+}
+
+/// The comparable form: no verbatim prefix, `\` separators, no trailing `\`
+/// (except a drive root), lower case.
+pub fn normalize(path: &str) -> String {
+    let mut p = strip_verbatim(path).replace('/', "\\").to_lowercase();
+    while p.ends_with('\\') && !is_drive_root(&p) && p.len() > 1 {
+        p.pop();
+    }
+    if p.len() == 2 && p.ends_with(':') {
+        p.push('\\');
+    }
+    p
+}
+
+fn is_drive_root(p: &str) -> bool {
+    p.len() == 3 && p.ends_with(":\\")
+}
+
+/// Whether `path` is `dir` or lies inside it, the Windows way.
+pub fn is_under(path: &str, dir: &str) -> bool {
+    let (p, d) = (normalize(path), normalize(dir));
+    if p == d {
+        return true;
+    }
+    let prefix = if d.ends_with('\\') { d } else { format!("{d}\\") };
+    p.starts_with(&prefix)
+}
+
+/// The index of the longest mount point in `mounts` that holds `path`.
+pub fn best_mount(path: &str, mounts: &[String]) -> Option<usize> {
+    mounts
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| is_under(path, m))
+        .max_by_key(|(_, m)| normalize(m).len())
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_prefixes_are_removed() {
+        assert_eq!(strip_verbatim(r"\\?\E:\usbide"), r"E:\usbide");
+        assert_eq!(strip_verbatim(r"\\?\UNC\srv\share\x"), r"\\srv\share\x");
+        assert_eq!(strip_verbatim(r"E:\usbide"), r"E:\usbide");
+    }
+
+    #[test]
+    fn drive_letters() {
+        assert_eq!(drive_letter(r"e:\usbide\usbide.exe"), Some('E'));
+        assert_eq!(drive_letter(r"\\?\F:\"), Some('F'));
+        assert_eq!(drive_letter("G:"), Some('G'));
+        assert_eq!(drive_letter(r"\\srv\share"), None);
+        assert_eq!(drive_letter("/media/stick"), None);
+        assert_eq!(drive_letter("1:"), None);
+    }
+
+    #[test]
+    fn spellings_of_one_place_compare_equal() {
+        assert_eq!(normalize(r"\\?\E:\USBIDE\"), normalize("e:/usbide"));
+        assert_eq!(normalize("E:"), r"e:\");
+        assert_eq!(normalize(r"E:\"), r"e:\");
+    }
+
+    #[test]
+    fn containment_ignores_case_and_needs_a_separator() {
+        assert!(is_under(r"E:\Tools\usbide.exe", r"e:\"));
+        assert!(is_under(r"C:\Users\Ann\AppData\Local\Temp\Temp1_x.zip\usbide.exe", r"c:\users\ann\appdata\local\temp"));
+        assert!(!is_under(r"C:\Temporary\x", r"C:\Temp"));
+        assert!(is_under(r"C:\Temp", r"c:\temp\"));
+    }
+
+    #[test]
+    fn the_longest_mount_wins() {
+        let mounts = vec![r"C:\".to_string(), r"E:\".to_string(), r"C:\mnt\stick\".to_string()];
+        assert_eq!(best_mount(r"c:\mnt\stick\usbide.exe", &mounts), Some(2));
+        assert_eq!(best_mount(r"\\?\E:\usbide.exe", &mounts), Some(1));
+        assert_eq!(best_mount(r"Z:\x", &mounts), None);
+    }
+}
