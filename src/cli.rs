@@ -9,7 +9,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Run the OpenAI Codex CLI from this USB stick, with its home, config and
 /// tokens on the stick.
 #[derive(Debug, Parser)]
-#[command(name = "usbide", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "usbide",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -58,7 +63,11 @@ pub enum Command {
     /// Run any codex command with the stick's environment and overrides.
     Codex {
         /// Arguments for codex, e.g. `usbide codex -- login status`.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CODEX_ARGS")]
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "CODEX_ARGS"
+        )]
         codex_args: Vec<OsString>,
     },
     /// Show the environment codex would get, and what was removed and why.

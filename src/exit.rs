@@ -28,7 +28,10 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
         if cause.is::<RootError>() {
             return STICK;
         }
-        if cause.is::<HomeError>() || cause.is::<crate::home::config::ConfigError>() || cause.is::<SettingsError>() {
+        if cause.is::<HomeError>()
+            || cause.is::<crate::home::config::ConfigError>()
+            || cause.is::<SettingsError>()
+        {
             return HOME;
         }
         if cause.is::<PayloadError>() {

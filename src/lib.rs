@@ -38,7 +38,11 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { exit::USAGE } else { exit::OK };
+            return if err.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
         }
     };
     match dispatch(cli, env) {
@@ -56,7 +60,9 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
     let ctx = Context { env, settings, exe };
     match cli.command {
         None => cmd::codex::run(&ctx, &cli.codex_args),
-        Some(Command::Run { codex_args }) | Some(Command::Codex { codex_args }) => cmd::codex::run(&ctx, &codex_args),
+        Some(Command::Run { codex_args }) | Some(Command::Codex { codex_args }) => {
+            cmd::codex::run(&ctx, &codex_args)
+        }
         Some(Command::Env) => cmd::env::run(&ctx),
         Some(Command::Stick) => cmd::stick::run(&ctx),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),

@@ -30,7 +30,10 @@ impl StickLock {
     /// Take the lock, waiting up to `wait` for another usbide to finish.
     pub fn acquire(codex_home: &Path, wait: Duration) -> Result<Self, LockError> {
         let path = codex_home.join("usbide.lock");
-        let io_err = |source| LockError::Io { path: path.clone(), source };
+        let io_err = |source| LockError::Io {
+            path: path.clone(),
+            source,
+        };
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -79,7 +82,10 @@ mod tests {
         let first = StickLock::acquire(dir.path(), Duration::ZERO).expect("first");
         let err = StickLock::acquire(dir.path(), Duration::from_millis(150)).expect_err("busy");
         let msg = err.to_string();
-        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
+        );
         drop(first);
         StickLock::acquire(dir.path(), Duration::ZERO).expect("free again");
     }

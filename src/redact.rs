@@ -122,7 +122,13 @@ mod tests {
 
     #[test]
     fn secret_names_are_recognised() {
-        for n in ["OPENAI_API_KEY", "codex_api_key", "GITHUB_TOKEN", "DB_PASSWORD", "AWS_SECRET"] {
+        for n in [
+            "OPENAI_API_KEY",
+            "codex_api_key",
+            "GITHUB_TOKEN",
+            "DB_PASSWORD",
+            "AWS_SECRET",
+        ] {
             assert!(is_secret_name(n), "{n}");
         }
         for n in ["PATH", "HOME", "HTTPS_PROXY", "LANG"] {
@@ -143,7 +149,8 @@ mod tests {
     #[test]
     fn free_text_loses_keys_jwts_and_bearer_tokens() {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
-        let s = format!("key sk-proj-ABCDEFGHIJKL token {jwt} Authorization: Bearer abcdefghijklmnop.");
+        let s =
+            format!("key sk-proj-ABCDEFGHIJKL token {jwt} Authorization: Bearer abcdefghijklmnop.");
         let r = text(&s);
         assert!(!r.contains("ABCDEFGHIJKL"), "{r}");
         assert!(!r.contains("c2lnbmF0dXJl"), "{r}");

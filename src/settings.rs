@@ -160,8 +160,11 @@ mod tests {
             login_method: Some(LoginMethodArg::Api),
             yes: false,
         };
-        let s = resolve(args, &[("USBIDE_ROOT", "/env"), ("USBIDE_LOGIN_METHOD", "none")])
-            .expect("settings");
+        let s = resolve(
+            args,
+            &[("USBIDE_ROOT", "/env"), ("USBIDE_LOGIN_METHOD", "none")],
+        )
+        .expect("settings");
         assert_eq!(s.root, Some(PathBuf::from("/flag")));
         assert_eq!(s.login_method, LoginMethod::Api);
     }

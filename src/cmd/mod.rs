@@ -61,8 +61,12 @@ pub struct Ready {
 pub fn prepare(ctx: &Context) -> Result<Ready> {
     let stick = ctx.stick()?;
     let codex_home = stick.codex_home();
-    std::fs::create_dir_all(&codex_home)
-        .with_context(|| format!("cannot create {}; is the stick write-protected?", codex_home.display()))?;
+    std::fs::create_dir_all(&codex_home).with_context(|| {
+        format!(
+            "cannot create {}; is the stick write-protected?",
+            codex_home.display()
+        )
+    })?;
     let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
@@ -88,14 +92,27 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
 /// The codex to run: the stick's payload for this host; if it is missing,
 /// offer to install it (on a terminal), else fall back to PATH with a warning.
 pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
-    let target = crate::payload::target::host().context("codex is not published for this OS and architecture")?;
+    let target = crate::payload::target::host()
+        .context("codex is not published for this OS and architecture")?;
     let missing = match crate::payload::tree_for(&stick.payload_dir, target) {
-        Ok(tree) => return Ok(CodexExe { path: tree.exe, from_path: false }),
+        Ok(tree) => {
+            return Ok(CodexExe {
+                path: tree.exe,
+                from_path: false,
+            });
+        }
         Err(reason) => reason,
     };
-    if ctx.settings.assume_yes || ask(&format!("codex is not on this stick yet ({missing}). Download it now?"))? {
+    if ctx.settings.assume_yes
+        || ask(&format!(
+            "codex is not on this stick yet ({missing}). Download it now?"
+        ))?
+    {
         let installed = payload::install_for_launch(ctx, stick, target)?;
-        return Ok(CodexExe { path: installed, from_path: false });
+        return Ok(CodexExe {
+            path: installed,
+            from_path: false,
+        });
     }
     if let Some(path) = crate::launch::find_on_path(&ctx.env, "codex") {
         note(&format!(
@@ -103,10 +120,15 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
              Its version is not the stick's; run `usbide payload install` to carry codex with you",
             path.display()
         ));
-        return Ok(CodexExe { path, from_path: true });
+        return Ok(CodexExe {
+            path,
+            from_path: true,
+        });
     }
     Err(crate::payload::PayloadError::Layout {
-        reason: format!("no codex on the stick ({missing}) and none on PATH; run `usbide payload install`"),
+        reason: format!(
+            "no codex on the stick ({missing}) and none on PATH; run `usbide payload install`"
+        ),
     }
     .into())
 }
@@ -121,14 +143,22 @@ fn ask(question: &str) -> Result<bool> {
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes" | "o" | "oui"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "" | "y" | "yes" | "o" | "oui"
+    ))
 }
 
 /// Prepare the stick, then run codex with `args` on the terminal.
 pub fn hand_off(ctx: &Context, args: &[OsString]) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
-    let inv = Invocation::new(&codex.path, &ready.overrides, args, ready.filtered.vars.clone());
+    let inv = Invocation::new(
+        &codex.path,
+        &ready.overrides,
+        args,
+        ready.filtered.vars.clone(),
+    );
     inv.run_inherited()
         .with_context(|| format!("cannot start {}", codex.path.display()))
 }

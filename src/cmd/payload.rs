@@ -23,14 +23,23 @@ pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {
 
 fn manifest(stick: &Stick) -> Result<Option<Manifest>> {
     let own = stick.payload_dir.join(MANIFEST);
-    let path = if own.is_file() { own } else { stick.root.join("payload").join(MANIFEST) };
+    let path = if own.is_file() {
+        own
+    } else {
+        stick.root.join("payload").join(MANIFEST)
+    };
     Ok(Manifest::load(&path)?)
 }
 
 fn source(ctx: &Context, registry_flag: Option<&str>) -> Source {
-    match registry_flag.map(str::to_string).or_else(|| ctx.settings.npm_registry.clone()) {
+    match registry_flag
+        .map(str::to_string)
+        .or_else(|| ctx.settings.npm_registry.clone())
+    {
         Some(registry) => Source::Npm { registry },
-        None => Source::Github { api: ctx.settings.github_api.clone() },
+        None => Source::Github {
+            api: ctx.settings.github_api.clone(),
+        },
     }
 }
 
@@ -38,9 +47,14 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let stick = ctx.stick()?;
     let manifest = manifest(&stick)?;
     let version = match (&args.version, &manifest) {
-        (Some(v), _) => v.trim_start_matches("rust-v").trim_start_matches('v').to_string(),
+        (Some(v), _) => v
+            .trim_start_matches("rust-v")
+            .trim_start_matches('v')
+            .to_string(),
         (None, Some(m)) => m.version.clone(),
-        (None, None) => bail!("no codex version pinned in payload/{MANIFEST}; pass --version X.Y.Z"),
+        (None, None) => {
+            bail!("no codex version pinned in payload/{MANIFEST}; pass --version X.Y.Z")
+        }
     };
     let targets = target::select(&args.target).map_err(|reason| PayloadError::Layout { reason })?;
     let source = source(ctx, args.npm_registry.as_deref());
@@ -50,8 +64,19 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     Ok(crate::exit::OK)
 }
 
-fn install_one(ctx: &Context, stick: &Stick, version: &str, t: &'static Target, source: &Source, manifest: Option<&Manifest>) -> Result<PathBuf> {
-    note(&format!("installing codex {version} for {} from {}", t.triple, source.describe()));
+fn install_one(
+    ctx: &Context,
+    stick: &Stick,
+    version: &str,
+    t: &'static Target,
+    source: &Source,
+    manifest: Option<&Manifest>,
+) -> Result<PathBuf> {
+    note(&format!(
+        "installing codex {version} for {} from {}",
+        t.triple,
+        source.describe()
+    ));
     let req = Request {
         version: version.to_string(),
         target: t,
@@ -61,7 +86,10 @@ fn install_one(ctx: &Context, stick: &Stick, version: &str, t: &'static Target, 
     let done = install::install(&stick.payload_dir, &ctx.env, &req)
         .with_context(|| format!("codex {version} for {} was not installed", t.triple))?;
     if done.cleaned_interrupted {
-        note(&format!("an earlier install of {} had been interrupted; its leftovers were removed", t.triple));
+        note(&format!(
+            "an earlier install of {} had been interrupted; its leftovers were removed",
+            t.triple
+        ));
     }
     note(&format!(
         "installed codex {} in {} ({} files, archive {})",
@@ -80,7 +108,14 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
         .as_ref()
         .map(|m| m.version.clone())
         .with_context(|| format!("no codex version pinned in payload/{MANIFEST}; run `usbide payload install --version X.Y.Z`"))?;
-    install_one(ctx, stick, &version, t, &source(ctx, None), manifest.as_ref())
+    install_one(
+        ctx,
+        stick,
+        &version,
+        t,
+        &source(ctx, None),
+        manifest.as_ref(),
+    )
 }
 
 fn status(ctx: &Context) -> Result<i32> {
@@ -89,7 +124,9 @@ fn status(ctx: &Context) -> Result<i32> {
     println!(
         "payload {} (pinned: {})",
         stick.payload_dir.display(),
-        pinned.as_deref().map_or("none".to_string(), |v| format!("codex {v}"))
+        pinned
+            .as_deref()
+            .map_or("none".to_string(), |v| format!("codex {v}"))
     );
     let host = target::host();
     let mut failed = false;
@@ -98,7 +135,11 @@ fn status(ctx: &Context) -> Result<i32> {
     }
     let triples = pl::installed_triples(&stick.payload_dir);
     for triple in &triples {
-        let mark = if host.is_some_and(|h| h.triple == triple) { " (this host)" } else { "" };
+        let mark = if host.is_some_and(|h| h.triple == triple) {
+            " (this host)"
+        } else {
+            ""
+        };
         let tree = stick.payload_dir.join(triple);
         let line = match Record::load(&tree) {
             Err(_) => {
@@ -106,25 +147,40 @@ fn status(ctx: &Context) -> Result<i32> {
                 "no install record: not installed by usbide, cannot verify".to_string()
             }
             Ok(rec) => match rec.verify(&tree) {
-                Verdict::Verified { files } => format!("codex {} from {}: verified ({files} files)", rec.version, rec.origin),
+                Verdict::Verified { files } => format!(
+                    "codex {} from {}: verified ({files} files)",
+                    rec.version, rec.origin
+                ),
                 Verdict::Missing(f) => {
                     failed = true;
-                    format!("codex {}: {f} is missing; reinstall with `usbide payload install`", rec.version)
+                    format!(
+                        "codex {}: {f} is missing; reinstall with `usbide payload install`",
+                        rec.version
+                    )
                 }
                 Verdict::Modified(f) => {
                     failed = true;
-                    format!("codex {}: {f} was modified; reinstall with `usbide payload install`", rec.version)
+                    format!(
+                        "codex {}: {f} was modified; reinstall with `usbide payload install`",
+                        rec.version
+                    )
                 }
             },
         };
         println!("{triple}{mark}: {line}");
     }
     for t in pl::interrupted(&stick.payload_dir) {
-        println!("{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again");
+        println!(
+            "{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again"
+        );
     }
     let host_present = host.is_some_and(|h| triples.iter().any(|t| t == h.triple));
     if !host_present {
         println!("no codex for this host; run `usbide payload install`");
     }
-    Ok(if failed || !host_present { crate::exit::PAYLOAD } else { crate::exit::OK })
+    Ok(if failed || !host_present {
+        crate::exit::PAYLOAD
+    } else {
+        crate::exit::OK
+    })
 }

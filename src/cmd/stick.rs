@@ -15,12 +15,30 @@ pub fn run(ctx: &Context) -> Result<i32> {
         println!("drive       not listed by the OS");
         return Ok(crate::exit::OK);
     };
-    let letter = d.drive_letter.map(|l| format!(" ({l}:)")).unwrap_or_default();
+    let letter = d
+        .drive_letter
+        .map(|l| format!(" ({l}:)"))
+        .unwrap_or_default();
     println!("drive       {}{letter}", d.mount_point);
-    println!("file system {}{}", d.file_system, if d.lacks_permissions() { " (no file permissions: anyone with the stick can read auth.json)" } else { "" });
+    println!(
+        "file system {}{}",
+        d.file_system,
+        if d.lacks_permissions() {
+            " (no file permissions: anyone with the stick can read auth.json)"
+        } else {
+            ""
+        }
+    );
     println!("removable   {}", if d.removable { "yes" } else { "no" });
     println!("read-only   {}", if d.read_only { "yes" } else { "no" });
-    println!("space       {} free of {}", human_bytes(d.free_bytes), human_bytes(d.total_bytes));
-    println!("volume id   {}", d.volume_id.as_deref().unwrap_or("unknown"));
+    println!(
+        "space       {} free of {}",
+        human_bytes(d.free_bytes),
+        human_bytes(d.total_bytes)
+    );
+    println!(
+        "volume id   {}",
+        d.volume_id.as_deref().unwrap_or("unknown")
+    );
     Ok(crate::exit::OK)
 }

@@ -73,7 +73,10 @@ pub fn desired(login: LoginMethod) -> Vec<Setting> {
 pub fn cli_overrides(settings: &[Setting]) -> Vec<String> {
     settings
         .iter()
-        .filter_map(|s| s.value.map(|v| ["-c".to_string(), format!("{}={}", s.key, v.literal())]))
+        .filter_map(|s| {
+            s.value
+                .map(|v| ["-c".to_string(), format!("{}={}", s.key, v.literal())])
+        })
         .flatten()
         .collect()
 }
@@ -116,7 +119,10 @@ pub struct ParseFailure {
 }
 
 /// Bring `text` in line with `wanted`; `None` when nothing had to change.
-pub fn edit(text: &str, wanted: &[Setting]) -> Result<Option<(String, Vec<&'static str>)>, ParseFailure> {
+pub fn edit(
+    text: &str,
+    wanted: &[Setting],
+) -> Result<Option<(String, Vec<&'static str>)>, ParseFailure> {
     let mut doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         let (line, column) = line_column(text, offset);
@@ -178,11 +184,19 @@ pub fn apply(path: &Path, wanted: &[Setting]) -> Result<Outcome, ConfigError> {
     let existing = match fs::read(path) {
         Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(source) => return Err(ConfigError::Read { path: path.into(), source }),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.into(),
+                source,
+            });
+        }
     };
     let text = match &existing {
         Some(bytes) => String::from_utf8(bytes.clone()).map_err(|e| {
-            let (line, column) = line_column(&String::from_utf8_lossy(bytes), e.utf8_error().valid_up_to());
+            let (line, column) = line_column(
+                &String::from_utf8_lossy(bytes),
+                e.utf8_error().valid_up_to(),
+            );
             ConfigError::Parse {
                 path: path.into(),
                 line,
@@ -190,7 +204,7 @@ pub fn apply(path: &Path, wanted: &[Setting]) -> Result<Outcome, ConfigError> {
                 message: "the file is not UTF-8 text".into(),
             }
         })?,
-        None => NEW_FILE_HEADER.to_string(),
+        None => String::new(),
     };
     let edited = edit(&text, wanted).map_err(|f| ConfigError::Parse {
         path: path.into(),
@@ -199,11 +213,14 @@ pub fn apply(path: &Path, wanted: &[Setting]) -> Result<Outcome, ConfigError> {
         message: f.message,
     })?;
     let write = |p: &Path, bytes: &[u8]| {
-        fsx::write_atomic(p, bytes).map_err(|source| ConfigError::Write { path: p.into(), source })
+        fsx::write_atomic(p, bytes).map_err(|source| ConfigError::Write {
+            path: p.into(),
+            source,
+        })
     };
     match (existing, edited) {
         (None, edited) => {
-            let new_text = edited.map_or(text, |(t, _)| t);
+            let new_text = format!("{NEW_FILE_HEADER}{}", edited.map_or(text, |(t, _)| t));
             write(path, new_text.as_bytes())?;
             Ok(Outcome::Created)
         }
@@ -238,27 +255,40 @@ trust_level = "trusted"
         let (out, keys) = edit(HAND_WRITTEN, &desired(LoginMethod::Chatgpt))
             .expect("parses")
             .expect("changes");
-        assert_eq!(keys, ["forced_login_method", "cli_auth_credentials_store", "check_for_update_on_startup"]);
-        let expected = HAND_WRITTEN
-            .replace(
-                "forced_login_method = \"api\"  # set by hand\n",
-                "forced_login_method = \"chatgpt\"  # set by hand\n\
+        assert_eq!(
+            keys,
+            [
+                "forced_login_method",
+                "cli_auth_credentials_store",
+                "check_for_update_on_startup"
+            ]
+        );
+        let expected = HAND_WRITTEN.replace(
+            "forced_login_method = \"api\"  # set by hand\n",
+            "forced_login_method = \"chatgpt\"  # set by hand\n\
                  cli_auth_credentials_store = \"file\"\n\
                  check_for_update_on_startup = false\n",
-            );
+        );
         assert!(out.contains("[profiles.work]\n  model = 'o3'   # keep\n"));
         assert_eq!(out, expected);
     }
 
     #[test]
     fn a_second_edit_changes_nothing() {
-        let (once, _) = edit(HAND_WRITTEN, &desired(LoginMethod::Chatgpt)).expect("parses").expect("changes");
-        assert_eq!(edit(&once, &desired(LoginMethod::Chatgpt)).expect("parses"), None);
+        let (once, _) = edit(HAND_WRITTEN, &desired(LoginMethod::Chatgpt))
+            .expect("parses")
+            .expect("changes");
+        assert_eq!(
+            edit(&once, &desired(LoginMethod::Chatgpt)).expect("parses"),
+            None
+        );
     }
 
     #[test]
     fn login_method_none_removes_the_key() {
-        let (out, keys) = edit(HAND_WRITTEN, &desired(LoginMethod::None)).expect("parses").expect("changes");
+        let (out, keys) = edit(HAND_WRITTEN, &desired(LoginMethod::None))
+            .expect("parses")
+            .expect("changes");
         assert!(keys.contains(&"forced_login_method"));
         assert!(!out.contains("forced_login_method"));
         assert!(out.contains("[profiles.work]\n  model = 'o3'   # keep\n"));
@@ -293,11 +323,29 @@ trust_level = "trusted"
     fn apply_creates_updates_and_backs_up() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("config.toml");
-        assert_eq!(apply(&path, &desired(LoginMethod::Chatgpt)).expect("create"), Outcome::Created);
-        assert_eq!(apply(&path, &desired(LoginMethod::Chatgpt)).expect("again"), Outcome::Unchanged);
+        assert_eq!(
+            apply(&path, &desired(LoginMethod::Chatgpt)).expect("create"),
+            Outcome::Created
+        );
+        let created = fs::read_to_string(&path).expect("read");
+        assert!(created.starts_with(NEW_FILE_HEADER), "{created}");
+        assert!(
+            created.ends_with("check_for_update_on_startup = false\n"),
+            "{created}"
+        );
+        assert_eq!(
+            apply(&path, &desired(LoginMethod::Chatgpt)).expect("again"),
+            Outcome::Unchanged
+        );
         let before = fs::read(&path).expect("read");
-        assert!(matches!(apply(&path, &desired(LoginMethod::Api)).expect("update"), Outcome::Updated(_)));
-        assert_eq!(fs::read(dir.path().join("config.toml.bak")).expect("bak"), before);
+        assert!(matches!(
+            apply(&path, &desired(LoginMethod::Api)).expect("update"),
+            Outcome::Updated(_)
+        ));
+        assert_eq!(
+            fs::read(dir.path().join("config.toml.bak")).expect("bak"),
+            before
+        );
     }
 
     #[test]

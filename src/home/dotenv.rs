@@ -60,7 +60,10 @@ mod tests {
     fn drops_only_filtered_assignments() {
         let text = "# keys\nOPENAI_API_KEY=sk-x\nexport  openai_api_key = 'y'\nHTTPS_PROXY=http://p:1\r\nOPENAI_API_KEY_NOTE=keep\n";
         let (kept, removed) = filter(text, is_key);
-        assert_eq!(kept, "# keys\nHTTPS_PROXY=http://p:1\r\nOPENAI_API_KEY_NOTE=keep\n");
+        assert_eq!(
+            kept,
+            "# keys\nHTTPS_PROXY=http://p:1\r\nOPENAI_API_KEY_NOTE=keep\n"
+        );
         assert_eq!(removed, ["OPENAI_API_KEY", "openai_api_key"]);
     }
 

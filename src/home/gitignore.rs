@@ -21,7 +21,8 @@ pub const REQUIRED: &[&str] = &[
     ".usbide/",
 ];
 
-const HEADER: &str = "# usbide: files that hold tokens (auth.json is a password) or private history";
+const HEADER: &str =
+    "# usbide: files that hold tokens (auth.json is a password) or private history";
 
 /// The merged file, or `None` when every required pattern is already in force.
 pub fn merge(existing: &str) -> Option<(String, Vec<&'static str>)> {

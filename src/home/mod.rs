@@ -68,7 +68,11 @@ pub enum HomeError {
 }
 
 /// Prepare `codex_home` for `login` under `policy`.
-pub fn prepare(codex_home: &Path, login: LoginMethod, policy: &Policy) -> Result<Prepared, HomeError> {
+pub fn prepare(
+    codex_home: &Path,
+    login: LoginMethod,
+    policy: &Policy,
+) -> Result<Prepared, HomeError> {
     fs::create_dir_all(codex_home).map_err(|source| HomeError::Create {
         path: codex_home.into(),
         source,
@@ -76,8 +80,13 @@ pub fn prepare(codex_home: &Path, login: LoginMethod, policy: &Policy) -> Result
     let gitignore_added = guard_tokens(codex_home)?;
     let config = config::apply(&codex_home.join("config.toml"), &config::desired(login))?;
     let env_path = codex_home.join(".env");
-    let dotenv_removed = dotenv::strip(&env_path, |name| policy.classify(name).is_some())
-        .map_err(|source| HomeError::Dotenv { path: env_path, source })?;
+    let dotenv_removed =
+        dotenv::strip(&env_path, |name| policy.classify(name).is_some()).map_err(|source| {
+            HomeError::Dotenv {
+                path: env_path,
+                source,
+            }
+        })?;
     let warnings = git_warning(codex_home).into_iter().collect();
     Ok(Prepared {
         codex_home: codex_home.into(),
@@ -98,7 +107,8 @@ fn guard_tokens(codex_home: &Path) -> Result<Vec<&'static str>, HomeError> {
     let Some((merged, added)) = gitignore::merge(&existing) else {
         return Ok(Vec::new());
     };
-    fsx::write_atomic(&path, merged.as_bytes()).map_err(|source| HomeError::Gitignore { path, source })?;
+    fsx::write_atomic(&path, merged.as_bytes())
+        .map_err(|source| HomeError::Gitignore { path, source })?;
     Ok(added)
 }
 
@@ -153,7 +163,11 @@ mod tests {
     #[test]
     fn git_sees_auth_json_ignored_in_a_work_tree() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ok = Command::new("git").arg("init").arg("-q").arg(dir.path()).status();
+        let ok = Command::new("git")
+            .arg("init")
+            .arg("-q")
+            .arg(dir.path())
+            .status();
         if !ok.is_ok_and(|s| s.success()) {
             return; // no git on this host: nothing to check
         }

@@ -106,7 +106,10 @@ pub fn filter(env: &Environ, policy: &Policy, codex_home: &Path) -> Filtered {
             None => vars.push((name.to_os_string(), value.to_os_string())),
         }
     }
-    vars.push((OsString::from("CODEX_HOME"), codex_home.as_os_str().to_os_string()));
+    vars.push((
+        OsString::from("CODEX_HOME"),
+        codex_home.as_os_str().to_os_string(),
+    ));
     Filtered {
         vars,
         removed,
@@ -155,8 +158,15 @@ mod tests {
             true,
         );
         let f = filter(&env, &policy(), Path::new("/stick/codex_home"));
-        let kept: Vec<_> = f.vars.iter().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
-        assert_eq!(kept, ["PATH", "CODEX_CA_CERTIFICATE", "HTTPS_PROXY", "CODEX_HOME"]);
+        let kept: Vec<_> = f
+            .vars
+            .iter()
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            kept,
+            ["PATH", "CODEX_CA_CERTIFICATE", "HTTPS_PROXY", "CODEX_HOME"]
+        );
         let removed: Vec<_> = f.removed.iter().map(|(n, r)| (n.as_str(), *r)).collect();
         assert_eq!(
             removed,
@@ -180,7 +190,12 @@ mod tests {
             allow_custom_base: true,
             keep: vec!["CODEX_REFRESH_TOKEN_URL_OVERRIDE".into()],
         };
-        for name in ["OPENAI_API_KEY", "codex_api_key", "OPENAI_BASE_URL", "codex_refresh_token_url_override"] {
+        for name in [
+            "OPENAI_API_KEY",
+            "codex_api_key",
+            "OPENAI_BASE_URL",
+            "codex_refresh_token_url_override",
+        ] {
             assert_eq!(p.classify(name), None, "{name}");
         }
         assert_eq!(p.classify("CODEX_SANDBOX"), Some(DropReason::CodexInternal));
@@ -194,8 +209,14 @@ mod tests {
         let f = filter(&env, &policy(), Path::new("E:\\codex_home"));
         assert_eq!(f.get("CODEX_HOME"), Some(OsStr::new("E:\\codex_home")));
         assert_eq!(f.vars.len(), 1);
-        assert_eq!(f.replaced_codex_home, Some(OsString::from("C:\\Users\\a\\.codex")));
+        assert_eq!(
+            f.replaced_codex_home,
+            Some(OsString::from("C:\\Users\\a\\.codex"))
+        );
         let same = Environ::from_pairs(&[("CODEX_HOME", "E:\\codex_home")], true);
-        assert_eq!(filter(&same, &policy(), Path::new("E:\\codex_home")).replaced_codex_home, None);
+        assert_eq!(
+            filter(&same, &policy(), Path::new("E:\\codex_home")).replaced_codex_home,
+            None
+        );
     }
 }

@@ -29,15 +29,30 @@ pub struct Invocation {
 
 impl Invocation {
     /// `exe <overrides...> <user args...>` with exactly `env`.
-    pub fn new(exe: &Path, overrides: &[String], user_args: &[OsString], env: Vec<(OsString, OsString)>) -> Self {
-        let args = overrides.iter().map(OsString::from).chain(user_args.iter().cloned()).collect();
-        Self { exe: exe.to_path_buf(), args, env }
+    pub fn new(
+        exe: &Path,
+        overrides: &[String],
+        user_args: &[OsString],
+        env: Vec<(OsString, OsString)>,
+    ) -> Self {
+        let args = overrides
+            .iter()
+            .map(OsString::from)
+            .chain(user_args.iter().cloned())
+            .collect();
+        Self {
+            exe: exe.to_path_buf(),
+            args,
+            env,
+        }
     }
 
     /// The process to spawn; stdio is left to the caller.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(&self.exe);
-        cmd.args(&self.args).env_clear().envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd.args(&self.args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
@@ -68,16 +83,21 @@ pub fn find_on_path(env: &Environ, name: &str) -> Option<PathBuf> {
     } else {
         vec![String::new()]
     };
-    std::env::split_paths(path).filter(|d| d.is_absolute()).find_map(|dir| {
-        exts.iter().map(|ext| dir.join(format!("{name}{ext}"))).find(|p| is_executable(p))
-    })
+    std::env::split_paths(path)
+        .filter(|d| d.is_absolute())
+        .find_map(|dir| {
+            exts.iter()
+                .map(|ext| dir.join(format!("{name}{ext}")))
+                .find(|p| is_executable(p))
+        })
 }
 
 fn is_executable(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
     }
     #[cfg(not(unix))]
     {
@@ -87,7 +107,10 @@ fn is_executable(path: &Path) -> bool {
 
 /// Render an invocation for messages: program and arguments, secrets hidden.
 pub fn display_args(args: &[OsString]) -> String {
-    args.iter().map(|a| crate::redact::text(&a.to_string_lossy())).collect::<Vec<_>>().join(" ")
+    args.iter()
+        .map(|a| crate::redact::text(&a.to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -122,9 +145,19 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_signal_becomes_128_plus_n() {
-        let inv = Invocation::new(Path::new("/bin/sh"), &[], &["-c".into(), "kill -TERM $$".into()], vec![]);
+        let inv = Invocation::new(
+            Path::new("/bin/sh"),
+            &[],
+            &["-c".into(), "kill -TERM $$".into()],
+            vec![],
+        );
         assert_eq!(inv.run_inherited().expect("ran"), 143);
-        let inv = Invocation::new(Path::new("/bin/sh"), &[], &["-c".into(), "exit 7".into()], vec![]);
+        let inv = Invocation::new(
+            Path::new("/bin/sh"),
+            &[],
+            &["-c".into(), "exit 7".into()],
+            vec![],
+        );
         assert_eq!(inv.run_inherited().expect("ran"), 7);
     }
 }

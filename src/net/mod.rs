@@ -13,10 +13,14 @@ pub const USER_AGENT: &str = concat!("usbide/", env!("CARGO_PKG_VERSION"));
 
 /// An agent for `url`, through the proxy the environment names for its host.
 pub fn agent_for(env: &Environ, url: &str) -> Result<ureq::Agent, String> {
-    let (scheme, host) = scheme_and_host(url).ok_or_else(|| format!("not an http(s) URL: {url}"))?;
+    let (scheme, host) =
+        scheme_and_host(url).ok_or_else(|| format!("not an http(s) URL: {url}"))?;
     let proxy = match proxy::proxy_for(env, scheme, host) {
         Some(p) => Some(ureq::Proxy::new(&p).map_err(|e| {
-            format!("the proxy {} is not usable: {e}", crate::redact::url_password(&p))
+            format!(
+                "the proxy {} is not usable: {e}",
+                crate::redact::url_password(&p)
+            )
         })?),
         None => None,
     };
@@ -25,7 +29,11 @@ pub fn agent_for(env: &Environ, url: &str) -> Result<ureq::Agent, String> {
         .user_agent(USER_AGENT)
         .timeout_connect(Some(Duration::from_secs(15)))
         .timeout_recv_response(Some(Duration::from_secs(30)))
-        .tls_config(ureq::tls::TlsConfig::builder().root_certs(trust::everything(env)).build())
+        .tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(trust::everything(env))
+                .build(),
+        )
         .build();
     Ok(ureq::Agent::new_with_config(config))
 }
@@ -39,7 +47,10 @@ pub fn scheme_and_host(url: &str) -> Option<(&str, &str)> {
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit('@').next()?;
     let host = if authority.starts_with('[') {
-        authority.split(']').next().map(|h| h.trim_start_matches('['))?
+        authority
+            .split(']')
+            .next()
+            .map(|h| h.trim_start_matches('['))?
     } else {
         authority.split(':').next()?
     };
@@ -52,8 +63,14 @@ mod tests {
 
     #[test]
     fn hosts_are_taken_from_urls() {
-        assert_eq!(scheme_and_host("https://api.github.com/repos"), Some(("https", "api.github.com")));
-        assert_eq!(scheme_and_host("http://u:p@127.0.0.1:8080/x"), Some(("http", "127.0.0.1")));
+        assert_eq!(
+            scheme_and_host("https://api.github.com/repos"),
+            Some(("https", "api.github.com"))
+        );
+        assert_eq!(
+            scheme_and_host("http://u:p@127.0.0.1:8080/x"),
+            Some(("http", "127.0.0.1"))
+        );
         assert_eq!(scheme_and_host("http://[::1]:80/"), Some(("http", "::1")));
         assert_eq!(scheme_and_host("ftp://x"), None);
     }

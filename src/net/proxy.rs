@@ -21,7 +21,10 @@ pub fn proxy_for(env: &Environ, scheme: &str, host: &str) -> Option<String> {
 fn exact(env: &Environ, name: &str) -> Option<String> {
     env.iter()
         .find(|(k, v)| k.to_str() == Some(name) && !v.is_empty())
-        .or_else(|| env.iter().find(|(k, v)| env.same_name(k, name) && !v.is_empty()))
+        .or_else(|| {
+            env.iter()
+                .find(|(k, v)| env.same_name(k, name) && !v.is_empty())
+        })
         .map(|(_, v)| v.to_string_lossy().trim().to_string())
 }
 
@@ -36,11 +39,18 @@ pub fn bypassed(env: &Environ, host: &str) -> bool {
         return false;
     };
     let host = host.to_ascii_lowercase();
-    list.split(',').map(|e| e.trim().to_ascii_lowercase()).any(|entry| {
-        let entry = entry.split(':').next().unwrap_or_default().trim_start_matches("*.");
-        let entry = entry.trim_start_matches('.');
-        !entry.is_empty() && (entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
-    })
+    list.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .any(|entry| {
+            let entry = entry
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("*.");
+            let entry = entry.trim_start_matches('.');
+            !entry.is_empty()
+                && (entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
+        })
 }
 
 #[cfg(test)]
@@ -49,14 +59,32 @@ mod tests {
 
     #[test]
     fn https_prefers_its_own_variable() {
-        let env = Environ::from_pairs(&[("ALL_PROXY", "http://all:1"), ("https_proxy", "http://p:3128")], false);
-        assert_eq!(proxy_for(&env, "https", "github.com").as_deref(), Some("http://p:3128"));
-        assert_eq!(proxy_for(&env, "http", "github.com").as_deref(), Some("http://all:1"));
+        let env = Environ::from_pairs(
+            &[
+                ("ALL_PROXY", "http://all:1"),
+                ("https_proxy", "http://p:3128"),
+            ],
+            false,
+        );
+        assert_eq!(
+            proxy_for(&env, "https", "github.com").as_deref(),
+            Some("http://p:3128")
+        );
+        assert_eq!(
+            proxy_for(&env, "http", "github.com").as_deref(),
+            Some("http://all:1")
+        );
     }
 
     #[test]
     fn loopback_and_no_proxy_go_direct() {
-        let env = Environ::from_pairs(&[("HTTPS_PROXY", "http://p:1"), ("NO_PROXY", "corp.local, .example.com,*.intra")], false);
+        let env = Environ::from_pairs(
+            &[
+                ("HTTPS_PROXY", "http://p:1"),
+                ("NO_PROXY", "corp.local, .example.com,*.intra"),
+            ],
+            false,
+        );
         assert_eq!(proxy_for(&env, "https", "127.0.0.1"), None);
         assert_eq!(proxy_for(&env, "https", "localhost"), None);
         assert_eq!(proxy_for(&env, "https", "git.corp.local"), None);
@@ -70,6 +98,9 @@ mod tests {
     #[test]
     fn windows_names_ignore_case() {
         let env = Environ::from_pairs(&[("Https_Proxy", "http://p:8080")], true);
-        assert_eq!(proxy_for(&env, "https", "x.org").as_deref(), Some("http://p:8080"));
+        assert_eq!(
+            proxy_for(&env, "https", "x.org").as_deref(),
+            Some("http://p:8080")
+        );
     }
 }

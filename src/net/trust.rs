@@ -30,7 +30,10 @@ pub fn host() -> Vec<Certificate<'static>> {
 /// The certificates of the PEM file codex would add, by codex's rule:
 /// `CODEX_CA_CERTIFICATE` wins over `SSL_CERT_FILE`; empty counts as unset.
 pub fn codex_ca_file(env: &Environ) -> Vec<Certificate<'static>> {
-    let Some(path) = env.get_str("CODEX_CA_CERTIFICATE").or_else(|| env.get_str("SSL_CERT_FILE")) else {
+    let Some(path) = env
+        .get_str("CODEX_CA_CERTIFICATE")
+        .or_else(|| env.get_str("SSL_CERT_FILE"))
+    else {
         return Vec::new();
     };
     let Ok(pem) = std::fs::read(path) else {
@@ -67,7 +70,10 @@ mod tests {
         let empty = dir.path().join("empty.pem");
         std::fs::write(&empty, "not a pem").expect("write");
         let env = Environ::from_pairs(
-            &[("CODEX_CA_CERTIFICATE", &empty.to_string_lossy()), ("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt")],
+            &[
+                ("CODEX_CA_CERTIFICATE", &empty.to_string_lossy()),
+                ("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt"),
+            ],
             false,
         );
         assert!(codex_ca_file(&env).is_empty());

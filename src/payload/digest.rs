@@ -43,7 +43,11 @@ impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sha256(b) => write!(f, "sha256:{}", hex::encode(b)),
-            Self::Sha512(b) => write!(f, "sha512-{}", base64::engine::general_purpose::STANDARD.encode(b)),
+            Self::Sha512(b) => write!(
+                f,
+                "sha512-{}",
+                base64::engine::general_purpose::STANDARD.encode(b)
+            ),
         }
     }
 }
@@ -87,8 +91,16 @@ mod tests {
     fn parses_both_published_forms() {
         let gh = Digest::parse_sha256(&format!("sha256:{}", "ab".repeat(32))).expect("gh");
         assert_eq!(gh.to_string(), format!("sha256:{}", "ab".repeat(32)));
-        let sri = format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode([7u8; 64]));
-        assert_eq!(Digest::parse_integrity(&format!("sha1-xyz {sri}")).expect("sri").to_string(), sri);
+        let sri = format!(
+            "sha512-{}",
+            base64::engine::general_purpose::STANDARD.encode([7u8; 64])
+        );
+        assert_eq!(
+            Digest::parse_integrity(&format!("sha1-xyz {sri}"))
+                .expect("sri")
+                .to_string(),
+            sri
+        );
         assert_eq!(Digest::parse_sha256("sha256:abc"), None);
         assert_eq!(Digest::parse_integrity("sha1-abc"), None);
     }

@@ -36,14 +36,23 @@ pub fn open(dir: &Path, target: &Target) -> Result<Tree, String> {
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let manifest = dir.join("codex-package.json");
     if manifest.is_file() {
-        let text = fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-        let pkg: PackageJson =
-            serde_json::from_str(&text).map_err(|e| format!("{} is not a codex package file: {e}", manifest.display()))?;
+        let text = fs::read_to_string(&manifest)
+            .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+        let pkg: PackageJson = serde_json::from_str(&text)
+            .map_err(|e| format!("{} is not a codex package file: {e}", manifest.display()))?;
         let exe = dir.join(&pkg.entrypoint);
         if safe_relative(&pkg.entrypoint) && exe.is_file() {
-            return Ok(Tree { dir, exe, version: pkg.version });
+            return Ok(Tree {
+                dir,
+                exe,
+                version: pkg.version,
+            });
         }
-        return Err(format!("{} names {} as codex, which is not there", manifest.display(), pkg.entrypoint));
+        return Err(format!(
+            "{} names {} as codex, which is not there",
+            manifest.display(),
+            pkg.entrypoint
+        ));
     }
     let candidates = [
         format!("bin/{}", target.exe("codex")),
@@ -55,7 +64,11 @@ pub fn open(dir: &Path, target: &Target) -> Result<Tree, String> {
         .iter()
         .map(|c| dir.join(c))
         .find(|p| p.is_file())
-        .map(|exe| Tree { dir: dir.clone(), exe, version: None })
+        .map(|exe| Tree {
+            dir: dir.clone(),
+            exe,
+            version: None,
+        })
         .ok_or_else(|| format!("no codex executable in {}", dir.display()))
 }
 
@@ -65,8 +78,11 @@ pub fn safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !p.is_absolute()
         && !path.starts_with(['/', '\\'])
-        && p.components().all(|c| matches!(c, std::path::Component::Normal(_)))
-        && !path.split(['/', '\\']).any(|s| s == ".." || s.contains(':'))
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && !path
+            .split(['/', '\\'])
+            .any(|s| s == ".." || s.contains(':'))
 }
 
 #[cfg(test)]
@@ -100,7 +116,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir_all(dir.path().join("codex")).expect("dir");
         fs::write(dir.path().join("codex/codex.exe"), "").expect("exe");
-        assert_eq!(open(dir.path(), win).expect("tree").exe, dir.path().join("codex/codex.exe"));
+        assert_eq!(
+            open(dir.path(), win).expect("tree").exe,
+            dir.path().join("codex/codex.exe")
+        );
         let single = tempfile::tempdir().expect("tempdir");
         fs::write(single.path().join("codex-x86_64-pc-windows-msvc.exe"), "").expect("exe");
         assert!(open(single.path(), win).is_ok());

@@ -31,7 +31,10 @@ pub struct PinnedTarget {
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: {message}; fix the file or restore it from the repository")]
     Parse {
         path: PathBuf,
@@ -40,7 +43,11 @@ pub enum ManifestError {
         message: String,
     },
     #[error("{path}: the {field} of {target} is not a valid digest")]
-    BadDigest { path: PathBuf, target: String, field: &'static str },
+    BadDigest {
+        path: PathBuf,
+        target: String,
+        field: &'static str,
+    },
 }
 
 impl Manifest {
@@ -49,7 +56,12 @@ impl Manifest {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(ManifestError::Read { path: path.into(), source }),
+            Err(source) => {
+                return Err(ManifestError::Read {
+                    path: path.into(),
+                    source,
+                });
+            }
         };
         let manifest: Self = toml::from_str(&text).map_err(|e| {
             let (line, column) =
@@ -67,11 +79,23 @@ impl Manifest {
 
     fn check_digests(&self, path: &Path) -> Result<(), ManifestError> {
         for (target, pin) in &self.targets {
-            let bad = |field| ManifestError::BadDigest { path: path.into(), target: target.clone(), field };
-            if pin.npm_integrity.as_deref().is_some_and(|v| Digest::parse_integrity(v).is_none()) {
+            let bad = |field| ManifestError::BadDigest {
+                path: path.into(),
+                target: target.clone(),
+                field,
+            };
+            if pin
+                .npm_integrity
+                .as_deref()
+                .is_some_and(|v| Digest::parse_integrity(v).is_none())
+            {
                 return Err(bad("npm_integrity"));
             }
-            if pin.github_sha256.as_deref().is_some_and(|v| Digest::parse_sha256(v).is_none()) {
+            if pin
+                .github_sha256
+                .as_deref()
+                .is_some_and(|v| Digest::parse_sha256(v).is_none())
+            {
                 return Err(bad("github_sha256"));
             }
         }
@@ -80,7 +104,9 @@ impl Manifest {
 
     /// The pin for `triple` at `version`, if this manifest pins that version.
     pub fn pin(&self, version: &str, triple: &str) -> Option<&PinnedTarget> {
-        (self.version == version).then(|| self.targets.get(triple)).flatten()
+        (self.version == version)
+            .then(|| self.targets.get(triple))
+            .flatten()
     }
 }
 
@@ -94,13 +120,25 @@ mod tests {
         let path = dir.path().join("payload.toml");
         assert_eq!(Manifest::load(&path).expect("missing is fine"), None);
         let sha = format!("sha256:{}", "0".repeat(64));
-        std::fs::write(&path, format!("version = \"1.2.3\"\n[targets.x86_64-pc-windows-msvc]\ngithub_sha256 = \"{sha}\"\n"))
-            .expect("write");
+        std::fs::write(
+            &path,
+            format!(
+                "version = \"1.2.3\"\n[targets.x86_64-pc-windows-msvc]\ngithub_sha256 = \"{sha}\"\n"
+            ),
+        )
+        .expect("write");
         let m = Manifest::load(&path).expect("loads").expect("present");
         assert!(m.pin("1.2.3", "x86_64-pc-windows-msvc").is_some());
         assert!(m.pin("1.2.4", "x86_64-pc-windows-msvc").is_none());
-        std::fs::write(&path, "version = \"1\"\n[targets.x]\nnpm_integrity = \"md5-x\"\n").expect("write");
-        assert!(matches!(Manifest::load(&path), Err(ManifestError::BadDigest { .. })));
+        std::fs::write(
+            &path,
+            "version = \"1\"\n[targets.x]\nnpm_integrity = \"md5-x\"\n",
+        )
+        .expect("write");
+        assert!(matches!(
+            Manifest::load(&path),
+            Err(ManifestError::BadDigest { .. })
+        ));
         std::fs::write(&path, "version = 1\n").expect("write");
         let err = Manifest::load(&path).expect_err("bad type");
         assert!(err.to_string().contains("payload.toml:1:"), "{err}");

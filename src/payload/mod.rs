@@ -30,18 +30,32 @@ pub enum PayloadError {
         "refused {url}: its digest is {actual}, expected {expected}; the download is corrupt or was \
          tampered with. The installed payload was not touched"
     )]
-    DigestMismatch { url: String, expected: String, actual: String },
+    DigestMismatch {
+        url: String,
+        expected: String,
+        actual: String,
+    },
     #[error(
         "refused {url}: the source publishes digest {published} but payload.toml pins {pinned}; \
          update payload/payload.toml only if you trust the new release"
     )]
-    PinMismatch { url: String, published: String, pinned: String },
-    #[error("refused {url}: no digest is published or pinned, so it cannot be verified; pin one in payload/payload.toml")]
+    PinMismatch {
+        url: String,
+        published: String,
+        pinned: String,
+    },
+    #[error(
+        "refused {url}: no digest is published or pinned, so it cannot be verified; pin one in payload/payload.toml"
+    )]
     NoDigest { url: String },
     #[error("{reason}")]
     Layout { reason: String },
     #[error("cannot {what} {path}: {source}")]
-    Io { what: String, path: PathBuf, source: std::io::Error },
+    Io {
+        what: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Manifest(#[from] manifest::ManifestError),
 }
@@ -51,7 +65,9 @@ pub enum PayloadError {
 pub fn recover(payload_dir: &Path, triple: &str) -> bool {
     let final_dir = payload_dir.join(triple);
     let previous = payload_dir.join(format!(".previous-{triple}"));
-    !final_dir.exists() && previous.is_dir() && crate::fsx::rename_with_retry(&previous, &final_dir).is_ok()
+    !final_dir.exists()
+        && previous.is_dir()
+        && crate::fsx::rename_with_retry(&previous, &final_dir).is_ok()
 }
 
 /// The installed tree for `target`, if there is a usable one.
@@ -80,7 +96,12 @@ pub fn interrupted(payload_dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(payload_dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().to_string_lossy().strip_prefix(".staging-").map(str::to_string))
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .strip_prefix(".staging-")
+                        .map(str::to_string)
+                })
                 .collect()
         })
         .unwrap_or_default();

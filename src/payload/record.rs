@@ -75,12 +75,16 @@ impl Record {
                 return Verdict::Modified(f.path.clone());
             }
         }
-        Verdict::Verified { files: self.files.len() }
+        Verdict::Verified {
+            files: self.files.len(),
+        }
     }
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<FileEntry>) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
         let meta = fs::symlink_metadata(&path)?;
@@ -88,9 +92,17 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<FileEntry>) -> io::Result<()> {
             walk(root, &path, out)?;
         } else if meta.is_file() {
             let rel = path.strip_prefix(root).map_err(io::Error::other)?;
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             if rel != FILE {
-                out.push(FileEntry { sha256: sha256_file(&path)?, size: meta.len(), path: rel });
+                out.push(FileEntry {
+                    sha256: sha256_file(&path)?,
+                    size: meta.len(),
+                    path: rel,
+                });
             }
         }
     }
@@ -118,8 +130,14 @@ mod tests {
         assert_eq!(Record::load(dir.path()).expect("load"), record);
         assert_eq!(record.verify(dir.path()), Verdict::Verified { files: 2 });
         fs::write(dir.path().join("bin/codex"), "v2").expect("tamper");
-        assert_eq!(record.verify(dir.path()), Verdict::Modified("bin/codex".into()));
+        assert_eq!(
+            record.verify(dir.path()),
+            Verdict::Modified("bin/codex".into())
+        );
         fs::remove_file(dir.path().join("bin/codex")).expect("rm");
-        assert_eq!(record.verify(dir.path()), Verdict::Missing("bin/codex".into()));
+        assert_eq!(
+            record.verify(dir.path()),
+            Verdict::Missing("bin/codex".into())
+        );
     }
 }

@@ -8,10 +8,10 @@
 use serde::Deserialize;
 
 use crate::environ::Environ;
+use crate::payload::PayloadError;
 use crate::payload::digest::Digest;
 use crate::payload::manifest::PinnedTarget;
 use crate::payload::target::Target;
-use crate::payload::PayloadError;
 
 /// Which source to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,22 +75,39 @@ struct Asset {
     digest: Option<String>,
 }
 
-fn github(env: &Environ, api: &str, version: &str, target: &Target, pin: Option<&PinnedTarget>) -> Result<Artifact, PayloadError> {
-    let url = format!("{}/repos/openai/codex/releases/tags/rust-v{version}", api.trim_end_matches('/'));
+fn github(
+    env: &Environ,
+    api: &str,
+    version: &str,
+    target: &Target,
+    pin: Option<&PinnedTarget>,
+) -> Result<Artifact, PayloadError> {
+    let url = format!(
+        "{}/repos/openai/codex/releases/tags/rust-v{version}",
+        api.trim_end_matches('/')
+    );
     let release: Release = get_json(env, &url)?;
     let name = target.github_asset();
     let asset = release
         .assets
         .into_iter()
         .find(|a| a.name == name)
-        .ok_or_else(|| PayloadError::NotPublished { what: format!("{name} in release rust-v{version}") })?;
+        .ok_or_else(|| PayloadError::NotPublished {
+            what: format!("{name} in release rust-v{version}"),
+        })?;
     let published = asset.digest.as_deref().and_then(Digest::parse_sha256);
-    let pinned = pin.and_then(|p| p.github_sha256.as_deref()).and_then(Digest::parse_sha256);
+    let pinned = pin
+        .and_then(|p| p.github_sha256.as_deref())
+        .and_then(Digest::parse_sha256);
     let digest = agree(published, pinned, &asset.browser_download_url)?;
     Ok(Artifact {
         url: asset.browser_download_url,
         digest,
-        kind: if target.windows { ArchiveKind::Zip } else { ArchiveKind::TarGz },
+        kind: if target.windows {
+            ArchiveKind::Zip
+        } else {
+            ArchiveKind::TarGz
+        },
         origin: format!("github:openai/codex@rust-v{version}/{name}"),
     })
 }
@@ -106,12 +123,24 @@ struct NpmDist {
     integrity: Option<String>,
 }
 
-fn npm(env: &Environ, registry: &str, version: &str, target: &Target, pin: Option<&PinnedTarget>) -> Result<Artifact, PayloadError> {
+fn npm(
+    env: &Environ,
+    registry: &str,
+    version: &str,
+    target: &Target,
+    pin: Option<&PinnedTarget>,
+) -> Result<Artifact, PayloadError> {
     let spec = format!("{version}-{}", target.npm);
     let url = format!("{}/@openai%2Fcodex/{spec}", registry.trim_end_matches('/'));
     let doc: NpmVersion = get_json(env, &url)?;
-    let published = doc.dist.integrity.as_deref().and_then(Digest::parse_integrity);
-    let pinned = pin.and_then(|p| p.npm_integrity.as_deref()).and_then(Digest::parse_integrity);
+    let published = doc
+        .dist
+        .integrity
+        .as_deref()
+        .and_then(Digest::parse_integrity);
+    let pinned = pin
+        .and_then(|p| p.npm_integrity.as_deref())
+        .and_then(Digest::parse_integrity);
     let digest = agree(published, pinned, &doc.dist.tarball)?;
     Ok(Artifact {
         url: doc.dist.tarball,
@@ -123,7 +152,11 @@ fn npm(env: &Environ, registry: &str, version: &str, target: &Target, pin: Optio
 
 /// The digest to check against: the pin and the published one must agree;
 /// with neither, nothing could be verified and the install is refused.
-fn agree(published: Option<Digest>, pinned: Option<Digest>, url: &str) -> Result<Digest, PayloadError> {
+fn agree(
+    published: Option<Digest>,
+    pinned: Option<Digest>,
+    url: &str,
+) -> Result<Digest, PayloadError> {
     match (published, pinned) {
         (Some(p), Some(q)) if p != q => Err(PayloadError::PinMismatch {
             url: url.into(),
@@ -136,17 +169,25 @@ fn agree(published: Option<Digest>, pinned: Option<Digest>, url: &str) -> Result
 }
 
 fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<T, PayloadError> {
-    let fail = |reason: String| PayloadError::Fetch { url: url.into(), reason };
+    let fail = |reason: String| PayloadError::Fetch {
+        url: url.into(),
+        reason,
+    };
     let agent = crate::net::agent_for(env, url).map_err(fail)?;
     let mut response = agent
         .get(url)
         .header("Accept", "application/json")
         .call()
         .map_err(|e| match e {
-            ureq::Error::StatusCode(404) => PayloadError::NotPublished { what: url.to_string() },
+            ureq::Error::StatusCode(404) => PayloadError::NotPublished {
+                what: url.to_string(),
+            },
             other => fail(other.to_string()),
         })?;
-    let text = response.body_mut().read_to_string().map_err(|e| fail(e.to_string()))?;
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| fail(e.to_string()))?;
     serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
 }
 
@@ -160,7 +201,13 @@ mod tests {
         let b = Digest::Sha256(vec![2; 32]);
         assert_eq!(agree(Some(a.clone()), None, "u").expect("published"), a);
         assert_eq!(agree(None, Some(b.clone()), "u").expect("pinned"), b);
-        assert!(matches!(agree(Some(a), Some(b), "u"), Err(PayloadError::PinMismatch { .. })));
-        assert!(matches!(agree(None, None, "u"), Err(PayloadError::NoDigest { .. })));
+        assert!(matches!(
+            agree(Some(a), Some(b), "u"),
+            Err(PayloadError::PinMismatch { .. })
+        ));
+        assert!(matches!(
+            agree(None, None, "u"),
+            Err(PayloadError::NoDigest { .. })
+        ));
     }
 }

@@ -13,12 +13,36 @@ pub struct Target {
 
 /// Every target codex publishes.
 pub const ALL: &[Target] = &[
-    Target { triple: "x86_64-pc-windows-msvc", npm: "win32-x64", windows: true },
-    Target { triple: "aarch64-pc-windows-msvc", npm: "win32-arm64", windows: true },
-    Target { triple: "x86_64-unknown-linux-musl", npm: "linux-x64", windows: false },
-    Target { triple: "aarch64-unknown-linux-musl", npm: "linux-arm64", windows: false },
-    Target { triple: "x86_64-apple-darwin", npm: "darwin-x64", windows: false },
-    Target { triple: "aarch64-apple-darwin", npm: "darwin-arm64", windows: false },
+    Target {
+        triple: "x86_64-pc-windows-msvc",
+        npm: "win32-x64",
+        windows: true,
+    },
+    Target {
+        triple: "aarch64-pc-windows-msvc",
+        npm: "win32-arm64",
+        windows: true,
+    },
+    Target {
+        triple: "x86_64-unknown-linux-musl",
+        npm: "linux-x64",
+        windows: false,
+    },
+    Target {
+        triple: "aarch64-unknown-linux-musl",
+        npm: "linux-arm64",
+        windows: false,
+    },
+    Target {
+        triple: "x86_64-apple-darwin",
+        npm: "darwin-x64",
+        windows: false,
+    },
+    Target {
+        triple: "aarch64-apple-darwin",
+        npm: "darwin-arm64",
+        windows: false,
+    },
 ];
 
 impl Target {
@@ -73,7 +97,10 @@ pub fn select(spec: &str) -> Result<Vec<&'static Target>, String> {
             .map(|t| vec![t])
             .ok_or_else(|| {
                 let known: Vec<_> = ALL.iter().map(|t| t.triple).collect();
-                format!("unknown target {triple:?}; use host, all or one of {}", known.join(", "))
+                format!(
+                    "unknown target {triple:?}; use host, all or one of {}",
+                    known.join(", ")
+                )
             }),
     }
 }
@@ -84,8 +111,14 @@ mod tests {
 
     #[test]
     fn hosts_map_to_musl_and_msvc_builds() {
-        assert_eq!(for_host("linux", "x86_64").map(|t| t.triple), Some("x86_64-unknown-linux-musl"));
-        assert_eq!(for_host("windows", "x86_64").map(|t| t.npm), Some("win32-x64"));
+        assert_eq!(
+            for_host("linux", "x86_64").map(|t| t.triple),
+            Some("x86_64-unknown-linux-musl")
+        );
+        assert_eq!(
+            for_host("windows", "x86_64").map(|t| t.npm),
+            Some("win32-x64")
+        );
         assert_eq!(for_host("freebsd", "x86_64"), None);
     }
 
@@ -95,8 +128,15 @@ mod tests {
         assert_eq!(win.github_asset(), "codex-x86_64-pc-windows-msvc.exe.zip");
         assert_eq!(win.exe("codex"), "codex.exe");
         let linux = select("aarch64-unknown-linux-musl").expect("known")[0];
-        assert_eq!(linux.github_asset(), "codex-aarch64-unknown-linux-musl.tar.gz");
+        assert_eq!(
+            linux.github_asset(),
+            "codex-aarch64-unknown-linux-musl.tar.gz"
+        );
         assert_eq!(select("all").expect("all").len(), 6);
-        assert!(select("sparc").expect_err("unknown").contains("x86_64-pc-windows-msvc"));
+        assert!(
+            select("sparc")
+                .expect_err("unknown")
+                .contains("x86_64-pc-windows-msvc")
+        );
     }
 }

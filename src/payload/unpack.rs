@@ -39,7 +39,8 @@ fn untar(archive: &Path, dest: &Path) -> io::Result<()> {
 }
 
 fn unzip(archive: &Path, dest: &Path) -> io::Result<()> {
-    let mut zip = zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(io::Error::other)?;
+    let mut zip =
+        zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(io::Error::other)?;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(io::Error::other)?;
         let name = entry.name().to_string();
@@ -56,12 +57,20 @@ fn unzip(archive: &Path, dest: &Path) -> io::Result<()> {
 fn target_path(dest: &Path, name: &str) -> io::Result<PathBuf> {
     let trimmed = name.trim_end_matches('/');
     if !safe_relative(trimmed) {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("archive entry {name:?} would leave the payload folder")));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("archive entry {name:?} would leave the payload folder"),
+        ));
     }
     Ok(dest.join(trimmed))
 }
 
-fn write_file(dest: &Path, name: &str, reader: &mut impl Read, mode: Option<u32>) -> io::Result<()> {
+fn write_file(
+    dest: &Path,
+    name: &str,
+    reader: &mut impl Read,
+    mode: Option<u32>,
+) -> io::Result<()> {
     let path = target_path(dest, name)?;
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
@@ -90,7 +99,10 @@ mod tests {
     use super::*;
 
     fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
         for (name, data) in entries {
             let mut header = tar::Header::new_gnu();
             header.set_size(data.len() as u64);
@@ -116,7 +128,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&exe).expect("meta").permissions().mode() & 0o777, 0o755);
+            assert_eq!(
+                fs::metadata(&exe).expect("meta").permissions().mode() & 0o777,
+                0o755
+            );
         }
     }
 
@@ -125,8 +140,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let archive = dir.path().join("a.tgz");
         fs::write(&archive, tgz(&[("../evil", b"x")])).expect("write");
-        let err = unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out")).expect_err("refused");
-        assert!(err.to_string().contains("leave the payload folder"), "{err}");
+        let err =
+            unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out")).expect_err("refused");
+        assert!(
+            err.to_string().contains("leave the payload folder"),
+            "{err}"
+        );
         assert!(!dir.path().join("evil").exists());
     }
 }

@@ -41,7 +41,8 @@ pub fn is_fat(file_system: &str) -> bool {
 
 /// Describe the volume holding `root`, if the OS lists it.
 pub fn detect(root: &Path) -> Option<DriveInfo> {
-    let disks = Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing().with_storage()).ok()?;
+    let disks =
+        Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing().with_storage()).ok()?;
     let mounts: Vec<String> = disks
         .iter()
         .map(|d| d.mount_point().to_string_lossy().into_owned())

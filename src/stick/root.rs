@@ -83,9 +83,10 @@ fn archive_component(exe: &Path) -> Option<PathBuf> {
         so_far.push(comp);
         if let Component::Normal(name) = comp {
             let name = name.to_string_lossy().to_ascii_lowercase();
-            let archive_dir = [".zip", ".7z", ".rar"].iter().any(|e| name.ends_with(e))
-                && so_far != exe;
-            let preview = name.starts_with("temp1_") || name.starts_with("7zo") || name.starts_with("rar$");
+            let archive_dir =
+                [".zip", ".7z", ".rar"].iter().any(|e| name.ends_with(e)) && so_far != exe;
+            let preview =
+                name.starts_with("temp1_") || name.starts_with("7zo") || name.starts_with("rar$");
             if archive_dir || preview {
                 return Some(so_far);
             }
@@ -117,7 +118,10 @@ mod tests {
     fn payload_alone_marks_a_root() {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir_all(dir.path().join("payload")).expect("payload");
-        assert_eq!(discover(&dir.path().join("usbide")), Some(dir.path().to_path_buf()));
+        assert_eq!(
+            discover(&dir.path().join("usbide")),
+            Some(dir.path().to_path_buf())
+        );
     }
 
     #[test]
@@ -132,9 +136,15 @@ mod tests {
     fn an_explicit_root_is_trusted_but_must_exist() {
         let s = stick();
         let env = Environ::from_pairs(&[("TMPDIR", &s.path().to_string_lossy())], false);
-        assert_eq!(locate(Some(s.path()), Path::new("/x/usbide"), &env).expect("root"), s.path());
+        assert_eq!(
+            locate(Some(s.path()), Path::new("/x/usbide"), &env).expect("root"),
+            s.path()
+        );
         let missing = s.path().join("nope");
-        assert!(matches!(locate(Some(&missing), Path::new("/x"), &env), Err(RootError::Missing { .. })));
+        assert!(matches!(
+            locate(Some(&missing), Path::new("/x"), &env),
+            Err(RootError::Missing { .. })
+        ));
     }
 
     #[test]

@@ -51,7 +51,11 @@ pub fn is_under(path: &str, dir: &str) -> bool {
     if p == d {
         return true;
     }
-    let prefix = if d.ends_with('\\') { d } else { format!("{d}\\") };
+    let prefix = if d.ends_with('\\') {
+        d
+    } else {
+        format!("{d}\\")
+    };
     p.starts_with(&prefix)
 }
 
@@ -96,14 +100,21 @@ mod tests {
     #[test]
     fn containment_ignores_case_and_needs_a_separator() {
         assert!(is_under(r"E:\Tools\usbide.exe", r"e:\"));
-        assert!(is_under(r"C:\Users\Ann\AppData\Local\Temp\Temp1_x.zip\usbide.exe", r"c:\users\ann\appdata\local\temp"));
+        assert!(is_under(
+            r"C:\Users\Ann\AppData\Local\Temp\Temp1_x.zip\usbide.exe",
+            r"c:\users\ann\appdata\local\temp"
+        ));
         assert!(!is_under(r"C:\Temporary\x", r"C:\Temp"));
         assert!(is_under(r"C:\Temp", r"c:\temp\"));
     }
 
     #[test]
     fn the_longest_mount_wins() {
-        let mounts = vec![r"C:\".to_string(), r"E:\".to_string(), r"C:\mnt\stick\".to_string()];
+        let mounts = vec![
+            r"C:\".to_string(),
+            r"E:\".to_string(),
+            r"C:\mnt\stick\".to_string(),
+        ];
         assert_eq!(best_mount(r"c:\mnt\stick\usbide.exe", &mounts), Some(2));
         assert_eq!(best_mount(r"\\?\E:\usbide.exe", &mounts), Some(1));
         assert_eq!(best_mount(r"Z:\x", &mounts), None);

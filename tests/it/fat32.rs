@@ -1,0 +1,135 @@
+//! The same flow from a real FAT32 file system (an image made with
+//! `mkfs.vfat`, mounted with `fusefat`), the way sticks are formatted: no
+//! permissions, no symlinks. usbide and the payload are copied onto it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{Stick, real_payload_dir, usbide_bin};
+
+/// A mounted FAT32 image, unmounted on drop.
+struct FatMount {
+    dir: PathBuf,
+}
+
+impl FatMount {
+    fn new(base: &Path) -> Option<Self> {
+        let have = |tool: &str| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {tool}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        if !have("mkfs.vfat") || !have("fusefat") {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install dosfstools and fusefat"
+            );
+            eprintln!("skipped: install dosfstools and fusefat to run the FAT32 test");
+            return None;
+        }
+        let image = base.join("stick.img");
+        let dir = base.join("mnt");
+        fs::create_dir_all(&dir).expect("mnt");
+        let ok = |cmd: &mut Command| cmd.status().is_ok_and(|s| s.success());
+        assert!(ok(Command::new("truncate")
+            .args(["-s", "700M"])
+            .arg(&image)));
+        assert!(ok(Command::new("mkfs.vfat")
+            .args(["-F", "32"])
+            .arg(&image)
+            .stdout(std::process::Stdio::null())));
+        assert!(ok(Command::new("fusefat")
+            .args(["-o", "rw+"])
+            .arg(&image)
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())));
+        Some(Self { dir })
+    }
+}
+
+impl Drop for FatMount {
+    fn drop(&mut self) {
+        let _ = Command::new("fusermount").arg("-u").arg(&self.dir).status();
+    }
+}
+
+/// Copy the files codex needs (entry point, package file, bundled rg).
+fn copy_payload(to: &Path) {
+    let from = real_payload_dir().join("x86_64-unknown-linux-musl");
+    for rel in ["codex-package.json", "bin/codex", "codex-path/rg"] {
+        let dest = to.join("x86_64-unknown-linux-musl").join(rel);
+        fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        copy_file(&from.join(rel), &dest);
+    }
+}
+
+/// `fs::copy` also copies permissions, which FAT refuses (ENOSYS): copy bytes only.
+fn copy_file(from: &Path, to: &Path) {
+    let mut src = fs::File::open(from).expect("open source");
+    let mut dst = fs::File::create(to).expect("create on FAT");
+    std::io::copy(&mut src, &mut dst).expect("copy onto FAT");
+}
+
+#[test]
+fn the_launcher_works_from_fat32() {
+    let mut host = Stick::new();
+    let base = host.root.parent().expect("parent").join("fat");
+    let Some(fat) = FatMount::new(&base) else {
+        return;
+    };
+    let root = fat.dir.join("usbide");
+    fs::create_dir_all(root.join("codex_home")).expect("codex_home on FAT");
+    copy_payload(&root.join("payload"));
+    let exe = root.join("usbide");
+    copy_file(&usbide_bin(), &exe);
+    fs::write(
+        root.join("codex_home/config.toml"),
+        "# from the stick\nmodel = \"gpt-5\"\n",
+    )
+    .expect("config");
+    fs::write(
+        root.join("codex_home/.env"),
+        "OPENAI_BASE_URL=http://evil\nKEEP=1\n",
+    )
+    .expect("env");
+    host.unset("USBIDE_ROOT")
+        .unset("USBIDE_PAYLOAD_DIR")
+        .set("OPENAI_API_KEY", "sk-canary-fat-0123456789");
+
+    let out = host
+        .command_for(&exe, &["codex", "--", "login", "status"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Not logged in"), "{stderr}");
+    assert!(!stderr.contains("canary"), "{stderr}");
+
+    let config = fs::read_to_string(root.join("codex_home/config.toml")).expect("config");
+    assert!(
+        config.starts_with(
+            "# from the stick\nmodel = \"gpt-5\"\nforced_login_method = \"chatgpt\"\n"
+        ),
+        "{config}"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("codex_home/config.toml.bak")).expect("bak"),
+        "# from the stick\nmodel = \"gpt-5\"\n"
+    );
+    let gitignore = fs::read_to_string(root.join("codex_home/.gitignore")).expect("gitignore");
+    assert!(gitignore.lines().any(|l| l == "auth.json"));
+    assert_eq!(
+        fs::read_to_string(root.join("codex_home/.env")).expect("env"),
+        "KEEP=1\n"
+    );
+
+    let out = host.command_for(&exe, &["stick"]).output().expect("stick");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(&format!("root        {}\n", root.display())),
+        "{report}"
+    );
+    assert!(report.contains("fusefat (no file permissions"), "{report}");
+}

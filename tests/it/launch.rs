@@ -1,0 +1,244 @@
+//! From a blank stick to codex running: root discovery, CODEX_HOME
+//! preparation, config edits, the lock, exit codes.
+
+use std::fs;
+
+use crate::support::{Stick, real_payload_dir, usbide_bin};
+
+#[test]
+fn login_status_on_a_fresh_stick_prepares_codex_home() {
+    let mut stick = Stick::new();
+    stick.set("CODEX_HOME", "/somewhere/else/.codex");
+    let run = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("Not logged in"), "{run:?}");
+    assert!(
+        run.stderr.contains("CODEX_HOME was /somewhere/else/.codex"),
+        "{run:?}"
+    );
+    let config = stick.read("codex_home/config.toml");
+    assert!(
+        config.contains("forced_login_method = \"chatgpt\"\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("cli_auth_credentials_store = \"file\"\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("check_for_update_on_startup = false\n"),
+        "{config}"
+    );
+    let gitignore = stick.read("codex_home/.gitignore");
+    assert!(gitignore.lines().any(|l| l == "auth.json"), "{gitignore}");
+    // codex wrote its state on the stick, not in the host's home.
+    assert!(!stick.outside.join("home/.codex").exists());
+}
+
+#[test]
+fn a_hand_written_config_keeps_every_byte_but_the_owned_keys() {
+    let stick = Stick::new();
+    let original = "# my settings   \n\
+                    model = \"gpt-5\"    # favourite\n\
+                    \n\
+                    forced_login_method   =   \"api\"   # by hand\n\
+                    \n\
+                    [tui]\n\
+                    \tnotifications = true\n\
+                    \n\
+                    # about projects\n\
+                    [projects.\"/work/repo\"]\n\
+                    trust_level = \"trusted\"\n";
+    stick.write("codex_home/config.toml", original);
+    let run = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let expected = original.replace(
+        "forced_login_method   =   \"api\"   # by hand\n",
+        "forced_login_method   =   \"chatgpt\"   # by hand\n\
+         cli_auth_credentials_store = \"file\"\n\
+         check_for_update_on_startup = false\n",
+    );
+    assert_eq!(stick.read("codex_home/config.toml"), expected);
+    assert_eq!(stick.read("codex_home/config.toml.bak"), original);
+    assert!(run.stderr.contains("config.toml.bak"), "{run:?}");
+    // A second launch has nothing to change and says nothing.
+    let again = stick.run(&["codex", "--", "login", "status"]);
+    assert!(!again.stderr.contains("updated"), "{again:?}");
+}
+
+#[test]
+fn invalid_toml_stops_before_codex_and_leaves_the_file_alone() {
+    let stick = Stick::new();
+    let broken = "model = \"gpt-5\"\n[tui\nnotifications = true\n";
+    stick.write("codex_home/config.toml", broken);
+    let run = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(run.code, 72, "{run:?}");
+    let path = stick.codex_home().join("config.toml");
+    assert!(
+        run.stderr.contains(&format!("{}:2:5", path.display())),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("did not start codex"), "{run:?}");
+    assert!(
+        !run.stderr.contains("Not logged in"),
+        "codex must not start: {run:?}"
+    );
+    assert_eq!(fs::read(&path).expect("read"), broken.as_bytes());
+    assert!(!stick.codex_home().join("config.toml.bak").exists());
+}
+
+#[test]
+fn duplicate_keys_are_refused_with_their_line() {
+    let stick = Stick::new();
+    let dup = "model = \"a\"\n\nmodel = \"b\"\n";
+    stick.write("codex_home/config.toml", dup);
+    let run = stick.run(&["env"]);
+    assert_eq!(
+        run.code, 0,
+        "env is read-only and does not parse the config: {run:?}"
+    );
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.code, 72, "{run:?}");
+    assert!(run.stderr.contains("config.toml:3:"), "{run:?}");
+    assert_eq!(stick.read("codex_home/config.toml"), dup);
+}
+
+#[test]
+fn the_stick_is_found_from_where_usbide_lives() {
+    let mut stick = Stick::new();
+    stick.unset("USBIDE_ROOT");
+    fs::create_dir_all(stick.root.join("codex_home")).expect("codex_home");
+    fs::create_dir_all(stick.root.join("tools/bin")).expect("bin");
+    let exe = stick.root.join("tools/bin/usbide");
+    fs::copy(usbide_bin(), &exe).expect("copy");
+    let out = stick.command_for(&exe, &["stick"]).output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout.starts_with(&format!("root        {}\n", stick.root.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("file system "), "{stdout}");
+    assert!(stdout.contains(" free of "), "{stdout}");
+}
+
+#[test]
+fn a_stick_in_the_temp_folder_is_refused() {
+    let mut stick = Stick::new();
+    stick.unset("USBIDE_ROOT");
+    fs::create_dir_all(stick.root.join("codex_home")).expect("codex_home");
+    let exe = stick.root.join("usbide");
+    fs::copy(usbide_bin(), &exe).expect("copy");
+    let parent = stick.root.parent().expect("parent").display().to_string();
+    stick.set("TMPDIR", &parent);
+    let out = stick
+        .command_for(&exe, &["codex", "--", "login", "status"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(71), "{stderr}");
+    assert!(
+        stderr.contains("running from a temporary folder"),
+        "{stderr}"
+    );
+    assert!(!stick.codex_home().join("config.toml").exists());
+}
+
+#[test]
+fn a_second_usbide_waits_then_explains() {
+    let mut stick = Stick::new();
+    stick.set("USBIDE_LOCK_WAIT_MS", "300");
+    let first = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    // Hold the stick's lock the way a running usbide does.
+    let lock = fs::OpenOptions::new()
+        .write(true)
+        .open(stick.codex_home().join("usbide.lock"))
+        .expect("lock file");
+    lock.lock().expect("lock");
+    let second = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(second.code, 75, "{second:?}");
+    assert!(
+        second.stderr.contains("another usbide is using"),
+        "{second:?}"
+    );
+    drop(lock);
+    assert_eq!(stick.run(&["codex", "--", "--version"]).code, 0);
+}
+
+#[test]
+fn codex_exit_codes_and_arguments_pass_through() {
+    let stick = Stick::new();
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("codex-cli "), "{run:?}");
+    // A clap error in codex is codex's exit code 2, not usbide's.
+    let run = stick.run(&["codex", "--", "--no-such-flag"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--no-such-flag"), "{run:?}");
+    // No subcommand: `usbide -- ARGS` runs codex too.
+    let run = stick.run(&["--", "--version"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("codex-cli "), "{run:?}");
+}
+
+#[test]
+fn a_missing_payload_without_a_terminal_falls_back_to_path_or_explains() {
+    let mut stick = Stick::new();
+    stick.set(
+        "USBIDE_PAYLOAD_DIR",
+        &stick.root.join("payload").display().to_string(),
+    );
+    stick.set("PATH", "/nonexistent");
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("usbide payload install"), "{run:?}");
+    // With codex on PATH it is used, with a warning.
+    let bin = stick.outside.join("bin");
+    fs::create_dir_all(&bin).expect("bin");
+    std::os::unix::fs::symlink(
+        real_payload_dir().join("x86_64-unknown-linux-musl/bin/codex"),
+        bin.join("codex"),
+    )
+    .expect("symlink");
+    stick.set("PATH", &bin.display().to_string());
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("warning: no codex on the stick"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn env_lists_what_codex_gets_without_secrets() {
+    let mut stick = Stick::new();
+    stick
+        .set("OPENAI_API_KEY", "sk-canary-0123456789")
+        .set("HTTPS_PROXY", "http://ann:s3cret-pw@proxy.corp:3128")
+        .set("CODEX_MANAGED_BY_NPM", "1");
+    let run = stick.run(&["env"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.all().contains("canary"), "{run:?}");
+    assert!(!run.all().contains("s3cret"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("HTTPS_PROXY=http://ann:***@proxy.corp:3128\n"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("CODEX_HOME={}\n", stick.codex_home().display())),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("# OPENAI_API_KEY: an API key would replace"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("# CODEX_MANAGED_BY_NPM: internal to codex"),
+        "{run:?}"
+    );
+}

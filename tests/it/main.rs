@@ -1,0 +1,11 @@
+//! Integration tests: the real `usbide` binary on temporary sticks, handing
+//! off to the real codex from the payload, against loopback stand-ins. They
+//! drive Unix tools (sh scripts, FUSE); Windows CI runs the unit tests.
+#![cfg(unix)]
+
+mod envfilter;
+mod fat32;
+mod launch;
+mod payload;
+mod standin;
+mod support;

@@ -1,0 +1,331 @@
+//! `usbide payload install|status` against loopback stand-ins of an npm
+//! registry and of the GitHub release API. The archives are small codex
+//! package trees built here; what is under test is the installer: verify,
+//! unpack, record, swap, and never lose the previous payload.
+
+use std::fs;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::standin::{Reply, Server};
+use crate::support::Stick;
+
+const TRIPLE: &str = "x86_64-unknown-linux-musl";
+
+/// A gzipped tar of `(path, contents, mode)` entries.
+fn tgz(entries: &[(&str, String, u32)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (path, data, mode) in entries {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(*mode);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, path, data.as_bytes())
+            .expect("append");
+    }
+    builder.into_inner().expect("tar").finish().expect("gzip")
+}
+
+/// The npm platform package of codex `version`, laid out like 0.169's.
+fn npm_package(version: &str) -> Vec<u8> {
+    let base = format!("package/vendor/{TRIPLE}");
+    tgz(&[
+        (
+            "package/package.json",
+            format!("{{\"name\":\"@openai/codex\",\"version\":\"{version}-linux-x64\"}}"),
+            0o644,
+        ),
+        (
+            &format!("{base}/codex-package.json"),
+            format!(
+                "{{\"layoutVersion\":1,\"version\":\"{version}\",\"entrypoint\":\"bin/codex\",\"pathDir\":\"codex-path\"}}"
+            ),
+            0o644,
+        ),
+        (
+            &format!("{base}/bin/codex"),
+            format!("#!/bin/sh\necho codex-cli {version}\n"),
+            0o755,
+        ),
+        (
+            &format!("{base}/codex-path/rg"),
+            "#!/bin/sh\n".into(),
+            0o755,
+        ),
+    ])
+}
+
+fn integrity(bytes: &[u8]) -> String {
+    format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes))
+    )
+}
+
+/// A published version: name, tarball, advertised integrity.
+type Published = (String, Vec<u8>, String);
+
+/// An npm registry stand-in.
+#[derive(Clone, Default)]
+struct Registry {
+    versions: Arc<Mutex<Vec<Published>>>,
+    stall: Arc<Mutex<bool>>,
+}
+
+impl Registry {
+    fn publish(&self, version: &str, tarball: Vec<u8>, integrity: String) {
+        self.versions
+            .lock()
+            .expect("lock")
+            .push((version.into(), tarball, integrity));
+    }
+
+    fn serve(&self) -> Server {
+        let me = self.clone();
+        let base = Arc::new(Mutex::new(String::new()));
+        let base_in = base.clone();
+        let server = Server::start(move |req| {
+            let versions = me.versions.lock().expect("lock");
+            for (v, tarball, integrity) in versions.iter() {
+                if req.path == format!("/@openai%2Fcodex/{v}-linux-x64") {
+                    let url = format!(
+                        "{}/tarballs/codex-{v}-linux-x64.tgz",
+                        base_in.lock().expect("lock")
+                    );
+                    let doc = serde_json::json!({"name": "@openai/codex", "version": format!("{v}-linux-x64"),
+                        "dist": {"tarball": url, "integrity": integrity}});
+                    return Reply::Full(200, "application/json", doc.to_string().into_bytes());
+                }
+                if req.path == format!("/tarballs/codex-{v}-linux-x64.tgz") {
+                    if *me.stall.lock().expect("lock") {
+                        return Reply::Stall {
+                            len: tarball.len(),
+                            first: tarball[..tarball.len() / 2].to_vec(),
+                        };
+                    }
+                    return Reply::Full(200, "application/octet-stream", tarball.clone());
+                }
+            }
+            Reply::Full(
+                404,
+                "application/json",
+                b"{\"error\":\"not found\"}".to_vec(),
+            )
+        });
+        *base.lock().expect("lock") = server.url();
+        server
+    }
+}
+
+fn stick_with_own_payload() -> (Stick, PathBuf) {
+    let mut stick = Stick::new();
+    let payload = stick.root.join("payload");
+    stick.set("USBIDE_PAYLOAD_DIR", &payload.display().to_string());
+    (stick, payload)
+}
+
+fn install(stick: &Stick, registry: &Server, version: &str) -> crate::support::Run {
+    stick.run(&[
+        "payload",
+        "install",
+        "--version",
+        version,
+        "--npm-registry",
+        &registry.url(),
+    ])
+}
+
+#[test]
+fn npm_install_verifies_records_and_runs() {
+    let registry = Registry::default();
+    let tarball = npm_package("9.9.1");
+    registry.publish("9.9.1", tarball.clone(), integrity(&tarball));
+    let server = registry.serve();
+    let (stick, payload) = stick_with_own_payload();
+
+    let run = install(&stick, &server, "9.9.1");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("installed codex 9.9.1"), "{run:?}");
+    assert!(run.stderr.contains(&integrity(&tarball)), "{run:?}");
+    assert!(payload.join(TRIPLE).join("codex-path/rg").is_file());
+    assert!(!payload.join(format!(".staging-{TRIPLE}")).exists());
+
+    let status = stick.run(&["payload", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains(&format!("{TRIPLE} (this host): codex 9.9.1 from npm:@openai/codex@9.9.1-linux-x64: verified (3 files)")), "{status:?}");
+
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.stdout, "codex-cli 9.9.1\n", "{run:?}");
+
+    // A modified file is caught by status.
+    fs::write(
+        payload.join(TRIPLE).join("bin/codex"),
+        "#!/bin/sh\necho evil\n",
+    )
+    .expect("tamper");
+    let status = stick.run(&["payload", "status"]);
+    assert_eq!(status.code, 73, "{status:?}");
+    assert!(
+        status.stdout.contains("bin/codex was modified"),
+        "{status:?}"
+    );
+}
+
+#[test]
+fn a_corrupted_download_is_refused_and_the_previous_payload_stays() {
+    let registry = Registry::default();
+    let good = npm_package("9.9.1");
+    registry.publish("9.9.1", good.clone(), integrity(&good));
+    let other = npm_package("9.9.2");
+    let mut corrupted = other.clone();
+    let mid = corrupted.len() / 2;
+    corrupted[mid] ^= 0xff;
+    registry.publish("9.9.2", corrupted, integrity(&other));
+    let server = registry.serve();
+    let (stick, payload) = stick_with_own_payload();
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+
+    let run = install(&stick, &server, "9.9.2");
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("refused"), "{run:?}");
+    assert!(
+        run.stderr.contains("The installed payload was not touched"),
+        "{run:?}"
+    );
+    assert!(!payload.join(format!(".staging-{TRIPLE}")).exists());
+    let status = stick.run(&["payload", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
+}
+
+#[test]
+fn a_pinned_digest_must_match_the_published_one() {
+    let registry = Registry::default();
+    let tarball = npm_package("9.9.3");
+    registry.publish("9.9.3", tarball.clone(), integrity(&tarball));
+    let server = registry.serve();
+    let (stick, payload) = stick_with_own_payload();
+    fs::create_dir_all(&payload).expect("payload");
+    fs::write(
+        payload.join("payload.toml"),
+        format!(
+            "version = \"9.9.3\"\n[targets.{TRIPLE}]\nnpm_integrity = \"{}\"\n",
+            integrity(b"something else")
+        ),
+    )
+    .expect("pin");
+    let run = stick.run(&["payload", "install", "--npm-registry", &server.url()]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("payload.toml pins"), "{run:?}");
+    assert!(!payload.join(TRIPLE).exists());
+}
+
+#[test]
+fn an_install_killed_half_way_leaves_the_previous_payload() {
+    let registry = Registry::default();
+    let v1 = npm_package("9.9.1");
+    registry.publish("9.9.1", v1.clone(), integrity(&v1));
+    // Big enough that half of it is on the stick before the stall.
+    let big = "x".repeat(4_000_000);
+    let v2 = tgz(&[(&format!("package/vendor/{TRIPLE}/bin/codex"), big, 0o755)]);
+    registry.publish("9.9.2", v2.clone(), integrity(&v2));
+    let server = registry.serve();
+    let (stick, payload) = stick_with_own_payload();
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+
+    *registry.stall.lock().expect("lock") = true;
+    let mut child = stick
+        .command_for(
+            &crate::support::usbide_bin(),
+            &[
+                "payload",
+                "install",
+                "--version",
+                "9.9.2",
+                "--npm-registry",
+                &server.url(),
+            ],
+        )
+        .spawn()
+        .expect("spawn");
+    let part = payload.join(format!(".staging-{TRIPLE}/download.part"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fs::metadata(&part).map_or(0, |m| m.len()) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(part.exists(), "the download never started");
+    child.kill().expect("kill");
+    let _ = child.wait();
+
+    let status = stick.run(&["payload", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
+    assert!(
+        status.stdout.contains("an install was interrupted"),
+        "{status:?}"
+    );
+    assert_eq!(
+        stick.run(&["codex", "--", "--version"]).stdout,
+        "codex-cli 9.9.1\n"
+    );
+
+    *registry.stall.lock().expect("lock") = false;
+    let run = install(&stick, &server, "9.9.1");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("had been interrupted"), "{run:?}");
+}
+
+#[test]
+fn github_releases_are_checked_against_the_release_digest() {
+    let binary = "#!/bin/sh\necho codex-cli 9.9.4\n".to_string();
+    let asset = tgz(&[(&format!("codex-{TRIPLE}"), binary, 0o755)]);
+    let digest = format!("sha256:{}", hex::encode(Sha256::digest(&asset)));
+    let base = Arc::new(Mutex::new(String::new()));
+    let base_in = base.clone();
+    let server = Server::start(move |req| {
+        let name = format!("codex-{TRIPLE}.tar.gz");
+        if req.path == "/repos/openai/codex/releases/tags/rust-v9.9.4" {
+            let doc = serde_json::json!({"tag_name": "rust-v9.9.4", "assets": [
+                {"name": "codex-x86_64-pc-windows-msvc.exe.zip", "browser_download_url": "http://0.0.0.0/x", "digest": null},
+                {"name": name, "browser_download_url": format!("{}/dl/{name}", base_in.lock().expect("lock")), "digest": digest},
+            ]});
+            return Reply::Full(200, "application/json", doc.to_string().into_bytes());
+        }
+        if req.path == format!("/dl/{name}") {
+            return Reply::Full(200, "application/octet-stream", asset.clone());
+        }
+        Reply::Full(
+            404,
+            "application/json",
+            b"{\"message\":\"Not Found\"}".to_vec(),
+        )
+    });
+    *base.lock().expect("lock") = server.url();
+    let (mut stick, payload) = stick_with_own_payload();
+    stick.set("USBIDE_GITHUB_API", &server.url());
+
+    let run = stick.run(&["payload", "install", "--version", "rust-v9.9.4"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(payload.join(TRIPLE).join("bin/codex").is_file());
+    assert_eq!(
+        stick.run(&["codex", "--", "--version"]).stdout,
+        "codex-cli 9.9.4\n"
+    );
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| {
+        r.header("user-agent")
+            .is_some_and(|ua| ua.starts_with("usbide/"))
+    }));
+
+    let run = stick.run(&["payload", "install", "--version", "9.9.5"]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("is not published"), "{run:?}");
+}

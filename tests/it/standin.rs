@@ -1,0 +1,206 @@
+//! Loopback stand-ins that speak real HTTP/1.1: one thread per connection,
+//! every request recorded, answers decided by a handler. Bounded: each
+//! connection serves one request; the server stops when dropped.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A request as the stand-in saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Everything the client sent, as text.
+    pub fn raw_text(&self) -> String {
+        let headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        format!(
+            "{} {}\n{}\n{}",
+            self.method,
+            self.path,
+            headers.join("\n"),
+            String::from_utf8_lossy(&self.body)
+        )
+    }
+}
+
+/// What to answer.
+pub enum Reply {
+    /// Status, content type, body.
+    Full(u16, &'static str, Vec<u8>),
+    /// Announce `len` bytes, send `first`, then hang until the client goes.
+    Stall { len: usize, first: Vec<u8> },
+}
+
+type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+
+/// A running stand-in server.
+pub struct Server {
+    pub port: u16,
+    pub requests: Arc<Mutex<Vec<Request>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let (reqs, stopped) = (requests.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let (reqs, handler, stopped) =
+                            (reqs.clone(), handler.clone(), stopped.clone());
+                        std::thread::spawn(move || serve(stream, &reqs, &*handler, &stopped));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        Self {
+            port,
+            requests,
+            stop,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().expect("lock").clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn serve(stream: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop: &AtomicBool) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let Some(req) = read_request(&mut reader) else {
+        return;
+    };
+    reqs.lock().expect("lock").push(req.clone());
+    let mut out = stream;
+    match handler(&req) {
+        Reply::Full(status, ctype, body) => {
+            let head = format!(
+                "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                reason(status),
+                body.len()
+            );
+            let _ = out.write_all(head.as_bytes());
+            let _ = out.write_all(&body);
+        }
+        Reply::Stall { len, first } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {len}\r\n\r\n"
+            );
+            let _ = out.write_all(head.as_bytes());
+            let _ = out.write_all(&first);
+            let _ = out.flush();
+            for _ in 0..600 {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+    let _ = out.flush();
+    let _ = out.shutdown(Shutdown::Both);
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next()?.to_string(), parts.next()?.to_string());
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let len = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body,
+    })
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+/// A Responses API stream that ends a turn with one assistant message.
+pub fn sse_reply(text: &str) -> Vec<u8> {
+    let events = [
+        serde_json::json!({"type": "response.created", "response": {"id": "resp_1"}}),
+        serde_json::json!({"type": "response.output_item.done", "item": {
+            "type": "message", "role": "assistant", "id": "msg_1",
+            "content": [{"type": "output_text", "text": text}]}}),
+        serde_json::json!({"type": "response.completed", "response": {"id": "resp_1", "usage": {
+            "input_tokens": 5, "input_tokens_details": null, "output_tokens": 3,
+            "output_tokens_details": null, "total_tokens": 8}}}),
+    ];
+    events
+        .iter()
+        .map(|e| {
+            format!(
+                "event: {}\ndata: {e}\n\n",
+                e["type"].as_str().unwrap_or_default()
+            )
+        })
+        .collect::<String>()
+        .into_bytes()
+}

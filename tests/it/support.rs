@@ -1,0 +1,146 @@
+//! The test stick: a folder under the build's temp dir laid out like a USB
+//! stick, and a way to run the real `usbide` binary on it with a clean,
+//! explicit environment (nothing of the developer's leaks in).
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The usbide binary cargo built for these tests.
+pub fn usbide_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_usbide"))
+}
+
+/// The repository root (holds the installed real codex payload).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The host's payload tree installed by `usbide payload install`; the tests
+/// need the real codex and say how to get it.
+pub fn real_payload_dir() -> PathBuf {
+    let dir = repo().join("payload");
+    let tree = dir.join("x86_64-unknown-linux-musl");
+    assert!(
+        tree.join("codex-package.json").is_file(),
+        "the real codex is not installed in {}; run `cargo run -- payload install --npm-registry \"$(npm config get registry)\"` first (.ci/run does)",
+        tree.display()
+    );
+    dir
+}
+
+/// A temporary stick.
+pub struct Stick {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    /// Outside the stick: the test's TMPDIR and HOME.
+    pub outside: PathBuf,
+    pub env: Vec<(String, String)>,
+}
+
+impl Stick {
+    /// An empty stick (no codex_home yet), using the repository's payload.
+    pub fn new() -> Self {
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        fs::create_dir_all(&base).expect("target tmp");
+        let dir = tempfile::Builder::new()
+            .prefix("stick-")
+            .tempdir_in(&base)
+            .expect("tempdir");
+        let root = dir.path().join("STICK");
+        let outside = dir.path().join("host");
+        fs::create_dir_all(&root).expect("root");
+        fs::create_dir_all(outside.join("home")).expect("home");
+        let env = vec![
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            ("HOME".into(), outside.join("home").display().to_string()),
+            ("TMPDIR".into(), outside.display().to_string()),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("USBIDE_ROOT".into(), root.display().to_string()),
+            (
+                "USBIDE_PAYLOAD_DIR".into(),
+                real_payload_dir().display().to_string(),
+            ),
+        ];
+        Self {
+            _dir: dir,
+            root,
+            outside,
+            env,
+        }
+    }
+
+    /// Set (or replace) a variable for every later run.
+    pub fn set(&mut self, name: &str, value: &str) -> &mut Self {
+        self.env.retain(|(k, _)| k != name);
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Drop a variable.
+    pub fn unset(&mut self, name: &str) -> &mut Self {
+        self.env.retain(|(k, _)| k != name);
+        self
+    }
+
+    pub fn codex_home(&self) -> PathBuf {
+        self.root.join("codex_home")
+    }
+
+    /// Write a file under the stick root.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// A `Command` for `exe` with exactly this stick's environment.
+    pub fn command_for(&self, exe: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(exe);
+        cmd.args(args.iter().map(OsString::from))
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(&self.outside)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Run the built usbide with `args`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(
+            self.command_for(&usbide_bin(), args)
+                .output()
+                .expect("spawn usbide"),
+        )
+    }
+}
+
+/// A finished run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Self {
+        Self {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// stdout and stderr together, for "is it anywhere on screen".
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
