@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod environ;
+pub mod events;
 pub mod exit;
 pub mod fsx;
 pub mod home;
