@@ -70,6 +70,15 @@ pub enum Command {
         )]
         codex_args: Vec<OsString>,
     },
+    /// Run `codex exec --json` and show it readably, with the fix for each error.
+    Exec(ExecArgs),
+    /// Render a saved `codex exec --json` stream (a file, or `-` for stdin).
+    Render {
+        /// The stream to read (default: stdin).
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Show the environment codex would get, and what was removed and why.
     Env,
     /// Show the stick usbide runs from: folder, drive, file system, space.
@@ -105,4 +114,45 @@ pub struct PayloadInstallArgs {
     /// GitHub releases. Env: npm_config_registry.
     #[arg(long, value_name = "URL")]
     pub npm_registry: Option<String>,
+}
+
+/// How rendered output looks.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct OutputArgs {
+    /// Colour: auto (a terminal without NO_COLOR), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+    /// Hide the model's reasoning.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorArg {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `usbide exec` options; everything after them goes to `codex exec`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Print codex's events unchanged, plus a `usbide.diagnosis` line after each error.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not check `codex login status` before the run.
+    #[arg(long)]
+    pub no_login_check: bool,
+    /// `codex exec` options and the prompt.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true,
+        value_name = "CODEX_EXEC_ARGS"
+    )]
+    pub args: Vec<OsString>,
 }

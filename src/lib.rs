@@ -64,6 +64,8 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Some(Command::Run { codex_args }) | Some(Command::Codex { codex_args }) => {
             cmd::codex::run(&ctx, &codex_args)
         }
+        Some(Command::Exec(args)) => cmd::exec::run(&ctx, &args),
+        Some(Command::Render { file, output }) => cmd::render::run(&ctx, file.as_deref(), &output),
         Some(Command::Env) => cmd::env::run(&ctx),
         Some(Command::Stick) => cmd::stick::run(&ctx),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),

@@ -3,7 +3,9 @@
 
 pub mod codex;
 pub mod env;
+pub mod exec;
 pub mod payload;
+pub mod render;
 pub mod stick;
 
 use std::ffi::OsString;

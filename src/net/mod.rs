@@ -1,6 +1,7 @@
 //! Talking to the network on usbide's own behalf (payload downloads): one
 //! HTTP agent per request target, with the proxy chosen from the snapshot.
 
+pub mod probe;
 pub mod proxy;
 pub mod trust;
 

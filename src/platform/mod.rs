@@ -36,3 +36,13 @@ impl Drop for InterruptsToChild {
 pub fn exit_code(status: ExitStatus) -> i32 {
     imp::exit_code(status)
 }
+
+/// Let ANSI colour codes through to the console (Windows 10+); a no-op elsewhere.
+pub fn enable_ansi() -> bool {
+    imp::enable_ansi()
+}
+
+/// The OS user locale (`fr-FR`) where the OS has one apart from `LANG`.
+pub fn user_locale() -> Option<String> {
+    imp::user_locale()
+}

@@ -36,3 +36,11 @@ pub fn exit_code(status: ExitStatus) -> i32 {
         (None, None) => 1,
     }
 }
+
+pub fn enable_ansi() -> bool {
+    true
+}
+
+pub fn user_locale() -> Option<String> {
+    None
+}

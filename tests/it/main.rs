@@ -4,6 +4,7 @@
 #![cfg(unix)]
 
 mod envfilter;
+mod exec;
 mod fat32;
 mod launch;
 mod payload;

@@ -1,0 +1,280 @@
+//! `usbide exec [codex exec options] PROMPT`: a non-interactive codex run
+//! whose failures end (Codex's own switch for that) and are explained.
+//!
+//! Checks `codex login status` first (a doomed run is not started), runs
+//! `codex exec --json` with stdin closed, drains stdout and stderr
+//! concurrently, renders each line as it arrives, and exits with codex's
+//! status. When a network failure hides its cause, a quick probe names it.
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+use std::sync::mpsc;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::ExecArgs;
+use crate::cmd::{Context, Ready, prepare, resolve_codex};
+use crate::events::diagnose::{self, Cause, Diagnosis};
+use crate::events::hints;
+use crate::events::model::{Event, ItemKind, Line, parse_line};
+use crate::events::render::Renderer;
+use crate::launch::Invocation;
+use crate::settings::LoginMethod;
+
+enum Chunk {
+    Out(Vec<u8>),
+    Err(Vec<u8>),
+}
+
+/// Run the command.
+pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
+    let ready = prepare(ctx)?;
+    let codex = resolve_codex(ctx, &ready.stick)?;
+    let style = crate::cmd::render::style(ctx, &args.output);
+    let provider = Provider::read(&ready, ctx.settings.login_method);
+    if !args.no_login_check && provider.openai_login {
+        let check = Invocation::new(
+            &codex.path,
+            &ready.overrides,
+            &["login".into(), "status".into()],
+            ready.filtered.vars.clone(),
+        );
+        let out = check
+            .command()
+            .stdin(Stdio::null())
+            .output()
+            .context("cannot run codex login status")?;
+        if !out.status.success() {
+            let d = Diagnosis {
+                cause: Cause::NotLoggedIn,
+                status: None,
+                detail: None,
+            };
+            eprintln!("usbide: codex is not logged in on this stick; the run was not started.");
+            eprintln!("usbide: {}", hints::hint(&d, style.lang));
+            return Ok(crate::platform::exit_code(out.status));
+        }
+    }
+    let mut codex_args: Vec<OsString> = [
+        "exec",
+        "--json",
+        "--disable",
+        "unbounded_connection_retries",
+    ]
+    .map(OsString::from)
+    .to_vec();
+    codex_args.extend(args.args.iter().cloned());
+    let inv = Invocation::new(
+        &codex.path,
+        &ready.overrides,
+        &codex_args,
+        ready.filtered.vars.clone(),
+    );
+    let mut child = inv
+        .command()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+    let (tx, rx) = mpsc::channel();
+    let out = child
+        .stdout
+        .take()
+        .map(|s| spawn_reader(s, tx.clone(), Chunk::Out));
+    let err = child.stderr.take().map(|s| spawn_reader(s, tx, Chunk::Err));
+    let mut renderer = Renderer::new(io::stdout().lock(), style);
+    let mut machine = MachineOutput::default();
+    for chunk in rx {
+        let shown = if args.json {
+            machine.chunk(&chunk, style.lang)
+        } else {
+            show(&mut renderer, &chunk)
+        };
+        if let Err(e) = shown
+            && e.kind() != io::ErrorKind::BrokenPipe
+        {
+            return Err(e).context("cannot write the output");
+        }
+    }
+    for h in [out, err].into_iter().flatten() {
+        let _ = h.join();
+    }
+    let status = child.wait().context("codex did not finish")?;
+    let code = crate::platform::exit_code(status);
+    let causes: Vec<Cause> = if args.json {
+        machine.causes.clone()
+    } else {
+        renderer.causes().to_vec()
+    };
+    let unexplained = causes.iter().any(|c| {
+        matches!(
+            c,
+            Cause::NetworkUnknown | Cause::WaitingForNetwork | Cause::Timeout
+        )
+    });
+    if code != 0
+        && unexplained
+        && let Some(d) = crate::net::probe::probe(&ctx.env, &provider.endpoint)
+    {
+        if args.json {
+            machine.emit(&d, "probe of the endpoint", style.lang)?;
+        } else {
+            renderer.extra(&d)?;
+        }
+    }
+    renderer.finish()?;
+    Ok(code)
+}
+
+/// stdout events go to the transcript; codex's stderr joins it only when it
+/// names a cause (e.g. a failed token refresh), else stays on stderr, escaped.
+fn show(renderer: &mut Renderer<impl Write>, chunk: &Chunk) -> io::Result<()> {
+    match chunk {
+        Chunk::Out(line) => renderer.line(line),
+        Chunk::Err(line) => {
+            let text = String::from_utf8_lossy(line);
+            if diagnose::classify(&text).is_some() {
+                renderer.stderr_line(line)
+            } else if !text.trim().is_empty()
+                && !text.starts_with("Reading additional input from stdin")
+            {
+                writeln!(
+                    io::stderr().lock(),
+                    "{}",
+                    crate::events::render::clean(&text)
+                )
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+fn spawn_reader(
+    stream: impl Read + Send + 'static,
+    tx: mpsc::Sender<Chunk>,
+    wrap: fn(Vec<u8>) -> Chunk,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::with_capacity(1 << 16, stream);
+        loop {
+            let mut line = Vec::new();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                        line.pop();
+                    }
+                    if tx.send(wrap(line)).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `--json`: codex's events unchanged on stdout, plus one
+/// `{"type":"usbide.diagnosis",...}` line after each error.
+#[derive(Debug, Default)]
+struct MachineOutput {
+    causes: Vec<Cause>,
+}
+
+impl MachineOutput {
+    fn chunk(&mut self, chunk: &Chunk, lang: hints::Lang) -> io::Result<()> {
+        match chunk {
+            Chunk::Out(line) => {
+                let mut stdout = io::stdout().lock();
+                stdout.write_all(line)?;
+                stdout.write_all(b"\n")?;
+                stdout.flush()?;
+                if let Some(message) = error_message(line)
+                    && let Some(d) = diagnose::classify(&message)
+                {
+                    self.emit(&d, &message, lang)?;
+                }
+                Ok(())
+            }
+            Chunk::Err(line) => {
+                let text = String::from_utf8_lossy(line);
+                match diagnose::classify(&text) {
+                    Some(d) => self.emit(&d, &text, lang),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
+    fn emit(&mut self, d: &Diagnosis, message: &str, lang: hints::Lang) -> io::Result<()> {
+        self.causes.push(d.cause);
+        let doc = serde_json::json!({
+            "type": "usbide.diagnosis",
+            "cause": d.cause,
+            "status": d.status,
+            "hint": hints::hint(d, lang),
+            "message": crate::redact::text(message),
+        });
+        let mut stdout = io::stdout().lock();
+        writeln!(stdout, "{doc}")?;
+        stdout.flush()
+    }
+}
+
+/// The error text an event carries, if it is an error (a `Reconnecting`
+/// notice counts: its inner message is the cause).
+fn error_message(line: &[u8]) -> Option<String> {
+    match parse_line(line) {
+        Line::Event(Event::Error { message }) => Some(match diagnose::reconnecting(&message) {
+            Some((_, inner)) => inner.to_string(),
+            None => message,
+        }),
+        Line::Event(Event::TurnFailed { error }) => Some(error.message),
+        Line::Event(Event::ItemCompleted { item }) => match item.kind {
+            ItemKind::Error { message } => Some(message),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Where codex sends its requests, by the stick's config and login method.
+#[derive(Debug)]
+struct Provider {
+    endpoint: String,
+    /// The built-in OpenAI provider (needs a login); not a custom one.
+    openai_login: bool,
+}
+
+impl Provider {
+    fn read(ready: &Ready, login: LoginMethod) -> Self {
+        let text = std::fs::read_to_string(ready.stick.codex_home().join("config.toml"))
+            .unwrap_or_default();
+        let doc: toml_edit::DocumentMut = text.parse().unwrap_or_default();
+        let get = |path: &[&str]| -> Option<String> {
+            let mut item = doc.as_item();
+            for key in path {
+                item = item.get(key)?;
+            }
+            item.as_str().map(str::to_string)
+        };
+        match get(&["model_provider"]).filter(|p| p != "openai") {
+            Some(id) => Self {
+                endpoint: get(&["model_providers", &id, "base_url"]).unwrap_or_default(),
+                openai_login: false,
+            },
+            None if login == LoginMethod::Api => Self {
+                endpoint: get(&["openai_base_url"])
+                    .unwrap_or_else(|| "https://api.openai.com/v1".into()),
+                openai_login: true,
+            },
+            None => Self {
+                endpoint: get(&["chatgpt_base_url"])
+                    .unwrap_or_else(|| "https://chatgpt.com/backend-api/".into()),
+                openai_login: true,
+            },
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! `usbide render [FILE|-]`: the exec renderer over a saved `--json` stream.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{ColorArg, OutputArgs};
+use crate::cmd::Context;
+use crate::events::hints::Lang;
+use crate::events::render::{Renderer, Style};
+
+/// The output style for these options on this host.
+pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
+    let terminal = io::stdout().is_terminal();
+    let color = match output.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => terminal && ctx.env.get("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let color = color && crate::platform::enable_ansi();
+    Style {
+        color,
+        quiet: output.quiet,
+        live_status: terminal && color,
+        lang: Lang::detect(&ctx.env, crate::platform::user_locale().as_deref()),
+    }
+}
+
+/// Render every line of `input` through `renderer`, each as soon as it ends.
+pub fn pump(input: impl Read, renderer: &mut Renderer<impl io::Write>) -> io::Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let mut line = Vec::with_capacity(1 << 16);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
+        let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+        renderer.line(trimmed)?;
+    }
+    renderer.finish()
+}
+
+/// Run the command.
+pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs) -> Result<i32> {
+    let mut renderer = Renderer::new(io::stdout().lock(), style(ctx, output));
+    let result = match file {
+        None => pump(io::stdin().lock(), &mut renderer),
+        Some(p) if p == Path::new("-") => pump(io::stdin().lock(), &mut renderer),
+        Some(p) => pump(
+            File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
+            &mut renderer,
+        ),
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(crate::exit::OK),
+        other => other
+            .map(|()| {
+                if renderer.causes().is_empty() {
+                    crate::exit::OK
+                } else {
+                    1
+                }
+            })
+            .context("cannot render the stream"),
+    }
+}

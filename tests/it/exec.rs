@@ -1,0 +1,275 @@
+//! `usbide exec` with the real codex against loopback stand-ins: each failure
+//! ends with its cause and fix on screen and in `--json`.
+
+use std::net::TcpListener;
+
+use crate::standin::{Reply, Server, sse_reply};
+use crate::support::{Run, Stick};
+
+/// A stick whose codex uses `base_url` as its model provider, no retries.
+fn stick_for(base_url: &str) -> Stick {
+    let stick = Stick::new();
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "model = \"gpt-test\"\n\
+             model_provider = \"standin\"\n\
+             approval_policy = \"never\"\n\
+             sandbox_mode = \"danger-full-access\"\n\
+             \n\
+             [model_providers.standin]\n\
+             name = \"stand-in\"\n\
+             base_url = \"{base_url}\"\n\
+             experimental_bearer_token = \"test-bearer\"\n\
+             wire_api = \"responses\"\n\
+             request_max_retries = 0\n\
+             stream_max_retries = 0\n"
+        ),
+    );
+    stick
+}
+
+fn exec(stick: &Stick, json: bool) -> Run {
+    let mut args = vec!["exec", "--color", "never"];
+    if json {
+        args.push("--json");
+    }
+    args.extend(["--skip-git-repo-check", "say hello"]);
+    stick.run(&args)
+}
+
+/// Diagnosis lines of a `--json` run.
+fn diagnoses(run: &Run) -> Vec<serde_json::Value> {
+    run.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "usbide.diagnosis")
+        .collect()
+}
+
+fn status_server(status: u16, ctype: &'static str, body: &'static str) -> Server {
+    Server::start(move |_| Reply::Full(status, ctype, body.as_bytes().to_vec()))
+}
+
+/// Human and `--json` runs both name `cause` (and `status`) with a hint naming `fix`.
+fn assert_diagnosed(stick: &Stick, cause: &str, status: Option<u16>, fix: &str) {
+    let human = exec(stick, false);
+    assert_eq!(human.code, 1, "{human:?}");
+    assert!(
+        human.stdout.contains("=> ") && human.stdout.contains(fix),
+        "{human:?}"
+    );
+    let json = exec(stick, true);
+    assert_eq!(json.code, 1, "{json:?}");
+    let d = diagnoses(&json);
+    let hit = d
+        .iter()
+        .find(|v| v["cause"] == cause)
+        .unwrap_or_else(|| panic!("no {cause} in {d:?}\n{json:?}"));
+    if let Some(s) = status {
+        assert_eq!(hit["status"], s, "{hit}");
+    }
+    assert!(
+        hit["hint"].as_str().is_some_and(|h| h.contains(fix)),
+        "{hit}"
+    );
+}
+
+#[test]
+fn a_successful_run_with_a_shell_tool_call_reads_like_a_transcript() {
+    let server = Server::start(|req| {
+        let body = String::from_utf8_lossy(&req.body);
+        if body.contains("function_call_output") {
+            return Reply::Full(
+                200,
+                "text/event-stream",
+                sse_reply("The command printed its greeting."),
+            );
+        }
+        let call = serde_json::json!({"type": "response.output_item.done", "item": {
+            "type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "exec_command",
+            "arguments": serde_json::json!({"cmd": "echo hello-from-tool"}).to_string()}});
+        let done = serde_json::json!({"type": "response.completed", "response": {"id": "r1", "usage": {
+            "input_tokens": 5, "input_tokens_details": null, "output_tokens": 2, "output_tokens_details": null, "total_tokens": 7}}});
+        let created = serde_json::json!({"type": "response.created", "response": {"id": "r1"}});
+        let sse = [created, call, done]
+            .iter()
+            .map(|e| {
+                format!(
+                    "event: {}\ndata: {e}\n\n",
+                    e["type"].as_str().unwrap_or_default()
+                )
+            })
+            .collect::<String>();
+        Reply::Full(200, "text/event-stream", sse.into_bytes())
+    });
+    let stick = stick_for(&format!("{}/v1", server.url()));
+    let run = exec(&stick, false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("hello-from-tool"), "{run:?}");
+    assert!(run.stdout.contains("exit 0"), "{run:?}");
+    assert!(
+        run.stdout.contains("The command printed its greeting."),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("tokens: "), "{run:?}");
+    assert!(!run.stdout.contains("=> "), "{run:?}");
+}
+
+#[test]
+fn unauthorized_says_log_in() {
+    let server = status_server(401, "application/json", r#"{"detail":"Unauthorized"}"#);
+    assert_diagnosed(
+        &stick_for(&format!("{}/v1", server.url())),
+        "not_logged_in",
+        Some(401),
+        "login",
+    );
+}
+
+#[test]
+fn a_cloudflare_403_says_change_network() {
+    let server = status_server(
+        403,
+        "text/html",
+        "<html><title>Attention Required! | Cloudflare</title>Sorry, you have been blocked</html>",
+    );
+    assert_diagnosed(
+        &stick_for(&format!("{}/v1", server.url())),
+        "cloudflare_block",
+        Some(403),
+        "VPN",
+    );
+}
+
+#[test]
+fn a_usage_limit_429_is_not_a_plain_rate_limit() {
+    let server = status_server(
+        429,
+        "application/json",
+        r#"{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_in_seconds":3600}}"#,
+    );
+    let stick = stick_for(&format!("{}/v1", server.url()));
+    let json = exec(&stick, true);
+    let causes: Vec<_> = diagnoses(&json)
+        .iter()
+        .map(|v| v["cause"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        causes
+            .iter()
+            .any(|c| c == "usage_limit" || c == "rate_limit"),
+        "{json:?}"
+    );
+}
+
+#[test]
+fn server_errors_say_try_later() {
+    let server = status_server(
+        500,
+        "application/json",
+        r#"{"error":{"message":"boom","type":"server_error"}}"#,
+    );
+    let stick = stick_for(&format!("{}/v1", server.url()));
+    let json = exec(&stick, true);
+    let d = diagnoses(&json);
+    assert!(
+        d.iter()
+            .any(|v| v["cause"] == "server_error" || v["cause"] == "high_demand"),
+        "{json:?}"
+    );
+    let proxy_page = status_server(
+        502,
+        "text/html",
+        "<html><body>Bad Gateway from the corporate proxy</body></html>",
+    );
+    assert_diagnosed(
+        &stick_for(&format!("{}/v1", proxy_page.url())),
+        "server_error",
+        Some(502),
+        "proxy",
+    );
+}
+
+#[test]
+fn a_refused_port_is_named() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    assert_diagnosed(
+        &stick_for(&format!("http://127.0.0.1:{port}/v1")),
+        "connection_refused",
+        None,
+        "refused",
+    );
+}
+
+#[test]
+fn an_unresolvable_host_is_dns() {
+    assert_diagnosed(
+        &stick_for("http://no-such-host.invalid/v1"),
+        "dns",
+        None,
+        "resolve",
+    );
+}
+
+#[test]
+fn a_proxy_answering_407_asks_for_credentials() {
+    let proxy = Server::start(|_| {
+        Reply::Full(
+            407,
+            "text/html",
+            b"<html>Proxy Authentication Required</html>".to_vec(),
+        )
+    });
+    let mut stick = stick_for("https://model.stand-in.test/v1");
+    stick.set("HTTPS_PROXY", &proxy.url());
+    assert_diagnosed(
+        &stick,
+        "proxy_auth",
+        None,
+        "HTTPS_PROXY=http://user:password@",
+    );
+    assert!(
+        proxy.requests().iter().any(|r| r.method == "CONNECT"),
+        "codex never asked the proxy"
+    );
+}
+
+#[test]
+fn not_logged_in_stops_before_a_doomed_run() {
+    let stick = Stick::new();
+    let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("not logged in on this stick; the run was not started"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("login"), "{run:?}");
+}
+
+#[test]
+fn render_reads_a_saved_stream() {
+    let stick = Stick::new();
+    let file = stick.outside.join("events.jsonl");
+    std::fs::write(
+        &file,
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"1\",\"type\":\"agent_message\",\"text\":\"hi\"}}\n\
+         {\"type\":\"turn.failed\",\"error\":{\"message\":\"unexpected status 407 Proxy Authentication Required: \"}}\n",
+    )
+    .expect("write");
+    let run = stick.run(&["render", "--color", "never", &file.display().to_string()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.starts_with("hi\nerror: unexpected status 407"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("HTTPS_PROXY=http://user:password@"),
+        "{run:?}"
+    );
+}
