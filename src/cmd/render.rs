@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::{ColorArg, OutputArgs};
 use crate::cmd::Context;
 use crate::events::hints::Lang;
-use crate::events::render::{Renderer, Style};
+use crate::events::render::{Batch, Renderer, Style};
 
 /// The output style for these options on this host.
 pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
@@ -28,8 +28,10 @@ pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
     }
 }
 
-/// Render every line of `input` through `renderer`, each as soon as it ends.
-pub fn pump(input: impl Read, renderer: &mut Renderer<impl io::Write>) -> io::Result<()> {
+/// Render every line of `input` through `renderer`. Output is released
+/// whenever the input has nothing more buffered, so each line shows as soon
+/// as it is complete, yet a fast stream is written in large blocks.
+pub fn pump<W: io::Write>(input: impl Read, renderer: &mut Renderer<Batch<W>>) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line = Vec::with_capacity(1 << 16);
     loop {
@@ -40,13 +42,17 @@ pub fn pump(input: impl Read, renderer: &mut Renderer<impl io::Write>) -> io::Re
         let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
         let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
         renderer.line(trimmed)?;
+        if reader.buffer().is_empty() || renderer.writer_mut().is_full() {
+            renderer.writer_mut().commit()?;
+        }
     }
-    renderer.finish()
+    renderer.finish()?;
+    renderer.writer_mut().commit()
 }
 
 /// Run the command.
 pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs) -> Result<i32> {
-    let mut renderer = Renderer::new(io::stdout().lock(), style(ctx, output));
+    let mut renderer = Renderer::new(Batch::new(io::stdout().lock()), style(ctx, output));
     let result = match file {
         None => pump(io::stdin().lock(), &mut renderer),
         Some(p) if p == Path::new("-") => pump(io::stdin().lock(), &mut renderer),

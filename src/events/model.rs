@@ -3,38 +3,47 @@
 //! Forward compatible: unknown fields are ignored by the typed view (the raw
 //! line is kept), and an unknown event or item type parses as `Unknown`, shown
 //! raw, never an error. Field names follow `codex-rs/exec/src/exec_events.rs`.
+//!
+//! Parsing is one pass over flat wire structs (serde's tagged enums would
+//! buffer every event twice), and a command's output stays raw JSON until
+//! its tail is needed: a megabyte of build log is scanned, not decoded.
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// One line of the stream.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    #[serde(rename = "thread.started")]
-    ThreadStarted { thread_id: Option<String> },
-    #[serde(rename = "turn.started")]
+    ThreadStarted {
+        thread_id: Option<String>,
+    },
     TurnStarted {},
-    #[serde(rename = "turn.completed")]
-    TurnCompleted { usage: Option<Usage> },
-    #[serde(rename = "turn.failed")]
-    TurnFailed { error: ErrorBody },
-    #[serde(rename = "item.started")]
-    ItemStarted { item: Item },
-    #[serde(rename = "item.updated")]
-    ItemUpdated { item: Item },
-    #[serde(rename = "item.completed")]
-    ItemCompleted { item: Item },
-    #[serde(rename = "item.plan.delta")]
+    TurnCompleted {
+        usage: Option<Usage>,
+    },
+    TurnFailed {
+        error: ErrorBody,
+    },
+    ItemStarted {
+        item: Item,
+    },
+    ItemUpdated {
+        item: Item,
+    },
+    ItemCompleted {
+        item: Item,
+    },
     PlanDelta {
         item_id: Option<String>,
         delta: String,
     },
-    #[serde(rename = "request_user_input")]
-    RequestUserInput { id: Option<String> },
+    RequestUserInput {
+        id: Option<String>,
+    },
     /// Fatal or not: Codex also uses it for "Reconnecting..." notices.
-    #[serde(rename = "error")]
-    Error { message: String },
-    #[serde(other)]
+    Error {
+        message: String,
+    },
     Unknown,
 }
 
@@ -58,17 +67,82 @@ pub struct ErrorBody {
 }
 
 /// An item with its id.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    #[serde(default)]
     pub id: String,
-    #[serde(flatten)]
     pub kind: ItemKind,
 }
 
+/// A command's output, kept as the raw JSON string it arrived as.
+#[derive(Debug, Clone)]
+pub struct Output(Option<Box<RawValue>>);
+
+impl PartialEq for Output {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_ref().map(|r| r.get()) == other.0.as_ref().map(|r| r.get())
+    }
+}
+
+impl Output {
+    /// The whole output, decoded.
+    pub fn full(&self) -> String {
+        self.0
+            .as_ref()
+            .and_then(|r| serde_json::from_str(r.get()).ok())
+            .unwrap_or_default()
+    }
+
+    /// The last `n` lines, decoding only them.
+    pub fn tail(&self, n: usize) -> String {
+        let Some(raw) = self.0.as_ref().map(|r| r.get()) else {
+            return String::new();
+        };
+        let Some(body) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+            return String::new();
+        };
+        let mut end = body.len();
+        while let Some(at) = newline_escape_before(body, end).filter(|at| at + 2 == end) {
+            end = at;
+        }
+        // Like `str::lines().rev().take(n)`: start after the n-th newline from the end.
+        let (mut start, mut pos) = (0, end);
+        for _ in 0..n {
+            match newline_escape_before(body, pos) {
+                Some(at) => {
+                    start = at + 2;
+                    pos = at;
+                }
+                None => {
+                    start = 0;
+                    break;
+                }
+            }
+        }
+        serde_json::from_str(&format!("\"{}\"", &body[start..end])).unwrap_or_default()
+    }
+}
+
+/// The start of the last real `\n` escape that ends at or before `end`
+/// (a backslash-n preceded by an even number of backslashes).
+fn newline_escape_before(body: &str, end: usize) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut pos = end;
+    while let Some(at) = body[..pos].rfind("\\n") {
+        let slashes = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|b| **b == b'\\')
+            .count();
+        if slashes % 2 == 0 {
+            return Some(at);
+        }
+        pos = at;
+    }
+    None
+}
+
 /// Item payloads by `type`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ItemKind {
     AgentMessage {
         text: String,
@@ -81,46 +155,144 @@ pub enum ItemKind {
     },
     CommandExecution {
         command: String,
-        #[serde(default)]
-        aggregated_output: String,
+        aggregated_output: Output,
         exit_code: Option<i64>,
-        #[serde(default)]
         status: String,
     },
     FileChange {
-        #[serde(default)]
         changes: Vec<FileChange>,
-        #[serde(default)]
         status: String,
     },
     McpToolCall {
-        #[serde(default)]
         server: String,
-        #[serde(default)]
         tool: String,
         error: Option<ErrorBody>,
-        #[serde(default)]
         status: String,
     },
     CollabToolCall {
-        #[serde(default)]
         tool: String,
-        #[serde(default)]
         status: String,
     },
     WebSearch {
-        #[serde(default)]
         query: String,
     },
     TodoList {
-        #[serde(default)]
         items: Vec<Todo>,
     },
     Error {
         message: String,
     },
-    #[serde(other)]
     Unknown,
+}
+
+/// Every field any event carries; one pass, unknown fields skipped.
+#[derive(Deserialize)]
+struct WireEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    thread_id: Option<String>,
+    usage: Option<Usage>,
+    error: Option<ErrorBody>,
+    item: Option<WireItem>,
+    item_id: Option<String>,
+    delta: Option<String>,
+    id: Option<String>,
+    message: Option<String>,
+}
+
+/// Every field any item carries.
+#[derive(Deserialize)]
+struct WireItem {
+    #[serde(default)]
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    text: Option<String>,
+    command: Option<String>,
+    aggregated_output: Option<Box<RawValue>>,
+    exit_code: Option<i64>,
+    status: Option<String>,
+    changes: Option<Vec<FileChange>>,
+    server: Option<String>,
+    tool: Option<String>,
+    error: Option<ErrorBody>,
+    query: Option<String>,
+    items: Option<Vec<Todo>>,
+    message: Option<String>,
+}
+
+impl WireItem {
+    fn typed(self) -> Option<Item> {
+        let status = self.status.unwrap_or_default();
+        let kind = match self.kind.as_str() {
+            "agent_message" => ItemKind::AgentMessage { text: self.text? },
+            "reasoning" => ItemKind::Reasoning { text: self.text? },
+            "plan" => ItemKind::Plan { text: self.text? },
+            "command_execution" => ItemKind::CommandExecution {
+                command: self.command?,
+                aggregated_output: Output(self.aggregated_output),
+                exit_code: self.exit_code,
+                status,
+            },
+            "file_change" => ItemKind::FileChange {
+                changes: self.changes.unwrap_or_default(),
+                status,
+            },
+            "mcp_tool_call" => ItemKind::McpToolCall {
+                server: self.server.unwrap_or_default(),
+                tool: self.tool.unwrap_or_default(),
+                error: self.error,
+                status,
+            },
+            "collab_tool_call" => ItemKind::CollabToolCall {
+                tool: self.tool.unwrap_or_default(),
+                status,
+            },
+            "web_search" => ItemKind::WebSearch {
+                query: self.query.unwrap_or_default(),
+            },
+            "todo_list" => ItemKind::TodoList {
+                items: self.items.unwrap_or_default(),
+            },
+            "error" => ItemKind::Error {
+                message: self.message?,
+            },
+            _ => ItemKind::Unknown,
+        };
+        Some(Item { id: self.id, kind })
+    }
+}
+
+impl WireEvent {
+    /// The typed event; `None` when a known type lacks a required field.
+    fn typed(self) -> Option<Event> {
+        Some(match self.kind.as_str() {
+            "thread.started" => Event::ThreadStarted {
+                thread_id: self.thread_id,
+            },
+            "turn.started" => Event::TurnStarted {},
+            "turn.completed" => Event::TurnCompleted { usage: self.usage },
+            "turn.failed" => Event::TurnFailed { error: self.error? },
+            "item.started" => Event::ItemStarted {
+                item: self.item?.typed()?,
+            },
+            "item.updated" => Event::ItemUpdated {
+                item: self.item?.typed()?,
+            },
+            "item.completed" => Event::ItemCompleted {
+                item: self.item?.typed()?,
+            },
+            "item.plan.delta" => Event::PlanDelta {
+                item_id: self.item_id,
+                delta: self.delta?,
+            },
+            "request_user_input" => Event::RequestUserInput { id: self.id },
+            "error" => Event::Error {
+                message: self.message?,
+            },
+            _ => Event::Unknown,
+        })
+    }
 }
 
 /// One changed file.
@@ -155,9 +327,9 @@ pub fn parse_line(line: &[u8]) -> Line {
     if trimmed.first() != Some(&b'{') {
         return Line::Text;
     }
-    match serde_json::from_slice::<Event>(trimmed) {
-        Ok(Event::Unknown) => Line::OtherJson,
-        Ok(event) => Line::Event(event),
+    match serde_json::from_slice::<WireEvent>(trimmed).map(WireEvent::typed) {
+        Ok(Some(Event::Unknown) | None) => Line::OtherJson,
+        Ok(Some(event)) => Line::Event(event),
         Err(_) if serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok() => {
             Line::OtherJson
         }
@@ -259,6 +431,24 @@ mod tests {
             }
         );
         assert_eq!(parse_line(br#"{"type":"error"}"#), Line::OtherJson);
+    }
+
+    fn output(text: &str) -> Output {
+        Output(Some(
+            RawValue::from_string(serde_json::to_string(text).expect("json")).expect("raw"),
+        ))
+    }
+
+    #[test]
+    fn output_tails_decode_only_the_end() {
+        assert_eq!(output("a\nb\nc\n").tail(2), "b\nc");
+        assert_eq!(output("a\nb\nc").tail(5), "a\nb\nc");
+        assert_eq!(output("\nfirst-empty").tail(5), "\nfirst-empty");
+        assert_eq!(output("x\\n\ny\\\n\n").tail(1), "y\\");
+        assert_eq!(output("tab\there \"q\"\né").tail(1), "é");
+        assert_eq!(output("x\\n\ny\\\n\n").full(), "x\\n\ny\\\n\n");
+        assert_eq!(output("").tail(3), "");
+        assert_eq!(Output(None).tail(3), "");
     }
 
     #[test]

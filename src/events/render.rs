@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::escape::escape;
 use crate::events::hints::{self, Lang};
-use crate::events::model::{Event, Item, ItemKind, Line, Usage, parse_line};
+use crate::events::model::{Event, Item, ItemKind, Line, Output, Usage, parse_line};
 use crate::redact;
 
 /// How output looks.
@@ -193,11 +193,11 @@ impl<W: Write> Renderer<W> {
 
     fn command_done(
         &mut self,
-        output: &str,
+        output: &Output,
         exit_code: Option<i64>,
         status: &str,
     ) -> io::Result<()> {
-        let tail = tail_lines(output, OUTPUT_TAIL);
+        let tail = output.tail(OUTPUT_TAIL);
         for line in tail.lines() {
             let line = self.dim(&format!("  {}", clean(line)));
             self.say(&line)?;
@@ -306,6 +306,16 @@ impl<W: Write> Renderer<W> {
         self.out.flush()
     }
 
+    /// The writer, for a caller that batches output (see [`Batch`]).
+    pub fn writer_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    /// The writer back (tests and the fuzzer inspect what was written).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
     /// The causes diagnosed so far.
     pub fn causes(&self) -> &[Cause] {
         &self.diagnosed
@@ -339,6 +349,50 @@ impl<W: Write> Renderer<W> {
     }
     fn yellow(&self, t: &str) -> String {
         self.paint("33", t)
+    }
+}
+
+/// A writer whose `flush` only marks a point where output may be released:
+/// [`Batch::commit`] writes everything collected in one call. A reader that
+/// commits whenever its input has nothing more buffered keeps output live
+/// (nothing waits behind a blocking read) without one syscall per line.
+#[derive(Debug)]
+pub struct Batch<W: Write> {
+    buf: Vec<u8>,
+    inner: W,
+}
+
+impl<W: Write> Batch<W> {
+    pub fn new(inner: W) -> Self {
+        Self {
+            buf: Vec::with_capacity(1 << 16),
+            inner,
+        }
+    }
+
+    /// Release what was collected.
+    pub fn commit(&mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.inner.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        self.inner.flush()
+    }
+
+    /// Whether enough is collected that it should go out anyway.
+    pub fn is_full(&self) -> bool {
+        self.buf.len() >= 1 << 16
+    }
+}
+
+impl<W: Write> Write for Batch<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
