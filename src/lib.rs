@@ -60,10 +60,9 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
     let ctx = Context { env, settings, exe };
     match cli.command {
-        None => cmd::codex::run(&ctx, &cli.codex_args),
-        Some(Command::Run { codex_args }) | Some(Command::Codex { codex_args }) => {
-            cmd::codex::run(&ctx, &codex_args)
-        }
+        None => cmd::codex::run(&ctx, &cli.codex_args, true),
+        Some(Command::Run { codex_args }) => cmd::codex::run(&ctx, &codex_args, true),
+        Some(Command::Codex { codex_args }) => cmd::codex::run(&ctx, &codex_args, false),
         Some(Command::Exec(args)) => cmd::exec::run(&ctx, &args),
         Some(Command::Render { file, output }) => cmd::render::run(&ctx, file.as_deref(), &output),
         Some(Command::Env) => cmd::env::run(&ctx),

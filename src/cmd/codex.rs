@@ -7,7 +7,8 @@ use anyhow::Result;
 
 use crate::cmd::{Context, hand_off};
 
-/// Run codex with `args`; its exit code becomes usbide's.
-pub fn run(ctx: &Context, args: &[OsString]) -> Result<i32> {
-    hand_off(ctx, args)
+/// Run codex with `args`; its exit code becomes usbide's. `interactive`
+/// (plain `usbide` / `usbide run`) explains a failed session from codex's log.
+pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
+    hand_off(ctx, args, interactive)
 }

@@ -151,8 +151,9 @@ fn ask(question: &str) -> Result<bool> {
     ))
 }
 
-/// Prepare the stick, then run codex with `args` on the terminal.
-pub fn hand_off(ctx: &Context, args: &[OsString]) -> Result<i32> {
+/// Prepare the stick, then run codex with `args` on the terminal. After an
+/// interactive session that failed, name the last error codex logged.
+pub fn hand_off(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let inv = Invocation::new(
@@ -161,6 +162,43 @@ pub fn hand_off(ctx: &Context, args: &[OsString]) -> Result<i32> {
         args,
         ready.filtered.vars.clone(),
     );
-    inv.run_inherited()
-        .with_context(|| format!("cannot start {}", codex.path.display()))
+    let code = inv
+        .run_inherited()
+        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+    if interactive && code != 0 {
+        explain_log(
+            ctx,
+            &ready.stick.codex_home().join("log").join("codex-tui.log"),
+        );
+    }
+    Ok(code)
+}
+
+/// Print the diagnosis of the last error in the tail of codex's log.
+fn explain_log(ctx: &Context, log: &std::path::Path) {
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 64 * 1024;
+    let Ok(mut file) = std::fs::File::open(log) else {
+        return;
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let _ = file.seek(SeekFrom::Start(len.saturating_sub(TAIL)));
+    let mut bytes = Vec::new();
+    if file.read_to_end(&mut bytes).is_err() {
+        return;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let lang =
+        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    if let Some(d) = text
+        .lines()
+        .rev()
+        .find_map(crate::events::diagnose::classify)
+    {
+        note(&format!(
+            "codex ended with an error: {}",
+            crate::events::hints::title(d.cause, lang)
+        ));
+        note(&crate::events::hints::hint(&d, lang));
+    }
 }

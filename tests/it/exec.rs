@@ -273,3 +273,74 @@ fn render_reads_a_saved_stream() {
         "{run:?}"
     );
 }
+
+/// A real TLS server (`openssl s_server`) whose certificate no trust store
+/// holds, as a TLS-inspecting firewall presents to a host without its root.
+struct UntrustedTls {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl UntrustedTls {
+    fn start(dir: &std::path::Path) -> Self {
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        let made = std::process::Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl is needed for the TLS stand-in");
+        assert!(made.success());
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let child = std::process::Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept", &port.to_string()])
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("openssl s_server");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for UntrustedTls {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_untrusted_certificate_is_named_tls() {
+    let stick = Stick::new();
+    let tls = UntrustedTls::start(&stick.outside);
+    let stick = stick_for(&format!("https://localhost:{}/v1", tls.port));
+    assert_diagnosed(&stick, "tls", None, "CODEX_CA_CERTIFICATE");
+}

@@ -242,3 +242,25 @@ fn env_lists_what_codex_gets_without_secrets() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_failed_interactive_session_is_explained_from_codex_log() {
+    let stick = Stick::new();
+    stick.write(
+        "codex_home/log/codex-tui.log",
+        "2026-11-25T10:00:00Z INFO starting\n\
+         2026-11-25T10:00:01Z ERROR codex_core: unexpected status 401 Unauthorized: Unknown error, url: https://chatgpt.com/backend-api/codex/responses\n",
+    );
+    // `usbide run` is the interactive path; a codex clap error makes it fail.
+    let run = stick.run(&["run", "--", "--no-such-flag"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("codex ended with an error: not logged in on this stick"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("login --device-auth"), "{run:?}");
+    // `usbide codex` is not interactive: no log reading.
+    let run = stick.run(&["codex", "--", "--no-such-flag"]);
+    assert!(!run.stderr.contains("codex ended with an error"), "{run:?}");
+}
