@@ -7,26 +7,12 @@ use crate::support::Stick;
 
 const CANARY: &str = "sk-canary-7f3a9c21d4e5b6";
 
-/// A stick whose codex talks to `server` as its model provider.
+/// A stick whose codex talks to `server`, keyed by `OPENAI_API_KEY`.
 fn stick_with_provider(server: &Server) -> Stick {
-    let stick = Stick::new();
-    stick.write(
-        "codex_home/config.toml",
-        &format!(
-            "model = \"gpt-test\"\n\
-             model_provider = \"standin\"\n\
-             \n\
-             [model_providers.standin]\n\
-             name = \"stand-in\"\n\
-             base_url = \"{}/v1\"\n\
-             env_key = \"OPENAI_API_KEY\"\n\
-             wire_api = \"responses\"\n\
-             request_max_retries = 0\n\
-             stream_max_retries = 0\n",
-            server.url()
-        ),
-    );
-    stick
+    Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "env_key = \"OPENAI_API_KEY\"",
+    )
 }
 
 fn model_server() -> Server {

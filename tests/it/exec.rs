@@ -8,25 +8,7 @@ use crate::support::{Run, Stick};
 
 /// A stick whose codex uses `base_url` as its model provider, no retries.
 fn stick_for(base_url: &str) -> Stick {
-    let stick = Stick::new();
-    stick.write(
-        "codex_home/config.toml",
-        &format!(
-            "model = \"gpt-test\"\n\
-             model_provider = \"standin\"\n\
-             approval_policy = \"never\"\n\
-             sandbox_mode = \"danger-full-access\"\n\
-             \n\
-             [model_providers.standin]\n\
-             name = \"stand-in\"\n\
-             base_url = \"{base_url}\"\n\
-             experimental_bearer_token = \"test-bearer\"\n\
-             wire_api = \"responses\"\n\
-             request_max_retries = 0\n\
-             stream_max_retries = 0\n"
-        ),
-    );
-    stick
+    Stick::with_model_provider(base_url, "experimental_bearer_token = \"test-bearer\"")
 }
 
 fn exec(stick: &Stick, json: bool) -> Run {

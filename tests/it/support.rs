@@ -71,6 +71,31 @@ impl Stick {
         }
     }
 
+    /// A stick whose codex uses a stand-in model provider at `base_url`,
+    /// authenticated by `auth` (a provider key line), with retries off so a
+    /// failure ends after one request.
+    pub fn with_model_provider(base_url: &str, auth: &str) -> Self {
+        let stick = Self::new();
+        stick.write(
+            "codex_home/config.toml",
+            &format!(
+                "model = \"gpt-test\"\n\
+                 model_provider = \"standin\"\n\
+                 approval_policy = \"never\"\n\
+                 sandbox_mode = \"danger-full-access\"\n\
+                 \n\
+                 [model_providers.standin]\n\
+                 name = \"stand-in\"\n\
+                 base_url = \"{base_url}\"\n\
+                 {auth}\n\
+                 wire_api = \"responses\"\n\
+                 request_max_retries = 0\n\
+                 stream_max_retries = 0\n"
+            ),
+        );
+        stick
+    }
+
     /// Set (or replace) a variable for every later run.
     pub fn set(&mut self, name: &str, value: &str) -> &mut Self {
         self.env.retain(|(k, _)| k != name);
