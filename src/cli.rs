@@ -9,22 +9,34 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Run the OpenAI Codex CLI from this USB stick, with its home, config and
 /// tokens on the stick.
 #[derive(Debug, Parser)]
-#[command(
-    name = "usbide",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "usbide", version, about)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
 
-    /// Arguments for codex (after `--`) when no subcommand is given.
-    #[arg(last = true, value_name = "CODEX_ARGS")]
-    pub codex_args: Vec<OsString>,
+impl Cli {
+    /// Parse `args`; `usbide [OPTIONS] -- ARGS` (no subcommand) means
+    /// `usbide [OPTIONS] run -- ARGS`.
+    pub fn parse_args(mut args: Vec<OsString>) -> Result<Self, clap::Error> {
+        use clap::CommandFactory;
+        let names: Vec<String> = Self::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        if let Some(dash) = args.iter().position(|a| a == "--") {
+            let has_subcommand = args[1..dash]
+                .iter()
+                .any(|a| a.to_str().is_some_and(|a| names.iter().any(|n| n == a)));
+            if !has_subcommand {
+                args.insert(dash, "run".into());
+            }
+        }
+        Self::try_parse_from(args)
+    }
 }
 
 /// Options every subcommand understands.
@@ -79,6 +91,12 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Log in once; the tokens stay in the stick's codex_home.
+    Login(LoginArgs),
+    /// Log out: remove the stick's login.
+    Logout,
+    /// Logged in or not, mode, account, token age and expiry (no token shown).
+    Status,
     /// Show the environment codex would get, and what was removed and why.
     Env,
     /// Show the stick usbide runs from: folder, drive, file system, space.
@@ -155,4 +173,57 @@ pub struct ExecArgs {
         value_name = "CODEX_EXEC_ARGS"
     )]
     pub args: Vec<OsString>,
+}
+
+/// `usbide login` options.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LoginArgs {
+    /// Log in with a one-time code shown here, in any browser (even a phone).
+    #[arg(long, conflicts_with_all = ["browser", "with_api_key"])]
+    pub device_auth: bool,
+    /// Log in through a browser on this computer.
+    #[arg(long, conflicts_with = "with_api_key")]
+    pub browser: bool,
+    /// Store an API key, read from stdin (hidden on a terminal), never from an argument.
+    #[arg(long)]
+    pub with_api_key: bool,
+    /// Clean reset: log out, remove the token files, then log in again.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::parse_args(args.iter().map(OsString::from).collect()).expect("parses")
+    }
+
+    #[test]
+    fn a_bare_double_dash_runs_codex() {
+        let cli = parse(&["usbide", "--login-method", "api", "--", "resume", "--last"]);
+        assert_eq!(cli.global.login_method, Some(LoginMethodArg::Api));
+        assert!(
+            matches!(cli.command, Some(Command::Run { ref codex_args }) if codex_args == &["resume", "--last"])
+        );
+        assert!(parse(&["usbide"]).command.is_none());
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let cli = parse(&["usbide", "--login-method", "api", "login", "--with-api-key"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Login(LoginArgs {
+                with_api_key: true,
+                ..
+            }))
+        ));
+        let cli = parse(&["usbide", "codex", "--root", "/x", "--", "login", "status"]);
+        assert_eq!(cli.global.root.as_deref(), Some(std::path::Path::new("/x")));
+        assert!(
+            matches!(cli.command, Some(Command::Codex { ref codex_args }) if codex_args == &["login", "status"])
+        );
+    }
 }

@@ -19,6 +19,8 @@ pub const STICK: i32 = 71;
 pub const HOME: i32 = 72;
 /// No usable codex payload, or an install/verification failed.
 pub const PAYLOAD: i32 = 73;
+/// Not logged in where a login is needed, or a stored login codex would delete.
+pub const LOGIN: i32 = 74;
 /// Another usbide holds the stick.
 pub const BUSY: i32 = 75;
 
@@ -36,6 +38,9 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
         }
         if cause.is::<PayloadError>() {
             return PAYLOAD;
+        }
+        if cause.is::<crate::login::LoginError>() {
+            return LOGIN;
         }
         if cause.is::<LockError>() {
             return BUSY;

@@ -15,6 +15,7 @@ pub mod fsx;
 pub mod home;
 pub mod launch;
 pub mod lock;
+pub mod login;
 pub mod net;
 pub mod payload;
 pub mod platform;
@@ -25,8 +26,6 @@ pub mod stick;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command};
 use crate::cmd::Context;
 use crate::environ::Environ;
@@ -35,7 +34,7 @@ use crate::settings::Settings;
 /// Run usbide with `args` (including the program name) and return the exit
 /// code. The only place that prints a final error.
 pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::parse_args(args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -60,11 +59,14 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
     let ctx = Context { env, settings, exe };
     match cli.command {
-        None => cmd::codex::run(&ctx, &cli.codex_args, true),
+        None => cmd::codex::run(&ctx, &[], true),
         Some(Command::Run { codex_args }) => cmd::codex::run(&ctx, &codex_args, true),
         Some(Command::Codex { codex_args }) => cmd::codex::run(&ctx, &codex_args, false),
         Some(Command::Exec(args)) => cmd::exec::run(&ctx, &args),
         Some(Command::Render { file, output }) => cmd::render::run(&ctx, file.as_deref(), &output),
+        Some(Command::Login(args)) => cmd::login::run(&ctx, &args),
+        Some(Command::Logout) => cmd::login::logout(&ctx),
+        Some(Command::Status) => cmd::status::run(&ctx),
         Some(Command::Env) => cmd::env::run(&ctx),
         Some(Command::Stick) => cmd::stick::run(&ctx),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),

@@ -14,13 +14,12 @@ use std::sync::mpsc;
 use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
-use crate::cmd::{Context, Ready, prepare, resolve_codex};
+use crate::cmd::{Context, prepare, resolve_codex};
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
 use crate::launch::Invocation;
-use crate::settings::LoginMethod;
 
 enum Chunk {
     Out(Vec<u8>),
@@ -32,7 +31,9 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let style = crate::cmd::render::style(ctx, &args.output);
-    let provider = Provider::read(&ready, ctx.settings.login_method);
+    let provider =
+        crate::home::provider::Provider::read(&ready.stick.codex_home(), ctx.settings.login_method);
+    crate::cmd::check_login(ctx, &ready, &codex.path, &args.args, false)?;
     if !args.no_login_check && provider.openai_login {
         let check = Invocation::new(
             &codex.path,
@@ -237,44 +238,5 @@ fn error_message(line: &[u8]) -> Option<String> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// Where codex sends its requests, by the stick's config and login method.
-#[derive(Debug)]
-struct Provider {
-    endpoint: String,
-    /// The built-in OpenAI provider (needs a login); not a custom one.
-    openai_login: bool,
-}
-
-impl Provider {
-    fn read(ready: &Ready, login: LoginMethod) -> Self {
-        let text = std::fs::read_to_string(ready.stick.codex_home().join("config.toml"))
-            .unwrap_or_default();
-        let doc: toml_edit::DocumentMut = text.parse().unwrap_or_default();
-        let get = |path: &[&str]| -> Option<String> {
-            let mut item = doc.as_item();
-            for key in path {
-                item = item.get(key)?;
-            }
-            item.as_str().map(str::to_string)
-        };
-        match get(&["model_provider"]).filter(|p| p != "openai") {
-            Some(id) => Self {
-                endpoint: get(&["model_providers", &id, "base_url"]).unwrap_or_default(),
-                openai_login: false,
-            },
-            None if login == LoginMethod::Api => Self {
-                endpoint: get(&["openai_base_url"])
-                    .unwrap_or_else(|| "https://api.openai.com/v1".into()),
-                openai_login: true,
-            },
-            None => Self {
-                endpoint: get(&["chatgpt_base_url"])
-                    .unwrap_or_else(|| "https://chatgpt.com/backend-api/".into()),
-                openai_login: true,
-            },
-        }
     }
 }

@@ -4,8 +4,10 @@
 pub mod codex;
 pub mod env;
 pub mod exec;
+pub mod login;
 pub mod payload;
 pub mod render;
+pub mod status;
 pub mod stick;
 
 use std::ffi::OsString;
@@ -137,7 +139,7 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
 
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
 /// without a terminal (nobody to answer).
-fn ask(question: &str) -> Result<bool> {
+pub fn ask(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
@@ -162,6 +164,7 @@ pub fn hand_off(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i
         args,
         ready.filtered.vars.clone(),
     );
+    check_login(ctx, &ready, &codex.path, args, interactive)?;
     let code = inv
         .run_inherited()
         .with_context(|| format!("cannot start {}", codex.path.display()))?;
@@ -201,4 +204,46 @@ fn explain_log(ctx: &Context, log: &std::path::Path) {
         ));
         note(&crate::events::hints::hint(&d, lang));
     }
+}
+
+/// Before codex runs: put back a login an interrupted attempt removed; stop a
+/// launch that would make codex delete the stored login (it does when the
+/// mode contradicts `forced_login_method`); and for an interactive session
+/// with no login, offer to log in (terminal) or stop with the hint.
+pub fn check_login(
+    ctx: &Context,
+    ready: &Ready,
+    codex: &std::path::Path,
+    args: &[OsString],
+    interactive: bool,
+) -> Result<()> {
+    use crate::login::{self, LoginError, claims};
+    let home = ready.stick.codex_home();
+    if login::recover_interrupted(&home) {
+        note("an interrupted login had removed auth.json; the previous login is back");
+    }
+    let provider = crate::home::provider::Provider::read(&home, ctx.settings.login_method);
+    if !provider.openai_login || !login::needs_session(args) {
+        return Ok(());
+    }
+    let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
+    let problem = match claims::read(&login::auth_path(&home)) {
+        Ok(summary) => match login::mismatch(
+            &summary,
+            ctx.settings.login_method,
+            provider.workspace.as_deref(),
+        ) {
+            Some(why) => LoginError::Mismatch { why },
+            None => return Ok(()),
+        },
+        Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing,
+        Err(_) => return Ok(()),
+    };
+    if terminal && ask(&format!("{problem}. Log in now?"))? {
+        let code = crate::cmd::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
+        if code == crate::exit::OK {
+            return Ok(());
+        }
+    }
+    Err(problem.into())
 }

@@ -470,7 +470,7 @@ mod tests {
         let (out, causes) = render(&[notice, &notice2, failed, failed], false);
         assert_eq!(out.matches("Reconnecting...").count(), 1, "{out}");
         assert_eq!(out.matches("=> ").count(), 1, "{out}");
-        assert!(out.contains("usbide codex -- login --device-auth"), "{out}");
+        assert!(out.contains("usbide login"), "{out}");
         assert!(out.contains("reported 2 times"), "{out}");
         assert_eq!(causes, [Cause::NotLoggedIn]);
         let (live, _) = render(&[notice, &notice2], true);

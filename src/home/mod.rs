@@ -6,6 +6,7 @@
 pub mod config;
 pub mod dotenv;
 pub mod gitignore;
+pub mod provider;
 
 use std::fs;
 use std::io;

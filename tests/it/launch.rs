@@ -247,6 +247,10 @@ fn env_lists_what_codex_gets_without_secrets() {
 fn a_failed_interactive_session_is_explained_from_codex_log() {
     let stick = Stick::new();
     stick.write(
+        "codex_home/auth.json",
+        "{\"auth_mode\":\"chatgpt\",\"tokens\":{}}",
+    );
+    stick.write(
         "codex_home/log/codex-tui.log",
         "2026-11-25T10:00:00Z INFO starting\n\
          2026-11-25T10:00:01Z ERROR codex_core: unexpected status 401 Unauthorized: Unknown error, url: https://chatgpt.com/backend-api/codex/responses\n",

@@ -7,6 +7,7 @@ mod envfilter;
 mod exec;
 mod fat32;
 mod launch;
+mod login;
 mod payload;
 mod standin;
 mod support;

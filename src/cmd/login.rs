@@ -1,0 +1,363 @@
+//! `usbide login`, `usbide logout`: logging in through codex so that the
+//! tokens land in the stick's `codex_home`, with the flow that works on this
+//! host, and never losing an existing login to a failed attempt.
+
+use std::ffi::OsString;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::LoginArgs;
+use crate::cmd::{Context, Ready, note, prepare, resolve_codex};
+use crate::events::render::clean;
+use crate::launch::Invocation;
+use crate::login::device::{PromptReader, screen};
+use crate::login::method::{self, HostConditions, Method};
+use crate::login::{self, AuthBackup};
+use crate::settings::LoginMethod;
+
+/// Exit code when a login attempt failed (codex's own is passed through
+/// where there is one).
+const LOGIN_FAILED: i32 = 1;
+
+/// `usbide login`.
+pub fn run(ctx: &Context, args: &LoginArgs) -> Result<i32> {
+    let ready = prepare(ctx)?;
+    let codex = resolve_codex(ctx, &ready.stick)?.path;
+    login(ctx, &ready, &codex, args)
+}
+
+/// Log in with `args` on a prepared stick; also used before a launch.
+pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Result<i32> {
+    let home = ready.stick.codex_home();
+    if args.reset {
+        reset(ready, codex, &home)?;
+    }
+    if args.with_api_key && ctx.settings.login_method == LoginMethod::Chatgpt {
+        bail!(
+            "this stick forces ChatGPT login; to store an API key run `usbide --login-method api login --with-api-key` (or set USBIDE_LOGIN_METHOD=api)"
+        );
+    }
+    if !args.with_api_key && ctx.settings.login_method == LoginMethod::Api {
+        bail!(
+            "this stick forces API-key login; run `usbide login --with-api-key` (or `--login-method chatgpt`)"
+        );
+    }
+    let backup = AuthBackup::take(&home)
+        .with_context(|| format!("cannot keep a copy of {}", home.join("auth.json").display()))?;
+    let code = if args.with_api_key {
+        api_key(ready, codex)?
+    } else {
+        let memory = login::state_dir(&home).join("browser-login-failed");
+        let host = method::host_name(&ctx.env);
+        let chosen = match (args.device_auth, args.browser) {
+            (true, _) => Method::DeviceCode("asked for with --device-auth"),
+            (_, true) => Method::Browser,
+            _ => method::choose(&HostConditions::gather(&ctx.env, &memory, &host)),
+        };
+        match chosen {
+            Method::DeviceCode(why) => {
+                note(&format!("logging in with a one-time code ({why})"));
+                device_code(ctx, ready, codex)?
+            }
+            Method::Browser => {
+                let code = browser(ctx, ready, codex)?;
+                if code != 0 {
+                    let _ = method::remember_browser_failure(&memory, &host);
+                    note(
+                        "the browser login failed; next time usbide uses a one-time code on this computer (or run `usbide login --device-auth` now)",
+                    );
+                }
+                code
+            }
+        }
+    };
+    if code != 0 {
+        if !args.reset && backup.restore().unwrap_or(false) {
+            note("the login did not complete; your previous login is back, unchanged");
+        } else {
+            note("the login did not complete");
+        }
+        return Ok(code);
+    }
+    backup.discard();
+    after_success(ctx, &home)?;
+    Ok(crate::exit::OK)
+}
+
+/// `codex login <extra>`; `issuer` is `USBIDE_LOGIN_ISSUER` for the flows
+/// that talk to the issuer (codex's hidden `--experimental_issuer`, for a
+/// corporate mirror or a test stand-in).
+fn codex_login(ready: &Ready, codex: &Path, extra: &[&str], issuer: Option<String>) -> Invocation {
+    let mut args: Vec<OsString> = vec!["login".into()];
+    args.extend(extra.iter().map(OsString::from));
+    if let Some(issuer) = issuer {
+        args.push("--experimental_issuer".into());
+        args.push(issuer.into());
+    }
+    Invocation::new(codex, &ready.overrides, &args, ready.filtered.vars.clone())
+}
+
+fn reset(ready: &Ready, codex: &Path, home: &Path) -> Result<()> {
+    let out = Invocation::new(
+        codex,
+        &ready.overrides,
+        &["logout".into()],
+        ready.filtered.vars.clone(),
+    )
+    .command()
+    .stdin(Stdio::null())
+    .output()
+    .context("cannot run codex logout")?;
+    drop(out); // "Not logged in" is fine here: the files go either way.
+    for name in ["auth.json", "auth.json.lock", "auth.lock"] {
+        let _ = std::fs::remove_file(home.join(name));
+    }
+    let _ = std::fs::remove_file(login::state_dir(home).join("auth.json.before-login"));
+    note("logged out and removed the token files; logging in again");
+    Ok(())
+}
+
+/// The browser flow, on the terminal.
+fn browser(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
+    codex_login(ready, codex, &[], ctx.env.get_str("USBIDE_LOGIN_ISSUER"))
+        .run_inherited()
+        .context("cannot start codex login")
+}
+
+/// `codex login --with-api-key`, the key read from our stdin and passed on
+/// through a pipe: it never appears in an argument list or on screen.
+fn api_key(ready: &Ready, codex: &Path) -> Result<i32> {
+    let key = if io::stdin().is_terminal() {
+        rpassword::prompt_password("API key (input hidden): ").context("cannot read the API key")?
+    } else {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read the API key from stdin")?;
+        text
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        bail!("no API key was given on stdin; pipe it in: `usbide login --with-api-key < key.txt`");
+    }
+    let mut child = codex_login(ready, codex, &["--with-api-key"], None)
+        .command()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot start codex login")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(key.as_bytes())?;
+        stdin.write_all(b"\n")?;
+    }
+    let out = child.wait_with_output()?;
+    show_codex_errors(&out.stderr, Some(key));
+    Ok(crate::platform::exit_code(out.status))
+}
+
+/// Codex's stderr lines that say why a login failed, cleaned (and never the key).
+fn show_codex_errors(stderr: &[u8], secret: Option<&str>) {
+    for line in String::from_utf8_lossy(stderr).lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("Reading API key") {
+            continue;
+        }
+        let mut shown = clean(line);
+        if let Some(s) = secret.filter(|s| s.len() >= 4) {
+            shown = shown.replace(s, "***");
+        }
+        eprintln!("codex: {shown}");
+    }
+}
+
+/// Device-code login: stream codex's prompt, show it large with a QR code,
+/// count down, and stop at usbide's own deadline.
+fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
+    let mut child = codex_login(
+        ready,
+        codex,
+        &["--device-auth"],
+        ctx.env.get_str("USBIDE_LOGIN_ISSUER"),
+    )
+    .command()
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .context("cannot start codex login --device-auth")?;
+    let (tx, rx) = mpsc::channel::<(bool, String)>();
+    for (is_err, stream) in [
+        (
+            false,
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ),
+        (
+            true,
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        ),
+    ] {
+        if let Some(stream) = stream {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if tx.send((is_err, line)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    }
+    drop(tx);
+    let limit = ctx
+        .env
+        .get_str("USBIDE_LOGIN_TIMEOUT_SECS")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15 * 60);
+    let deadline = Instant::now() + Duration::from_secs(limit);
+    let live = io::stderr().is_terminal();
+    let mut reader = PromptReader::default();
+    let mut errors = Vec::new();
+    let _interrupts = crate::platform::InterruptsToChild::begin();
+    loop {
+        match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok((false, line)) => {
+                if reader.line(&line) {
+                    print!(
+                        "{}",
+                        screen(
+                            &reader.prompt,
+                            io::stdout().is_terminal() || ctx.env.truthy("USBIDE_QR")
+                        )
+                    );
+                    io::stdout().flush()?;
+                } else if reader.complete()
+                    && crate::login::device::is_warning(
+                        crate::events::escape::strip_ansi(&line).trim(),
+                    )
+                {
+                    println!(
+                        "  {}\n",
+                        clean(crate::events::escape::strip_ansi(&line).trim())
+                    );
+                }
+            }
+            Ok((true, line)) => errors.push(line),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            if live {
+                eprintln!();
+            }
+            note("the one-time code expired before the login was approved");
+            let _ = child.wait();
+            return Ok(LOGIN_FAILED);
+        }
+        if live && reader.complete() {
+            let left = deadline.saturating_duration_since(Instant::now()).as_secs();
+            eprint!(
+                "\r\x1b[2Kwaiting for approval... {}:{:02} left",
+                left / 60,
+                left % 60
+            );
+        }
+    }
+    if live && reader.complete() {
+        eprintln!();
+    }
+    let status = wait(&mut child)?;
+    if status != 0 {
+        show_codex_errors(errors.join("\n").as_bytes(), None);
+        if let Some(d) = errors
+            .iter()
+            .find_map(|l| crate::events::diagnose::classify(l))
+        {
+            let lang = crate::events::hints::Lang::detect(
+                &ctx.env,
+                crate::platform::user_locale().as_deref(),
+            );
+            note(&crate::events::hints::hint(&d, lang));
+        }
+    }
+    Ok(status)
+}
+
+fn wait(child: &mut Child) -> Result<i32> {
+    Ok(crate::platform::exit_code(
+        child.wait().context("codex login did not finish")?,
+    ))
+}
+
+/// Tokens on the stick: tighten, warn about a copy on the host, confirm.
+fn after_success(ctx: &Context, home: &Path) -> Result<()> {
+    let auth = home.join("auth.json");
+    if !auth.is_file() {
+        bail!(
+            "codex reported success but {} is missing; check cli_auth_credentials_store in config.toml",
+            auth.display()
+        );
+    }
+    login::tighten(&auth);
+    let host_home = ctx
+        .env
+        .get_str("USERPROFILE")
+        .or_else(|| ctx.env.get_str("HOME"));
+    if let Some(copy) = host_home
+        .map(|h| Path::new(&h).join(".codex").join("auth.json"))
+        .filter(|p| p.is_file())
+    {
+        note(&format!(
+            "this computer also has a Codex login at {}; two copies of one login break each other (\"refresh token was already used\")",
+            copy.display()
+        ));
+        if ctx.settings.assume_yes
+            || crate::cmd::ask("remove the computer's copy (the stick keeps its own)?")?
+        {
+            std::fs::remove_file(&copy)
+                .with_context(|| format!("cannot remove {}", copy.display()))?;
+            note(&format!("removed {}", copy.display()));
+        }
+    }
+    note(&format!(
+        "logged in; the tokens are in {} (guarded by its .gitignore)",
+        auth.display()
+    ));
+    crate::cmd::status::print(ctx, home)?;
+    Ok(())
+}
+
+/// `usbide logout`.
+pub fn logout(ctx: &Context) -> Result<i32> {
+    let ready = prepare(ctx)?;
+    let codex = resolve_codex(ctx, &ready.stick)?.path;
+    let out = Invocation::new(
+        &codex,
+        &ready.overrides,
+        &["logout".into()],
+        ready.filtered.vars.clone(),
+    )
+    .command()
+    .stdin(Stdio::null())
+    .output()
+    .context("cannot run codex logout")?;
+    for line in String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        eprintln!("codex: {}", clean(line));
+    }
+    Ok(crate::platform::exit_code(out.status))
+}

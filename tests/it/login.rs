@@ -1,0 +1,234 @@
+//! Logging in with the real codex against a loopback stand-in of the auth
+//! issuer (codex's `--experimental_issuer`): device code end to end, failures
+//! that must give the previous login back, API-key login, status.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use base64::Engine;
+
+use crate::standin::{Reply, Server};
+use crate::support::{Run, Stick};
+
+const CODE: &str = "QWER-7788";
+const REFRESH_CANARY: &str = "rt_canary_refresh_0123456789abcdef";
+
+fn jwt(claims: serde_json::Value) -> String {
+    let enc = |v: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    format!(
+        "{}.{}.{}",
+        enc(br#"{"alg":"RS256","typ":"JWT"}"#),
+        enc(claims.to_string().as_bytes()),
+        enc(b"signature")
+    )
+}
+
+/// How the stand-in issuer behaves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Issuer {
+    /// Pending once, then approved.
+    Approves,
+    /// The user-code request fails with 500.
+    Fails500,
+    /// Never approved (pending forever).
+    Pending,
+}
+
+fn issuer(mode: Issuer) -> Server {
+    let polls = Arc::new(AtomicU32::new(0));
+    Server::start(move |req| {
+        let json =
+            |v: serde_json::Value| Reply::Full(200, "application/json", v.to_string().into_bytes());
+        match req.path.as_str() {
+            "/api/accounts/deviceauth/usercode" if mode == Issuer::Fails500 => {
+                Reply::Full(500, "text/plain", b"boom".to_vec())
+            }
+            "/api/accounts/deviceauth/usercode" => json(
+                serde_json::json!({"device_auth_id": "dev-1", "user_code": CODE, "interval": "1"}),
+            ),
+            "/api/accounts/deviceauth/token" => {
+                if mode == Issuer::Pending || polls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    Reply::Full(
+                        403,
+                        "application/json",
+                        b"{\"error\":\"authorization_pending\"}".to_vec(),
+                    )
+                } else {
+                    json(
+                        serde_json::json!({"authorization_code": "auth-code-1", "code_challenge": "ch", "code_verifier": "ver"}),
+                    )
+                }
+            }
+            "/oauth/token" => json(serde_json::json!({
+                "id_token": jwt(serde_json::json!({"email": "ann@example.test", "exp": 4_000_000_000u64,
+                    "https://api.openai.com/auth": {"chatgpt_plan_type": "plus", "chatgpt_account_id": "acc-test-1", "chatgpt_user_id": "user-1"}})),
+                "access_token": jwt(serde_json::json!({"exp": 4_000_000_000u64, "https://api.openai.com/auth": {"chatgpt_account_id": "acc-test-1"}})),
+                "refresh_token": REFRESH_CANARY,
+            })),
+            _ => Reply::Full(404, "text/plain", b"not found".to_vec()),
+        }
+    })
+}
+
+fn login_stick(server: &Server) -> Stick {
+    let mut stick = Stick::new();
+    stick
+        .set("USBIDE_LOGIN_ISSUER", &server.url())
+        .set("USBIDE_QR", "1");
+    stick
+}
+
+fn assert_no_secret(run: &Run) {
+    assert!(!run.all().contains(REFRESH_CANARY), "{run:?}");
+    assert!(!run.all().contains("rt_canary"), "{run:?}");
+}
+
+#[test]
+fn device_code_login_lands_on_the_stick() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    let run = stick.run(&["login", "--device-auth"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("{}/codex/device", server.url())),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("Q W E R - 7 7 8 8"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("Continue only if you started this login in Codex"),
+        "codex's warning is kept: {run:?}"
+    );
+    assert!(
+        run.stdout.contains('▀') || run.stdout.contains('█'),
+        "no QR code: {run:?}"
+    );
+    assert_no_secret(&run);
+    let auth = stick.read("codex_home/auth.json");
+    assert!(auth.contains(REFRESH_CANARY));
+    assert!(!stick.outside.join("home/.codex/auth.json").exists());
+
+    let status = stick.run(&["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(
+        status
+            .stdout
+            .contains("login       ChatGPT as ann@example.test, plan plus"),
+        "{status:?}"
+    );
+    assert!(
+        status.stdout.contains("forced      chatgpt (matches)"),
+        "{status:?}"
+    );
+    assert_no_secret(&status);
+}
+
+#[test]
+fn a_failed_login_gives_the_previous_one_back() {
+    let server = issuer(Issuer::Fails500);
+    let stick = login_stick(&server);
+    let previous = format!(
+        "{{\"auth_mode\":\"chatgpt\",\"tokens\":{{\"refresh_token\":\"{REFRESH_CANARY}\"}}}}\n"
+    );
+    stick.write("codex_home/auth.json", &previous);
+    let run = stick.run(&["login", "--device-auth"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("your previous login is back, unchanged"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("500"), "{run:?}");
+    assert_eq!(stick.read("codex_home/auth.json"), previous);
+    assert_no_secret(&run);
+}
+
+#[test]
+fn an_expired_code_gives_the_previous_one_back() {
+    let server = issuer(Issuer::Pending);
+    let mut stick = login_stick(&server);
+    stick.set("USBIDE_LOGIN_TIMEOUT_SECS", "3");
+    let previous = "{\"auth_mode\":\"apikey\",\"OPENAI_API_KEY\":\"sk-canary-previous-0000\"}";
+    stick.write("codex_home/auth.json", previous);
+    let run = stick.run(&["--login-method", "none", "login", "--device-auth"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("Q W E R - 7 7 8 8"), "{run:?}");
+    assert!(run.stderr.contains("expired"), "{run:?}");
+    assert_eq!(stick.read("codex_home/auth.json"), previous);
+    assert!(!run.all().contains("sk-canary"), "{run:?}");
+}
+
+#[test]
+fn api_key_login_reads_stdin_and_never_shows_the_key() {
+    let stick = Stick::new();
+    let key = "sk-canary-apikey-9876543210abcdef";
+    let mut cmd = stick.command_for(
+        &crate::support::usbide_bin(),
+        &["--login-method", "api", "login", "--with-api-key"],
+    );
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{key}\n").as_bytes())
+        .expect("write key");
+    let run = Run::from(child.wait_with_output().expect("wait"));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.all().contains("canary-apikey"), "{run:?}");
+    assert!(!run.all().contains("9876543210"), "{run:?}");
+    assert!(stick.read("codex_home/auth.json").contains(key));
+
+    let status = stick.run(&["--login-method", "api", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("login       API key"), "{status:?}");
+    assert!(
+        status.stdout.contains("forced      api (matches)"),
+        "{status:?}"
+    );
+    assert!(!status.all().contains("sk-"), "{status:?}");
+
+    // With the stick forcing ChatGPT, codex would delete this login: caught first.
+    let mismatch = stick.run(&["status"]);
+    assert!(mismatch.stdout.contains("MISMATCH"), "{mismatch:?}");
+    let launch = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
+    assert_eq!(launch.code, 74, "{launch:?}");
+    assert!(launch.stderr.contains("codex would delete"), "{launch:?}");
+    assert!(
+        stick.read("codex_home/auth.json").contains(key),
+        "the login must survive"
+    );
+    for args in [
+        &["env"][..],
+        &["stick"],
+        &["status"],
+        &["payload", "status"],
+    ] {
+        assert!(!stick.run(args).all().contains("canary-apikey"), "{args:?}");
+    }
+}
+
+#[test]
+fn status_without_a_login_says_how_to_log_in() {
+    let stick = Stick::new();
+    let run = stick.run(&["status"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("not logged in on this stick"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("usbide login"), "{run:?}");
+}
+
+#[test]
+fn a_plain_launch_without_a_terminal_stops_with_the_hint() {
+    let stick = Stick::new();
+    let run = stick.run(&[]);
+    assert_eq!(run.code, 74, "{run:?}");
+    assert!(run.stderr.contains("usbide login"), "{run:?}");
+}
