@@ -79,22 +79,19 @@ impl Environ {
             .map(|(k, v)| (k.as_os_str(), v.as_os_str()))
     }
 
-    /// The folders this host uses for temporary files.
+    /// The folders this host uses for temporary files: `%TEMP%` and `%TMP%`
+    /// on Windows; `$TMPDIR`, or `/tmp` when it is unset, elsewhere.
     pub fn temp_dirs(&self) -> Vec<PathBuf> {
-        let names: &[&str] = if self.case_insensitive {
-            &["TEMP", "TMP"]
-        } else {
-            &["TMPDIR"]
-        };
-        let mut dirs: Vec<PathBuf> = names
-            .iter()
-            .filter_map(|n| self.get_str(n).map(PathBuf::from))
-            .collect();
-        if !self.case_insensitive {
-            dirs.push(PathBuf::from("/tmp"));
-            dirs.push(PathBuf::from("/var/tmp"));
+        if self.case_insensitive {
+            return ["TEMP", "TMP"]
+                .iter()
+                .filter_map(|n| self.get_str(n).map(PathBuf::from))
+                .collect();
         }
-        dirs
+        vec![
+            self.get_str("TMPDIR")
+                .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from),
+        ]
     }
 }
 
@@ -128,6 +125,23 @@ mod tests {
         for v in ["", "0", "false", "no", "off", "2", "enabled"] {
             assert!(!is_truthy(v), "{v}");
         }
+    }
+
+    #[test]
+    fn temp_folders_per_platform() {
+        let win = Environ::from_pairs(&[("TEMP", "C:\\T"), ("TMP", "C:\\U")], true);
+        assert_eq!(
+            win.temp_dirs(),
+            [PathBuf::from("C:\\T"), PathBuf::from("C:\\U")]
+        );
+        assert_eq!(
+            Environ::from_pairs(&[], false).temp_dirs(),
+            [PathBuf::from("/tmp")]
+        );
+        assert_eq!(
+            Environ::from_pairs(&[("TMPDIR", "/var/t")], false).temp_dirs(),
+            [PathBuf::from("/var/t")]
+        );
     }
 
     #[test]

@@ -263,7 +263,7 @@ fn a_failed_interactive_session_is_explained_from_codex_log() {
             .contains("codex ended with an error: not logged in on this stick"),
         "{run:?}"
     );
-    assert!(run.stderr.contains("login --device-auth"), "{run:?}");
+    assert!(run.stderr.contains("usbide login"), "{run:?}");
     // `usbide codex` is not interactive: no log reading.
     let run = stick.run(&["codex", "--", "--no-such-flag"]);
     assert!(!run.stderr.contains("codex ended with an error"), "{run:?}");
