@@ -97,6 +97,8 @@ pub enum Command {
     Logout,
     /// Logged in or not, mode, account, token age and expiry (no token shown).
     Status,
+    /// What on this host will break codex: stick, home, payload, login, network.
+    Doctor(DoctorArgs),
     /// Show the environment codex would get, and what was removed and why.
     Env,
     /// Show the stick usbide runs from: folder, drive, file system, space.
@@ -173,6 +175,20 @@ pub struct ExecArgs {
         value_name = "CODEX_EXEC_ARGS"
     )]
     pub args: Vec<OsString>,
+}
+
+/// `usbide doctor` options.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DoctorArgs {
+    /// Print the report as JSON (schema: docs/doctor.schema.json).
+    #[arg(long)]
+    pub json: bool,
+    /// Skip the network checks.
+    #[arg(long)]
+    pub offline: bool,
+    /// Also write a support bundle (zip) that is safe to send.
+    #[arg(long, value_name = "FILE.zip")]
+    pub bundle: Option<PathBuf>,
 }
 
 /// `usbide login` options.

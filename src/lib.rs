@@ -15,13 +15,16 @@ pub mod fsx;
 pub mod home;
 pub mod launch;
 pub mod lock;
+pub mod log;
 pub mod login;
 pub mod net;
 pub mod payload;
 pub mod platform;
+pub mod preflight;
 pub mod redact;
 pub mod settings;
 pub mod stick;
+pub mod time;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -67,6 +70,7 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Some(Command::Login(args)) => cmd::login::run(&ctx, &args),
         Some(Command::Logout) => cmd::login::logout(&ctx),
         Some(Command::Status) => cmd::status::run(&ctx),
+        Some(Command::Doctor(args)) => cmd::doctor::run(&ctx, &args),
         Some(Command::Env) => cmd::env::run(&ctx),
         Some(Command::Stick) => cmd::stick::run(&ctx),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),

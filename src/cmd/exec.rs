@@ -34,6 +34,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let provider =
         crate::home::provider::Provider::read(&ready.stick.codex_home(), ctx.settings.login_method);
     crate::cmd::check_login(ctx, &ready, &codex.path, &args.args, false)?;
+    crate::cmd::preflight_on_launch(ctx, &ready);
     if !args.no_login_check && provider.openai_login {
         let check = Invocation::new(
             &codex.path,

@@ -2,6 +2,7 @@
 //! context every command gets, and the preparation before a hand-off.
 
 pub mod codex;
+pub mod doctor;
 pub mod env;
 pub mod exec;
 pub mod login;
@@ -46,9 +47,11 @@ impl Context {
     }
 }
 
-/// Print a note for the user on stderr.
+/// Print a note for the user on stderr (and into the stick's log).
 pub fn note(message: &str) {
-    eprintln!("usbide: {}", crate::redact::text(message));
+    let message = crate::redact::text(message);
+    crate::log::line(&message);
+    eprintln!("usbide: {message}");
 }
 
 /// A stick ready for codex: home prepared, environment filtered, locked.
@@ -72,12 +75,13 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         )
     })?;
     let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
+    crate::log::init(&codex_home);
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
     for line in prepared.notes() {
         note(&line);
     }
-    let filtered = envfilter::filter(&ctx.env, &policy, &codex_home);
+    let mut filtered = envfilter::filter(&ctx.env, &policy, &codex_home);
     if let Some(old) = &filtered.replaced_codex_home {
         note(&format!(
             "CODEX_HOME was {} on this host; codex uses the stick's {} instead",
@@ -85,10 +89,24 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
             codex_home.display()
         ));
     }
+    let (host_vars, host_notes, host_overrides) =
+        crate::preflight::host_additions(&ctx.env, &codex_home);
+    for (name, value) in host_vars {
+        filtered.vars.retain(|(k, _)| {
+            !k.to_string_lossy()
+                .eq_ignore_ascii_case(&name.to_string_lossy())
+        });
+        filtered.vars.push((name, value));
+    }
+    for line in host_notes {
+        note(&line);
+    }
+    let mut overrides = config::cli_overrides(&config::desired(ctx.settings.login_method));
+    overrides.extend(host_overrides);
     Ok(Ready {
         stick,
         filtered,
-        overrides: config::cli_overrides(&config::desired(ctx.settings.login_method)),
+        overrides,
         _lock: lock,
     })
 }
@@ -165,6 +183,7 @@ pub fn hand_off(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i
         ready.filtered.vars.clone(),
     );
     check_login(ctx, &ready, &codex.path, args, interactive)?;
+    preflight_on_launch(ctx, &ready);
     let code = inv
         .run_inherited()
         .with_context(|| format!("cannot start {}", codex.path.display()))?;
@@ -246,4 +265,62 @@ pub fn check_login(
         }
     }
     Err(problem.into())
+}
+
+/// The quick preflight of every launch: local checks, plus the network ones
+/// when no success for this computer and network is younger than ten
+/// minutes (`USBIDE_PREFLIGHT=local` skips those, `off` skips all). Only
+/// problems are shown; nothing here stops the launch.
+pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
+    use crate::preflight::{self, Options, cache, check::Status};
+    let mode = ctx
+        .env
+        .get_str("USBIDE_PREFLIGHT")
+        .unwrap_or_else(|| "auto".into())
+        .to_ascii_lowercase();
+    if mode == "off" {
+        return;
+    }
+    let home = ready.stick.codex_home();
+    let mut opts = Options::from_settings(&ctx.env, &ctx.settings, &home, false, mode != "local");
+    let fingerprint = cache::fingerprint(&ctx.env, &opts.endpoints);
+    let now = crate::time::now();
+    if opts.network && cache::fresh(&home, &fingerprint, now) {
+        opts.network = false;
+    }
+    let report = preflight::run(&ready.stick, &ctx.settings, &ctx.env, None, &opts);
+    let network_ok = !report
+        .checks
+        .iter()
+        .any(|c| c.group == crate::preflight::check::Group::Network && c.status == Status::Fail);
+    if opts.network && network_ok {
+        cache::save(&home, &fingerprint, now);
+    }
+    let fat_note = crate::login::state_dir(&home).join("fat-warned");
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
+    {
+        // Login problems have their own guard; the FAT warning is said once per stick.
+        if c.id.starts_with("login.") || (c.id == "stick.permissions" && fat_note.exists()) {
+            continue;
+        }
+        if c.id == "stick.permissions" {
+            let _ = std::fs::create_dir_all(crate::login::state_dir(&home));
+            let _ = crate::fsx::write_atomic(&fat_note, b"shown\n");
+        }
+        note(&format!(
+            "{}: {} ({})",
+            c.id,
+            c.finding,
+            c.fix.as_deref().unwrap_or_default()
+        ));
+    }
+    if let Some(bundle) = &report.ca_bundle {
+        note(&format!(
+            "TLS inspection on this network: codex gets the CA bundle {}",
+            bundle.display()
+        ));
+    }
 }

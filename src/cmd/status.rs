@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cmd::Context;
+use crate::login;
 use crate::login::claims::{self, AuthFileError, Mode};
-use crate::login::{self, time};
 use crate::settings::LoginMethod;
+use crate::time;
 
 /// Run the command: exit 0 when logged in.
 pub fn run(ctx: &Context) -> Result<i32> {

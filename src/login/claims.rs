@@ -109,7 +109,7 @@ pub fn summarise(doc: &Value) -> Summary {
         last_refresh: doc
             .get("last_refresh")
             .and_then(Value::as_str)
-            .and_then(crate::login::time::parse_rfc3339),
+            .and_then(crate::time::parse_rfc3339),
     }
 }
 

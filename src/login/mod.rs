@@ -7,7 +7,6 @@
 pub mod claims;
 pub mod device;
 pub mod method;
-pub mod time;
 
 use std::fs;
 use std::io;

@@ -46,3 +46,8 @@ pub fn enable_ansi() -> bool {
 pub fn user_locale() -> Option<String> {
     imp::user_locale()
 }
+
+/// The Windows Internet Settings of the current user (`None` elsewhere).
+pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
+    imp::internet_settings()
+}

@@ -44,3 +44,7 @@ pub fn enable_ansi() -> bool {
 pub fn user_locale() -> Option<String> {
     None
 }
+
+pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
+    None
+}

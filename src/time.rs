@@ -1,5 +1,6 @@
-//! The little date arithmetic login status needs, without a date library:
-//! RFC 3339 timestamps to Unix seconds, and ages and spans for people.
+//! The little date arithmetic usbide needs, without a date library: RFC 3339
+//! timestamps (auth.json) and HTTP dates (clock skew) to Unix seconds, and
+//! spans for people.
 
 /// `2026-11-20T10:00:00Z`, `...00.123456Z` or `...+02:00` to Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
@@ -24,6 +25,22 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
         _ => return None,
     };
     Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset)
+}
+
+/// An HTTP `Date` (IMF-fixdate: `Wed, 25 Nov 2026 12:00:00 GMT`) to Unix seconds.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = text.split_whitespace().skip(1);
+    let day: i64 = parts.next()?.parse().ok()?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)? as i64 + 1;
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    (parts.next()? == "GMT")
+        .then(|| days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
 }
 
 /// Days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -74,6 +91,17 @@ mod tests {
         );
         assert_eq!(parse_rfc3339("yesterday"), None);
         assert_eq!(parse_rfc3339("2026-11-20T10:00:00"), None);
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:10 GMT"), Some(10));
+        assert_eq!(
+            parse_http_date("Fri, 20 Nov 2026 10:00:00 GMT"),
+            Some(1_795_168_800)
+        );
+        assert_eq!(parse_http_date("Fri, 20 Nov 2026 10:00:00 CET"), None);
+        assert_eq!(parse_http_date("garbage"), None);
     }
 
     #[test]

@@ -1,0 +1,142 @@
+//! `usbide doctor [--json] [--offline] [--bundle FILE.zip]`: every check, in
+//! plain words, within a few seconds; and a support bundle that is safe to
+//! send (no token, no key, no `auth.json`, no `.env`, no transcript).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::DoctorArgs;
+use crate::cmd::{Context, prepare};
+use crate::preflight::{self, CodexCall, Options};
+
+/// Run the command; exit 0 when nothing fails, 1 otherwise.
+pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
+    let ready = prepare(ctx)?;
+    let home = ready.stick.codex_home();
+    let codex = crate::payload::target::host()
+        .and_then(|t| crate::payload::tree_for(&ready.stick.payload_dir, t).ok())
+        .map(|tree| CodexCall {
+            exe: tree.exe,
+            overrides: ready.overrides.clone(),
+            env: ready.filtered.vars.clone(),
+        });
+    let opts = Options::from_settings(&ctx.env, &ctx.settings, &home, true, !args.offline);
+    let report = preflight::run(&ready.stick, &ctx.settings, &ctx.env, codex.as_ref(), &opts);
+    if report.passed() && opts.network {
+        preflight::cache::save(
+            &home,
+            &preflight::cache::fingerprint(&ctx.env, &opts.endpoints),
+            crate::time::now(),
+        );
+    }
+    let json = serde_json::to_string_pretty(&report).context("cannot encode the report")?;
+    let json = crate::redact::text(&json);
+    if args.json {
+        println!("{json}");
+    } else {
+        print!("{}", preflight::render(&report));
+    }
+    if let Some(path) = &args.bundle {
+        bundle(ctx, &ready.stick.root, &home, &json, path)?;
+        crate::cmd::note(&format!(
+            "wrote the support bundle {} (no token, key, auth.json, .env or session in it)",
+            path.display()
+        ));
+    }
+    Ok(if report.passed() { crate::exit::OK } else { 1 })
+}
+
+/// The zip: doctor JSON, host facts, redacted config, `.gitignore`,
+/// `payload.toml`, the end of usbide's log. Written atomically.
+fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Path) -> Result<()> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let host = serde_json::json!({
+        "os": std::env::consts::OS,
+        "arch": std::env::consts::ARCH,
+        "usbide": env!("CARGO_PKG_VERSION"),
+        "drive": crate::stick::drive::detect(root),
+        "locale": crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref()) == crate::events::hints::Lang::Fr,
+    });
+    let config = std::fs::read_to_string(home.join("config.toml"))
+        .map(|t| redact_config(&t))
+        .unwrap_or_else(|_| "(no config.toml)\n".into());
+    let files: Vec<(&str, String)> = vec![
+        ("doctor.json", doctor_json.to_string()),
+        (
+            "host.json",
+            crate::redact::text(&serde_json::to_string_pretty(&host)?),
+        ),
+        ("config.toml", config),
+        (
+            "gitignore.txt",
+            crate::redact::text(
+                &std::fs::read_to_string(home.join(".gitignore")).unwrap_or_default(),
+            ),
+        ),
+        (
+            "payload.toml",
+            crate::redact::text(
+                &std::fs::read_to_string(root.join("payload").join("payload.toml"))
+                    .unwrap_or_default(),
+            ),
+        ),
+        ("usbide.log", crate::log::tail(home, 200)),
+    ];
+    for (name, text) in files {
+        zip.start_file(name, opts)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    let bytes = zip.finish()?.into_inner();
+    crate::fsx::write_atomic(dest, &bytes)
+        .with_context(|| format!("cannot write {}", dest.display()))
+}
+
+/// `config.toml` with the value of every secret-looking key (and of header
+/// tables) replaced; works on files that do not parse, too.
+pub fn redact_config(text: &str) -> String {
+    let mut in_headers = false;
+    let mut out = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            in_headers = trimmed.to_ascii_lowercase().contains("header");
+        }
+        let redacted = match trimmed.split_once('=') {
+            Some((key, _))
+                if !trimmed.starts_with('#')
+                    && (in_headers
+                        || crate::redact::is_secret_name(key)
+                        || key.to_ascii_lowercase().contains("header")) =>
+            {
+                format!(
+                    "{}= \"<redacted>\"",
+                    &line[..line.len() - trimmed.len() + key.len()]
+                )
+            }
+            _ => crate::redact::text(line),
+        };
+        out.push_str(&redacted);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_values_leave_the_config() {
+        let text = "model = \"gpt-5\"\n[model_providers.x]\nexperimental_bearer_token = \"tok-canary-123\"\nenv_key = \"OPENAI_API_KEY\"\nhttp_headers = { \"X-Key\" = \"hdr-canary\" }\n[model_providers.x.env_http_headers]\nA = \"B\"\n# sk-proj-canarycanary1\n";
+        let out = redact_config(text);
+        assert!(!out.contains("canary"), "{out}");
+        assert!(out.contains("model = \"gpt-5\""), "{out}");
+        assert!(
+            out.contains("experimental_bearer_token = \"<redacted>\""),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,355 @@
+//! Step three of a launch: what on this host will break codex, in plain
+//! words, within a few seconds. `usbide doctor` runs every check; each launch
+//! runs the quick local ones, plus the network ones when no success for this
+//! host and network is younger than ten minutes.
+
+pub mod cache;
+pub mod check;
+pub mod local;
+pub mod network;
+pub mod sysproxy;
+pub mod tlsbundle;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::environ::Environ;
+use crate::launch::Invocation;
+use crate::settings::{LoginMethod, Settings};
+use crate::stick::Stick;
+use check::{Check, Group, Status};
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Hash the payload and run codex (doctor), or only the quick checks.
+    pub full: bool,
+    /// Run the network checks.
+    pub network: bool,
+    pub endpoints: Vec<String>,
+    pub timeout: Duration,
+}
+
+/// The default timeout of the network checks (all run at once).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(2500);
+
+impl Options {
+    /// Endpoints and timeout from `USBIDE_DOCTOR_ENDPOINTS` /
+    /// `USBIDE_DOCTOR_TIMEOUT_MS`, else those codex uses in this login mode.
+    pub fn from_settings(
+        env: &Environ,
+        settings: &Settings,
+        codex_home: &std::path::Path,
+        full: bool,
+        network: bool,
+    ) -> Self {
+        let provider = crate::home::provider::Provider::read(codex_home, settings.login_method);
+        let endpoints = match env.get_str("USBIDE_DOCTOR_ENDPOINTS") {
+            Some(list) => list
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            None if !provider.openai_login => vec![provider.endpoint],
+            None if settings.login_method == LoginMethod::Api => vec![provider.endpoint],
+            None => vec!["https://auth.openai.com/".to_string(), provider.endpoint],
+        };
+        let timeout = env
+            .get_str("USBIDE_DOCTOR_TIMEOUT_MS")
+            .and_then(|v| v.parse().ok())
+            .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
+        Self {
+            full,
+            network,
+            endpoints,
+            timeout,
+        }
+    }
+}
+
+/// A finished preflight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub usbide_version: &'static str,
+    pub overall: Status,
+    pub duration_ms: u64,
+    pub checks: Vec<Check>,
+    /// The CA bundle written for a TLS-inspecting proxy, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_bundle: Option<PathBuf>,
+}
+
+impl Report {
+    /// Whether nothing failed.
+    pub fn passed(&self) -> bool {
+        self.overall != Status::Fail
+    }
+}
+
+/// A codex call the preflight may make (`--version`, `login status`).
+#[derive(Debug, Clone)]
+pub struct CodexCall {
+    pub exe: PathBuf,
+    pub overrides: Vec<String>,
+    pub env: Vec<(OsString, OsString)>,
+}
+
+/// Run the preflight.
+pub fn run(
+    stick: &Stick,
+    settings: &Settings,
+    env: &Environ,
+    codex: Option<&CodexCall>,
+    opts: &Options,
+) -> Report {
+    let started = Instant::now();
+    let deadline = started + opts.timeout;
+    let codex_home = stick.codex_home();
+    let (tx, rx) = mpsc::channel::<Vec<Check>>();
+    if opts.full
+        && let Some(call) = codex
+    {
+        for (id, args, group) in [
+            ("payload.runs", vec!["--version"], Group::Payload),
+            ("login.status", vec!["login", "status"], Group::Login),
+        ] {
+            let (tx, call) = (tx.clone(), call.clone());
+            std::thread::spawn(move || {
+                let _ = tx.send(vec![run_codex(&call, id, &args, group, deadline)]);
+            });
+        }
+    }
+    let mut checks = local::stick(stick);
+    checks.extend(local::codex_home(stick, settings, env));
+    checks.extend(local::payload(stick, opts.full));
+    checks.extend(local::environment(env, settings, &codex_home));
+    let mut ca_bundle = None;
+    if opts.network && !opts.endpoints.is_empty() {
+        let reports = network::check_all(env, &opts.endpoints, opts.timeout);
+        checks.extend(reports.iter().flat_map(|r| r.checks.clone()));
+        checks.push(network::clock(&reports));
+        if reports.iter().any(|r| r.inspected) {
+            let host = crate::login::method::host_name(env);
+            checks.push(match tlsbundle::write(&codex_home, &host, env) {
+                Ok((path, n)) => {
+                    ca_bundle = Some(path.clone());
+                    Check::ok(Group::Network, "tls.bundle", format!("wrote {} ({n} roots); codex gets it as CODEX_CA_CERTIFICATE on this computer", path.display()))
+                }
+                Err(e) => Check::fail(Group::Network, "tls.bundle", format!("cannot write the CA bundle: {e}"), "free some space on the stick"),
+            });
+        }
+    } else {
+        checks.push(Check::skipped(
+            Group::Network,
+            "network",
+            "not checked (offline)",
+        ));
+    }
+    drop(tx);
+    while let Ok(more) = rx.recv_timeout(
+        deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(200),
+    ) {
+        checks.extend(more);
+    }
+    checks.sort_by_key(|c| c.group);
+    let overall = checks
+        .iter()
+        .map(|c| c.status)
+        .filter(|s| *s != Status::Skipped)
+        .max()
+        .unwrap_or(Status::Ok);
+    Report {
+        schema_version: 1,
+        usbide_version: env!("CARGO_PKG_VERSION"),
+        overall,
+        duration_ms: started.elapsed().as_millis() as u64,
+        checks,
+        ca_bundle,
+    }
+}
+
+/// Run codex with `args` under the deadline; its output never leaves here
+/// except as a cleaned first line.
+fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: Instant) -> Check {
+    let user: Vec<OsString> = args.iter().map(OsString::from).collect();
+    let inv = Invocation::new(&call.exe, &call.overrides, &user, call.env.clone());
+    let child = inv
+        .command()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        return Check::fail(
+            group,
+            id,
+            format!("{} does not start", call.exe.display()),
+            "reinstall with `usbide payload install`",
+        );
+    };
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Check::warn(
+                    group,
+                    id,
+                    "codex did not answer in time (a slow stick?)",
+                    "run `usbide doctor` again; copy the stick to a faster one if it persists",
+                );
+            }
+        }
+    }
+    let out = child.wait_with_output();
+    let Ok(out) = out else {
+        return Check::fail(
+            group,
+            id,
+            "codex did not finish",
+            "reinstall with `usbide payload install`",
+        );
+    };
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = crate::events::render::clean(
+        text.lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+            .trim(),
+    );
+    match (id, out.status.success()) {
+        ("payload.runs", true) => Check::ok(group, id, format!("{first} runs")),
+        ("payload.runs", false) => Check::fail(
+            group,
+            id,
+            format!("codex --version failed: {first}"),
+            "reinstall with `usbide payload install`",
+        ),
+        (_, true) => Check::ok(
+            group,
+            id,
+            format!(
+                "codex login status: {}",
+                first.split(" - ").next().unwrap_or_default()
+            ),
+        ),
+        (_, false) if first.starts_with("Not logged in") => Check::warn(
+            group,
+            id,
+            "codex login status: Not logged in",
+            "run `usbide login`",
+        ),
+        (_, false) => Check::fail(
+            group,
+            id,
+            format!("codex login status: {first}"),
+            "run `usbide login --reset`",
+        ),
+    }
+}
+
+/// The human report: one line per check by group, the fixes at the end.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let mut group = None;
+    for c in &report.checks {
+        if group != Some(c.group) {
+            out.push_str(&format!("\n{}\n", c.group.title()));
+            group = Some(c.group);
+        }
+        let status = match c.status {
+            Status::Ok => "ok  ",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+            Status::Skipped => "skip",
+        };
+        out.push_str(&format!("  {status}  {:<28} {}\n", c.id, c.finding));
+    }
+    let fixes: Vec<&Check> = report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
+        .collect();
+    if !fixes.is_empty() {
+        out.push_str("\nWhat to do:\n");
+        for (i, c) in fixes.iter().enumerate() {
+            out.push_str(&format!(
+                "  {}. {}: {}\n",
+                i + 1,
+                c.id,
+                c.fix.as_deref().unwrap_or("see above")
+            ));
+        }
+    }
+    let verdict = match report.overall {
+        Status::Fail => "some checks failed: codex will not work until they are fixed",
+        Status::Warn => "codex should work; see the warnings",
+        _ => "everything codex needs is in place",
+    };
+    out.push_str(&format!("\n{verdict} ({} ms)\n", report.duration_ms));
+    crate::redact::text(&out)
+}
+
+/// The environment additions for codex on this host: the CA bundle written
+/// for a TLS-inspecting proxy, and the Windows system proxy when no proxy
+/// variable is set. Returns (name, value) pairs and notes to show.
+pub fn host_additions(
+    env: &Environ,
+    codex_home: &std::path::Path,
+) -> (Vec<(OsString, OsString)>, Vec<String>, Vec<String>) {
+    let mut vars = Vec::new();
+    let mut notes = Vec::new();
+    let mut overrides = Vec::new();
+    let host = crate::login::method::host_name(env);
+    if let Some(bundle) = tlsbundle::for_launch(codex_home, &host, env) {
+        vars.push((
+            OsString::from("CODEX_CA_CERTIFICATE"),
+            bundle.into_os_string(),
+        ));
+    }
+    let has_proxy_var = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .any(|n| env.get_str(n).is_some());
+    if !has_proxy_var && let Some(settings) = crate::platform::internet_settings() {
+        match sysproxy::interpret(&settings) {
+            sysproxy::SystemProxy::Static(pairs) => {
+                let shown: Vec<String> = pairs
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", crate::redact::url_password(v)))
+                    .collect();
+                notes.push(format!(
+                    "using the Windows proxy for codex: {}",
+                    shown.join(" ")
+                ));
+                vars.extend(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (OsString::from(k), OsString::from(v))),
+                );
+            }
+            sysproxy::SystemProxy::Automatic(how) => {
+                notes.push(format!(
+                    "Windows finds its proxy by {how}; codex is told to use the system proxy"
+                ));
+                overrides.extend([
+                    "-c".to_string(),
+                    "features.respect_system_proxy=true".to_string(),
+                ]);
+            }
+            sysproxy::SystemProxy::None => {}
+        }
+    }
+    (vars, notes, overrides)
+}
