@@ -17,6 +17,9 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "SESSION",
 ];
 
+/// Words that stand for a password in hints (`http://user:password@host`).
+const PLACEHOLDERS: &[&str] = &["password", "pass", "motdepasse", "pwd"];
+
 /// Whether a variable with this name holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
@@ -43,6 +46,15 @@ pub fn url_password(value: &str) -> String {
     };
     let userinfo = &rest[..at];
     let user = userinfo.split(':').next().unwrap_or_default();
+    let password = userinfo
+        .split_once(':')
+        .map(|(_, p)| p.trim_matches(['<', '>']).to_ascii_lowercase());
+    if password
+        .as_deref()
+        .is_some_and(|p| PLACEHOLDERS.contains(&p))
+    {
+        return value.to_string(); // a hint's placeholder, not a secret
+    }
     let shown = if userinfo.contains(':') {
         format!("{user}:***")
     } else {
@@ -144,6 +156,10 @@ mod tests {
             "http://bob:***@proxy:3128"
         );
         assert_eq!(env_value("PATH", "/usr/bin"), "/usr/bin");
+        assert_eq!(
+            url_password("http://user:password@proxy:8080"),
+            "http://user:password@proxy:8080"
+        );
     }
 
     #[test]

@@ -4,14 +4,12 @@
 use anyhow::Result;
 
 use crate::cmd::Context;
-use crate::home::config;
-use crate::launch::envfilter;
 use crate::redact;
 
 /// Print the report on stdout.
 pub fn run(ctx: &Context) -> Result<i32> {
     let stick = ctx.stick()?;
-    let filtered = envfilter::filter(&ctx.env, &ctx.policy(), &stick.codex_home());
+    let (filtered, notes, overrides) = crate::cmd::codex_environment(ctx, &stick.codex_home());
     let mut out = String::new();
     out.push_str("# environment codex gets (secret-looking values redacted)\n");
     for (name, value) in &filtered.vars {
@@ -28,13 +26,9 @@ pub fn run(ctx: &Context) -> Result<i32> {
     for (name, reason) in &filtered.removed {
         out.push_str(&format!("# {name}: {}\n", reason.explain()));
     }
-    if let Some(old) = &filtered.replaced_codex_home {
-        out.push_str(&format!(
-            "# CODEX_HOME: was {}, replaced by the stick's\n",
-            old.to_string_lossy()
-        ));
+    for line in notes {
+        out.push_str(&format!("# {line}\n"));
     }
-    let overrides = config::cli_overrides(&config::desired(ctx.settings.login_method));
     out.push_str(&format!(
         "\n# codex is also started with: {}\n",
         overrides.join(" ")

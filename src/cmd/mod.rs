@@ -81,16 +81,36 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
     for line in prepared.notes() {
         note(&line);
     }
-    let mut filtered = envfilter::filter(&ctx.env, &policy, &codex_home);
+    let (filtered, notes, overrides) = codex_environment(ctx, &codex_home);
+    for line in notes {
+        note(&line);
+    }
+    Ok(Ready {
+        stick,
+        filtered,
+        overrides,
+        _lock: lock,
+    })
+}
+
+/// What codex gets on this host: the filtered environment plus the host's
+/// additions (CA bundle, Windows proxy), the `-c` overrides, and notes that
+/// say what changed. Shared by every launch and by `usbide env`.
+pub fn codex_environment(
+    ctx: &Context,
+    codex_home: &std::path::Path,
+) -> (envfilter::Filtered, Vec<String>, Vec<String>) {
+    let mut filtered = envfilter::filter(&ctx.env, &ctx.policy(), codex_home);
+    let mut notes = Vec::new();
     if let Some(old) = &filtered.replaced_codex_home {
-        note(&format!(
+        notes.push(format!(
             "CODEX_HOME was {} on this host; codex uses the stick's {} instead",
             old.to_string_lossy(),
             codex_home.display()
         ));
     }
     let (host_vars, host_notes, host_overrides) =
-        crate::preflight::host_additions(&ctx.env, &codex_home);
+        crate::preflight::host_additions(&ctx.env, codex_home);
     for (name, value) in host_vars {
         filtered.vars.retain(|(k, _)| {
             !k.to_string_lossy()
@@ -98,17 +118,10 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         });
         filtered.vars.push((name, value));
     }
-    for line in host_notes {
-        note(&line);
-    }
+    notes.extend(host_notes);
     let mut overrides = config::cli_overrides(&config::desired(ctx.settings.login_method));
     overrides.extend(host_overrides);
-    Ok(Ready {
-        stick,
-        filtered,
-        overrides,
-        _lock: lock,
-    })
+    (filtered, notes, overrides)
 }
 
 /// The codex to run: the stick's payload for this host; if it is missing,

@@ -29,12 +29,15 @@ pub struct EndpointReport {
 /// Check every endpoint concurrently; finish within `timeout` (plus a hair).
 pub fn check_all(env: &Environ, endpoints: &[String], timeout: Duration) -> Vec<EndpointReport> {
     let deadline = Instant::now() + timeout;
+    // The steps stop a little early so that their own finding (not "no
+    // answer") is what the report gets.
+    let steps_deadline = deadline - Duration::from_millis(200).min(timeout / 4);
     let env = Arc::new(env.clone());
     let (tx, rx) = mpsc::channel();
     for (i, url) in endpoints.iter().enumerate() {
         let (tx, env, url) = (tx.clone(), env.clone(), url.clone());
         std::thread::spawn(move || {
-            let _ = tx.send((i, check_one(&env, &url, deadline)));
+            let _ = tx.send((i, check_one(&env, &url, steps_deadline)));
         });
     }
     drop(tx);
@@ -63,8 +66,13 @@ fn id(url: &str) -> String {
     format!("network:{}", host_of(url))
 }
 
-fn host_of(url: &str) -> &str {
-    scheme_and_host(url).map_or(url, |(_, h)| h)
+/// `host`, or `host:port` when the URL names a port (ids stay unique).
+fn host_of(url: &str) -> String {
+    let host = scheme_and_host(url).map_or(url, |(_, h)| h);
+    match port_of(url) {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
 }
 
 fn left(deadline: Instant) -> Duration {
@@ -109,7 +117,7 @@ fn check_one(env: &Environ, url: &str, deadline: Instant) -> EndpointReport {
         ),
     )];
     let (tls_check, inspected, date) = if https {
-        tls_twice(env, url, host, deadline)
+        tls_twice(env, url, &host_of(url), deadline)
     } else {
         (
             None,

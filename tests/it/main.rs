@@ -3,6 +3,7 @@
 //! drive Unix tools (sh scripts, FUSE); Windows CI runs the unit tests.
 #![cfg(unix)]
 
+mod doctor;
 mod envfilter;
 mod exec;
 mod fat32;

@@ -3,7 +3,7 @@
 //! connection serves one request; the server stops when dropped.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -46,6 +46,8 @@ impl Request {
 pub enum Reply {
     /// Status, content type, body.
     Full(u16, &'static str, Vec<u8>),
+    /// 200 with this `Date` header (a server whose clock is off).
+    Dated(String),
     /// Announce `len` bytes, send `first`, then hang until the client goes.
     Stall { len: usize, first: Vec<u8> },
 }
@@ -61,6 +63,21 @@ pub struct Server {
 
 impl Server {
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
+        Self::start_with(None, handler)
+    }
+
+    /// The same over TLS with `config` (an HTTPS stand-in).
+    pub fn start_tls(
+        config: Arc<rustls::ServerConfig>,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        Self::start_with(Some(config), handler)
+    }
+
+    fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
@@ -72,9 +89,26 @@ impl Server {
             while !stopped.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let (reqs, handler, stopped) =
-                            (reqs.clone(), handler.clone(), stopped.clone());
-                        std::thread::spawn(move || serve(stream, &reqs, &*handler, &stopped));
+                        let (reqs, handler, stopped, tls) =
+                            (reqs.clone(), handler.clone(), stopped.clone(), tls.clone());
+                        std::thread::spawn(move || {
+                            let _ = stream.set_nonblocking(false);
+                            let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+                            match tls {
+                                None => serve(stream, &reqs, &*handler, &stopped),
+                                Some(config) => {
+                                    let Ok(conn) = rustls::ServerConnection::new(config) else {
+                                        return;
+                                    };
+                                    serve(
+                                        rustls::StreamOwned::new(conn, stream),
+                                        &reqs,
+                                        &*handler,
+                                        &stopped,
+                                    );
+                                }
+                            }
+                        });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(10)),
                 }
@@ -102,15 +136,13 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop: &AtomicBool) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+fn serve(io: impl Read + Write, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop: &AtomicBool) {
+    let mut reader = BufReader::new(io);
     let Some(req) = read_request(&mut reader) else {
         return;
     };
     reqs.lock().expect("lock").push(req.clone());
-    let mut out = stream;
+    let out = reader.get_mut();
     match handler(&req) {
         Reply::Full(status, ctype, body) => {
             let head = format!(
@@ -120,6 +152,12 @@ fn serve(stream: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop:
             );
             let _ = out.write_all(head.as_bytes());
             let _ = out.write_all(&body);
+        }
+        Reply::Dated(date) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            );
+            let _ = out.write_all(head.as_bytes());
         }
         Reply::Stall { len, first } => {
             let head = format!(
@@ -137,10 +175,9 @@ fn serve(stream: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop:
         }
     }
     let _ = out.flush();
-    let _ = out.shutdown(Shutdown::Both);
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
