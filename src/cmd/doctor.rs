@@ -8,22 +8,28 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::cli::DoctorArgs;
-use crate::cmd::{Context, prepare};
+use crate::cmd::Context;
 use crate::preflight::{self, CodexCall, Options};
 
-/// Run the command; exit 0 when nothing fails, 1 otherwise.
+/// Run the command; exit 0 when nothing fails, 1 otherwise. The doctor
+/// diagnoses and changes nothing (a broken config.toml is reported, not
+/// refused), except writing the CA bundle a TLS-inspecting proxy needs.
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
-    let ready = prepare(ctx)?;
-    let home = ready.stick.codex_home();
+    let stick = ctx.stick()?;
+    let home = stick.codex_home();
+    std::fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
+    let _lock = crate::lock::StickLock::acquire(&home, ctx.settings.lock_wait)?;
+    crate::log::init(&home);
+    let (filtered, _, overrides) = crate::cmd::codex_environment(ctx, &home);
     let codex = crate::payload::target::host()
-        .and_then(|t| crate::payload::tree_for(&ready.stick.payload_dir, t).ok())
+        .and_then(|t| crate::payload::tree_for(&stick.payload_dir, t).ok())
         .map(|tree| CodexCall {
             exe: tree.exe,
-            overrides: ready.overrides.clone(),
-            env: ready.filtered.vars.clone(),
+            overrides,
+            env: filtered.vars,
         });
     let opts = Options::from_settings(&ctx.env, &ctx.settings, &home, true, !args.offline);
-    let report = preflight::run(&ready.stick, &ctx.settings, &ctx.env, codex.as_ref(), &opts);
+    let report = preflight::run(&stick, &ctx.settings, &ctx.env, codex.as_ref(), &opts);
     if report.passed() && opts.network {
         preflight::cache::save(
             &home,
@@ -39,7 +45,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
         print!("{}", preflight::render(&report));
     }
     if let Some(path) = &args.bundle {
-        bundle(ctx, &ready.stick.root, &home, &json, path)?;
+        bundle(ctx, &stick.root, &home, &json, path)?;
         crate::cmd::note(&format!(
             "wrote the support bundle {} (no token, key, auth.json, .env or session in it)",
             path.display()
