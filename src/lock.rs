@@ -82,10 +82,14 @@ mod tests {
         let first = StickLock::acquire(dir.path(), Duration::ZERO).expect("first");
         let err = StickLock::acquire(dir.path(), Duration::from_millis(150)).expect_err("busy");
         let msg = err.to_string();
-        assert!(
-            msg.contains(&format!("pid {}", std::process::id())),
-            "{msg}"
-        );
+        assert!(msg.contains("another usbide is using"), "{msg}");
+        // Windows locks are mandatory: the holder's note cannot be read there.
+        if cfg!(unix) {
+            assert!(
+                msg.contains(&format!("pid {}", std::process::id())),
+                "{msg}"
+            );
+        }
         drop(first);
         StickLock::acquire(dir.path(), Duration::ZERO).expect("free again");
     }
