@@ -19,7 +19,6 @@ use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
-use crate::launch::Invocation;
 
 enum Chunk {
     Out(Vec<u8>),
@@ -36,12 +35,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     crate::cmd::check_login(ctx, &ready, &codex.path, &args.args, false)?;
     crate::cmd::preflight_on_launch(ctx, &ready);
     if !args.no_login_check && provider.openai_login {
-        let check = Invocation::new(
-            &codex.path,
-            &ready.overrides,
-            &["login".into(), "status".into()],
-            ready.filtered.vars.clone(),
-        );
+        let check = ready.invocation(&codex.path, &["login".into(), "status".into()]);
         let out = check
             .command()
             .stdin(Stdio::null())
@@ -67,12 +61,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     .map(OsString::from)
     .to_vec();
     codex_args.extend(args.args.iter().cloned());
-    let inv = Invocation::new(
-        &codex.path,
-        &ready.overrides,
-        &codex_args,
-        ready.filtered.vars.clone(),
-    );
+    let inv = ready.invocation(&codex.path, &codex_args);
     let mut child = inv
         .command()
         .stdin(Stdio::null())

@@ -99,20 +99,21 @@ fn codex_login(ready: &Ready, codex: &Path, extra: &[&str], issuer: Option<Strin
         args.push("--experimental_issuer".into());
         args.push(issuer.into());
     }
-    Invocation::new(codex, &ready.overrides, &args, ready.filtered.vars.clone())
+    ready.invocation(codex, &args)
+}
+
+/// `codex logout` with the stick's environment; its output, not printed.
+fn codex_logout(ready: &Ready, codex: &Path) -> Result<std::process::Output> {
+    ready
+        .invocation(codex, &["logout".into()])
+        .command()
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run codex logout")
 }
 
 fn reset(ready: &Ready, codex: &Path, home: &Path) -> Result<()> {
-    let out = Invocation::new(
-        codex,
-        &ready.overrides,
-        &["logout".into()],
-        ready.filtered.vars.clone(),
-    )
-    .command()
-    .stdin(Stdio::null())
-    .output()
-    .context("cannot run codex logout")?;
+    let out = codex_logout(ready, codex)?;
     drop(out); // "Not logged in" is fine here: the files go either way.
     for name in ["auth.json", "auth.json.lock", "auth.lock"] {
         let _ = std::fs::remove_file(home.join(name));
@@ -343,16 +344,7 @@ fn after_success(ctx: &Context, home: &Path) -> Result<()> {
 pub fn logout(ctx: &Context) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?.path;
-    let out = Invocation::new(
-        &codex,
-        &ready.overrides,
-        &["logout".into()],
-        ready.filtered.vars.clone(),
-    )
-    .command()
-    .stdin(Stdio::null())
-    .output()
-    .context("cannot run codex logout")?;
+    let out = codex_logout(&ready, &codex)?;
     for line in String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| !l.trim().is_empty())

@@ -63,6 +63,13 @@ pub struct Ready {
     _lock: StickLock,
 }
 
+impl Ready {
+    /// A codex call with the stick's overrides and environment.
+    pub fn invocation(&self, codex: &std::path::Path, args: &[OsString]) -> Invocation {
+        Invocation::new(codex, &self.overrides, args, self.filtered.vars.clone())
+    }
+}
+
 /// Lock the stick, prepare CODEX_HOME and filter the environment, saying
 /// what changed. Nothing here starts codex.
 pub fn prepare(ctx: &Context) -> Result<Ready> {
@@ -189,12 +196,7 @@ pub fn ask(question: &str) -> Result<bool> {
 pub fn hand_off(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
-    let inv = Invocation::new(
-        &codex.path,
-        &ready.overrides,
-        args,
-        ready.filtered.vars.clone(),
-    );
+    let inv = ready.invocation(&codex.path, args);
     check_login(ctx, &ready, &codex.path, args, interactive)?;
     preflight_on_launch(ctx, &ready);
     let code = inv
