@@ -248,6 +248,9 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                         crate::events::escape::strip_ansi(&line).trim(),
                     )
                 {
+                    if live {
+                        eprint!("\r\x1b[2K"); // clear the countdown line first
+                    }
                     println!(
                         "  {}\n",
                         clean(crate::events::escape::strip_ansi(&line).trim())
