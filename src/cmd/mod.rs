@@ -198,7 +198,9 @@ pub fn hand_off(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i
     let codex = resolve_codex(ctx, &ready.stick)?;
     let inv = ready.invocation(&codex.path, args);
     check_login(ctx, &ready, &codex.path, args, interactive)?;
-    preflight_on_launch(ctx, &ready);
+    if crate::login::needs_session(args) {
+        preflight_on_launch(ctx, &ready);
+    }
     let code = inv
         .run_inherited()
         .with_context(|| format!("cannot start {}", codex.path.display()))?;

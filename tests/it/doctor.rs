@@ -341,3 +341,50 @@ fn a_canary_secret_appears_in_no_output_bundle_or_log() {
     assert!(log.contains("support bundle"), "{log}");
     assert!(!log.contains("canary"), "{log}");
 }
+
+#[test]
+fn the_launch_preflight_probes_once_per_ten_minutes_and_only_for_sessions() {
+    let server = Server::start(|req| {
+        if req.method == "POST" && req.path.ends_with("/responses") {
+            Reply::Full(200, "text/event-stream", sse_reply("hi"))
+        } else {
+            Reply::Full(200, "text/plain", b"ok".to_vec())
+        }
+    });
+    let mut stick = Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "experimental_bearer_token = \"t\"",
+    );
+    stick.set("USBIDE_PREFLIGHT", "auto").set(
+        "USBIDE_DOCTOR_ENDPOINTS",
+        &format!("{}/probe", server.url()),
+    );
+    let probes = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/probe")
+            .count()
+    };
+
+    assert_eq!(stick.run(&["codex", "--", "--version"]).code, 0);
+    assert_eq!(
+        probes(),
+        0,
+        "no network preflight for a command that is not a session"
+    );
+
+    let exec =
+        |stick: &Stick| stick.run(&["exec", "--color", "never", "--skip-git-repo-check", "hi"]);
+    assert_eq!(exec(&stick).code, 0);
+    assert_eq!(probes(), 1, "the first session probes the endpoint");
+    assert_eq!(exec(&stick).code, 0);
+    assert_eq!(probes(), 1, "a success is remembered for ten minutes");
+
+    // Another network (a proxy appears) is probed again.
+    stick
+        .set("NO_PROXY", "127.0.0.1")
+        .set("HTTPS_PROXY", "http://127.0.0.1:9");
+    assert_eq!(exec(&stick).code, 0);
+    assert_eq!(probes(), 2);
+}
