@@ -275,7 +275,7 @@ pub fn check_login(
         Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing,
         Err(_) => return Ok(()),
     };
-    if terminal && ask(&format!("{problem}. Log in now?"))? {
+    if terminal && ask(&problem.question())? {
         let code = crate::cmd::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
         if code == crate::exit::OK {
             return Ok(());
