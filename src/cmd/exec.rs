@@ -32,8 +32,8 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let style = crate::cmd::render::style(ctx, &args.output);
     let provider =
         crate::home::provider::Provider::read(&ready.stick.codex_home(), ctx.settings.login_method);
-    crate::cmd::check_login(ctx, &ready, &codex.path, &args.args, false)?;
-    crate::cmd::preflight_on_launch(ctx, &ready);
+    crate::cmd::guard::check_login(ctx, &ready, &codex.path, &args.args, false)?;
+    crate::cmd::guard::preflight_on_launch(ctx, &ready);
     if !args.no_login_check && provider.openai_login {
         let check = ready.invocation(&codex.path, &["login".into(), "status".into()]);
         let out = check

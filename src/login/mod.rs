@@ -31,8 +31,13 @@ impl LoginError {
     /// The question a terminal user is asked.
     pub fn question(&self) -> String {
         match self {
-            Self::Missing => "this stick has no login yet. Log in now (a one-time code works on any computer)?".into(),
-            Self::Mismatch { why } => format!("{why}, and codex would delete that login. Log in again with the stick's method now?"),
+            Self::Missing => {
+                "this stick has no login yet. Log in now (a one-time code works on any computer)?"
+                    .into()
+            }
+            Self::Mismatch { why } => format!(
+                "{why}, and codex would delete that login. Log in again with the stick's method now?"
+            ),
         }
     }
 }
