@@ -52,14 +52,24 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn ok(group: Group, id: impl Into<String>, finding: impl Into<String>) -> Self {
+    fn new(
+        status: Status,
+        group: Group,
+        id: impl Into<String>,
+        finding: impl Into<String>,
+        fix: Option<String>,
+    ) -> Self {
         Self {
             id: id.into(),
             group,
-            status: Status::Ok,
+            status,
             finding: finding.into(),
-            fix: None,
+            fix,
         }
+    }
+
+    pub fn ok(group: Group, id: impl Into<String>, finding: impl Into<String>) -> Self {
+        Self::new(Status::Ok, group, id, finding, None)
     }
 
     pub fn warn(
@@ -68,13 +78,7 @@ impl Check {
         finding: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            group,
-            status: Status::Warn,
-            finding: finding.into(),
-            fix: Some(fix.into()),
-        }
+        Self::new(Status::Warn, group, id, finding, Some(fix.into()))
     }
 
     pub fn fail(
@@ -83,22 +87,10 @@ impl Check {
         finding: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            group,
-            status: Status::Fail,
-            finding: finding.into(),
-            fix: Some(fix.into()),
-        }
+        Self::new(Status::Fail, group, id, finding, Some(fix.into()))
     }
 
     pub fn skipped(group: Group, id: impl Into<String>, finding: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            group,
-            status: Status::Skipped,
-            finding: finding.into(),
-            fix: None,
-        }
+        Self::new(Status::Skipped, group, id, finding, None)
     }
 }
