@@ -10,6 +10,7 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::process::Stdio;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
@@ -19,6 +20,55 @@ use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
+
+/// Exit code when the watchdog stopped a silent codex (as `timeout` does).
+pub const STALLED: i32 = 124;
+
+/// Stops a codex that says nothing for too long while nothing runs: exec can
+/// hang before the model's stream starts (openai/codex#31376). A running
+/// command or tool call may be silent as long as it likes.
+#[derive(Debug)]
+struct Watchdog {
+    limit: Duration,
+    last: Instant,
+    running: usize,
+    fired: bool,
+}
+
+impl Watchdog {
+    /// `USBIDE_EXEC_IDLE_SECS` (default 600; 0 turns it off).
+    fn new(env: &crate::environ::Environ) -> Self {
+        let secs = env
+            .get_str("USBIDE_EXEC_IDLE_SECS")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(600);
+        Self {
+            limit: Duration::from_secs(secs),
+            last: Instant::now(),
+            running: 0,
+            fired: false,
+        }
+    }
+
+    fn saw(&mut self, chunk: &Chunk) {
+        self.last = Instant::now();
+        if let Chunk::Out(line) = chunk {
+            match parse_line(line) {
+                Line::Event(Event::ItemStarted { .. }) => self.running += 1,
+                Line::Event(Event::ItemCompleted { .. }) => {
+                    self.running = self.running.saturating_sub(1)
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn expired(&mut self) -> bool {
+        self.fired =
+            !self.limit.is_zero() && self.running == 0 && self.last.elapsed() >= self.limit;
+        self.fired
+    }
+}
 
 enum Chunk {
     Out(Vec<u8>),
@@ -77,7 +127,18 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let err = child.stderr.take().map(|s| spawn_reader(s, tx, Chunk::Err));
     let mut renderer = Renderer::new(io::stdout().lock(), style);
     let mut machine = MachineOutput::default();
-    for chunk in rx {
+    let mut watchdog = Watchdog::new(&ctx.env);
+    loop {
+        let chunk = match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok(chunk) => chunk,
+            Err(mpsc::RecvTimeoutError::Timeout) if watchdog.expired() => {
+                let _ = child.kill();
+                break;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        watchdog.saw(&chunk);
         let shown = if args.json {
             machine.chunk(&chunk, style.lang)
         } else {
@@ -93,7 +154,15 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         let _ = h.join();
     }
     let status = child.wait().context("codex did not finish")?;
-    let code = crate::platform::exit_code(status);
+    let mut code = crate::platform::exit_code(status);
+    if watchdog.fired {
+        code = STALLED;
+        crate::cmd::note(&format!(
+            "codex sent nothing for {} s while nothing was running (no answer from the model?); usbide stopped it. \
+             Set USBIDE_EXEC_IDLE_SECS to wait longer (0: forever)",
+            watchdog.limit.as_secs()
+        ));
+    }
     let causes: Vec<Cause> = if args.json {
         machine.causes.clone()
     } else {
@@ -106,7 +175,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         )
     });
     if code != 0
-        && unexplained
+        && (unexplained || watchdog.fired)
         && let Some(d) = crate::net::probe::probe(&ctx.env, &provider.endpoint)
     {
         if args.json {

@@ -326,3 +326,31 @@ fn an_untrusted_certificate_is_named_tls() {
     let stick = stick_for(&format!("https://localhost:{}/v1", tls.port));
     assert_diagnosed(&stick, "tls", None, "CODEX_CA_CERTIFICATE");
 }
+
+#[test]
+fn a_codex_that_hangs_before_the_stream_is_stopped_and_explained() {
+    // The model endpoint accepts the request, sends the headers and half a
+    // body, then says nothing more (openai/codex#31376).
+    let server = Server::start(|req| {
+        if req.method == "POST" && req.path.ends_with("/responses") {
+            Reply::Stall {
+                len: 4096,
+                first: b"event: response.created\n".to_vec(),
+            }
+        } else {
+            Reply::Full(404, "text/plain", b"no".to_vec())
+        }
+    });
+    let mut stick = stick_for(&format!("{}/v1", server.url()));
+    stick.set("USBIDE_EXEC_IDLE_SECS", "2");
+    let run = exec(&stick, false);
+    assert_eq!(run.code, 124, "{run:?}");
+    assert!(run.stderr.contains("codex sent nothing for 2 s"), "{run:?}");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/responses")),
+        "codex never asked the model"
+    );
+}
