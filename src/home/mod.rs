@@ -181,4 +181,31 @@ mod tests {
         assert!(p.gitignore_added.contains(&"auth.json"));
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
+
+    #[test]
+    fn a_committed_auth_json_is_warned_about() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = |args: &[&str]| {
+            Command::new("git")
+                .arg("-C")
+                .arg(dir.path())
+                .args(args)
+                .output()
+        };
+        if !git(&["init", "-q"]).is_ok_and(|o| o.status.success()) {
+            return; // no git on this host: nothing to check
+        }
+        let home = dir.path().join("codex_home");
+        fs::create_dir_all(&home).expect("home");
+        fs::write(home.join("auth.json"), "{}").expect("auth");
+        let added = git(&["add", "-f", "codex_home/auth.json"]).expect("git add");
+        assert!(added.status.success(), "{added:?}");
+        let p = prepare(&home, LoginMethod::Chatgpt, &policy()).expect("prepare");
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("git rm --cached auth.json"),
+            "{:?}",
+            p.warnings
+        );
+    }
 }

@@ -107,7 +107,10 @@ fn device_code_login_lands_on_the_stick() {
     assert_no_secret(&run);
     let auth = stick.read("codex_home/auth.json");
     assert!(auth.contains(REFRESH_CANARY));
-    assert!(!stick.outside.join("home/.codex/auth.json").exists());
+    assert!(
+        !stick.outside.join("home/.codex/auth.json").exists(),
+        "the tokens went to the stick only"
+    );
 
     let status = stick.run(&["status"]);
     assert_eq!(status.code, 0, "{status:?}");
@@ -231,4 +234,32 @@ fn a_plain_launch_without_a_terminal_stops_with_the_hint() {
     let run = stick.run(&[]);
     assert_eq!(run.code, 74, "{run:?}");
     assert!(run.stderr.contains("usbide login"), "{run:?}");
+}
+
+#[test]
+fn a_second_copy_on_the_computer_is_pointed_out_and_removed_when_asked() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    let host_copy = stick.outside.join("home/.codex/auth.json");
+    std::fs::create_dir_all(host_copy.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&host_copy, "{\"auth_mode\":\"chatgpt\"}").expect("write");
+    let run = stick.run(&["login", "--device-auth"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("this computer also has a Codex login at"),
+        "{run:?}"
+    );
+    assert!(
+        host_copy.exists(),
+        "without a terminal or --yes nothing is removed"
+    );
+
+    let server = issuer(Issuer::Approves);
+    let mut stick2 = login_stick(&server);
+    stick2.set("HOME", &stick.outside.join("home").display().to_string());
+    let run = stick2.run(&["--yes", "login", "--device-auth"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("removed"), "{run:?}");
+    assert!(!host_copy.exists());
 }
