@@ -117,18 +117,22 @@ pub fn codex_environment(
             codex_home.display()
         ));
     }
-    let (host_vars, host_notes, host_overrides) =
-        crate::preflight::host_additions(&ctx.env, codex_home);
-    for (name, value) in host_vars {
-        filtered.vars.retain(|(k, _)| {
-            !k.to_string_lossy()
+    let host = crate::preflight::host::additions(
+        &ctx.env,
+        codex_home,
+        crate::platform::internet_settings(),
+    );
+    for (name, value) in host.vars {
+        let same = |k: &OsString| {
+            k.to_string_lossy()
                 .eq_ignore_ascii_case(&name.to_string_lossy())
-        });
+        };
+        filtered.vars.retain(|(k, _)| !same(k));
         filtered.vars.push((name, value));
     }
-    notes.extend(host_notes);
+    notes.extend(host.notes);
     let mut overrides = config::cli_overrides(&config::desired(ctx.settings.login_method));
-    overrides.extend(host_overrides);
+    overrides.extend(host.overrides);
     (filtered, notes, overrides)
 }
 

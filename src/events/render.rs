@@ -493,6 +493,26 @@ mod tests {
     }
 
     #[test]
+    fn quiet_hides_reasoning_and_colour_is_only_on_request() {
+        let reasoning =
+            r#"{"type":"item.completed","item":{"id":"0","type":"reasoning","text":"thinking"}}"#;
+        let run = |quiet, color| {
+            let style = Style {
+                color,
+                quiet,
+                live_status: false,
+                lang: Lang::En,
+            };
+            let mut r = Renderer::new(Vec::new(), style);
+            r.line(reasoning.as_bytes()).expect("render");
+            String::from_utf8(r.into_inner()).expect("utf8")
+        };
+        assert_eq!(run(true, false), "");
+        assert_eq!(run(false, false), "thinking\n");
+        assert_eq!(run(false, true), "\x1b[2mthinking\x1b[0m\n");
+    }
+
+    #[test]
     fn unknown_events_are_shown_raw() {
         let (out, _) = render(&[r#"{"type":"turn.paused","why":"x"}"#, "not json"], false);
         assert_eq!(out, "{\"type\":\"turn.paused\",\"why\":\"x\"}\nnot json\n");

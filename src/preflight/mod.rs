@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod check;
+pub mod host;
 pub mod local;
 pub mod network;
 pub mod sysproxy;
@@ -300,56 +301,4 @@ pub fn render(report: &Report) -> String {
     };
     out.push_str(&format!("\n{verdict} ({} ms)\n", report.duration_ms));
     crate::redact::text(&out)
-}
-
-/// The environment additions for codex on this host: the CA bundle written
-/// for a TLS-inspecting proxy, and the Windows system proxy when no proxy
-/// variable is set. Returns (name, value) pairs and notes to show.
-pub fn host_additions(
-    env: &Environ,
-    codex_home: &std::path::Path,
-) -> (Vec<(OsString, OsString)>, Vec<String>, Vec<String>) {
-    let mut vars = Vec::new();
-    let mut notes = Vec::new();
-    let mut overrides = Vec::new();
-    let host = crate::login::method::host_name(env);
-    if let Some(bundle) = tlsbundle::for_launch(codex_home, &host, env) {
-        vars.push((
-            OsString::from("CODEX_CA_CERTIFICATE"),
-            bundle.into_os_string(),
-        ));
-    }
-    let has_proxy_var = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
-        .iter()
-        .any(|n| env.get_str(n).is_some());
-    if !has_proxy_var && let Some(settings) = crate::platform::internet_settings() {
-        match sysproxy::interpret(&settings) {
-            sysproxy::SystemProxy::Static(pairs) => {
-                let shown: Vec<String> = pairs
-                    .iter()
-                    .map(|(k, v)| format!("{k}={}", crate::redact::url_password(v)))
-                    .collect();
-                notes.push(format!(
-                    "using the Windows proxy for codex: {}",
-                    shown.join(" ")
-                ));
-                vars.extend(
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| (OsString::from(k), OsString::from(v))),
-                );
-            }
-            sysproxy::SystemProxy::Automatic(how) => {
-                notes.push(format!(
-                    "Windows finds its proxy by {how}; codex is told to use the system proxy"
-                ));
-                overrides.extend([
-                    "-c".to_string(),
-                    "features.respect_system_proxy=true".to_string(),
-                ]);
-            }
-            sysproxy::SystemProxy::None => {}
-        }
-    }
-    (vars, notes, overrides)
 }

@@ -126,22 +126,33 @@ fn a_cloudflare_403_says_change_network() {
 
 #[test]
 fn a_usage_limit_429_is_not_a_plain_rate_limit() {
-    let server = status_server(
+    let usage = status_server(
         429,
         "application/json",
         r#"{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_in_seconds":3600}}"#,
     );
-    let stick = stick_for(&format!("{}/v1", server.url()));
-    let json = exec(&stick, true);
-    let causes: Vec<_> = diagnoses(&json)
-        .iter()
-        .map(|v| v["cause"].as_str().unwrap_or_default().to_string())
-        .collect();
+    assert_diagnosed(
+        &stick_for(&format!("{}/v1", usage.url())),
+        "usage_limit",
+        None,
+        "usage limit",
+    );
+    let json = exec(&stick_for(&format!("{}/v1", usage.url())), true);
     assert!(
-        causes
-            .iter()
-            .any(|c| c == "usage_limit" || c == "rate_limit"),
+        diagnoses(&json).iter().all(|v| v["cause"] == "usage_limit"),
         "{json:?}"
+    );
+    // A 429 without the usage-limit body is a plain rate limit.
+    let plain = status_server(
+        429,
+        "application/json",
+        r#"{"error":{"message":"slow down","type":"rate_limit"}}"#,
+    );
+    assert_diagnosed(
+        &stick_for(&format!("{}/v1", plain.url())),
+        "rate_limit",
+        Some(429),
+        "Wait a minute",
     );
 }
 
@@ -155,9 +166,9 @@ fn server_errors_say_try_later() {
     let stick = stick_for(&format!("{}/v1", server.url()));
     let json = exec(&stick, true);
     let d = diagnoses(&json);
+    // Codex turns a 500 into its own "high demand" message.
     assert!(
-        d.iter()
-            .any(|v| v["cause"] == "server_error" || v["cause"] == "high_demand"),
+        !d.is_empty() && d.iter().all(|v| v["cause"] == "high_demand"),
         "{json:?}"
     );
     let proxy_page = status_server(
@@ -353,4 +364,28 @@ fn a_codex_that_hangs_before_the_stream_is_stopped_and_explained() {
             .any(|r| r.path.ends_with("/responses")),
         "codex never asked the model"
     );
+}
+
+#[test]
+fn hints_follow_a_french_locale() {
+    let mut stick = Stick::new();
+    let file = stick.outside.join("events.jsonl");
+    std::fs::write(&file, "{\"type\":\"turn.failed\",\"error\":{\"message\":\"unexpected status 401 Unauthorized: Unknown error\"}}\n").expect("write");
+    let path = file.display().to_string();
+    let english = stick.run(&["render", "--color", "never", &path]);
+    assert!(
+        english
+            .stdout
+            .contains("The server refused the login (401)"),
+        "{english:?}"
+    );
+    stick.set("LANG", "fr_FR.UTF-8");
+    let french = stick.run(&["render", "--color", "never", &path]);
+    assert!(
+        french
+            .stdout
+            .contains("Le serveur a refusé la connexion (401)"),
+        "{french:?}"
+    );
+    assert!(french.stdout.contains("usbide login"), "{french:?}");
 }

@@ -263,3 +263,25 @@ fn a_second_copy_on_the_computer_is_pointed_out_and_removed_when_asked() {
     assert!(run.stderr.contains("removed"), "{run:?}");
     assert!(!host_copy.exists());
 }
+
+#[test]
+fn logout_and_reset_remove_the_login() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    assert_eq!(stick.run(&["login", "--device-auth"]).code, 0);
+    let out = stick.run(&["logout"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!stick.codex_home().join("auth.json").exists());
+    assert_eq!(stick.run(&["status"]).code, 1);
+
+    // --reset on a broken login: the old file goes, a fresh login lands.
+    stick.write("codex_home/auth.json", "{ not json");
+    let server = issuer(Issuer::Approves);
+    let mut stick = stick;
+    stick.set("USBIDE_LOGIN_ISSUER", &server.url());
+    let run = stick.run(&["login", "--reset", "--device-auth"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("removed the token files"), "{run:?}");
+    assert!(stick.read("codex_home/auth.json").contains(REFRESH_CANARY));
+    assert_no_secret(&run);
+}

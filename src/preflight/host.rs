@@ -1,0 +1,120 @@
+//! What this computer adds to codex's environment: the CA bundle written
+//! for a TLS-inspecting proxy on this computer, and the Windows system proxy
+//! when no proxy variable is set. The system settings are passed in (read by
+//! [`crate::platform::internet_settings`]), so Linux tests cover the wiring.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use crate::environ::Environ;
+use crate::preflight::sysproxy::{self, InternetSettings, SystemProxy};
+use crate::preflight::tlsbundle;
+
+/// Variables to set, `-c` overrides to add, and notes to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Additions {
+    pub vars: Vec<(OsString, OsString)>,
+    pub overrides: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// The additions for this computer.
+pub fn additions(env: &Environ, codex_home: &Path, system: Option<InternetSettings>) -> Additions {
+    let mut out = Additions::default();
+    let host = crate::login::method::host_name(env);
+    if let Some(bundle) = tlsbundle::for_launch(codex_home, &host, env) {
+        out.vars.push((
+            OsString::from("CODEX_CA_CERTIFICATE"),
+            bundle.into_os_string(),
+        ));
+    }
+    let has_proxy_var = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .any(|n| env.get_str(n).is_some());
+    match system
+        .filter(|_| !has_proxy_var)
+        .map(|s| sysproxy::interpret(&s))
+    {
+        Some(SystemProxy::Static(pairs)) => {
+            let shown: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={}", crate::redact::url_password(v)))
+                .collect();
+            out.notes.push(format!(
+                "using the Windows proxy for codex: {}",
+                shown.join(" ")
+            ));
+            out.vars.extend(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (OsString::from(k), OsString::from(v))),
+            );
+        }
+        Some(SystemProxy::Automatic(how)) => {
+            out.notes.push(format!(
+                "Windows finds its proxy by {how}; codex is told to use the system proxy"
+            ));
+            out.overrides.extend([
+                "-c".to_string(),
+                "features.respect_system_proxy=true".to_string(),
+            ]);
+        }
+        Some(SystemProxy::None) | None => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn static_proxy() -> InternetSettings {
+        InternetSettings {
+            proxy_enable: true,
+            proxy_server: Some("proxy.corp:8080".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_static_windows_proxy_reaches_codex_unless_a_variable_is_set() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bare = Environ::from_pairs(&[], true);
+        let got = additions(&bare, dir.path(), Some(static_proxy()));
+        let names: Vec<_> = got
+            .vars
+            .iter()
+            .map(|(k, _)| k.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["HTTPS_PROXY", "HTTP_PROXY"]);
+        assert!(got.notes[0].contains("HTTPS_PROXY=http://proxy.corp:8080"));
+        let chosen = Environ::from_pairs(&[("https_proxy", "http://mine:1")], true);
+        assert_eq!(
+            additions(&chosen, dir.path(), Some(static_proxy())),
+            Additions::default()
+        );
+        assert_eq!(additions(&bare, dir.path(), None), Additions::default());
+    }
+
+    #[test]
+    fn pac_turns_on_codex_system_proxy_and_a_bundle_sets_the_ca() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let env = Environ::from_pairs(&[("COMPUTERNAME", "PC-9")], true);
+        let pac = InternetSettings {
+            auto_config_url: Some("http://wpad/proxy.pac".into()),
+            ..Default::default()
+        };
+        let got = additions(&env, dir.path(), Some(pac));
+        assert_eq!(got.overrides, ["-c", "features.respect_system_proxy=true"]);
+        assert!(got.vars.is_empty());
+        tlsbundle::write(dir.path(), "PC-9", &env).expect("bundle");
+        let got = additions(&env, dir.path(), None);
+        assert_eq!(
+            got.vars,
+            [(
+                OsString::from("CODEX_CA_CERTIFICATE"),
+                tlsbundle::path_for(dir.path(), "PC-9").into_os_string()
+            )]
+        );
+    }
+}
