@@ -3,6 +3,7 @@
 
 pub mod probe;
 pub mod proxy;
+pub mod reach;
 pub mod trust;
 
 use std::time::Duration;
@@ -58,6 +59,27 @@ pub fn scheme_and_host(url: &str) -> Option<(&str, &str)> {
     (!host.is_empty()).then_some((scheme, host))
 }
 
+/// The port a URL names explicitly (`https://h:8443/` -> 8443).
+pub fn port_of(url: &str) -> Option<u16> {
+    let authority = url
+        .split_once("://")?
+        .1
+        .split(['/', '?', '#'])
+        .next()?
+        .rsplit('@')
+        .next()?;
+    if authority.ends_with(']') {
+        return None;
+    }
+    authority.rsplit_once(':')?.1.parse().ok()
+}
+
+/// The `user:password` of a URL, if it has one.
+pub fn userinfo(url: &str) -> Option<&str> {
+    let authority = url.split_once("://")?.1.split(['/', '?', '#']).next()?;
+    authority.rsplit_once('@').map(|(u, _)| u)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +96,11 @@ mod tests {
         );
         assert_eq!(scheme_and_host("http://[::1]:80/"), Some(("http", "::1")));
         assert_eq!(scheme_and_host("ftp://x"), None);
+        assert_eq!(port_of("https://h:8443/x"), Some(8443));
+        assert_eq!(port_of("https://h/x"), None);
+        assert_eq!(port_of("http://[::1]/"), None);
+        assert_eq!(port_of("http://u:p@h:81"), Some(81));
+        assert_eq!(userinfo("http://ann:pw@p:3128/x"), Some("ann:pw"));
+        assert_eq!(userinfo("http://p:3128"), None);
     }
 }
