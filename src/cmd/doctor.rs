@@ -28,7 +28,13 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
             overrides,
             env: filtered.vars,
         });
-    let opts = Options::from_settings(&ctx.env, &ctx.settings, &home, true, !args.offline);
+    let opts = Options::from_settings(
+        &ctx.env,
+        &ctx.settings,
+        &crate::home::provider::Provider::read(&home, ctx.settings.login_method),
+        true,
+        !args.offline,
+    );
     let report = preflight::run(&stick, &ctx.settings, &ctx.env, codex.as_ref(), &opts);
     if report.passed() && opts.network {
         preflight::cache::save(

@@ -80,8 +80,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let style = crate::cmd::render::style(ctx, &args.output);
-    let provider =
-        crate::home::provider::Provider::read(&ready.stick.codex_home(), ctx.settings.login_method);
+    let provider = &ready.provider;
     crate::cmd::guard::check_login(ctx, &ready, &codex.path, &args.args, false)?;
     crate::cmd::guard::preflight_on_launch(ctx, &ready);
     if !args.no_login_check && provider.openai_login {

@@ -25,7 +25,7 @@ pub fn check_login(
     if login::recover_interrupted(&home) {
         note("an interrupted login had removed auth.json; the previous login is back");
     }
-    let provider = crate::home::provider::Provider::read(&home, ctx.settings.login_method);
+    let provider = &ready.provider;
     if !provider.openai_login || !login::needs_session(args) {
         return Ok(());
     }
@@ -66,7 +66,13 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
         return;
     }
     let home = ready.stick.codex_home();
-    let mut opts = Options::from_settings(&ctx.env, &ctx.settings, &home, false, mode != "local");
+    let mut opts = Options::from_settings(
+        &ctx.env,
+        &ctx.settings,
+        &ready.provider,
+        false,
+        mode != "local",
+    );
     let fingerprint = cache::fingerprint(&ctx.env, &opts.endpoints);
     let now = crate::time::now();
     if opts.network && cache::fresh(&home, &fingerprint, now) {

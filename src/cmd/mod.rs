@@ -61,6 +61,8 @@ pub struct Ready {
     pub stick: Stick,
     pub filtered: envfilter::Filtered,
     pub overrides: Vec<String>,
+    /// Where codex sends its requests, read once after config.toml was brought in line.
+    pub provider: crate::home::provider::Provider,
     _lock: StickLock,
 }
 
@@ -97,6 +99,7 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         stick,
         filtered,
         overrides,
+        provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
         _lock: lock,
     })
 }

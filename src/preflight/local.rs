@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::environ::Environ;
+use crate::home::provider::Provider;
 use crate::home::{config, gitignore};
 use crate::launch::envfilter;
 use crate::login::{self, claims};
@@ -65,7 +66,12 @@ pub fn stick(stick: &Stick) -> Vec<Check> {
 }
 
 /// `codex_home`: config, `.gitignore`, `.env`, `auth.json`.
-pub fn codex_home(stick: &Stick, settings: &Settings, env: &Environ) -> Vec<Check> {
+pub fn codex_home(
+    stick: &Stick,
+    settings: &Settings,
+    env: &Environ,
+    provider: &Provider,
+) -> Vec<Check> {
     let home = stick.codex_home();
     let mut checks = vec![config_check(&home, settings)];
     let gi = std::fs::read_to_string(home.join(".gitignore")).unwrap_or_default();
@@ -102,7 +108,7 @@ pub fn codex_home(stick: &Stick, settings: &Settings, env: &Environ) -> Vec<Chec
             "run usbide once: it strips them (codex would load them behind usbide's back)",
         )
     });
-    checks.extend(auth(&home, settings, env));
+    checks.extend(auth(&home, settings, env, provider));
     checks
 }
 
@@ -140,7 +146,7 @@ fn config_check(home: &Path, settings: &Settings) -> Check {
     }
 }
 
-fn auth(home: &Path, settings: &Settings, env: &Environ) -> Vec<Check> {
+fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) -> Vec<Check> {
     let path = login::auth_path(home);
     let summary = match claims::read(&path) {
         Ok(s) => s,
@@ -171,7 +177,6 @@ fn auth(home: &Path, settings: &Settings, env: &Environ) -> Vec<Check> {
         finding.push_str(&format!(", refreshed {} ago", crate::time::span(now - at)));
     }
     let mut checks = vec![Check::ok(Group::Login, "login.stored", finding)];
-    let provider = crate::home::provider::Provider::read(home, settings.login_method);
     checks.push(
         match login::mismatch(
             &summary,

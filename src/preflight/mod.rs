@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::environ::Environ;
+use crate::home::provider::Provider;
 use crate::launch::Invocation;
 use crate::settings::{LoginMethod, Settings};
 use crate::stick::Stick;
@@ -34,6 +35,8 @@ pub struct Options {
     pub network: bool,
     pub endpoints: Vec<String>,
     pub timeout: Duration,
+    /// Where codex sends its requests (read once per launch).
+    pub provider: Provider,
 }
 
 /// The default timeout of the network checks (all run at once).
@@ -45,20 +48,22 @@ impl Options {
     pub fn from_settings(
         env: &Environ,
         settings: &Settings,
-        codex_home: &std::path::Path,
+        provider: &Provider,
         full: bool,
         network: bool,
     ) -> Self {
-        let provider = crate::home::provider::Provider::read(codex_home, settings.login_method);
         let endpoints = match env.get_str("USBIDE_DOCTOR_ENDPOINTS") {
             Some(list) => list
                 .split([',', ' '])
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            None if !provider.openai_login => vec![provider.endpoint],
-            None if settings.login_method == LoginMethod::Api => vec![provider.endpoint],
-            None => vec!["https://auth.openai.com/".to_string(), provider.endpoint],
+            None if !provider.openai_login => vec![provider.endpoint.clone()],
+            None if settings.login_method == LoginMethod::Api => vec![provider.endpoint.clone()],
+            None => vec![
+                "https://auth.openai.com/".to_string(),
+                provider.endpoint.clone(),
+            ],
         };
         let timeout = env
             .get_str("USBIDE_DOCTOR_TIMEOUT_MS")
@@ -67,6 +72,7 @@ impl Options {
         Self {
             full,
             network,
+            provider: provider.clone(),
             endpoints,
             timeout,
         }
@@ -127,8 +133,12 @@ pub fn run(
         }
     }
     let mut checks = local::stick(stick);
-    checks.extend(local::codex_home(stick, settings, env));
-    checks.extend(local::payload(stick, opts.full));
+    // A launch has just enforced codex_home and found the payload; only the
+    // doctor looks at them again.
+    if opts.full {
+        checks.extend(local::codex_home(stick, settings, env, &opts.provider));
+        checks.extend(local::payload(stick, true));
+    }
     checks.extend(local::environment(env, settings, &codex_home));
     let mut ca_bundle = None;
     if opts.network && !opts.endpoints.is_empty() {
