@@ -408,20 +408,6 @@ pub fn clean(text: &str) -> String {
     escape(&redact::text(text)).into_owned()
 }
 
-/// The last `n` lines of `text`, found from the end (no full scan of a
-/// megabyte of output for ten lines).
-pub fn tail_lines(text: &str, n: usize) -> &str {
-    let trimmed = text.trim_end_matches('\n');
-    let mut cut = trimmed.len();
-    for _ in 0..n {
-        match trimmed[..cut].rfind('\n') {
-            Some(i) => cut = i,
-            None => return trimmed,
-        }
-    }
-    &trimmed[cut + 1..]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,12 +502,5 @@ mod tests {
     fn unknown_events_are_shown_raw() {
         let (out, _) = render(&[r#"{"type":"turn.paused","why":"x"}"#, "not json"], false);
         assert_eq!(out, "{\"type\":\"turn.paused\",\"why\":\"x\"}\nnot json\n");
-    }
-
-    #[test]
-    fn tails_come_from_the_end() {
-        assert_eq!(tail_lines("a\nb\nc\n", 2), "b\nc");
-        assert_eq!(tail_lines("a\nb", 5), "a\nb");
-        assert_eq!(tail_lines("", 3), "");
     }
 }

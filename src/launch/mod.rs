@@ -105,14 +105,6 @@ fn is_executable(path: &Path) -> bool {
     }
 }
 
-/// Render an invocation for messages: program and arguments, secrets hidden.
-pub fn display_args(args: &[OsString]) -> String {
-    args.iter()
-        .map(|a| crate::redact::text(&a.to_string_lossy()))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
