@@ -37,6 +37,17 @@ impl Environ {
         Self::new(vars, case_insensitive)
     }
 
+    /// This snapshot with `vars` set (a variable of the same name replaced).
+    pub fn with_vars(&self, vars: &[(OsString, OsString)]) -> Self {
+        let mut out = self.clone();
+        for (name, value) in vars {
+            let name_str = name.to_string_lossy();
+            out.vars.retain(|(k, _)| !out_same(self.case_insensitive, k, &name_str));
+            out.vars.push((name.clone(), value.clone()));
+        }
+        out
+    }
+
     /// Whether names compare without regard to case.
     pub fn case_insensitive(&self) -> bool {
         self.case_insensitive
@@ -148,5 +159,14 @@ mod tests {
     fn empty_values_count_as_unset() {
         let env = Environ::from_pairs(&[("USBIDE_ROOT", "  ")], false);
         assert_eq!(env.get_str("USBIDE_ROOT"), None);
+    }
+}
+
+fn out_same(case_insensitive: bool, a: &OsStr, b: &str) -> bool {
+    let a = a.to_string_lossy();
+    if case_insensitive {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
     }
 }

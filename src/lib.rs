@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod context;
 pub mod environ;
 pub mod events;
 pub mod exit;
@@ -22,15 +23,17 @@ pub mod payload;
 pub mod platform;
 pub mod preflight;
 pub mod redact;
+pub mod session;
 pub mod settings;
 pub mod stick;
 pub mod time;
+pub mod ui;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, Command};
-use crate::cmd::Context;
+use crate::context::Context;
 use crate::environ::Environ;
 use crate::settings::Settings;
 
@@ -60,7 +63,7 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
 fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
     let settings = Settings::resolve(&cli.global, &env)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
-    let ctx = Context { env, settings, exe };
+    let ctx = Context::new(env, settings, exe);
     match cli.command {
         None => cmd::codex::run(&ctx, &[], true),
         Some(Command::Run { codex_args }) => cmd::codex::run(&ctx, &codex_args, true),

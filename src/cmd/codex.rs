@@ -5,10 +5,10 @@ use std::ffi::OsString;
 
 use anyhow::Result;
 
-use crate::cmd::{Context, hand_off};
+use crate::context::Context;
 
 /// Run codex with `args`; its exit code becomes usbide's. `interactive`
 /// (plain `usbide` / `usbide run`) explains a failed session from codex's log.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
-    hand_off(ctx, args, interactive)
+    crate::session::run(ctx, args, interactive)
 }

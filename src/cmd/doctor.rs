@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::cli::DoctorArgs;
-use crate::cmd::Context;
+use crate::context::Context;
 use crate::preflight::{self, CodexCall, Options};
 
 /// Run the command; exit 0 when nothing fails, 1 otherwise. The doctor
@@ -20,26 +20,34 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     std::fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
     let _lock = crate::lock::StickLock::acquire(&home, ctx.settings.lock_wait)?;
     crate::log::init(&home);
-    let (filtered, _, overrides) = crate::cmd::codex_environment(ctx, &home);
+    let codex_env = crate::session::codex_environment(ctx, &home);
+    let sandbox = codex_env.sandbox.clone();
     let codex = crate::payload::target::host()
         .and_then(|t| crate::payload::tree_for(&stick.payload_dir, t).ok())
         .map(|tree| CodexCall {
             exe: tree.exe,
-            overrides,
-            env: filtered.vars,
+            overrides: codex_env.overrides,
+            env: codex_env.filtered.vars,
         });
-    let opts = Options::from_settings(
+    let mut opts = Options::from_settings(
         &ctx.env,
         &ctx.settings,
         &crate::home::provider::Provider::read(&home, ctx.settings.login_method),
         true,
         !args.offline,
     );
-    let report = preflight::run(&stick, &ctx.settings, &ctx.env, codex.as_ref(), &opts);
+    opts.sandbox = sandbox;
+    let report = preflight::run(
+        &stick,
+        &ctx.settings,
+        (&ctx.env, &ctx.net),
+        codex.as_ref(),
+        &opts,
+    );
     if report.passed() && opts.network {
         preflight::cache::save(
             &home,
-            &preflight::cache::fingerprint(&ctx.env, &opts.endpoints),
+            &preflight::cache::fingerprint(&ctx.net, &opts.endpoints),
             crate::time::now(),
         );
     }
@@ -52,7 +60,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     }
     if let Some(path) = &args.bundle {
         bundle(ctx, &stick.root, &home, &json, path)?;
-        crate::cmd::note(&format!(
+        crate::ui::note(&format!(
             "wrote the support bundle {} (no token, key, auth.json, .env or session in it)",
             path.display()
         ));

@@ -3,13 +3,25 @@
 
 use anyhow::Result;
 
-use crate::cmd::Context;
+use crate::context::Context;
 use crate::redact;
 
 /// Print the report on stdout.
 pub fn run(ctx: &Context) -> Result<i32> {
     let stick = ctx.stick()?;
-    let (filtered, notes, overrides) = crate::cmd::codex_environment(ctx, &stick.codex_home());
+    let crate::session::CodexEnv {
+        filtered,
+        mut notes,
+        overrides,
+        sandbox,
+    } = crate::session::codex_environment(ctx, &stick.codex_home());
+    if let Some(d) = sandbox {
+        notes.push(match d.choice {
+            Some(choice) => format!("Windows sandbox: {choice} ({})", d.why),
+            None => format!("Windows sandbox: {}", d.why),
+        });
+        notes.extend(d.warning);
+    }
     let mut out = String::new();
     out.push_str("# environment codex gets (secret-looking values redacted)\n");
     for (name, value) in &filtered.vars {

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
-use crate::cmd::{Context, prepare, resolve_codex};
+use crate::context::Context;
+use crate::session::{prepare, resolve_codex};
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
@@ -81,8 +82,8 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let codex = resolve_codex(ctx, &ready.stick)?;
     let style = crate::cmd::render::style(ctx, &args.output);
     let provider = &ready.provider;
-    crate::cmd::guard::check_login(ctx, &ready, &codex.path, &args.args, false)?;
-    crate::cmd::guard::preflight_on_launch(ctx, &ready);
+    crate::session::guard::check_login(ctx, &ready, &codex.path, &args.args, false)?;
+    crate::session::preflight::preflight_on_launch(ctx, &ready);
     if !args.no_login_check && provider.openai_login {
         let check = ready.invocation(&codex.path, &["login".into(), "status".into()]);
         let out = check
@@ -156,7 +157,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let mut code = crate::platform::exit_code(status);
     if watchdog.fired {
         code = STALLED;
-        crate::cmd::note(&format!(
+        crate::ui::note(&format!(
             "codex sent nothing for {} s while nothing was running (no answer from the model?); usbide stopped it. \
              Set USBIDE_EXEC_IDLE_SECS to wait longer (0: forever)",
             watchdog.limit.as_secs()
@@ -175,7 +176,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     });
     if code != 0
         && (unexplained || watchdog.fired)
-        && let Some(d) = crate::net::probe::probe(&ctx.env, &provider.endpoint)
+        && let Some(d) = crate::net::probe::probe(&ctx.net, &provider.endpoint)
     {
         if args.json {
             machine.emit(&d, "probe of the endpoint", style.lang)?;

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::LoginArgs;
-use crate::cmd::{Context, Ready, note, prepare, resolve_codex};
+use crate::context::Context;
+use crate::session::{Ready, prepare, resolve_codex};
+use crate::ui::note;
 use crate::events::render::clean;
 use crate::launch::Invocation;
 use crate::login::device::{PromptReader, screen};
@@ -328,7 +330,7 @@ fn after_success(ctx: &Context, home: &Path) -> Result<()> {
             copy.display()
         ));
         if ctx.settings.assume_yes
-            || crate::cmd::ask("remove the computer's copy (the stick keeps its own)?")?
+            || crate::ui::ask("remove the computer's copy (the stick keeps its own)?")?
         {
             std::fs::remove_file(&copy)
                 .with_context(|| format!("cannot remove {}", copy.display()))?;

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{PayloadCommand, PayloadInstallArgs};
-use crate::cmd::{Context, note};
+use crate::context::Context;
+use crate::ui::note;
 use crate::payload::install::{self, Request};
 use crate::payload::manifest::Manifest;
 use crate::payload::record::{Record, Verdict};
@@ -83,7 +84,7 @@ fn install_one(
         source: source.clone(),
         pin: manifest.and_then(|m| m.pin(version, t.triple)),
     };
-    let done = install::install(&stick.payload_dir, &ctx.env, &req)
+    let done = install::install(&stick.payload_dir, &ctx.net, &req)
         .with_context(|| format!("codex {version} for {} was not installed", t.triple))?;
     if done.cleaned_interrupted {
         note(&format!(

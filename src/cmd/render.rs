@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::cli::{ColorArg, OutputArgs};
-use crate::cmd::Context;
+use crate::context::Context;
 use crate::events::hints::Lang;
 use crate::events::render::{Batch, Renderer, Style};
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cmd::Context;
+use crate::context::Context;
 use crate::login;
 use crate::login::claims::{self, AuthFileError, Mode};
 use crate::settings::LoginMethod;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::cmd::Context;
+use crate::context::Context;
 use crate::stick::drive::human_bytes;
 
 /// Print the stick report on stdout.

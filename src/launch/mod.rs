@@ -47,12 +47,14 @@ impl Invocation {
         }
     }
 
-    /// The process to spawn; stdio is left to the caller.
+    /// The process to spawn, tied to usbide's life (it never outlives
+    /// usbide); stdio is left to the caller.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(&self.exe);
         cmd.args(&self.args)
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)));
+        crate::platform::tie_to_parent(&mut cmd);
         cmd
     }
 

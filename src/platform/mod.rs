@@ -51,3 +51,50 @@ pub fn user_locale() -> Option<String> {
 pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
     imp::internet_settings()
 }
+
+/// Tie every child usbide starts to usbide's own life (call once, first):
+/// on Windows a kill-on-close job object that children inherit.
+pub fn contain_children() {
+    imp::contain_children()
+}
+
+/// Make `cmd`'s process die with usbide (Linux: parent-death signal; Windows:
+/// the job of [`contain_children`] already does it).
+pub fn tie_to_parent(cmd: &mut std::process::Command) {
+    imp::tie_to_parent(cmd)
+}
+
+/// What the OS says about the volume whose root is `root` (`E:\`), for
+/// drives that its volume list does not hold (Windows only).
+pub fn volume(root: &str) -> Option<crate::stick::drive::VolumeFacts> {
+    imp::volume(root)
+}
+
+/// Administrator rights and UAC of this process (Windows only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Elevation {
+    /// Running with full administrator rights now.
+    pub elevated: bool,
+    /// An administrator whose rights UAC holds back until a prompt.
+    pub split_admin: bool,
+    /// `EnableLUA`: UAC is on (`None`: unknown).
+    pub uac: Option<bool>,
+}
+
+impl Elevation {
+    /// An elevated helper can be started: already elevated, or one UAC
+    /// consent prompt away.
+    pub fn can_elevate(&self) -> bool {
+        self.elevated || (self.split_admin && self.uac != Some(false))
+    }
+}
+
+/// Administrator rights and UAC of this process (`None` outside Windows).
+pub fn elevation() -> Option<Elevation> {
+    imp::elevation()
+}
+
+/// Whether Windows allows paths past 260 characters (`None` outside Windows).
+pub fn long_paths_enabled() -> Option<bool> {
+    imp::long_paths_enabled()
+}

@@ -48,3 +48,36 @@ pub fn user_locale() -> Option<String> {
 pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
     None
 }
+
+/// Nothing to do process-wide on Unix: see [`tie_to_parent`].
+pub fn contain_children() {}
+
+/// On Linux the child gets SIGKILL when usbide dies, however it dies (the
+/// kernel's parent-death signal), so no codex outlives usbide.
+pub fn tie_to_parent(cmd: &mut std::process::Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: prctl is async-signal-safe; the closure touches nothing else.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
+}
+
+pub fn volume(_root: &str) -> Option<crate::stick::drive::VolumeFacts> {
+    None
+}
+
+pub fn elevation() -> Option<crate::platform::Elevation> {
+    None
+}
+
+pub fn long_paths_enabled() -> Option<bool> {
+    None
+}

@@ -8,9 +8,24 @@ use windows_sys::Win32::System::Console::{
     CTRL_BREAK_EVENT, CTRL_C_EVENT, ENABLE_VIRTUAL_TERMINAL_PROCESSING, GetConsoleMode,
     GetStdHandle, STD_OUTPUT_HANDLE, SetConsoleCtrlHandler, SetConsoleMode,
 };
-use windows_sys::Win32::System::Registry::{
-    HKEY_CURRENT_USER, RRF_RT_REG_BINARY, RRF_RT_REG_DWORD, RRF_RT_REG_SZ, RegGetValueW,
+use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
+use windows_sys::Win32::Security::{
+    GetTokenInformation, TOKEN_QUERY, TokenElevationType, TokenElevationTypeLimited,
 };
+use windows_sys::Win32::Storage::FileSystem::{
+    GetDiskFreeSpaceExW, GetDriveTypeW, GetVolumeInformationW,
+};
+use windows_sys::Win32::System::JobObjects::{
+    AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
+    SetInformationJobObject,
+};
+use windows_sys::Win32::System::Registry::{
+    HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, RRF_RT_REG_BINARY, RRF_RT_REG_DWORD,
+    RRF_RT_REG_SZ, RegGetValueW,
+};
+use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+use windows_sys::Win32::UI::Shell::IsUserAnAdmin;
 
 /// Nothing to save: the handler is removed by name.
 #[derive(Debug)]
@@ -68,12 +83,17 @@ fn wide(s: &str) -> Vec<u16> {
 
 /// Read one value of HKCU\<key> as raw bytes.
 fn reg_value(key: &str, name: &str, flags: u32) -> Option<Vec<u8>> {
+    reg_value_in(HKEY_CURRENT_USER, key, name, flags)
+}
+
+/// Read one value of `<hive>\<key>` as raw bytes.
+fn reg_value_in(hive: HKEY, key: &str, name: &str, flags: u32) -> Option<Vec<u8>> {
     let (key, name) = (wide(key), wide(name));
     let mut len = 0u32;
     // SAFETY: first call asks for the size; pointers are valid for the call.
     let rc = unsafe {
         RegGetValueW(
-            HKEY_CURRENT_USER,
+            hive,
             key.as_ptr(),
             name.as_ptr(),
             flags,
@@ -89,7 +109,7 @@ fn reg_value(key: &str, name: &str, flags: u32) -> Option<Vec<u8>> {
     // SAFETY: the buffer is `len` bytes long, as the call is told.
     let rc = unsafe {
         RegGetValueW(
-            HKEY_CURRENT_USER,
+            hive,
             key.as_ptr(),
             name.as_ptr(),
             flags,
@@ -115,12 +135,7 @@ fn reg_string(key: &str, name: &str) -> Option<String> {
 }
 
 pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
-    let enable = reg_value(INTERNET_SETTINGS, "ProxyEnable", RRF_RT_REG_DWORD)
-        .and_then(|b| {
-            b.get(..4)
-                .map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
-        })
-        .unwrap_or(0);
+    let enable = reg_dword(HKEY_CURRENT_USER, INTERNET_SETTINGS, "ProxyEnable").unwrap_or(0);
     let connections = format!("{INTERNET_SETTINGS}\\Connections");
     let blob =
         reg_value(&connections, "DefaultConnectionSettings", RRF_RT_REG_BINARY).unwrap_or_default();
@@ -131,4 +146,122 @@ pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSetting
         auto_config_url: reg_string(INTERNET_SETTINGS, "AutoConfigURL"),
         auto_detect: crate::preflight::sysproxy::auto_detect_flag(&blob),
     })
+}
+
+fn reg_dword(hive: HKEY, key: &str, name: &str) -> Option<u32> {
+    reg_value_in(hive, key, name, RRF_RT_REG_DWORD).and_then(|b| {
+        b.get(..4)
+            .map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
+    })
+}
+
+/// Put this process in a job that kills every process in it when the last
+/// handle closes, i.e. when usbide ends however it ends: children (codex,
+/// `codex login`, git) inherit the job and never outlive usbide.
+pub fn contain_children() {
+    // SAFETY: plain Win32 calls on a job handle this function owns; the handle
+    // is leaked on purpose (it must live as long as the process).
+    unsafe {
+        let job: HANDLE = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+        if job.is_null() {
+            return;
+        }
+        let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
+        info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+        let size = std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32;
+        if SetInformationJobObject(
+            job,
+            JobObjectExtendedLimitInformation,
+            (&raw const info).cast(),
+            size,
+        ) != 0
+        {
+            AssignProcessToJobObject(job, GetCurrentProcess());
+        }
+    }
+}
+
+/// Children are tied to usbide by the job of [`contain_children`].
+pub fn tie_to_parent(_cmd: &mut std::process::Command) {}
+
+/// What Windows says about the volume whose root is `root` (`E:\`), for
+/// drives its volume list does not hold (subst, network, Wine).
+pub fn volume(root: &str) -> Option<crate::stick::drive::VolumeFacts> {
+    let wide_root = wide(root);
+    // SAFETY: every buffer is passed with its length; the root is NUL-terminated.
+    unsafe {
+        let kind = GetDriveTypeW(wide_root.as_ptr());
+        if kind <= 1 {
+            return None; // DRIVE_UNKNOWN, DRIVE_NO_ROOT_DIR
+        }
+        let mut fs = [0u16; 64];
+        let (mut serial, mut max_len, mut flags) = (0u32, 0u32, 0u32);
+        let named = GetVolumeInformationW(
+            wide_root.as_ptr(),
+            std::ptr::null_mut(),
+            0,
+            &mut serial,
+            &mut max_len,
+            &mut flags,
+            fs.as_mut_ptr(),
+            fs.len() as u32,
+        ) != 0;
+        let (mut free, mut total) = (0u64, 0u64);
+        GetDiskFreeSpaceExW(wide_root.as_ptr(), &mut free, &mut total, std::ptr::null_mut());
+        let end = fs.iter().position(|c| *c == 0).unwrap_or(fs.len());
+        Some(crate::stick::drive::VolumeFacts {
+            drive_type: kind,
+            file_system: named.then(|| String::from_utf16_lossy(&fs[..end])),
+            serial: named.then_some(serial),
+            read_only: named && flags & 0x0008_0000 != 0, // FILE_READ_ONLY_VOLUME
+            free_bytes: free,
+            total_bytes: total,
+        })
+    }
+}
+
+/// Administrator rights and UAC, as far as this process can tell.
+pub fn elevation() -> Option<crate::platform::Elevation> {
+    const POLICIES: &str = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System";
+    // SAFETY: no arguments.
+    let elevated = unsafe { IsUserAnAdmin() } != 0;
+    Some(crate::platform::Elevation {
+        elevated,
+        split_admin: token_elevation_type() == Some(TokenElevationTypeLimited),
+        uac: reg_dword(HKEY_LOCAL_MACHINE, POLICIES, "EnableLUA").map(|v| v != 0),
+    })
+}
+
+/// `TokenElevationType` of this process: 3 (limited) means an administrator
+/// whose rights UAC holds back until asked.
+fn token_elevation_type() -> Option<i32> {
+    // SAFETY: the token handle is opened, queried with a buffer of the right
+    // size, and closed.
+    unsafe {
+        let mut token: HANDLE = std::ptr::null_mut();
+        if OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) == 0 {
+            return None;
+        }
+        let mut kind: i32 = 0;
+        let mut len = 0u32;
+        let ok = GetTokenInformation(
+            token,
+            TokenElevationType,
+            (&raw mut kind).cast(),
+            std::mem::size_of::<i32>() as u32,
+            &mut len,
+        ) != 0;
+        CloseHandle(token);
+        ok.then_some(kind)
+    }
+}
+
+/// `LongPathsEnabled` of the file system policy.
+pub fn long_paths_enabled() -> Option<bool> {
+    reg_dword(
+        HKEY_LOCAL_MACHINE,
+        r"SYSTEM\CurrentControlSet\Control\FileSystem",
+        "LongPathsEnabled",
+    )
+    .map(|v| v != 0)
 }

@@ -24,6 +24,7 @@ pub enum Group {
     Environment,
     Login,
     Network,
+    Windows,
 }
 
 impl Group {
@@ -35,6 +36,7 @@ impl Group {
             Self::Environment => "environment",
             Self::Login => "login",
             Self::Network => "network",
+            Self::Windows => "windows",
         }
     }
 }

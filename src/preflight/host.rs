@@ -18,6 +18,31 @@ pub struct Additions {
     pub notes: Vec<String>,
 }
 
+fn has_proxy_var(env: &Environ) -> bool {
+    ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .any(|n| env.get_str(n).is_some())
+}
+
+/// The proxy variables codex gets from the Windows Internet Settings (a
+/// static proxy, when no proxy variable is set): what usbide's own probes
+/// and downloads must use too.
+pub fn system_proxy_vars(
+    env: &Environ,
+    system: Option<InternetSettings>,
+) -> Vec<(OsString, OsString)> {
+    match system
+        .filter(|_| !has_proxy_var(env))
+        .map(|s| sysproxy::interpret(&s))
+    {
+        Some(SystemProxy::Static(pairs)) => pairs
+            .into_iter()
+            .map(|(k, v)| (OsString::from(k), OsString::from(v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The additions for this computer.
 pub fn additions(env: &Environ, codex_home: &Path, system: Option<InternetSettings>) -> Additions {
     let mut out = Additions::default();
@@ -28,11 +53,8 @@ pub fn additions(env: &Environ, codex_home: &Path, system: Option<InternetSettin
             bundle.into_os_string(),
         ));
     }
-    let has_proxy_var = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
-        .iter()
-        .any(|n| env.get_str(n).is_some());
     match system
-        .filter(|_| !has_proxy_var)
+        .filter(|_| !has_proxy_var(env))
         .map(|s| sysproxy::interpret(&s))
     {
         Some(SystemProxy::Static(pairs)) => {
@@ -94,6 +116,22 @@ mod tests {
             Additions::default()
         );
         assert_eq!(additions(&bare, dir.path(), None), Additions::default());
+    }
+
+    #[test]
+    fn usbide_probes_through_the_proxy_codex_gets() {
+        let bare = Environ::from_pairs(&[("PATH", "C:\\Windows")], true);
+        let net = bare.with_vars(&system_proxy_vars(&bare, Some(static_proxy())));
+        assert_eq!(
+            crate::net::proxy::proxy_for(&net, "https", "chatgpt.com").as_deref(),
+            Some("http://proxy.corp:8080")
+        );
+        let codex_gets = additions(&bare, std::path::Path::new("/nowhere"), Some(static_proxy()));
+        let system = system_proxy_vars(&bare, Some(static_proxy()));
+        assert_eq!(codex_gets.vars, system);
+        // A variable set by the user wins, for codex and for usbide alike.
+        let chosen = Environ::from_pairs(&[("HTTPS_PROXY", "http://mine:1")], true);
+        assert!(system_proxy_vars(&chosen, Some(static_proxy())).is_empty());
     }
 
     #[test]

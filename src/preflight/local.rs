@@ -278,19 +278,33 @@ pub fn environment(env: &Environ, settings: &Settings, codex_home: &Path) -> Vec
             checks.push(ca_file(name, &path));
         }
     }
+    checks
+}
+
+/// The proxy codex and usbide's probes use: `net` is `env` plus the Windows
+/// system proxy; a value only `net` has came from the Internet Settings.
+pub fn proxy(env: &Environ, net: &Environ) -> Check {
     let proxies: Vec<String> = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"]
         .iter()
         .filter_map(|n| {
-            env.get_str(n)
+            net.get_str(n)
                 .map(|v| format!("{n}={}", crate::redact::env_value(n, &v)))
         })
         .collect();
-    checks.push(if proxies.is_empty() {
+    let from_windows = ["HTTPS_PROXY", "HTTP_PROXY"]
+        .iter()
+        .any(|n| env.get_str(n).is_none() && net.get_str(n).is_some());
+    if proxies.is_empty() {
         Check::ok(Group::Environment, "env.proxy", "no proxy variable set")
+    } else if from_windows {
+        Check::ok(
+            Group::Environment,
+            "env.proxy",
+            format!("{} (from the Windows Internet Settings)", proxies.join(" ")),
+        )
     } else {
         Check::ok(Group::Environment, "env.proxy", proxies.join(" "))
-    });
-    checks
+    }
 }
 
 fn ca_file(name: &str, path: &str) -> Check {

@@ -8,8 +8,10 @@ pub mod check;
 pub mod host;
 pub mod local;
 pub mod network;
+pub mod sandbox;
 pub mod sysproxy;
 pub mod tlsbundle;
+pub mod windows;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -37,6 +39,8 @@ pub struct Options {
     pub timeout: Duration,
     /// Where codex sends its requests (read once per launch).
     pub provider: Provider,
+    /// The Windows sandbox codex gets (doctor, Windows only).
+    pub sandbox: Option<sandbox::Decision>,
 }
 
 /// The default timeout of the network checks (all run at once).
@@ -73,6 +77,7 @@ impl Options {
             full,
             network,
             provider: provider.clone(),
+            sandbox: None,
             endpoints,
             timeout,
         }
@@ -108,10 +113,13 @@ pub struct CodexCall {
 }
 
 /// Run the preflight.
+///
+/// `env` is the host's environment; `net` the one usbide's network traffic
+/// sees (`env` plus the Windows system proxy codex gets).
 pub fn run(
     stick: &Stick,
     settings: &Settings,
-    env: &Environ,
+    (env, net): (&Environ, &Environ),
     codex: Option<&CodexCall>,
     opts: &Options,
 ) -> Report {
@@ -132,6 +140,13 @@ pub fn run(
             });
         }
     }
+    if opts.full && cfg!(windows) {
+        let (tx, env, sandbox) = (tx.clone(), env.clone(), opts.sandbox.clone());
+        std::thread::spawn(move || {
+            let facts = windows::gather(&env, deadline);
+            let _ = tx.send(windows::checks(sandbox.as_ref(), &facts));
+        });
+    }
     let mut checks = local::stick(stick);
     // A launch has just enforced codex_home and found the payload; only the
     // doctor looks at them again.
@@ -140,9 +155,10 @@ pub fn run(
         checks.extend(local::payload(stick, true));
     }
     checks.extend(local::environment(env, settings, &codex_home));
+    checks.push(local::proxy(env, net));
     let mut ca_bundle = None;
     if opts.network && !opts.endpoints.is_empty() {
-        let reports = network::check_all(env, &opts.endpoints, opts.timeout);
+        let reports = network::check_all(net, &opts.endpoints, opts.timeout);
         checks.extend(reports.iter().flat_map(|r| r.checks.clone()));
         checks.push(network::clock(&reports));
         if reports.iter().any(|r| r.inspected) {
@@ -234,12 +250,7 @@ fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: 
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let first = crate::events::render::clean(
-        text.lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or_default()
-            .trim(),
-    );
+    let first = crate::events::render::clean(status_line(&text));
     match (id, out.status.success()) {
         ("payload.runs", true) => Check::ok(group, id, format!("{first} runs")),
         ("payload.runs", false) => Check::fail(
@@ -269,6 +280,26 @@ fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: 
             "run `usbide login --reset`",
         ),
     }
+}
+
+/// The line of codex's output that carries its answer: `codex-cli X.Y.Z`,
+/// `Logged in using ...`, `Not logged in`, `API key configured ...`, not a
+/// warning printed before it (codex under Wine warns about its arg0 temp
+/// folders first); else the first line that is not a warning.
+fn status_line(text: &str) -> &str {
+    const ANSWERS: [&str; 5] = [
+        "codex-cli",
+        "Logged in",
+        "Not logged in",
+        "API key configured",
+        "Error",
+    ];
+    let lines = || text.lines().map(str::trim).filter(|l| !l.is_empty());
+    lines()
+        .find(|l| ANSWERS.iter().any(|a| l.starts_with(a)))
+        .or_else(|| lines().find(|l| !l.starts_with("WARNING")))
+        .or_else(|| lines().next())
+        .unwrap_or_default()
 }
 
 /// The human report: one line per check by group, the fixes at the end.
@@ -311,4 +342,29 @@ pub fn render(report: &Report) -> String {
     };
     out.push_str(&format!("\n{verdict} ({} ms)\n", report.duration_ms));
     crate::redact::text(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_status_line_is_found_after_codex_warnings() {
+        let wine = "WARNING: failed to clean up stale arg0 temp dirs: Access denied\nNot logged in\n";
+        assert_eq!(status_line(wine), "Not logged in");
+        assert_eq!(
+            status_line("\n  Logged in using ChatGPT\n"),
+            "Logged in using ChatGPT"
+        );
+        assert_eq!(
+            status_line("WARNING: proceeding, even though ...\ncodex-cli 0.169.0\n"),
+            "codex-cli 0.169.0"
+        );
+        assert_eq!(
+            status_line("WARNING: x\nsomething unexpected\n"),
+            "something unexpected"
+        );
+        assert_eq!(status_line("WARNING: only\n"), "WARNING: only");
+        assert_eq!(status_line(""), "");
+    }
 }

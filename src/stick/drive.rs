@@ -39,8 +39,48 @@ pub fn is_fat(file_system: &str) -> bool {
     fs.contains("fat") || fs.contains("msdos")
 }
 
-/// Describe the volume holding `root`, if the OS lists it.
+/// What Windows answers about a drive root (`GetDriveTypeW`,
+/// `GetVolumeInformationW`, `GetDiskFreeSpaceExW`), for drives missing from
+/// the volume list: subst and network drives, and every drive under Wine.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VolumeFacts {
+    /// `DRIVE_REMOVABLE` (2), `DRIVE_FIXED` (3), `DRIVE_REMOTE` (4), ...
+    pub drive_type: u32,
+    pub file_system: Option<String>,
+    pub serial: Option<u32>,
+    pub read_only: bool,
+    pub free_bytes: u64,
+    pub total_bytes: u64,
+}
+
+impl VolumeFacts {
+    /// The drive report for the volume at `root` (`E:\`).
+    pub fn into_info(self, root: &str) -> DriveInfo {
+        const DRIVE_REMOVABLE: u32 = 2;
+        DriveInfo {
+            mount_point: root.to_string(),
+            drive_letter: winpath::drive_letter(root),
+            file_system: self.file_system.unwrap_or_else(|| "unknown".into()),
+            removable: self.drive_type == DRIVE_REMOVABLE,
+            read_only: self.read_only,
+            total_bytes: self.total_bytes,
+            free_bytes: self.free_bytes,
+            volume_id: self.serial.map(|s| format!("{s:08x}")),
+        }
+    }
+}
+
+/// Describe the volume holding `root`: from the OS's volume list, else (on
+/// Windows) by asking about the drive root itself.
 pub fn detect(root: &Path) -> Option<DriveInfo> {
+    listed(root).or_else(|| {
+        let drive_root = winpath::drive_root(&root.to_string_lossy())?;
+        crate::platform::volume(&drive_root).map(|v| v.into_info(&drive_root))
+    })
+}
+
+/// The volume holding `root` in the OS's volume list.
+fn listed(root: &Path) -> Option<DriveInfo> {
     let disks =
         Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing().with_storage()).ok()?;
     let mounts: Vec<String> = disks
@@ -107,6 +147,29 @@ mod tests {
         for fs in ["NTFS", "ext4", "apfs", "btrfs"] {
             assert!(!is_fat(fs), "{fs}");
         }
+    }
+
+    #[test]
+    fn a_removable_drive_from_its_root() {
+        let facts = VolumeFacts {
+            drive_type: 2,
+            file_system: Some("FAT32".into()),
+            serial: Some(0x1234_abcd),
+            read_only: false,
+            free_bytes: 10,
+            total_bytes: 20,
+        };
+        let info = facts.into_info("E:\\");
+        assert_eq!(info.drive_letter, Some('E'));
+        assert!(info.removable && info.lacks_permissions());
+        assert_eq!(info.volume_id.as_deref(), Some("1234abcd"));
+        let fixed = VolumeFacts {
+            drive_type: 3,
+            ..Default::default()
+        }
+        .into_info("C:\\");
+        assert!(!fixed.removable);
+        assert_eq!(fixed.file_system, "unknown");
     }
 
     #[test]

@@ -28,6 +28,19 @@ pub fn drive_letter(path: &str) -> Option<char> {
     }
 }
 
+/// The root of the volume holding `path`, as Windows APIs want it:
+/// `E:\` for drive paths, `\\server\share\` for UNC paths.
+pub fn drive_root(path: &str) -> Option<String> {
+    if let Some(letter) = drive_letter(path) {
+        return Some(format!("{letter}:\\"));
+    }
+    let plain = strip_verbatim(path).replace('/', "\\");
+    let rest = plain.strip_prefix("\\\\")?;
+    let mut parts = rest.split('\\').filter(|p| !p.is_empty());
+    let (server, share) = (parts.next()?, parts.next()?);
+    Some(format!("\\\\{server}\\{share}\\"))
+}
+
 /// The comparable form: no verbatim prefix, `\` separators, no trailing `\`
 /// (except a drive root), lower case.
 pub fn normalize(path: &str) -> String {
@@ -72,6 +85,18 @@ pub fn best_mount(path: &str, mounts: &[String]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn volume_roots() {
+        assert_eq!(drive_root(r"\\?\e:\Clé USB\usbide").as_deref(), Some(r"E:\"));
+        assert_eq!(drive_root("F:").as_deref(), Some(r"F:\"));
+        assert_eq!(
+            drive_root(r"\\?\UNC\srv\share\x\y").as_deref(),
+            Some(r"\\srv\share\")
+        );
+        assert_eq!(drive_root("/media/usb"), None);
+        assert_eq!(drive_root(r"\\srv"), None);
+    }
 
     #[test]
     fn verbatim_prefixes_are_removed() {

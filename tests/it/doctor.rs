@@ -11,11 +11,14 @@ use std::sync::Arc;
 use crate::standin::{Reply, Server, sse_reply};
 use crate::support::{Run, Stick};
 
-/// A private "corporate" CA and a certificate it issued for localhost.
+/// A private "corporate" CA and a certificate it issued for localhost (made
+/// with `openssl`; the computer's trust store is `SSL_CERT_DIR`, Unix only).
+#[cfg(unix)]
 struct CorporateCa {
     dir: std::path::PathBuf,
 }
 
+#[cfg(unix)]
 impl CorporateCa {
     fn new(dir: &Path) -> Self {
         let dir = dir.join("corp-ca");
@@ -92,6 +95,7 @@ fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
 }
 
+#[cfg(unix)]
 #[test]
 fn a_tls_inspecting_proxy_is_detected_and_codex_then_works() {
     let probe_dir = Stick::new();

@@ -267,6 +267,7 @@ fn render_reads_a_saved_stream() {
     );
 }
 
+#[cfg(unix)]
 /// A real TLS server (`openssl s_server`) whose certificate no trust store
 /// holds, as a TLS-inspecting firewall presents to a host without its root.
 struct UntrustedTls {
@@ -274,6 +275,7 @@ struct UntrustedTls {
     port: u16,
 }
 
+#[cfg(unix)]
 impl UntrustedTls {
     fn start(dir: &std::path::Path) -> Self {
         let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
@@ -323,6 +325,7 @@ impl UntrustedTls {
     }
 }
 
+#[cfg(unix)]
 impl Drop for UntrustedTls {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -330,6 +333,7 @@ impl Drop for UntrustedTls {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn an_untrusted_certificate_is_named_tls() {
     let stick = Stick::new();

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::{Stick, real_payload_dir, usbide_bin};
+use crate::support::{Stick, TEMP_VARS, exe_name, real_codex, usbide_bin};
 
 #[test]
 fn login_status_on_a_fresh_stick_prepares_codex_home() {
@@ -109,7 +109,7 @@ fn the_stick_is_found_from_where_usbide_lives() {
     stick.unset("USBIDE_ROOT");
     fs::create_dir_all(stick.root.join("codex_home")).expect("codex_home");
     fs::create_dir_all(stick.root.join("tools/bin")).expect("bin");
-    let exe = stick.root.join("tools/bin/usbide");
+    let exe = stick.root.join("tools/bin").join(exe_name("usbide"));
     fs::copy(usbide_bin(), &exe).expect("copy");
     let out = stick.command_for(&exe, &["stick"]).output().expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -127,10 +127,12 @@ fn a_stick_in_the_temp_folder_is_refused() {
     let mut stick = Stick::new();
     stick.unset("USBIDE_ROOT");
     fs::create_dir_all(stick.root.join("codex_home")).expect("codex_home");
-    let exe = stick.root.join("usbide");
+    let exe = stick.root.join(exe_name("usbide"));
     fs::copy(usbide_bin(), &exe).expect("copy");
     let parent = stick.root.parent().expect("parent").display().to_string();
-    stick.set("TMPDIR", &parent);
+    for name in TEMP_VARS {
+        stick.set(name, &parent);
+    }
     let out = stick
         .command_for(&exe, &["codex", "--", "login", "status"])
         .output()
@@ -189,18 +191,14 @@ fn a_missing_payload_without_a_terminal_falls_back_to_path_or_explains() {
         "USBIDE_PAYLOAD_DIR",
         &stick.root.join("payload").display().to_string(),
     );
-    stick.set("PATH", "/nonexistent");
+    stick.set("PATH", if cfg!(windows) { r"C:\nonexistent" } else { "/nonexistent" });
     let run = stick.run(&["codex", "--", "--version"]);
     assert_eq!(run.code, 73, "{run:?}");
     assert!(run.stderr.contains("usbide payload install"), "{run:?}");
     // With codex on PATH it is used, with a warning.
     let bin = stick.outside.join("bin");
     fs::create_dir_all(&bin).expect("bin");
-    std::os::unix::fs::symlink(
-        real_payload_dir().join("x86_64-unknown-linux-musl/bin/codex"),
-        bin.join("codex"),
-    )
-    .expect("symlink");
+    fs::copy(real_codex(), bin.join(exe_name("codex"))).expect("copy codex");
     stick.set("PATH", &bin.display().to_string());
     let run = stick.run(&["codex", "--", "--version"]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -267,4 +265,50 @@ fn a_failed_interactive_session_is_explained_from_codex_log() {
     // `usbide codex` is not interactive: no log reading.
     let run = stick.run(&["codex", "--", "--no-such-flag"]);
     assert!(!run.stderr.contains("codex ended with an error"), "{run:?}");
+}
+
+#[test]
+fn codex_never_outlives_a_killed_usbide() {
+    // The model endpoint takes the request and then says nothing: codex
+    // waits on it for minutes. When usbide is killed, codex must go too (a
+    // job object on Windows, the parent-death signal on Linux), which the
+    // stand-in sees as its connection closing.
+    let server = crate::standin::Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            crate::standin::Reply::Stall {
+                len: 4096,
+                first: b"event: response.created\n".to_vec(),
+            }
+        } else {
+            crate::standin::Reply::Full(404, "text/plain", b"no".to_vec())
+        }
+    });
+    let stick = Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    let mut usbide = stick
+        .command_for(
+            &usbide_bin(),
+            &["codex", "--", "exec", "--skip-git-repo-check", "hello"],
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn usbide");
+    let waited = std::time::Instant::now();
+    while !server.requests().iter().any(|r| r.path.ends_with("/responses")) {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "codex never asked the model"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    usbide.kill().expect("kill usbide");
+    let _ = usbide.wait();
+    let killed = std::time::Instant::now();
+    while server.gone() == 0 && killed.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(server.gone(), 1, "codex outlived usbide");
 }

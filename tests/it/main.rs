@@ -1,14 +1,20 @@
 //! Integration tests: the real `usbide` binary on temporary sticks, handing
-//! off to the real codex from the payload, against loopback stand-ins. They
-//! drive Unix tools (sh scripts, FUSE); Windows CI runs the unit tests.
-#![cfg(unix)]
+//! off to the real codex from the payload, against loopback stand-ins. On
+//! Linux with the musl codex; under Wine (`scripts/win.sh it`) the same tests
+//! run `usbide.exe` and the real Windows `codex.exe`, except the few that
+//! need Unix tools (FUSE, `sh`, `openssl`), which say so with `#[cfg(unix)]`.
 
 mod doctor;
 mod envfilter;
 mod exec;
+#[cfg(unix)]
 mod fat32;
 mod launch;
 mod login;
+// The installer's mechanics, with small fake packages whose codex is a shell
+// script; under Wine `windows::payload_install_...` installs the real one.
+#[cfg(unix)]
 mod payload;
 mod standin;
 mod support;
+mod windows;

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,6 +59,8 @@ pub struct Server {
     pub port: u16,
     pub requests: Arc<Mutex<Vec<Request>>>,
     stop: Arc<AtomicBool>,
+    /// Stalled clients that went away (closed or reset the connection).
+    gone: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -83,19 +85,20 @@ impl Server {
         listener.set_nonblocking(true).expect("nonblocking");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
+        let gone = Arc::new(AtomicUsize::new(0));
         let handler: Arc<Handler> = Arc::new(handler);
-        let (reqs, stopped) = (requests.clone(), stop.clone());
+        let (reqs, stopped, gone_in) = (requests.clone(), stop.clone(), gone.clone());
         std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let (reqs, handler, stopped, tls) =
-                            (reqs.clone(), handler.clone(), stopped.clone(), tls.clone());
+                        let (reqs, handler, tls) = (reqs.clone(), handler.clone(), tls.clone());
+                        let flags = (stopped.clone(), gone_in.clone());
                         std::thread::spawn(move || {
                             let _ = stream.set_nonblocking(false);
                             let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
                             match tls {
-                                None => serve(stream, &reqs, &*handler, &stopped),
+                                None => serve(stream, &reqs, &*handler, &flags),
                                 Some(config) => {
                                     let Ok(conn) = rustls::ServerConnection::new(config) else {
                                         return;
@@ -104,7 +107,7 @@ impl Server {
                                         rustls::StreamOwned::new(conn, stream),
                                         &reqs,
                                         &*handler,
-                                        &stopped,
+                                        &flags,
                                     );
                                 }
                             }
@@ -118,7 +121,13 @@ impl Server {
             port,
             requests,
             stop,
+            gone,
         }
+    }
+
+    /// How many stalled clients have gone away.
+    pub fn gone(&self) -> usize {
+        self.gone.load(Ordering::Relaxed)
     }
 
     pub fn url(&self) -> String {
@@ -136,7 +145,12 @@ impl Drop for Server {
     }
 }
 
-fn serve(io: impl Read + Write, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop: &AtomicBool) {
+fn serve(
+    io: impl Read + Write,
+    reqs: &Mutex<Vec<Request>>,
+    handler: &Handler,
+    (stop, gone): &(Arc<AtomicBool>, Arc<AtomicUsize>),
+) {
     let mut reader = BufReader::new(io);
     let Some(req) = read_request(&mut reader) else {
         return;
@@ -166,12 +180,29 @@ fn serve(io: impl Read + Write, reqs: &Mutex<Vec<Request>>, handler: &Handler, s
             let _ = out.write_all(head.as_bytes());
             let _ = out.write_all(&first);
             let _ = out.flush();
-            for _ in 0..600 {
-                if stop.load(Ordering::Relaxed) {
-                    break;
+            // Wait (at most a minute) for the client to go: a read that ends
+            // in EOF or a reset means the process holding the socket died.
+            let started = std::time::Instant::now();
+            let mut buf = [0u8; 256];
+            while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(60) {
+                match reader.read(&mut buf) {
+                    Ok(0) => {
+                        gone.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        ) => {}
+                    Err(_) => {
+                        gone.fetch_add(1, Ordering::Relaxed);
+                        break;
+                    }
                 }
-                std::thread::sleep(Duration::from_millis(100));
             }
+            return;
         }
     }
     let _ = out.flush();

@@ -7,24 +7,56 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// A path cargo gave at build time, as this test process sees it: under
+/// Wine the tests are Windows programs built on Linux, so `/work/x` is
+/// Wine's `Z:\work\x`.
+pub fn native(path: &str) -> PathBuf {
+    if cfg!(windows) && path.starts_with('/') {
+        PathBuf::from(format!("Z:{}", path.replace('/', "\\")))
+    } else {
+        PathBuf::from(path)
+    }
+}
+
 /// The usbide binary cargo built for these tests.
 pub fn usbide_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_usbide"))
+    native(env!("CARGO_BIN_EXE_usbide"))
+}
+
+/// `name` as an executable's file name on this OS (`usbide.exe` on Windows).
+pub fn exe_name(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
 /// The repository root (holds the installed real codex payload).
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    native(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The payload tree of this OS: the Linux musl build, or under Wine the
+/// Windows `codex.exe`.
+pub const PAYLOAD_TARGET: &str = if cfg!(windows) {
+    "x86_64-pc-windows-msvc"
+} else {
+    "x86_64-unknown-linux-musl"
+};
+
+/// The real codex executable in the repository's payload.
+pub fn real_codex() -> PathBuf {
+    real_payload_dir()
+        .join(PAYLOAD_TARGET)
+        .join("bin")
+        .join(exe_name("codex"))
 }
 
 /// The host's payload tree installed by `usbide payload install`; the tests
 /// need the real codex and say how to get it.
 pub fn real_payload_dir() -> PathBuf {
     let dir = repo().join("payload");
-    let tree = dir.join("x86_64-unknown-linux-musl");
+    let tree = dir.join(PAYLOAD_TARGET);
     assert!(
         tree.join("codex-package.json").is_file(),
-        "the real codex is not installed in {}; run `cargo run -- payload install --npm-registry \"$(npm config get registry)\"` first (.ci/run does)",
+        "the real codex is not installed in {}; run `cargo run -- --root . payload install --target {PAYLOAD_TARGET} --npm-registry \"$(npm config get registry)\"` first (.ci/run does)",
         tree.display()
     );
     dir
@@ -42,7 +74,7 @@ pub struct Stick {
 impl Stick {
     /// An empty stick (no codex_home yet), using the repository's payload.
     pub fn new() -> Self {
-        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let base = native(env!("CARGO_TARGET_TMPDIR"));
         fs::create_dir_all(&base).expect("target tmp");
         let dir = tempfile::Builder::new()
             .prefix("stick-")
@@ -52,10 +84,8 @@ impl Stick {
         let outside = dir.path().join("host");
         fs::create_dir_all(&root).expect("root");
         fs::create_dir_all(outside.join("home")).expect("home");
-        let env = vec![
+        let mut env = vec![
             ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
-            ("HOME".into(), outside.join("home").display().to_string()),
-            ("TMPDIR".into(), outside.display().to_string()),
             ("LANG".into(), "C.UTF-8".into()),
             ("USBIDE_ROOT".into(), root.display().to_string()),
             (
@@ -63,12 +93,24 @@ impl Stick {
                 real_payload_dir().display().to_string(),
             ),
         ];
-        Self {
+        env.extend(host_basics(&outside));
+        let mut stick = Self {
             _dir: dir,
             root,
             outside,
             env,
+        };
+        let temp = stick.outside.display().to_string();
+        stick.set_temp(&temp);
+        stick
+    }
+
+    /// The host's temporary folder (`TMPDIR`; `TEMP` and `TMP` on Windows).
+    pub fn set_temp(&mut self, dir: &str) -> &mut Self {
+        for name in TEMP_VARS {
+            self.set(name, dir);
         }
+        self
     }
 
     /// A stick whose codex uses a stand-in model provider at `base_url`,
@@ -143,6 +185,45 @@ impl Stick {
                 .expect("spawn usbide"),
         )
     }
+}
+
+/// The variables that name the host's temporary folder.
+pub const TEMP_VARS: &[&str] = if cfg!(windows) {
+    &["TEMP", "TMP"]
+} else {
+    &["TMPDIR"]
+};
+
+/// The variables a program needs on this OS besides PATH, with the user's
+/// home in `outside/home`. Under Wine also Wine's own (its prefix, and the
+/// Windows system folders every Windows program expects).
+fn host_basics(outside: &Path) -> Vec<(String, String)> {
+    let home = outside.join("home").display().to_string();
+    if !cfg!(windows) {
+        return vec![("HOME".into(), home)];
+    }
+    let mut vars: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| {
+            let k = k.to_ascii_uppercase();
+            k.starts_with("WINE")
+                || [
+                    "SYSTEMROOT",
+                    "WINDIR",
+                    "SYSTEMDRIVE",
+                    "COMSPEC",
+                    "PATHEXT",
+                    "USERNAME",
+                    "COMPUTERNAME",
+                    "PROGRAMDATA",
+                    "PROGRAMFILES",
+                ]
+                .contains(&k.as_str())
+        })
+        .collect();
+    vars.push(("USERPROFILE".into(), home.clone()));
+    vars.push(("APPDATA".into(), format!("{home}\\AppData\\Roaming")));
+    vars.push(("LOCALAPPDATA".into(), format!("{home}\\AppData\\Local")));
+    vars
 }
 
 /// A finished run.

@@ -1,55 +1,9 @@
-//! What runs between preparing the stick and starting codex: the login
-//! guard (never let codex delete the stored login; offer a login where a
-//! session needs one) and the quick preflight of every session.
+//! Fourth step: the quick preflight of every session, which only speaks
+//! when something on this host will break codex.
 
-use std::ffi::OsString;
-use std::io::{self, IsTerminal};
-
-use anyhow::Result;
-
-use crate::cmd::{Context, Ready, ask, note};
-
-/// Before codex runs: put back a login an interrupted attempt removed; stop a
-/// launch that would make codex delete the stored login (it does when the
-/// mode contradicts `forced_login_method`); and for an interactive session
-/// with no login, offer to log in (terminal) or stop with the hint.
-pub fn check_login(
-    ctx: &Context,
-    ready: &Ready,
-    codex: &std::path::Path,
-    args: &[OsString],
-    interactive: bool,
-) -> Result<()> {
-    use crate::login::{self, LoginError, claims};
-    let home = ready.stick.codex_home();
-    if login::recover_interrupted(&home) {
-        note("an interrupted login had removed auth.json; the previous login is back");
-    }
-    let provider = &ready.provider;
-    if !provider.openai_login || !login::needs_session(args) {
-        return Ok(());
-    }
-    let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
-    let problem = match claims::read(&login::auth_path(&home)) {
-        Ok(summary) => match login::mismatch(
-            &summary,
-            ctx.settings.login_method,
-            provider.workspace.as_deref(),
-        ) {
-            Some(why) => LoginError::Mismatch { why },
-            None => return Ok(()),
-        },
-        Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing,
-        Err(_) => return Ok(()),
-    };
-    if terminal && ask(&problem.question())? {
-        let code = crate::cmd::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
-        if code == crate::exit::OK {
-            return Ok(());
-        }
-    }
-    Err(problem.into())
-}
+use crate::context::Context;
+use crate::session::Ready;
+use crate::ui::note;
 
 /// The quick preflight of every launch: local checks, plus the network ones
 /// when no success for this computer and network is younger than ten
@@ -73,12 +27,18 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
         false,
         mode != "local",
     );
-    let fingerprint = cache::fingerprint(&ctx.env, &opts.endpoints);
+    let fingerprint = cache::fingerprint(&ctx.net, &opts.endpoints);
     let now = crate::time::now();
     if opts.network && cache::fresh(&home, &fingerprint, now) {
         opts.network = false;
     }
-    let report = preflight::run(&ready.stick, &ctx.settings, &ctx.env, None, &opts);
+    let report = preflight::run(
+        &ready.stick,
+        &ctx.settings,
+        (&ctx.env, &ctx.net),
+        None,
+        &opts,
+    );
     let network_ok = !report
         .checks
         .iter()

@@ -1,0 +1,50 @@
+//! What every command starts from: the environment snapshot, the validated
+//! settings and where this executable lives; and the stick they point at.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::environ::Environ;
+use crate::launch::envfilter::Policy;
+use crate::settings::Settings;
+use crate::stick::{Stick, root};
+
+/// What every command starts from.
+#[derive(Debug)]
+pub struct Context {
+    pub env: Environ,
+    /// The environment usbide's own network traffic sees (doctor, preflight,
+    /// downloads): `env` plus the Windows system proxy exactly as codex gets
+    /// it, so that usbide probes the route codex will take.
+    pub net: Environ,
+    pub settings: Settings,
+    /// Where this usbide executable is.
+    pub exe: PathBuf,
+}
+
+impl Context {
+    /// The context for `env`; reads the system proxy settings once.
+    pub fn new(env: Environ, settings: Settings, exe: PathBuf) -> Self {
+        let proxy =
+            crate::preflight::host::system_proxy_vars(&env, crate::platform::internet_settings());
+        let net = env.with_vars(&proxy);
+        Self {
+            env,
+            net,
+            settings,
+            exe,
+        }
+    }
+
+    /// The stick layout (root found or given).
+    pub fn stick(&self) -> Result<Stick> {
+        let root = root::locate(self.settings.root.as_deref(), &self.exe, &self.env)?;
+        Ok(Stick::new(root, self.settings.payload_dir.as_deref()))
+    }
+
+    /// The environment filter the settings ask for.
+    pub fn policy(&self) -> Policy {
+        Policy::from_settings(&self.settings)
+    }
+}

@@ -1,0 +1,42 @@
+//! One codex session, in the order it happens: [`prepare`] the stick
+//! (lock, CODEX_HOME, environment), [`resolve`] the codex to run, [`guard`]
+//! the login, run the [`preflight`], hand off with the terminal, and
+//! [`explain`] a failure. `usbide`, `run`, `codex`, `exec` and `login` are
+//! thin commands over these steps.
+
+pub mod explain;
+pub mod guard;
+pub mod preflight;
+pub mod prepare;
+pub mod resolve;
+
+use std::ffi::OsString;
+
+use anyhow::{Context as _, Result};
+
+use crate::context::Context;
+
+pub use prepare::{CodexEnv, Ready, codex_environment, prepare};
+pub use resolve::resolve_codex;
+
+/// Prepare the stick, then run codex with `args` on the terminal. After an
+/// interactive session that failed, name the last error codex logged.
+pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
+    let ready = prepare(ctx)?;
+    let codex = resolve_codex(ctx, &ready.stick)?;
+    let inv = ready.invocation(&codex.path, args);
+    guard::check_login(ctx, &ready, &codex.path, args, interactive)?;
+    if crate::login::needs_session(args) {
+        preflight::preflight_on_launch(ctx, &ready);
+    }
+    let code = inv
+        .run_inherited()
+        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+    if interactive && code != 0 {
+        explain::explain_log(
+            ctx,
+            &ready.stick.codex_home().join("log").join("codex-tui.log"),
+        );
+    }
+    Ok(code)
+}

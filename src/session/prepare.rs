@@ -1,0 +1,141 @@
+//! First step of every session: lock the stick, bring CODEX_HOME in line,
+//! and decide the environment and `-c` overrides codex gets on this host.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::context::Context;
+use crate::home::{self, config};
+use crate::launch::Invocation;
+use crate::launch::envfilter;
+use crate::lock::StickLock;
+use crate::stick::Stick;
+use crate::ui::note;
+
+/// A stick ready for codex: home prepared, environment filtered, locked.
+#[derive(Debug)]
+pub struct Ready {
+    pub stick: Stick,
+    pub filtered: envfilter::Filtered,
+    pub overrides: Vec<String>,
+    /// Where codex sends its requests, read once after config.toml was brought in line.
+    pub provider: crate::home::provider::Provider,
+    _lock: StickLock,
+}
+
+impl Ready {
+    /// A codex call with the stick's overrides and environment.
+    pub fn invocation(&self, codex: &std::path::Path, args: &[OsString]) -> Invocation {
+        Invocation::new(codex, &self.overrides, args, self.filtered.vars.clone())
+    }
+}
+
+/// Lock the stick, prepare CODEX_HOME and filter the environment, saying
+/// what changed. Nothing here starts codex.
+pub fn prepare(ctx: &Context) -> Result<Ready> {
+    let stick = ctx.stick()?;
+    let codex_home = stick.codex_home();
+    std::fs::create_dir_all(&codex_home).with_context(|| {
+        format!(
+            "cannot create {}; is the stick write-protected?",
+            codex_home.display()
+        )
+    })?;
+    let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
+    crate::log::init(&codex_home);
+    let policy = ctx.policy();
+    let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
+    for line in prepared.notes() {
+        note(&line);
+    }
+    let codex_env = codex_environment(ctx, &codex_home);
+    for line in &codex_env.notes {
+        note(line);
+    }
+    say_sandbox_once(&codex_home, codex_env.sandbox.as_ref());
+    Ok(Ready {
+        stick,
+        filtered: codex_env.filtered,
+        overrides: codex_env.overrides,
+        provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
+        _lock: lock,
+    })
+}
+
+/// What codex gets on this host.
+#[derive(Debug)]
+pub struct CodexEnv {
+    /// The filtered environment plus the host's additions.
+    pub filtered: envfilter::Filtered,
+    /// What changed, to say.
+    pub notes: Vec<String>,
+    /// The `-c` overrides.
+    pub overrides: Vec<String>,
+    /// The Windows sandbox usbide chose (Windows only).
+    pub sandbox: Option<crate::preflight::sandbox::Decision>,
+}
+
+/// Say which Windows sandbox codex uses and why, once per choice and reason
+/// (remembered on the stick); a warning about the user's own choice, always.
+fn say_sandbox_once(codex_home: &Path, sandbox: Option<&crate::preflight::sandbox::Decision>) {
+    let Some(d) = sandbox else { return };
+    if let Some(warning) = &d.warning {
+        note(&format!("warning: {warning}"));
+    }
+    let Some(choice) = d.choice else { return };
+    let said = crate::login::state_dir(codex_home).join("sandbox-said");
+    let line = format!("codex uses the {choice} Windows sandbox here: {}", d.why);
+    if std::fs::read_to_string(&said).ok().as_deref() == Some(line.as_str()) {
+        return;
+    }
+    note(&line);
+    let _ = std::fs::create_dir_all(crate::login::state_dir(codex_home));
+    let _ = crate::fsx::write_atomic(&said, line.as_bytes());
+}
+
+/// What codex gets on this host: the filtered environment plus the host's
+/// additions (CA bundle, Windows proxy, Windows sandbox), the `-c`
+/// overrides, and notes that say what changed. Shared by every launch, the
+/// doctor and `usbide env`.
+pub fn codex_environment(ctx: &Context, codex_home: &Path) -> CodexEnv {
+    let mut filtered = envfilter::filter(&ctx.env, &ctx.policy(), codex_home);
+    let mut notes = Vec::new();
+    if let Some(old) = &filtered.replaced_codex_home {
+        notes.push(format!(
+            "CODEX_HOME was {} on this host; codex uses the stick's {} instead",
+            old.to_string_lossy(),
+            codex_home.display()
+        ));
+    }
+    let host = crate::preflight::host::additions(
+        &ctx.env,
+        codex_home,
+        crate::platform::internet_settings(),
+    );
+    for (name, value) in host.vars {
+        let same = |k: &OsString| {
+            k.to_string_lossy()
+                .eq_ignore_ascii_case(&name.to_string_lossy())
+        };
+        filtered.vars.retain(|(k, _)| !same(k));
+        filtered.vars.push((name, value));
+    }
+    notes.extend(host.notes);
+    let mut overrides = config::cli_overrides(&config::desired(ctx.settings.login_method));
+    overrides.extend(host.overrides);
+    let workdir = std::env::current_dir().unwrap_or_else(|_| codex_home.to_path_buf());
+    let sandbox = crate::preflight::sandbox::decide(&crate::preflight::sandbox::Facts::gather(
+        codex_home, &workdir,
+    ));
+    if let Some(d) = &sandbox {
+        overrides.extend(d.overrides());
+    }
+    CodexEnv {
+        filtered,
+        notes,
+        overrides,
+        sandbox,
+    }
+}

@@ -1,0 +1,296 @@
+//! Windows only, under Wine (`scripts/win.sh it`): a stick on a removable
+//! drive letter, a non-ASCII stick path, the Windows system proxy seen by the
+//! doctor as codex sees it, the sandbox choice reaching the real `codex.exe`,
+//! and `payload install` of the real `codex.exe` package from a loopback
+//! registry.
+//!
+//! `scripts/win.sh it` maps `E:` (Wine's `dosdevices`) to a folder and marks
+//! it removable in Wine's registry. Tests whose names start with `winreg_`
+//! change the Internet Settings of the whole Wine prefix, so the script runs
+//! them alone, after the others. A real removable drive's own answers cannot
+//! be shown under Wine: the drive-type logic is unit-tested in
+//! `stick::drive`.
+#![cfg(windows)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::standin::{Reply, Server};
+use crate::support::{Run, Stick, exe_name, repo, usbide_bin};
+
+/// A fresh folder on the `E:` drive the script mapped.
+fn on_drive_e(name: &str) -> PathBuf {
+    assert!(
+        Path::new(r"E:\").is_dir(),
+        "no E: drive: run these tests through scripts/win.sh it, which maps one"
+    );
+    let dir = PathBuf::from(format!(r"E:\{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("codex_home")).expect("stick folder");
+    fs::copy(usbide_bin(), dir.join(exe_name("usbide"))).expect("copy usbide.exe");
+    dir
+}
+
+/// Run the usbide.exe that lives on the stick at `root` (root found from it).
+fn run_from(stick: &Stick, root: &Path, args: &[&str]) -> Run {
+    let mut cmd = stick.command_for(&root.join(exe_name("usbide")), args);
+    cmd.env_remove("USBIDE_ROOT");
+    Run::from(cmd.output().expect("run usbide.exe"))
+}
+
+#[test]
+fn a_removable_drive_letter_is_the_stick() {
+    let stick = Stick::new();
+    let root = on_drive_e("drive");
+    let run = run_from(&stick, &root, &["stick"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with(&format!("root        {}\n", root.display())),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("drive       E:\\ (E:)\n"), "{run:?}");
+    assert!(run.stdout.contains("removable   yes\n"), "{run:?}");
+    assert!(run.stdout.contains(" free of "), "{run:?}");
+    let _ = fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_non_ascii_stick_path_works_end_to_end() {
+    let stick = Stick::new();
+    let root = on_drive_e("Clé USB");
+    let run = run_from(&stick, &root, &["codex", "--", "login", "status"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("Not logged in"), "{run:?}");
+    let config = fs::read_to_string(root.join(r"codex_home\config.toml")).expect("config");
+    assert!(config.contains("cli_auth_credentials_store = \"file\""), "{config}");
+    let run = run_from(&stick, &root, &["env"]);
+    assert!(
+        run.stdout
+            .contains(&format!("CODEX_HOME={}\n", root.join("codex_home").display())),
+        "{run:?}"
+    );
+    let run = run_from(&stick, &root, &["codex", "--", "--version"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.starts_with("codex-cli "), "{run:?}");
+    let _ = fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_failed_sandbox_setup_makes_codex_use_the_unelevated_sandbox() {
+    let stick = Stick::new();
+    stick.write(
+        r"codex_home\.sandbox\setup_error.json",
+        r#"{"code":"helper_sandbox_lock_failed"}"#,
+    );
+    let run = stick.run(&["env"]);
+    assert!(
+        run.stdout.contains("-c windows.sandbox=\"unelevated\""),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("helper_sandbox_lock_failed"), "{run:?}");
+    // The real codex.exe takes the override; usbide says it once.
+    let first = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(first.code, 1, "{first:?}");
+    assert!(first.stderr.contains("Not logged in"), "{first:?}");
+    assert!(
+        first
+            .stderr
+            .contains("codex uses the unelevated Windows sandbox here"),
+        "{first:?}"
+    );
+    let second = stick.run(&["codex", "--", "login", "status"]);
+    assert!(!second.stderr.contains("Windows sandbox"), "{second:?}");
+    // The user's own choice wins, with a warning when it will fail.
+    stick.write(
+        r"codex_home\config.toml",
+        "[windows]\nsandbox = \"elevated\"\n",
+    );
+    let own = stick.run(&["codex", "--", "login", "status"]);
+    assert!(
+        own.stderr
+            .contains("asks for the elevated Windows sandbox, which will fail here"),
+        "{own:?}"
+    );
+    let env = stick.run(&["env"]);
+    assert!(!env.stdout.contains("windows.sandbox="), "{env:?}");
+}
+
+#[test]
+fn the_doctor_reads_codex_login_status_past_its_warnings() {
+    let stick = Stick::new();
+    // Two codex processes one after the other: under Wine the second one
+    // warns about the first one's arg0 folder before it answers.
+    let _ = stick.run(&["codex", "--", "--version"]);
+    let run = stick.run(&["doctor", "--offline", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    let status = report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "login.status"))
+        .cloned()
+        .expect("login.status");
+    assert_eq!(status["status"], "warn", "{status}");
+    assert_eq!(
+        status["finding"], "codex login status: Not logged in",
+        "{status}"
+    );
+}
+
+/// The npm tarball of the real Windows codex (`npm pack` by scripts/win.sh).
+fn real_win_package() -> (String, Vec<u8>) {
+    let manifest = fs::read_to_string(repo().join(r"payload\payload.toml")).expect("payload.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("pinned version")
+        .to_string();
+    let path = repo().join(format!(
+        r"target\windows\npm\openai-codex-{version}-win32-x64.tgz"
+    ));
+    let bytes = fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; scripts/win.sh it packs it with npm",
+            path.display()
+        )
+    });
+    (version, bytes)
+}
+
+#[test]
+fn payload_install_brings_the_real_codex_exe_from_a_registry() {
+    use base64::Engine;
+    use sha2::Digest;
+    let (version, tarball) = real_win_package();
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
+    );
+    let spec = format!("{version}-win32-x64");
+    let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let base_in = base.clone();
+    let server = Server::start(move |req| {
+        if req.path == format!("/@openai%2Fcodex/{spec}") {
+            let url = format!("{}/codex.tgz", base_in.lock().expect("lock"));
+            let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
+                "dist": {"tarball": url, "integrity": integrity}});
+            Reply::Full(200, "application/json", doc.to_string().into_bytes())
+        } else if req.path == "/codex.tgz" {
+            Reply::Full(200, "application/octet-stream", tarball.clone())
+        } else {
+            Reply::Full(404, "application/json", b"{}".to_vec())
+        }
+    });
+    *base.lock().expect("lock") = server.url();
+    let mut stick = Stick::new();
+    let payload = stick.root.join("payload");
+    fs::create_dir_all(&payload).expect("payload");
+    fs::copy(
+        repo().join(r"payload\payload.toml"),
+        payload.join("payload.toml"),
+    )
+    .expect("pin");
+    stick.set("USBIDE_PAYLOAD_DIR", &payload.display().to_string());
+    let run = stick.run(&["payload", "install", "--npm-registry", &server.url()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(payload
+        .join(r"x86_64-pc-windows-msvc\bin\codex.exe")
+        .is_file());
+    let status = stick.run(&["payload", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("verified"), "{status:?}");
+    let version_run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(version_run.code, 0, "{version_run:?}");
+    assert!(
+        version_run
+            .stdout
+            .starts_with(&format!("codex-cli {version}")),
+        "{version_run:?}"
+    );
+}
+
+const INTERNET_SETTINGS: &str =
+    r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
+
+/// Set (or with `None` delete) a value of the Internet Settings.
+fn reg(name: &str, value: Option<(&str, &str)>) {
+    let mut cmd = Command::new("reg");
+    match value {
+        Some((kind, data)) => cmd.args([
+            "add",
+            INTERNET_SETTINGS,
+            "/v",
+            name,
+            "/t",
+            kind,
+            "/d",
+            data,
+            "/f",
+        ]),
+        None => cmd.args(["delete", INTERNET_SETTINGS, "/v", name, "/f"]),
+    };
+    let _ = cmd.output();
+}
+
+/// Puts the Internet Settings back however the test ends.
+struct SystemProxy;
+
+impl SystemProxy {
+    fn set(server: &str) -> Self {
+        reg("ProxyServer", Some(("REG_SZ", server)));
+        reg("ProxyEnable", Some(("REG_DWORD", "1")));
+        Self
+    }
+}
+
+impl Drop for SystemProxy {
+    fn drop(&mut self) {
+        reg("ProxyEnable", Some(("REG_DWORD", "0")));
+        reg("ProxyServer", None);
+    }
+}
+
+#[test]
+fn winreg_the_doctor_probes_through_the_proxy_codex_gets() {
+    let proxy = Server::start(|_| {
+        Reply::Full(
+            407,
+            "text/html",
+            b"<html>Proxy Authentication Required</html>".to_vec(),
+        )
+    });
+    let _system = SystemProxy::set(&format!("127.0.0.1:{}", proxy.port));
+    let mut stick = Stick::new();
+    stick.set("USBIDE_DOCTOR_ENDPOINTS", "https://model.stand-in.test/");
+    let env = stick.run(&["env"]);
+    assert!(
+        env.stdout
+            .contains(&format!("HTTPS_PROXY=http://127.0.0.1:{}\n", proxy.port)),
+        "{env:?}"
+    );
+    let run = stick.run(&["doctor", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    let checks = report["checks"].as_array().expect("checks").clone();
+    let finding = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c["id"].as_str().is_some_and(|i| i.starts_with(id)))
+            .map(|c| c["finding"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        finding("env.proxy").contains("from the Windows Internet Settings"),
+        "{checks:?}"
+    );
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["finding"].as_str().is_some_and(|f| f.contains("407"))),
+        "{checks:?}"
+    );
+    assert!(
+        proxy.requests().iter().any(|r| r.method == "CONNECT"),
+        "the doctor never asked the Windows proxy"
+    );
+}
