@@ -42,7 +42,8 @@ impl Environ {
         let mut out = self.clone();
         for (name, value) in vars {
             let name_str = name.to_string_lossy();
-            out.vars.retain(|(k, _)| !out_same(self.case_insensitive, k, &name_str));
+            out.vars
+                .retain(|(k, _)| !out_same(self.case_insensitive, k, &name_str));
             out.vars.push((name.clone(), value.clone()));
         }
         out
@@ -114,6 +115,15 @@ pub fn is_truthy(value: &str) -> bool {
     )
 }
 
+fn out_same(case_insensitive: bool, a: &OsStr, b: &str) -> bool {
+    let a = a.to_string_lossy();
+    if case_insensitive {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,14 +169,5 @@ mod tests {
     fn empty_values_count_as_unset() {
         let env = Environ::from_pairs(&[("USBIDE_ROOT", "  ")], false);
         assert_eq!(env.get_str("USBIDE_ROOT"), None);
-    }
-}
-
-fn out_same(case_insensitive: bool, a: &OsStr, b: &str) -> bool {
-    let a = a.to_string_lossy();
-    if case_insensitive {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a == b
     }
 }

@@ -51,13 +51,19 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
             };
         }
     };
-    match dispatch(cli, env) {
+    let session = matches!(cli.command, None | Some(Command::Run { .. }));
+    let lang = events::hints::Lang::detect(&env, platform::user_locale().as_deref());
+    let code = match dispatch(cli, env) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
             exit::code_for(&err)
         }
+    };
+    if ui::should_pause(platform::console_alone(), code, session) {
+        ui::pause(lang);
     }
+    code
 }
 
 fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {

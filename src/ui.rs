@@ -1,5 +1,6 @@
-//! The two ways usbide speaks to the person at the terminal outside of a
-//! command's own output: a note on stderr (also logged) and a yes/no question.
+//! The ways usbide speaks to the person at the terminal outside of a
+//! command's own output: a note on stderr (also logged), a yes/no question,
+//! and the pause that keeps a window opened by a double-click readable.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
@@ -26,4 +27,40 @@ pub fn ask(question: &str) -> Result<bool> {
         answer.trim().to_ascii_lowercase().as_str(),
         "" | "y" | "yes" | "o" | "oui"
     ))
+}
+
+/// Whether to wait for Enter before exiting: only in a console window that
+/// belongs to usbide alone (started from Explorer, which closes the window
+/// with the process), and only when there is something to read: an error,
+/// or the end of a command that is not a codex session.
+pub fn should_pause(console_alone: bool, code: i32, session: bool) -> bool {
+    console_alone && (code != crate::exit::OK || !session)
+}
+
+/// Say why the window stays open and wait for Enter.
+pub fn pause(lang: crate::events::hints::Lang) {
+    let line = match lang {
+        crate::events::hints::Lang::En => "Press Enter to close this window.",
+        crate::events::hints::Lang::Fr => "Appuyez sur Entrée pour fermer cette fenêtre.",
+    };
+    eprintln!("\nusbide: {line}");
+    let mut answer = String::new();
+    let _ = io::stdin().lock().read_line(&mut answer);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_double_clicked_window_waits_only_when_there_is_something_to_read() {
+        // Started from a terminal: never.
+        assert!(!should_pause(false, 74, true));
+        assert!(!should_pause(false, 0, false));
+        // From Explorer: an error, or the end of a report-style command.
+        assert!(should_pause(true, 74, true));
+        assert!(should_pause(true, 0, false));
+        // A codex session that ended normally closes its window.
+        assert!(!should_pause(true, 0, true));
+    }
 }

@@ -16,11 +16,11 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::session::{prepare, resolve_codex};
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
+use crate::session::{prepare, resolve_codex};
 
 /// Exit code when the watchdog stopped a silent codex (as `timeout` does).
 pub const STALLED: i32 = 124;
@@ -84,6 +84,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let provider = &ready.provider;
     crate::session::guard::check_login(ctx, &ready, &codex.path, &args.args, false)?;
     crate::session::preflight::preflight_on_launch(ctx, &ready);
+    ready.seen();
     if !args.no_login_check && provider.openai_login {
         let check = ready.invocation(&codex.path, &["login".into(), "status".into()]);
         let out = check
@@ -111,7 +112,11 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     .map(OsString::from)
     .to_vec();
     codex_args.extend(args.args.iter().cloned());
-    let inv = ready.invocation(&codex.path, &codex_args);
+    let mut inv = ready.invocation(&codex.path, &codex_args);
+    let scratch = crate::session::scratch::Scratch::create(&ctx.env);
+    if let Some(s) = &scratch {
+        inv.set_vars(&s.vars());
+    }
     let mut child = inv
         .command()
         .stdin(Stdio::null())

@@ -6,13 +6,13 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{PayloadCommand, PayloadInstallArgs};
 use crate::context::Context;
-use crate::ui::note;
 use crate::payload::install::{self, Request};
 use crate::payload::manifest::Manifest;
 use crate::payload::record::{Record, Verdict};
 use crate::payload::source::Source;
 use crate::payload::{self as pl, MANIFEST, PayloadError, Target, target};
 use crate::stick::Stick;
+use crate::ui::note;
 
 /// Dispatch `usbide payload ...`.
 pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {

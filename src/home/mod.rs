@@ -6,7 +6,9 @@
 pub mod config;
 pub mod dotenv;
 pub mod gitignore;
+pub mod location;
 pub mod provider;
+pub mod relocate;
 
 use std::fs;
 use std::io;

@@ -47,6 +47,16 @@ impl Invocation {
         }
     }
 
+    /// Set `vars` (replacing a variable of the same name, any case).
+    pub fn set_vars(&mut self, vars: &[(OsString, OsString)]) {
+        for (name, value) in vars {
+            let name_str = name.to_string_lossy();
+            self.env
+                .retain(|(k, _)| !k.to_string_lossy().eq_ignore_ascii_case(&name_str));
+            self.env.push((name.clone(), value.clone()));
+        }
+    }
+
     /// The process to spawn, tied to usbide's life (it never outlives
     /// usbide); stdio is left to the caller.
     pub fn command(&self) -> Command {

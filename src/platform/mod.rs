@@ -94,6 +94,12 @@ pub fn elevation() -> Option<Elevation> {
     imp::elevation()
 }
 
+/// Whether this process's console window belongs to it alone: started by a
+/// double-click in Explorer, not from a terminal (Windows only).
+pub fn console_alone() -> bool {
+    imp::console_alone()
+}
+
 /// Whether Windows allows paths past 260 characters (`None` outside Windows).
 pub fn long_paths_enabled() -> Option<bool> {
     imp::long_paths_enabled()

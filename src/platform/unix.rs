@@ -81,3 +81,7 @@ pub fn elevation() -> Option<crate::platform::Elevation> {
 pub fn long_paths_enabled() -> Option<bool> {
     None
 }
+
+pub fn console_alone() -> bool {
+    false
+}

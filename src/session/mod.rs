@@ -9,6 +9,7 @@ pub mod guard;
 pub mod preflight;
 pub mod prepare;
 pub mod resolve;
+pub mod scratch;
 
 use std::ffi::OsString;
 
@@ -24,14 +25,20 @@ pub use resolve::resolve_codex;
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
-    let inv = ready.invocation(&codex.path, args);
+    let mut inv = ready.invocation(&codex.path, args);
+    let scratch = scratch::Scratch::create(&ctx.env);
+    if let Some(s) = &scratch {
+        inv.set_vars(&s.vars());
+    }
     guard::check_login(ctx, &ready, &codex.path, args, interactive)?;
     if crate::login::needs_session(args) {
         preflight::preflight_on_launch(ctx, &ready);
     }
+    ready.seen();
     let code = inv
         .run_inherited()
         .with_context(|| format!("cannot start {}", codex.path.display()))?;
+    drop(scratch);
     if interactive && code != 0 {
         explain::explain_log(
             ctx,

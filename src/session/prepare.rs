@@ -26,6 +26,15 @@ pub struct Ready {
 }
 
 impl Ready {
+    /// Remember where codex runs from (once the launch goes ahead).
+    pub fn seen(&self) {
+        crate::home::location::seen(
+            &self.stick.codex_home(),
+            &self.stick.root,
+            self.stick.drive().as_ref(),
+        );
+    }
+
     /// A codex call with the stick's overrides and environment.
     pub fn invocation(&self, codex: &std::path::Path, args: &[OsString]) -> Invocation {
         Invocation::new(codex, &self.overrides, args, self.filtered.vars.clone())
@@ -49,6 +58,14 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
     for line in prepared.notes() {
         note(&line);
+    }
+    // The stick moved: codex's absolute paths into it follow.
+    match home::location::follow(&codex_home, &stick.root) {
+        Ok(lines) => lines.iter().for_each(|l| note(l)),
+        Err(e) => note(&format!(
+            "warning: cannot bring config.toml's paths to {}: {e}",
+            stick.root.display()
+        )),
     }
     let codex_env = codex_environment(ctx, &codex_home);
     for line in &codex_env.notes {

@@ -40,13 +40,37 @@ impl FatMount {
             .args(["-F", "32"])
             .arg(&image)
             .stdout(std::process::Stdio::null())));
-        assert!(ok(Command::new("fusefat")
-            .args(["-o", "rw+"])
-            .arg(&image)
-            .arg(&dir)
-            .stdout(std::process::Stdio::null())));
+        mount(&image, &dir);
         Some(Self { dir })
     }
+
+    /// Unmount, and mount the same image at `dir` (the stick plugged in
+    /// elsewhere).
+    fn remount(&mut self, dir: &Path) {
+        assert!(
+            Command::new("fusermount")
+                .arg("-u")
+                .arg(&self.dir)
+                .status()
+                .is_ok_and(|s| s.success())
+        );
+        let image = self.dir.parent().expect("base").join("stick.img");
+        fs::create_dir_all(dir).expect("mount point");
+        mount(&image, dir);
+        self.dir = dir.to_path_buf();
+    }
+}
+
+fn mount(image: &Path, dir: &Path) {
+    assert!(
+        Command::new("fusefat")
+            .args(["-o", "rw+"])
+            .arg(image)
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    );
 }
 
 impl Drop for FatMount {
@@ -132,4 +156,92 @@ fn the_launcher_works_from_fat32() {
         "{report}"
     );
     assert!(report.contains("fusefat (no file permissions"), "{report}");
+}
+
+#[test]
+fn trust_and_tools_follow_the_stick_to_another_mount_point() {
+    let model = crate::standin::Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            crate::standin::Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("hello from the stand-in"),
+            )
+        } else {
+            crate::standin::Reply::Full(404, "text/plain", b"no".to_vec())
+        }
+    });
+    let mut host = Stick::new();
+    let base = host.root.parent().expect("parent").join("fat-move");
+    let Some(mut fat) = FatMount::new(&base) else {
+        return;
+    };
+    let old = fat.dir.join("usbide");
+    let project = |root: &Path| root.join("work").join("proj");
+    fs::create_dir_all(project(&old)).expect("project on FAT");
+    fs::create_dir_all(old.join("codex_home")).expect("codex_home on FAT");
+    fs::create_dir_all(old.join("tools")).expect("tools");
+    copy_payload(&old.join("payload"));
+    copy_file(&usbide_bin(), &old.join("usbide"));
+    let config = |root: &Path| {
+        format!(
+            "model = \"gpt-test\"\nmodel_provider = \"standin\"\napproval_policy = \"never\"\n\n\
+             [model_providers.standin]\nname = \"stand-in\"\nbase_url = \"{}/v1\"\n\
+             experimental_bearer_token = \"test-bearer\"\nwire_api = \"responses\"\n\
+             request_max_retries = 0\nstream_max_retries = 0\n\n\
+             # trusted on this stick\n[projects.\"{}\"]\ntrust_level = \"trusted\"\n\n\
+             [projects.\"/elsewhere/on/the/host\"]\ntrust_level = \"trusted\"\n\n\
+             [mcp_servers.docs]\ncommand = \"{}\"\nargs = [\"--root\", \"{}\"]\n",
+            model.url(),
+            project(root).display(),
+            root.join("tools/docs-mcp").display(),
+            root.join("work").display(),
+        )
+    };
+    fs::write(old.join("codex_home/config.toml"), config(&old)).expect("config");
+    host.unset("USBIDE_ROOT").unset("USBIDE_PAYLOAD_DIR");
+    let run = |root: &Path, args: &[&str], cwd: &Path| {
+        let out = host
+            .command_for(&root.join("usbide"), args)
+            .current_dir(cwd)
+            .output()
+            .expect("run usbide");
+        crate::support::Run::from(out)
+    };
+    let first = run(&old, &["codex", "--", "--version"], &host.outside);
+    assert_eq!(first.code, 0, "{first:?}");
+    let settled = fs::read_to_string(old.join("codex_home/config.toml")).expect("config");
+
+    // Unplugged, and plugged in somewhere else.
+    fat.remount(&base.join("elsewhere"));
+    let new = fat.dir.join("usbide");
+    let listed = run(&new, &["codex", "--", "mcp", "list"], &host.outside);
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert!(listed.stderr.contains("the stick moved from"), "{listed:?}");
+    assert!(
+        listed
+            .stdout
+            .contains(&new.join("tools/docs-mcp").display().to_string()),
+        "{listed:?}"
+    );
+    let moved = fs::read_to_string(new.join("codex_home/config.toml")).expect("config");
+    let old_text = old.display().to_string();
+    let new_text = new.display().to_string();
+    assert_eq!(moved, settled.replace(&old_text, &new_text));
+    assert!(
+        moved.contains("[projects.\"/elsewhere/on/the/host\"]"),
+        "{moved}"
+    );
+    // The real codex finds the project trusted at its new place.
+    let exec = run(
+        &new,
+        &["codex", "--", "exec", "--json", "say hello"],
+        &project(&new),
+    );
+    assert!(
+        !exec.stderr.contains("Not inside a trusted directory"),
+        "{exec:?}"
+    );
+    assert_eq!(exec.code, 0, "{exec:?}");
+    assert!(exec.stdout.contains("hello from the stand-in"), "{exec:?}");
 }

@@ -64,11 +64,16 @@ fn a_non_ascii_stick_path_works_end_to_end() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("Not logged in"), "{run:?}");
     let config = fs::read_to_string(root.join(r"codex_home\config.toml")).expect("config");
-    assert!(config.contains("cli_auth_credentials_store = \"file\""), "{config}");
+    assert!(
+        config.contains("cli_auth_credentials_store = \"file\""),
+        "{config}"
+    );
     let run = run_from(&stick, &root, &["env"]);
     assert!(
-        run.stdout
-            .contains(&format!("CODEX_HOME={}\n", root.join("codex_home").display())),
+        run.stdout.contains(&format!(
+            "CODEX_HOME={}\n",
+            root.join("codex_home").display()
+        )),
         "{run:?}"
     );
     let run = run_from(&stick, &root, &["codex", "--", "--version"]);
@@ -194,9 +199,11 @@ fn payload_install_brings_the_real_codex_exe_from_a_registry() {
     stick.set("USBIDE_PAYLOAD_DIR", &payload.display().to_string());
     let run = stick.run(&["payload", "install", "--npm-registry", &server.url()]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(payload
-        .join(r"x86_64-pc-windows-msvc\bin\codex.exe")
-        .is_file());
+    assert!(
+        payload
+            .join(r"x86_64-pc-windows-msvc\bin\codex.exe")
+            .is_file()
+    );
     let status = stick.run(&["payload", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(status.stdout.contains("verified"), "{status:?}");
@@ -210,8 +217,7 @@ fn payload_install_brings_the_real_codex_exe_from_a_registry() {
     );
 }
 
-const INTERNET_SETTINGS: &str =
-    r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
+const INTERNET_SETTINGS: &str = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
 
 /// Set (or with `None` delete) a value of the Internet Settings.
 fn reg(name: &str, value: Option<(&str, &str)>) {
@@ -293,4 +299,88 @@ fn winreg_the_doctor_probes_through_the_proxy_codex_gets() {
         proxy.requests().iter().any(|r| r.method == "CONNECT"),
         "the doctor never asked the Windows proxy"
     );
+}
+
+/// `subst LETTER: TARGET` for the life of the value (the stick seen under
+/// another drive letter).
+struct Subst(&'static str);
+
+impl Subst {
+    fn new(letter: &'static str, target: &Path) -> Self {
+        let _ = Command::new("subst").args([letter, "/d"]).output();
+        let ok = Command::new("subst")
+            .arg(letter)
+            .arg(target)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "subst {letter} {}", target.display());
+        Self(letter)
+    }
+}
+
+impl Drop for Subst {
+    fn drop(&mut self) {
+        let _ = Command::new("subst").args([self.0, "/d"]).output();
+    }
+}
+
+#[test]
+fn trust_and_tools_follow_the_stick_from_e_to_f() {
+    let model = Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("hello from the stand-in"),
+            )
+        } else {
+            Reply::Full(404, "text/plain", b"no".to_vec())
+        }
+    });
+    let stick = Stick::new();
+    let on_e = on_drive_e("move");
+    fs::create_dir_all(on_e.join(r"work\proj")).expect("project");
+    let config = format!(
+        "model = \"gpt-test\"\nmodel_provider = \"standin\"\napproval_policy = \"never\"\n\n\
+         [model_providers.standin]\nname = \"stand-in\"\nbase_url = \"{}/v1\"\n\
+         experimental_bearer_token = \"test-bearer\"\nwire_api = \"responses\"\n\
+         request_max_retries = 0\nstream_max_retries = 0\n\n\
+         [projects.'{}']\ntrust_level = \"trusted\"\n\n\
+         [projects.'C:\\elsewhere']\ntrust_level = \"trusted\"\n\n\
+         [mcp_servers.docs]\ncommand = '{}'\n",
+        model.url(),
+        on_e.join(r"work\proj").display(),
+        on_e.join(r"tools\docs-mcp.exe").display(),
+    );
+    fs::write(on_e.join(r"codex_home\config.toml"), &config).expect("config");
+    let first = run_from(&stick, &on_e, &["codex", "--", "--version"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    let settled = fs::read_to_string(on_e.join(r"codex_home\config.toml")).expect("config");
+
+    let _f = Subst::new("F:", &on_e);
+    let on_f = PathBuf::from(r"F:\");
+    let listed = run_from(&stick, &on_f, &["codex", "--", "mcp", "list"]);
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert!(
+        listed.stdout.contains(r"F:\tools\docs-mcp.exe"),
+        "{listed:?}"
+    );
+    let moved = fs::read_to_string(on_f.join(r"codex_home\config.toml")).expect("config");
+    assert_eq!(
+        moved,
+        settled.replace(&format!("{}\\", on_e.display()), r"F:\")
+    );
+    assert!(moved.contains(r"[projects.'F:\work\proj']"), "{moved}");
+    assert!(moved.contains(r"[projects.'C:\elsewhere']"), "{moved}");
+    let mut exec = stick.command_for(
+        &on_f.join(exe_name("usbide")),
+        &["codex", "--", "exec", "--json", "say hello"],
+    );
+    exec.env_remove("USBIDE_ROOT").current_dir(r"F:\work\proj");
+    let exec = Run::from(exec.output().expect("exec"));
+    assert!(
+        !exec.stderr.contains("Not inside a trusted directory"),
+        "{exec:?}"
+    );
+    assert!(exec.stdout.contains("hello from the stand-in"), "{exec:?}");
 }

@@ -1,0 +1,262 @@
+//! Where the stick was: `codex_home/.usbide/location.json` holds the root
+//! that `config.toml`'s paths point at (`config_root`) and where usbide last
+//! handed off to codex (`last_seen`: root, drive letter, volume id). When
+//! the root changes, [`follow`] moves the paths ([`super::relocate`]).
+//!
+//! The rewrite is a multi-step change (config, then the record), so it is
+//! journaled: `relocate.journal` names the move and the digests of the file
+//! before and after; a start that finds one finishes the move when the file
+//! is the new one and drops it when the file is still the old one. The next
+//! start never sees a config whose paths disagree with its record.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::relocate::{Move, Root};
+
+/// The record on the stick.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// The root `config.toml`'s absolute paths point at.
+    pub config_root: Option<String>,
+    /// Where codex last ran from.
+    #[serde(default)]
+    pub last_seen: Option<Seen>,
+}
+
+/// One sighting of the stick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    pub root: String,
+    pub drive_letter: Option<char>,
+    pub volume_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    from: String,
+    to: String,
+    before: String,
+    after: String,
+}
+
+fn record_path(codex_home: &Path) -> PathBuf {
+    crate::login::state_dir(codex_home).join("location.json")
+}
+
+fn journal_path(codex_home: &Path) -> PathBuf {
+    crate::login::state_dir(codex_home).join("relocate.journal")
+}
+
+/// The record (empty when missing or unreadable).
+pub fn read(codex_home: &Path) -> Location {
+    std::fs::read(record_path(codex_home))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn write(codex_home: &Path, loc: &Location) -> std::io::Result<()> {
+    std::fs::create_dir_all(crate::login::state_dir(codex_home))?;
+    let json = serde_json::to_vec_pretty(loc).map_err(std::io::Error::other)?;
+    crate::fsx::write_atomic(&record_path(codex_home), &json)
+}
+
+fn digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Test hook: stop dead at a step of the move (debug builds only), the way
+/// a pulled stick or a killed process would.
+fn crash_point(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("USBIDE_TEST_CRASH_AT").is_ok_and(|v| v == step) {
+        std::process::abort();
+    }
+    let _ = step;
+}
+
+/// Finish or drop a move a crash interrupted.
+fn recover(codex_home: &Path) {
+    let Ok(bytes) = std::fs::read(journal_path(codex_home)) else {
+        return;
+    };
+    if let Ok(j) = serde_json::from_slice::<Journal>(&bytes) {
+        let now = std::fs::read(codex_home.join("config.toml")).unwrap_or_default();
+        if digest(&now) == j.after {
+            let mut loc = read(codex_home);
+            loc.config_root = Some(j.to);
+            if write(codex_home, &loc).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(journal_path(codex_home));
+}
+
+/// Bring `config.toml`'s paths to `root` when the stick moved; the notes
+/// say what changed. Nothing to do on the first run (the root is recorded)
+/// or when the file does not parse (it is reported elsewhere, never
+/// rewritten).
+pub fn follow(codex_home: &Path, root: &Path) -> std::io::Result<Vec<String>> {
+    recover(codex_home);
+    let here = root.to_string_lossy().into_owned();
+    let mut loc = read(codex_home);
+    let Some(was) = loc.config_root.clone() else {
+        loc.config_root = Some(here);
+        write(codex_home, &loc)?;
+        return Ok(Vec::new());
+    };
+    let mv = Move {
+        from: Root::new(&was),
+        to: Root::new(&here),
+    };
+    if mv.from.same(&mv.to) {
+        return Ok(Vec::new());
+    }
+    let config = codex_home.join("config.toml");
+    let before = std::fs::read(&config).unwrap_or_default();
+    let Some(mut doc) = std::str::from_utf8(&before)
+        .ok()
+        .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let changed = mv.rewrite(&mut doc);
+    let after = doc.to_string();
+    if changed > 0 {
+        // The result must parse before it replaces the file.
+        if after.parse::<toml_edit::DocumentMut>().is_err() {
+            return Ok(Vec::new());
+        }
+        let journal = Journal {
+            from: was.clone(),
+            to: here.clone(),
+            before: digest(&before),
+            after: digest(after.as_bytes()),
+        };
+        let json = serde_json::to_vec(&journal).map_err(std::io::Error::other)?;
+        crate::fsx::write_atomic(&journal_path(codex_home), &json)?;
+        crash_point("relocate:journal");
+        crate::fsx::write_atomic(&config, after.as_bytes())?;
+        crash_point("relocate:config");
+    }
+    loc.config_root = Some(here.clone());
+    write(codex_home, &loc)?;
+    crash_point("relocate:record");
+    let _ = std::fs::remove_file(journal_path(codex_home));
+    Ok(if changed > 0 {
+        vec![format!(
+            "the stick moved from {was} to {here}: {changed} path(s) in config.toml follow it"
+        )]
+    } else {
+        Vec::new()
+    })
+}
+
+/// Remember where codex ran from; called once the launch can no longer be
+/// abandoned.
+pub fn seen(codex_home: &Path, root: &Path, drive: Option<&crate::stick::drive::DriveInfo>) {
+    let mut loc = read(codex_home);
+    loc.last_seen = Some(Seen {
+        root: root.to_string_lossy().into_owned(),
+        drive_letter: drive.and_then(|d| d.drive_letter),
+        volume_id: drive.and_then(|d| d.volume_id.clone()),
+    });
+    let _ = write(codex_home, &loc);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path().join("codex_home");
+        std::fs::create_dir_all(&home).expect("mkdir");
+        (dir, home)
+    }
+
+    #[test]
+    fn the_first_run_records_and_a_move_rewrites() {
+        let (_d, home) = home();
+        std::fs::write(
+            home.join("config.toml"),
+            "[projects.\"/media/a/work\"]\ntrust_level = \"trusted\"\n",
+        )
+        .expect("write");
+        assert!(follow(&home, Path::new("/media/a")).expect("ok").is_empty());
+        assert_eq!(read(&home).config_root.as_deref(), Some("/media/a"));
+        let notes = follow(&home, Path::new("/mnt/b")).expect("ok");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("from /media/a to /mnt/b"), "{notes:?}");
+        let text = std::fs::read_to_string(home.join("config.toml")).expect("read");
+        assert_eq!(
+            text,
+            "[projects.\"/mnt/b/work\"]\ntrust_level = \"trusted\"\n"
+        );
+        assert_eq!(read(&home).config_root.as_deref(), Some("/mnt/b"));
+        assert!(!journal_path(&home).exists());
+    }
+
+    #[test]
+    fn an_interrupted_move_is_finished_or_dropped() {
+        let (_d, home) = home();
+        let old = "[projects.\"/media/a/w\"]\ntrust_level = \"trusted\"\n";
+        let new = "[projects.\"/mnt/b/w\"]\ntrust_level = \"trusted\"\n";
+        let journal = |h: &Path| {
+            std::fs::write(
+                journal_path(h),
+                serde_json::to_vec(&Journal {
+                    from: "/media/a".into(),
+                    to: "/mnt/b".into(),
+                    before: digest(old.as_bytes()),
+                    after: digest(new.as_bytes()),
+                })
+                .expect("json"),
+            )
+            .expect("journal")
+        };
+        write(
+            &home,
+            &Location {
+                config_root: Some("/media/a".into()),
+                last_seen: None,
+            },
+        )
+        .expect("record");
+        // Crash after the config was replaced: the move is finished.
+        std::fs::write(home.join("config.toml"), new).expect("write");
+        journal(&home);
+        recover(&home);
+        assert_eq!(read(&home).config_root.as_deref(), Some("/mnt/b"));
+        // Crash before: the record stays, the journal goes.
+        write(
+            &home,
+            &Location {
+                config_root: Some("/media/a".into()),
+                last_seen: None,
+            },
+        )
+        .expect("record");
+        std::fs::write(home.join("config.toml"), old).expect("write");
+        journal(&home);
+        recover(&home);
+        assert_eq!(read(&home).config_root.as_deref(), Some("/media/a"));
+        assert!(!journal_path(&home).exists());
+    }
+
+    #[test]
+    fn a_broken_config_is_left_alone() {
+        let (_d, home) = home();
+        std::fs::write(home.join("config.toml"), "[broken\n").expect("write");
+        follow(&home, Path::new("/media/a")).expect("ok");
+        assert!(follow(&home, Path::new("/mnt/b")).expect("ok").is_empty());
+        assert_eq!(
+            std::fs::read_to_string(home.join("config.toml")).expect("read"),
+            "[broken\n"
+        );
+    }
+}
