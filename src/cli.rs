@@ -103,6 +103,8 @@ pub enum Command {
     Env,
     /// Show the stick usbide runs from: folder, drive, file system, space.
     Stick,
+    /// Show what codex or usbide left on this computer, and remove it.
+    Clean,
     /// Install or inspect the codex binaries in payload/.
     Payload {
         #[command(subcommand)]

@@ -82,6 +82,7 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Some(Command::Doctor(args)) => cmd::doctor::run(&ctx, &args),
         Some(Command::Env) => cmd::env::run(&ctx),
         Some(Command::Stick) => cmd::stick::run(&ctx),
+        Some(Command::Clean) => cmd::clean::run(&ctx),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),
     }
 }

@@ -29,6 +29,22 @@ pub fn ask(question: &str) -> Result<bool> {
     ))
 }
 
+/// Ask before something that cannot be undone: only a typed `yes` (`oui`)
+/// counts, an empty answer is no, and without a terminal the answer is no.
+pub fn confirm(question: &str) -> Result<bool> {
+    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("usbide: {question} [yes/N] ");
+    io::stderr().flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_lowercase().as_str(),
+        "yes" | "oui"
+    ))
+}
+
 /// Whether to wait for Enter before exiting: only in a console window that
 /// belongs to usbide alone (started from Explorer, which closes the window
 /// with the process), and only when there is something to read: an error,

@@ -1,6 +1,7 @@
 //! One subcommand, one file. Each takes the [`crate::context::Context`];
 //! sessions of codex are in [`crate::session`].
 
+pub mod clean;
 pub mod codex;
 pub mod doctor;
 pub mod env;

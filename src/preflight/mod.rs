@@ -11,6 +11,7 @@ pub mod network;
 pub mod sandbox;
 pub mod sysproxy;
 pub mod tlsbundle;
+pub mod traces;
 pub mod windows;
 
 use std::ffi::OsString;
@@ -156,6 +157,9 @@ pub fn run(
     }
     checks.extend(local::environment(env, settings, &codex_home));
     checks.push(local::proxy(env, net));
+    if opts.full {
+        checks.push(traces::check(&traces::find(env)));
+    }
     let mut ca_bundle = None;
     if opts.network && !opts.endpoints.is_empty() {
         let reports = network::check_all(net, &opts.endpoints, opts.timeout);

@@ -78,10 +78,18 @@ fn nonce(attempt: u32) -> String {
     format!("{:08x}", nanos ^ attempt.wrapping_mul(0x9e37_79b9))
 }
 
-/// Remove the folders of sessions that are gone (their lock is free).
+/// Remove the folders of sessions that are gone.
 fn sweep(temp: &Path) {
+    for dir in stale(temp) {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The folders in `temp` of sessions that are gone (their lock is free).
+pub fn stale(temp: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(temp) else {
-        return;
+        return out;
     };
     for entry in entries.flatten().take(10_000) {
         let name = entry.file_name();
@@ -95,9 +103,10 @@ fn sweep(temp: &Path) {
         }
         let free = File::open(dir.join(".owner")).is_ok_and(|f| f.try_lock().is_ok());
         if free {
-            let _ = std::fs::remove_dir_all(&dir);
+            out.push(dir);
         }
     }
+    out
 }
 
 #[cfg(test)]

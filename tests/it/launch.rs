@@ -323,3 +323,79 @@ fn codex_never_outlives_a_killed_usbide() {
     }
     assert_eq!(server.gone(), 1, "codex outlived usbide");
 }
+
+#[test]
+fn a_move_killed_at_any_step_is_finished_at_the_next_start() {
+    for step in ["relocate:journal", "relocate:config", "relocate:record"] {
+        let mut stick = Stick::new();
+        let project = |root: &std::path::Path| root.join("work").join("proj");
+        let key = |root: &std::path::Path| {
+            toml_edit::Value::from(project(root).display().to_string()).to_string()
+        };
+        stick.write(
+            "codex_home/config.toml",
+            &format!(
+                "model = \"gpt-5\"\n\n[projects.{}]\ntrust_level = \"trusted\"\n",
+                key(&stick.root)
+            ),
+        );
+        assert_eq!(stick.run(&["codex", "--", "--version"]).code, 0);
+        let settled = stick.read("codex_home/config.toml");
+        // The stick shows up at another place.
+        let old = stick.root.clone();
+        let new = old.with_file_name("MOVED");
+        fs::rename(&old, &new).expect("move the stick");
+        stick.set("USBIDE_ROOT", &new.display().to_string());
+        stick.set("USBIDE_TEST_CRASH_AT", step);
+        let crashed = stick.run(&["codex", "--", "--version"]);
+        assert_ne!(crashed.code, 0, "{step}: {crashed:?}");
+        stick.unset("USBIDE_TEST_CRASH_AT");
+        let text = fs::read_to_string(new.join("codex_home/config.toml")).expect("config");
+        assert!(
+            text == settled || text == settled.replace(&key(&old), &key(&new)),
+            "{step}: half-moved config:\n{text}"
+        );
+        let next = stick.run(&["codex", "--", "--version"]);
+        assert_eq!(next.code, 0, "{step}: {next:?}");
+        let text = fs::read_to_string(new.join("codex_home/config.toml")).expect("config");
+        text.parse::<toml_edit::DocumentMut>().expect("parses");
+        assert_eq!(text, settled.replace(&key(&old), &key(&new)), "{step}");
+        fs::rename(&new, &old).expect("put back for cleanup");
+    }
+}
+
+#[test]
+fn traces_on_the_computer_are_listed_and_cleaned() {
+    let stick = Stick::new();
+    let host_codex = stick.outside.join("home").join(".codex");
+    fs::create_dir_all(&host_codex).expect("host codex home");
+    let stale = stick.outside.join("usbide-codex-1-dead");
+    fs::create_dir_all(&stale).expect("stale scratch");
+    fs::write(stale.join(".owner"), "").expect("owner");
+    let run = stick.run(&["doctor", "--offline", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let traces = report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "host.traces"))
+        .cloned()
+        .expect("host.traces");
+    assert_eq!(traces["status"], "warn", "{traces}");
+    let finding = traces["finding"].as_str().unwrap_or_default();
+    assert!(
+        finding.contains(".codex") && finding.contains("usbide-codex-1-dead"),
+        "{finding}"
+    );
+    // Without a terminal nobody can confirm: the computer's ~/.codex stays.
+    let clean = stick.run(&["clean"]);
+    assert_eq!(clean.code, 1, "{clean:?}");
+    assert!(!stale.exists());
+    assert!(host_codex.is_dir());
+    // A session leaves no temporary folder behind.
+    assert_eq!(stick.run(&["codex", "--", "--version"]).code, 0);
+    let left: Vec<_> = fs::read_dir(&stick.outside)
+        .expect("temp")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("usbide-codex-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

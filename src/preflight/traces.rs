@@ -1,0 +1,96 @@
+//! What codex or usbide left on this computer, outside the stick: a codex
+//! home in the user's profile (`~/.codex`, created when codex once ran
+//! without the stick's `CODEX_HOME`), and private temporary folders of
+//! sessions that crashed. The doctor lists them; `usbide clean` shows them
+//! and removes them.
+
+use std::path::{Path, PathBuf};
+
+use crate::environ::Environ;
+use crate::preflight::check::{Check, Group};
+
+/// One thing left on the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trace {
+    /// `~/.codex` (may be this computer's own codex: removed only when asked).
+    CodexHome(PathBuf),
+    /// A session's temporary folder whose session is gone.
+    Scratch(PathBuf),
+}
+
+impl Trace {
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::CodexHome(p) | Self::Scratch(p) => p,
+        }
+    }
+}
+
+/// The user's profile folder (`USERPROFILE` on Windows, `HOME` elsewhere).
+pub fn profile(env: &Environ) -> Option<PathBuf> {
+    env.get_str("USERPROFILE")
+        .or_else(|| env.get_str("HOME"))
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+/// Everything found, `~/.codex` first.
+pub fn find(env: &Environ) -> Vec<Trace> {
+    let mut out = Vec::new();
+    if let Some(home) = profile(env).map(|p| p.join(".codex"))
+        && home.is_dir()
+    {
+        out.push(Trace::CodexHome(home));
+    }
+    for temp in env.temp_dirs() {
+        out.extend(
+            crate::session::scratch::stale(&temp)
+                .into_iter()
+                .map(Trace::Scratch),
+        );
+    }
+    out
+}
+
+/// The doctor's finding.
+pub fn check(traces: &[Trace]) -> Check {
+    if traces.is_empty() {
+        return Check::ok(
+            Group::Environment,
+            "host.traces",
+            "nothing of codex or usbide left on this computer",
+        );
+    }
+    let listed: Vec<String> = traces
+        .iter()
+        .map(|t| t.path().display().to_string())
+        .collect();
+    Check::warn(
+        Group::Environment,
+        "host.traces",
+        format!("left on this computer: {}", listed.join(", ")),
+        "`usbide clean` shows them and removes them (a ~/.codex only when you confirm: it may be this computer's own codex)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_codex_home_is_found_and_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join(".codex")).expect("mkdir");
+        let temp = dir.path().join("tmp");
+        std::fs::create_dir_all(&temp).expect("tmp");
+        let (h, t) = (home.display().to_string(), temp.display().to_string());
+        let env = Environ::from_pairs(&[("HOME", &h), ("TMPDIR", &t)], false);
+        let found = find(&env);
+        assert_eq!(found, [Trace::CodexHome(home.join(".codex"))]);
+        let c = check(&found);
+        assert_eq!(c.status, crate::preflight::check::Status::Warn);
+        assert!(c.finding.contains(".codex"), "{}", c.finding);
+        assert_eq!(check(&[]).status, crate::preflight::check::Status::Ok);
+    }
+}
