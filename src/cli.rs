@@ -90,6 +90,9 @@ pub enum Command {
         file: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        /// Print the events unchanged, plus a `usbide.diagnosis` line after each error.
+        #[arg(long)]
+        json: bool,
     },
     /// Log in once; the tokens stay in the stick's codex_home.
     Login(LoginArgs),

@@ -236,13 +236,20 @@ fn a_proxy_answering_407_asks_for_credentials() {
 fn not_logged_in_stops_before_a_doomed_run() {
     let stick = Stick::new();
     let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 74, "{run:?}");
     assert!(
         run.stderr
-            .contains("not logged in on this stick; the run was not started"),
+            .contains("There is no login on this stick; the run was not started"),
         "{run:?}"
     );
-    assert!(run.stderr.contains("login"), "{run:?}");
+    assert!(run.stderr.contains("usbide login"), "{run:?}");
+    assert!(!run.stderr.contains("401"), "nothing was sent: {run:?}");
+    let json = stick.run(&["exec", "--json", "--skip-git-repo-check", "hello"]);
+    assert_eq!(json.code, 74, "{json:?}");
+    let d = diagnoses(&json);
+    assert_eq!(d.len(), 1, "{json:?}");
+    assert_eq!(d[0]["cause"], "no_login", "{json:?}");
+    assert!(d[0]["hint"].as_str().is_some_and(|h| h.contains("usbide login")));
 }
 
 #[test]
