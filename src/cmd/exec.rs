@@ -16,12 +16,12 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::session::{prepare, resolve_codex};
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::machine::Machine;
 use crate::events::model::{Event, Line, parse_line};
 use crate::events::render::Renderer;
+use crate::session::{prepare, resolve_codex};
 
 /// Exit code when the watchdog stopped a silent codex (as `timeout` does).
 pub const STALLED: i32 = 124;

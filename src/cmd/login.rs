@@ -13,14 +13,14 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::LoginArgs;
 use crate::context::Context;
-use crate::session::{Ready, prepare, resolve_codex};
-use crate::ui::note;
 use crate::events::render::clean;
 use crate::launch::Invocation;
 use crate::login::device::{PromptReader, screen};
 use crate::login::method::{self, HostConditions, Method};
 use crate::login::{self, AuthBackup};
+use crate::session::{Ready, prepare, resolve_codex};
 use crate::settings::LoginMethod;
+use crate::ui::note;
 
 /// Exit code when a login attempt failed (codex's own is passed through
 /// where there is one).

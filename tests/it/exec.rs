@@ -51,10 +51,12 @@ fn assert_diagnosed(stick: &Stick, cause: &str, status: Option<u16>, fix: &str) 
     if let Some(s) = status {
         assert_eq!(hit["status"], s, "{hit}");
     }
-    assert!(
-        hit["hint"].as_str().is_some_and(|h| h.contains(fix)),
-        "{hit}"
+    let explained = format!(
+        "{} {}",
+        hit["title"].as_str().unwrap_or_default(),
+        hit["hint"].as_str().unwrap_or_default()
     );
+    assert!(explained.contains(fix), "{hit}");
 }
 
 #[test]
@@ -249,7 +251,11 @@ fn not_logged_in_stops_before_a_doomed_run() {
     let d = diagnoses(&json);
     assert_eq!(d.len(), 1, "{json:?}");
     assert_eq!(d[0]["cause"], "no_login", "{json:?}");
-    assert!(d[0]["hint"].as_str().is_some_and(|h| h.contains("usbide login")));
+    assert!(
+        d[0]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("usbide login"))
+    );
 }
 
 #[test]
@@ -387,7 +393,7 @@ fn hints_follow_a_french_locale() {
     assert!(
         english
             .stdout
-            .contains("The server refused the login (401)"),
+            .contains("The server refused this stick's login (401)"),
         "{english:?}"
     );
     stick.set("LANG", "fr_FR.UTF-8");
@@ -395,7 +401,7 @@ fn hints_follow_a_french_locale() {
     assert!(
         french
             .stdout
-            .contains("Le serveur a refusé la connexion (401)"),
+            .contains("Le serveur a refusé l'identification de cette clé USB (401)"),
         "{french:?}"
     );
     assert!(french.stdout.contains("usbide login"), "{french:?}");

@@ -258,7 +258,7 @@ fn a_failed_interactive_session_is_explained_from_codex_log() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr
-            .contains("codex ended with an error: not logged in on this stick"),
+            .contains("codex ended with an error: The server refused this stick's login (401)"),
         "{run:?}"
     );
     assert!(run.stderr.contains("usbide login"), "{run:?}");
