@@ -24,7 +24,7 @@ pub const TEXT: Text = Text {
     doctor_what_to_do: "What to do:",
     doctor_see_above: "see above",
     doctor_verdict_fail: "some checks failed: codex will not work until they are fixed",
-    doctor_verdict_no_login: "codex cannot answer yet: there is no login on this stick (`usbide login`)",
+    doctor_verdict_no_login: "codex cannot answer yet: there is no login on this stick",
     doctor_verdict_warn: "codex should work; see the warnings",
     doctor_verdict_ok: "everything codex needs is in place",
 };

@@ -25,7 +25,7 @@ pub const TEXT: Text = Text {
     doctor_what_to_do: "Que faire :",
     doctor_see_above: "voir ci-dessus",
     doctor_verdict_fail: "des vérifications ont échoué : codex ne fonctionnera pas tant qu'elles ne sont pas corrigées",
-    doctor_verdict_no_login: "codex ne peut pas encore répondre : aucune identification n'est enregistrée sur cette clé USB (`usbide login`)",
+    doctor_verdict_no_login: "codex ne peut pas encore répondre : aucune identification n'est enregistrée sur cette clé USB",
     doctor_verdict_warn: "codex devrait fonctionner ; voir les avertissements",
     doctor_verdict_ok: "tout ce dont codex a besoin est en place",
 };

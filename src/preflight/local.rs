@@ -428,3 +428,37 @@ pub fn merge_login(checks: &mut Vec<Check>) {
         stored.fix = codex.fix;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_two_login_checks_become_one_that_says_when_they_disagree() {
+        let mut checks = vec![
+            Check::ok(Group::Login, "login.stored", "API key login stored"),
+            Check::warn(
+                Group::Login,
+                "login.status",
+                "codex login status: Not logged in",
+                "run `usbide login`",
+            ),
+        ];
+        merge_login(&mut checks);
+        assert_eq!(checks.len(), 1);
+        let c = &checks[0];
+        assert_eq!((c.id.as_str(), c.status), ("login.stored", Status::Warn));
+        assert_eq!(
+            c.finding,
+            "API key login stored, but codex login status: Not logged in"
+        );
+        assert_eq!(c.fix.as_deref(), Some("run `usbide login`"));
+        let mut alone = vec![Check::ok(
+            Group::Login,
+            "login.status",
+            "codex login status: Logged in using ChatGPT",
+        )];
+        merge_login(&mut alone);
+        assert_eq!(alone[0].id, "login.stored");
+    }
+}
