@@ -209,7 +209,7 @@ fn show(renderer: &mut Renderer<impl Write>, chunk: &Chunk) -> io::Result<()> {
                 writeln!(
                     io::stderr().lock(),
                     "{}",
-                    crate::events::render::clean(&text)
+                    crate::events::text::clean_codex(&text, usize::MAX)
                 )
             } else {
                 Ok(())

@@ -171,7 +171,7 @@ fn show_codex_errors(stderr: &[u8], secret: Option<&str>) {
         if line.is_empty() || line.starts_with("Reading API key") {
             continue;
         }
-        let mut shown = clean(line);
+        let mut shown = crate::events::text::clean_codex(line, usize::MAX);
         if let Some(s) = secret.filter(|s| s.len() >= 4) {
             shown = shown.replace(s, "***");
         }
@@ -368,7 +368,10 @@ pub fn logout(ctx: &Context) -> Result<i32> {
         .lines()
         .filter(|l| !l.trim().is_empty())
     {
-        eprintln!("codex: {}", clean(line));
+        eprintln!(
+            "codex: {}",
+            crate::events::text::clean_codex(line, usize::MAX)
+        );
     }
     Ok(crate::platform::exit_code(out.status))
 }

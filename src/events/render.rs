@@ -13,7 +13,7 @@ use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints::{self, Lang};
 use crate::events::model::{Event, Item, ItemKind, Line, Output, Usage, parse_line};
 pub use crate::events::text::clean;
-use crate::events::text::{clean_cut, emphasis};
+use crate::events::text::{clean_codex, clean_cut, emphasis};
 use crate::messages::{self, fill};
 
 /// How output looks.
@@ -102,7 +102,7 @@ impl<W: Write> Renderer<W> {
         match diagnose::classify(text) {
             Some(d) => self.error(text, Some(d)),
             None => {
-                let line = self.dim(&clean(text));
+                let line = self.dim(&clean_codex(text, MESSAGE_MAX));
                 self.say(&line)
             }
         }
@@ -229,7 +229,7 @@ impl<W: Write> Renderer<W> {
                 None => {
                     let line = fill(
                         t.note_line,
-                        &[("message", &clean_cut(&message, MESSAGE_MAX))],
+                        &[("message", &clean_codex(&message, MESSAGE_MAX))],
                     );
                     let line = self.dim(&line);
                     self.say(&line)
@@ -329,7 +329,7 @@ impl<W: Write> Renderer<W> {
         let t = messages::text(self.style.lang);
         let line = fill(
             t.error_line,
-            &[("message", &clean_cut(message, MESSAGE_MAX))],
+            &[("message", &clean_codex(message, MESSAGE_MAX))],
         );
         let line = self.red(&line);
         self.say(&line)?;
@@ -637,5 +637,18 @@ mod tests {
         let (out, _) = render(&[&failed], false);
         let line = out.lines().next().unwrap_or_default();
         assert!(line.ends_with('…') && line.chars().count() < 1100, "{line}");
+    }
+
+    #[test]
+    fn codex_advice_is_shown_as_the_usbide_command() {
+        let msg = "Enable device code authorization for Codex in ChatGPT Security Settings, then run 'codex login --device-auth' again.";
+        let failed =
+            serde_json::json!({"type": "turn.failed", "error": {"message": msg}}).to_string();
+        let (out, _) = render(&[&failed], false);
+        assert!(
+            out.contains("run 'usbide login --device-auth' again"),
+            "{out}"
+        );
+        assert!(!out.contains("codex login"), "{out}");
     }
 }

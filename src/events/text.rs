@@ -18,6 +18,51 @@ pub fn clean_cut(text: &str, max: usize) -> String {
     escape(&cut(&redacted, max)).into_owned()
 }
 
+/// Codex's own words (an error, a warning, its login screens): redacted,
+/// its advice rewritten to the usbide command, cut to `max` characters,
+/// escaped. "Use `codex login --device-auth`" run on the host would put the
+/// login on the host, not on the stick.
+pub fn clean_codex(text: &str, max: usize) -> String {
+    let redacted = redact::text(text);
+    let advised = usbide_advice(&redacted);
+    escape(&cut(&advised, max)).into_owned()
+}
+
+/// `codex login ...` / `codex logout` / `codex login status` advice as the
+/// usbide command that does the same on the stick.
+pub fn usbide_advice(text: &str) -> std::borrow::Cow<'_, str> {
+    const REWRITES: [(&str, &str); 3] = [
+        ("codex login status", "usbide status"),
+        ("codex logout", "usbide logout"),
+        ("codex login", "usbide login"),
+    ];
+    if !text.contains("codex log") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        for (from, to) in REWRITES {
+            if rest.starts_with(from) {
+                let before = out.chars().next_back();
+                let after = rest[from.len()..].chars().next();
+                let word_start =
+                    before.is_none_or(|c| !c.is_alphanumeric() && c != '-' && c != '_');
+                let word_end = after.is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                if word_start && word_end {
+                    out.push_str(to);
+                    rest = &rest[from.len()..];
+                    continue 'scan;
+                }
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out.into()
+}
+
 /// `text` cut to at most `max` characters, ending with `…` when cut.
 pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
@@ -103,5 +148,24 @@ mod tests {
         assert_eq!(emphasis("2**3 and **x**", None), "2**3 and x");
         assert_eq!(emphasis("unpaired **x", None), "unpaired **x");
         assert_eq!(emphasis("**", None), "**");
+    }
+
+    #[test]
+    fn codex_login_advice_becomes_the_usbide_command() {
+        assert_eq!(
+            usbide_advice(
+                "On a remote or headless machine? Use `codex login --device-auth` instead."
+            ),
+            "On a remote or headless machine? Use `usbide login --device-auth` instead."
+        );
+        assert_eq!(
+            usbide_advice("then run 'codex login --device-auth' again."),
+            "then run 'usbide login --device-auth' again."
+        );
+        assert_eq!(usbide_advice("try codex logout"), "try usbide logout");
+        assert_eq!(usbide_advice("see codex login status"), "see usbide status");
+        assert_eq!(usbide_advice("mycodex login x"), "mycodex login x");
+        assert_eq!(usbide_advice("codex loginx"), "codex loginx");
+        assert_eq!(usbide_advice("é codex login"), "é usbide login");
     }
 }
