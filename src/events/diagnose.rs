@@ -228,6 +228,9 @@ const NETWORK: &[(&str, Cause)] = &[
     ("operation timed out", Timeout),
     ("connection failed:", NetworkUnknown),
     ("error sending request", NetworkUnknown),
+    // ChatGPT logins ask chatgpt.com which workspace to use first; the text
+    // does not say why that failed (a probe can).
+    ("workspace routing discovery failed", NetworkUnknown),
 ];
 
 /// The server answered, then the response broke off. Never a failure to

@@ -21,6 +21,7 @@ pub const TEXT: Text = Text {
     provider_key_variable: "its API key variable",
     render_waiting: "usbide render: waiting for a `codex exec --json` stream on stdin (pipe one in, or name a file)",
     exec_not_started: "usbide: {title}; the run was not started.",
+    session_failed: "codex ended with an error: {title}",
     doctor_what_to_do: "What to do:",
     doctor_see_above: "see above",
     doctor_verdict_fail: "some checks failed: codex will not work until they are fixed",

@@ -22,6 +22,7 @@ pub const TEXT: Text = Text {
     provider_key_variable: "sa variable de clé d'API",
     render_waiting: "usbide render : en attente d'un flux `codex exec --json` sur l'entrée standard (redirigez-en un, ou indiquez un fichier)",
     exec_not_started: "usbide : {title} ; l'exécution n'a pas été lancée.",
+    session_failed: "codex s'est arrêté sur une erreur : {title}",
     doctor_what_to_do: "Que faire :",
     doctor_see_above: "voir ci-dessus",
     doctor_verdict_fail: "des vérifications ont échoué : codex ne fonctionnera pas tant qu'elles ne sont pas corrigées",

@@ -99,6 +99,8 @@ catalogue! {
     render_waiting,
     /// `usbide exec` when no run was started (`{title}`).
     exec_not_started,
+    /// After an interactive session that failed (`{title}`).
+    session_failed,
     /// The doctor: heading of the fixes.
     doctor_what_to_do,
     /// The doctor: a failed check without its own fix.
@@ -123,10 +125,31 @@ pub fn text(lang: Lang) -> &'static Text {
 
 /// `template` with each `{name}` replaced by its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -255,6 +278,16 @@ mod tests {
                 assert!(!title.ends_with('.'), "{cause:?}: {title}");
             }
         }
+    }
+
+    #[test]
+    fn fill_replaces_named_values_only() {
+        assert_eq!(
+            fill("a {x} b {y} {z}", &[("x", "1"), ("y", "{x}")]),
+            "a 1 b {x} {z}"
+        );
+        assert_eq!(fill("{", &[]), "{");
+        assert_eq!(fill("é{x}é", &[("x", "ü")]), "éüé");
     }
 
     #[test]

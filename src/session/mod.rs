@@ -19,6 +19,9 @@ use crate::context::Context;
 pub use prepare::{CodexEnv, Ready, codex_environment, prepare};
 pub use resolve::resolve_codex;
 
+/// How much of an interactive codex's stderr is kept to explain a failure.
+const STDERR_TAIL: usize = 16 * 1024;
+
 /// Prepare the stick, then run codex with `args` on the terminal. After an
 /// interactive session that failed, name the last error codex logged.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
@@ -29,13 +32,19 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     if crate::login::needs_session(args) {
         preflight::preflight_on_launch(ctx, &ready);
     }
-    let code = inv
-        .run_inherited()
-        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+    let started = if interactive {
+        inv.run_inherited_keeping_stderr(STDERR_TAIL)
+    } else {
+        inv.run_inherited().map(|code| (code, Vec::new()))
+    };
+    let (code, stderr) =
+        started.with_context(|| format!("cannot start {}", codex.path.display()))?;
     if interactive && code != 0 {
-        explain::explain_log(
+        explain::explain_failure(
             ctx,
+            &ready,
             &ready.stick.codex_home().join("log").join("codex-tui.log"),
+            &String::from_utf8_lossy(&stderr),
         );
     }
     Ok(code)
