@@ -53,6 +53,10 @@ pub struct GlobalArgs {
     /// Answer yes to questions (install a missing payload without asking).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
+
+    /// Keep debugging aids for codex (RUST_BACKTRACE). Env: USBIDE_VERBOSE.
+    #[arg(long, global = true)]
+    pub verbose: bool,
 }
 
 /// `--login-method` values.
