@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 size_mb="${1:-100}"
 work=target/bench
 mkdir -p "$work"
-cargo build --release --quiet
-bin=target/release/usbide
+: ${SKIP_BUILD:=}; [ -n "$SKIP_BUILD" ] || cargo build --release --quiet
+bin=${USBIDE_BIN:-target/release/usbide}
 
 python3 - "$size_mb" "$work" <<'PY'
 import json, sys, tomllib

@@ -177,7 +177,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let causes: Vec<Cause> = if args.json {
         machine.causes.clone()
     } else {
-        renderer.diagnoses.iter().map(|(d, _)| d.cause).collect()
+        renderer.causes_seen().to_vec()
     };
     let unexplained = causes.iter().any(|c| c.hides_network_cause());
     if code != 0

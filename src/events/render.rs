@@ -35,6 +35,11 @@ const RAW_PREVIEW: usize = 400;
 const MESSAGE_MAX: usize = 1000;
 /// Longest message quoted in the repeat summary (characters).
 const REPEAT_QUOTE: usize = 80;
+/// Longest error text remembered for counting repeats (bytes, cut on a
+/// character boundary).
+const ERROR_KEY_BYTES: usize = 1024;
+/// Distinct errors counted; later new ones are shown, not counted.
+const MAX_DISTINCT_ERRORS: usize = 1000;
 
 /// The renderer's state across lines.
 #[derive(Debug)]
@@ -52,8 +57,8 @@ pub struct Renderer<W: Write> {
     /// Causes seen in reconnect notices, explained at the failure (or the end).
     pending: Vec<Diagnosis>,
     failed: bool,
-    /// Every diagnosis made, in order (for the exit summary).
-    pub diagnoses: Vec<(Diagnosis, String)>,
+    /// Every cause diagnosed (explained or not), once each.
+    seen: Vec<Cause>,
 }
 
 impl<W: Write> Renderer<W> {
@@ -68,7 +73,7 @@ impl<W: Write> Renderer<W> {
             explained: Vec::new(),
             pending: Vec::new(),
             failed: false,
-            diagnoses: Vec::new(),
+            seen: Vec::new(),
         }
     }
 
@@ -100,7 +105,7 @@ impl<W: Write> Renderer<W> {
             return Ok(());
         }
         match diagnose::classify(text) {
-            Some(d) => self.error(text, Some(d)),
+            Some(d) => self.error(text, Some(|_: &str| d)),
             None => {
                 let line = self.dim(&clean_codex(text, MESSAGE_MAX));
                 self.say(&line)
@@ -128,8 +133,7 @@ impl<W: Write> Renderer<W> {
                 if repeated {
                     return Ok(());
                 }
-                let d = diagnose::classify_failure(&error.message);
-                self.error(&error.message, Some(d))
+                self.error(&error.message, Some(diagnose::classify_failure))
             }
             Event::ItemStarted { item } => self.item(item, Phase::Started),
             Event::ItemUpdated { item } => self.item(item, Phase::Updated),
@@ -138,9 +142,9 @@ impl<W: Write> Renderer<W> {
                 Some((counts, inner)) => self.reconnecting(counts, inner),
                 None => {
                     self.failed = true;
-                    self.last_error = Some(message.clone());
-                    let d = diagnose::classify_failure(&message);
-                    self.error(&message, Some(d))
+                    self.error(&message, Some(diagnose::classify_failure))?;
+                    self.last_error = Some(message);
+                    Ok(())
                 }
             },
         }
@@ -225,7 +229,7 @@ impl<W: Write> Renderer<W> {
                 Ok(())
             }
             (ItemKind::Error { message }, Completed) => match diagnose::classify(&message) {
-                Some(d) => self.error(&message, Some(d)),
+                Some(d) => self.error(&message, Some(|_: &str| d)),
                 None => {
                     let line = fill(
                         t.note_line,
@@ -281,6 +285,10 @@ impl<W: Write> Renderer<W> {
     /// A `Reconnecting...` notice: one status line naming the cause; the
     /// explanation waits for the failure it may end in.
     fn reconnecting(&mut self, counts: Option<(u32, u32)>, inner: &str) -> io::Result<()> {
+        let first_of_kind = self.last_reconnect.as_deref() != Some(inner);
+        if !first_of_kind && !self.style.live_status {
+            return Ok(());
+        }
         let t = messages::text(self.style.lang);
         let progress = counts.map_or_else(
             || t.waiting_for_network.to_string(),
@@ -298,20 +306,21 @@ impl<W: Write> Renderer<W> {
             t.reconnecting_line,
             &[("progress", &progress), ("cause", cause)],
         );
-        let first_of_kind = self.last_reconnect.as_deref() != Some(inner);
-        self.last_reconnect = Some(inner.to_string());
+        if first_of_kind {
+            self.last_reconnect = Some(inner.to_string());
+        }
         if self.style.live_status {
             write!(self.out, "\r\x1b[2K{}", self.yellow(&status))?;
             self.out.flush()?;
             self.status_shown = true;
-        } else if first_of_kind {
+        } else {
             let line = self.yellow(&status);
             self.say(&line)?;
         }
         if let Some(d) = d
             && first_of_kind
         {
-            self.diagnoses.push((d.clone(), crate::redact::text(inner)));
+            self.saw(d.cause);
             if !self.pending.iter().any(|p| p.cause == d.cause) {
                 self.pending.push(d);
             }
@@ -319,12 +328,20 @@ impl<W: Write> Renderer<W> {
         Ok(())
     }
 
-    /// One failure: shown once (a repeat is counted), then explained.
-    fn error(&mut self, message: &str, d: Option<Diagnosis>) -> io::Result<()> {
-        let count = self.errors.entry(message.to_string()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
+    /// One failure: shown once (a repeat is counted), then explained by
+    /// `diagnose` (run only the first time).
+    fn error(
+        &mut self,
+        message: &str,
+        diagnose: Option<impl FnOnce(&str) -> Diagnosis>,
+    ) -> io::Result<()> {
+        let key = crate::events::text::cut_bytes(message, ERROR_KEY_BYTES);
+        if let Some(count) = self.errors.get_mut(key) {
+            *count += 1;
             return Ok(());
+        }
+        if self.errors.len() < MAX_DISTINCT_ERRORS {
+            self.errors.insert(key.to_string(), 1);
         }
         let t = messages::text(self.style.lang);
         let line = fill(
@@ -333,14 +350,20 @@ impl<W: Write> Renderer<W> {
         );
         let line = self.red(&line);
         self.say(&line)?;
-        match d {
-            Some(d) => {
-                self.diagnoses
-                    .push((d.clone(), crate::redact::text(message)));
+        match diagnose {
+            Some(diagnose) => {
+                let d = diagnose(message);
+                self.saw(d.cause);
                 self.pending.retain(|p| p.cause != d.cause);
                 self.explain(&d)
             }
             None => Ok(()),
+        }
+    }
+
+    fn saw(&mut self, cause: Cause) {
+        if !self.seen.contains(&cause) {
+            self.seen.push(cause);
         }
     }
 
@@ -409,6 +432,11 @@ impl<W: Write> Renderer<W> {
     /// The causes explained so far.
     pub fn causes(&self) -> &[Cause] {
         &self.explained
+    }
+
+    /// Every cause diagnosed so far, explained or still pending.
+    pub fn causes_seen(&self) -> &[Cause] {
+        &self.seen
     }
 
     fn emphasised(&self, text: &str, restore: &str) -> String {

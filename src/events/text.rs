@@ -63,6 +63,18 @@ pub fn usbide_advice(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// `text` cut to at most `max` bytes, on a character boundary.
+pub fn cut_bytes(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// `text` cut to at most `max` characters, ending with `…` when cut.
 pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
