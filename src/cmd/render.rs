@@ -1,7 +1,8 @@
-//! `usbide render [FILE|-]`: the exec renderer over a saved `--json` stream.
+//! `usbide render [--json] [FILE|-]`: the exec renderer over a saved `--json`
+//! stream. Exits 1 when a turn failed.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -9,6 +10,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::{ColorArg, OutputArgs};
 use crate::context::Context;
 use crate::events::hints::Lang;
+use crate::events::machine::Machine;
 use crate::events::render::{Batch, Renderer, Style};
 
 /// The output style for these options on this host.
@@ -32,45 +34,76 @@ pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
 /// whenever the input has nothing more buffered, so each line shows as soon
 /// as it is complete, yet a fast stream is written in large blocks.
 pub fn pump<W: io::Write>(input: impl Read, renderer: &mut Renderer<Batch<W>>) -> io::Result<()> {
+    each_line(input, |line, idle| {
+        renderer.line(line)?;
+        if idle || renderer.writer_mut().is_full() {
+            renderer.writer_mut().commit()?;
+        }
+        Ok(())
+    })?;
+    renderer.finish()?;
+    renderer.writer_mut().commit()
+}
+
+/// Call `f` with each line of `input` (without its line end) and whether
+/// nothing more is buffered after it.
+fn each_line(input: impl Read, mut f: impl FnMut(&[u8], bool) -> io::Result<()>) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line = Vec::with_capacity(1 << 16);
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
+            return Ok(());
         }
         let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
         let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-        renderer.line(trimmed)?;
-        if reader.buffer().is_empty() || renderer.writer_mut().is_full() {
-            renderer.writer_mut().commit()?;
-        }
+        f(trimmed, reader.buffer().is_empty())?;
     }
-    renderer.finish()?;
-    renderer.writer_mut().commit()
 }
 
 /// Run the command.
-pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs) -> Result<i32> {
-    let mut renderer = Renderer::new(Batch::new(io::stdout().lock()), style(ctx, output));
-    let result = match file {
-        None => pump(io::stdin().lock(), &mut renderer),
-        Some(p) if p == Path::new("-") => pump(io::stdin().lock(), &mut renderer),
-        Some(p) => pump(
-            File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
-            &mut renderer,
-        ),
+pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) -> Result<i32> {
+    let input: Box<dyn Read> = match file {
+        Some(p) if p != Path::new("-") => {
+            Box::new(File::open(p).with_context(|| format!("cannot open {}", p.display()))?)
+        }
+        _ => {
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                let lang = Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+                eprintln!("{}", crate::messages::text(lang).render_waiting);
+            }
+            Box::new(stdin.lock())
+        }
+    };
+    let style = style(ctx, output);
+    let (result, failed) = if json {
+        let mut machine = Machine::new(Batch::new(io::stdout().lock()), style.lang);
+        let result = each_line(input, |line, idle| {
+            machine.line(line)?;
+            if idle {
+                machine.writer_commit()?;
+            }
+            Ok(())
+        })
+        .and_then(|()| machine.writer_commit());
+        (result, machine.failed())
+    } else {
+        let mut renderer = Renderer::new(Batch::new(io::stdout().lock()), style);
+        let result = pump(input, &mut renderer);
+        (result, renderer.failed())
     };
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(crate::exit::OK),
         other => other
-            .map(|()| {
-                if renderer.causes().is_empty() {
-                    crate::exit::OK
-                } else {
-                    1
-                }
-            })
+            .map(|()| if failed { 1 } else { crate::exit::OK })
             .context("cannot render the stream"),
+    }
+}
+
+impl<W: Write> Machine<Batch<W>> {
+    /// Release what was collected.
+    fn writer_commit(&mut self) -> io::Result<()> {
+        self.writer_mut().commit()
     }
 }
