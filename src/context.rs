@@ -21,6 +21,8 @@ pub struct Context {
     pub settings: Settings,
     /// Where this usbide executable is.
     pub exe: PathBuf,
+    /// The language of everything usbide says on this host.
+    pub lang: crate::messages::Lang,
 }
 
 impl Context {
@@ -29,11 +31,13 @@ impl Context {
         let proxy =
             crate::preflight::host::system_proxy_vars(&env, crate::platform::internet_settings());
         let net = env.with_vars(&proxy);
+        let lang = crate::messages::Lang::detect(&env, crate::platform::user_locale().as_deref());
         Self {
             env,
             net,
             settings,
             exe,
+            lang,
         }
     }
 

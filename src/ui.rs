@@ -31,11 +31,14 @@ pub fn ask(question: &str) -> Result<bool> {
 
 /// Ask before something that cannot be undone: only a typed `yes` (`oui`)
 /// counts, an empty answer is no, and without a terminal the answer is no.
-pub fn confirm(question: &str) -> Result<bool> {
+pub fn confirm(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    eprint!("usbide: {question} [yes/N] ");
+    eprint!(
+        "usbide: {question} {} ",
+        crate::messages::text(lang).confirm_suffix
+    );
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
@@ -54,12 +57,8 @@ pub fn should_pause(console_alone: bool, code: i32, session: bool) -> bool {
 }
 
 /// Say why the window stays open and wait for Enter.
-pub fn pause(lang: crate::events::hints::Lang) {
-    let line = match lang {
-        crate::events::hints::Lang::En => "Press Enter to close this window.",
-        crate::events::hints::Lang::Fr => "Appuyez sur Entrée pour fermer cette fenêtre.",
-    };
-    eprintln!("\nusbide: {line}");
+pub fn pause(lang: crate::messages::Lang) {
+    eprintln!("\nusbide: {}", crate::messages::text(lang).pause_to_close);
     let mut answer = String::new();
     let _ = io::stdin().lock().read_line(&mut answer);
 }

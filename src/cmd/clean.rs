@@ -11,9 +11,13 @@ use crate::ui::{confirm, note};
 
 /// Run the command.
 pub fn run(ctx: &Context) -> Result<i32> {
+    let t = crate::messages::text(ctx.lang);
+    let said = |template: &str, path: &std::path::Path| {
+        crate::messages::fill(template, &[("path", &path.display().to_string())])
+    };
     let found = traces::find(&ctx.env);
     if found.is_empty() {
-        note("nothing of codex or usbide is left on this computer");
+        note(t.clean_nothing);
         return Ok(crate::exit::OK);
     }
     for trace in &found {
@@ -25,20 +29,16 @@ pub fn run(ctx: &Context) -> Result<i32> {
             Trace::Scratch(dir) => {
                 std::fs::remove_dir_all(&dir)
                     .with_context(|| format!("cannot remove {}", dir.display()))?;
-                note(&format!("removed {}", dir.display()));
+                note(&said(t.clean_removed, &dir));
             }
             Trace::CodexHome(dir) => {
-                let question = format!(
-                    "remove {} (codex's home on this computer: its config, login and history)?",
-                    dir.display()
-                );
-                if confirm(&question)? {
+                if confirm(&said(t.clean_ask_codex_home, &dir), ctx.lang)? {
                     std::fs::remove_dir_all(&dir)
                         .with_context(|| format!("cannot remove {}", dir.display()))?;
-                    note(&format!("removed {}", dir.display()));
+                    note(&said(t.clean_removed, &dir));
                 } else {
                     kept = true;
-                    note(&format!("kept {}", dir.display()));
+                    note(&said(t.clean_kept, &dir));
                 }
             }
         }

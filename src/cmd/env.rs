@@ -17,10 +17,13 @@ pub fn run(ctx: &Context) -> Result<i32> {
     } = crate::session::codex_environment(ctx, &stick.codex_home());
     if let Some(d) = sandbox {
         notes.push(match d.choice {
-            Some(choice) => format!("Windows sandbox: {choice} ({})", d.why),
-            None => format!("Windows sandbox: {}", d.why),
+            Some(choice) => crate::messages::fill(
+                crate::messages::text(ctx.lang).sandbox_used,
+                &[("choice", choice), ("why", &d.why(ctx.lang))],
+            ),
+            None => d.why(ctx.lang),
         });
-        notes.extend(d.warning);
+        notes.extend(d.warning(ctx.lang));
     }
     let mut out = String::new();
     out.push_str("# environment codex gets (secret-looking values redacted)\n");

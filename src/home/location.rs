@@ -100,7 +100,11 @@ fn recover(codex_home: &Path) {
 /// say what changed. Nothing to do on the first run (the root is recorded)
 /// or when the file does not parse (it is reported elsewhere, never
 /// rewritten).
-pub fn follow(codex_home: &Path, root: &Path) -> std::io::Result<Vec<String>> {
+pub fn follow(
+    codex_home: &Path,
+    root: &Path,
+    lang: crate::messages::Lang,
+) -> std::io::Result<Vec<String>> {
     recover(codex_home);
     let here = root.to_string_lossy().into_owned();
     let mut loc = read(codex_home);
@@ -148,8 +152,13 @@ pub fn follow(codex_home: &Path, root: &Path) -> std::io::Result<Vec<String>> {
     crash_point("relocate:record");
     let _ = std::fs::remove_file(journal_path(codex_home));
     Ok(if changed > 0 {
-        vec![format!(
-            "the stick moved from {was} to {here}: {changed} path(s) in config.toml follow it"
+        vec![crate::messages::fill(
+            crate::messages::text(lang).stick_moved,
+            &[
+                ("from", &was),
+                ("to", &here),
+                ("count", &changed.to_string()),
+            ],
         )]
     } else {
         Vec::new()
@@ -187,9 +196,9 @@ mod tests {
             "[projects.\"/media/a/work\"]\ntrust_level = \"trusted\"\n",
         )
         .expect("write");
-        assert!(follow(&home, Path::new("/media/a")).expect("ok").is_empty());
+        assert!(follow(&home, Path::new("/media/a"), crate::messages::Lang::En).expect("ok").is_empty());
         assert_eq!(read(&home).config_root.as_deref(), Some("/media/a"));
-        let notes = follow(&home, Path::new("/mnt/b")).expect("ok");
+        let notes = follow(&home, Path::new("/mnt/b"), crate::messages::Lang::En).expect("ok");
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("from /media/a to /mnt/b"), "{notes:?}");
         let text = std::fs::read_to_string(home.join("config.toml")).expect("read");
@@ -252,8 +261,8 @@ mod tests {
     fn a_broken_config_is_left_alone() {
         let (_d, home) = home();
         std::fs::write(home.join("config.toml"), "[broken\n").expect("write");
-        follow(&home, Path::new("/media/a")).expect("ok");
-        assert!(follow(&home, Path::new("/mnt/b")).expect("ok").is_empty());
+        follow(&home, Path::new("/media/a"), crate::messages::Lang::En).expect("ok");
+        assert!(follow(&home, Path::new("/mnt/b"), crate::messages::Lang::En).expect("ok").is_empty());
         assert_eq!(
             std::fs::read_to_string(home.join("config.toml")).expect("read"),
             "[broken\n"

@@ -28,6 +28,22 @@ pub const TEXT: Text = Text {
     doctor_verdict_no_login: "codex cannot answer yet: there is no login on this stick",
     doctor_verdict_warn: "codex should work; see the warnings",
     doctor_verdict_ok: "everything codex needs is in place",
+    sandbox_used: "codex uses the {choice} Windows sandbox here: {why}",
+    sandbox_doomed: "config.toml asks for the elevated Windows sandbox, which will fail here: {why}; set [windows] sandbox = \"unelevated\"",
+    sandbox_own: "config.toml sets [windows] sandbox = \"{value}\"",
+    sandbox_setup_failed: "codex's elevated setup failed here before ({code})",
+    sandbox_fat_home: "codex_home is on FAT/exFAT, which has no ACLs",
+    sandbox_fat_work: "the work folder is on FAT/exFAT, which has no ACLs",
+    sandbox_no_admin: "this account cannot get administrator rights through UAC",
+    sandbox_admin: "administrator rights are one UAC prompt away and the stick has ACLs",
+    stick_moved: "the stick moved from {from} to {to}: {count} path(s) in config.toml follow it",
+    move_failed: "warning: cannot bring config.toml's paths to {root}: {error}",
+    pause_to_close: "Press Enter to close this window.",
+    confirm_suffix: "[yes/N]",
+    clean_nothing: "nothing of codex or usbide is left on this computer",
+    clean_removed: "removed {path}",
+    clean_kept: "kept {path}",
+    clean_ask_codex_home: "remove {path} (codex's home on this computer: its config, login and history)?",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

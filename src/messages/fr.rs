@@ -29,6 +29,22 @@ pub const TEXT: Text = Text {
     doctor_verdict_no_login: "codex ne peut pas encore répondre : aucune identification n'est enregistrée sur cette clé USB",
     doctor_verdict_warn: "codex devrait fonctionner ; voir les avertissements",
     doctor_verdict_ok: "tout ce dont codex a besoin est en place",
+    sandbox_used: "codex utilise ici le bac à sable Windows {choice} : {why}",
+    sandbox_doomed: "config.toml demande le bac à sable Windows élevé, qui échouera ici : {why} ; mettez [windows] sandbox = \"unelevated\"",
+    sandbox_own: "config.toml fixe [windows] sandbox = \"{value}\"",
+    sandbox_setup_failed: "l'installation élevée du bac à sable de codex a déjà échoué ici ({code})",
+    sandbox_fat_home: "codex_home est sur FAT/exFAT, qui n'a pas d'ACL",
+    sandbox_fat_work: "le dossier de travail est sur FAT/exFAT, qui n'a pas d'ACL",
+    sandbox_no_admin: "ce compte ne peut pas obtenir les droits d'administrateur par l'UAC",
+    sandbox_admin: "les droits d'administrateur sont à une confirmation UAC près et la clé USB a des ACL",
+    stick_moved: "la clé USB a changé de place, de {from} à {to} : {count} chemin(s) de config.toml la suivent",
+    move_failed: "attention : impossible d'amener les chemins de config.toml vers {root} : {error}",
+    pause_to_close: "Appuyez sur Entrée pour fermer cette fenêtre.",
+    confirm_suffix: "[oui/N]",
+    clean_nothing: "rien de codex ni d'usbide ne reste sur cet ordinateur",
+    clean_removed: "supprimé : {path}",
+    clean_kept: "conservé : {path}",
+    clean_ask_codex_home: "supprimer {path} (le dossier de codex sur cet ordinateur : sa configuration, son identification et son historique) ?",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

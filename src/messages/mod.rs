@@ -113,6 +113,38 @@ catalogue! {
     doctor_verdict_warn,
     /// The doctor's verdict when all is well.
     doctor_verdict_ok,
+    /// A launch on Windows: the sandbox codex gets (`{choice}`, `{why}`).
+    sandbox_used,
+    /// The user's own `[windows] sandbox` will fail here (`{why}`).
+    sandbox_doomed,
+    /// Why: the user chose (`{value}`).
+    sandbox_own,
+    /// Why: codex's setup failed before (`{code}`).
+    sandbox_setup_failed,
+    /// Why: codex_home on FAT.
+    sandbox_fat_home,
+    /// Why: the work folder on FAT.
+    sandbox_fat_work,
+    /// Why: no administrator rights.
+    sandbox_no_admin,
+    /// Why the elevated sandbox works.
+    sandbox_admin,
+    /// The stick moved (`{from}`, `{to}`, `{count}`).
+    stick_moved,
+    /// The paths could not follow the stick (`{root}`, `{error}`).
+    move_failed,
+    /// A double-clicked window waits before it closes.
+    pause_to_close,
+    /// After a question only a typed yes answers.
+    confirm_suffix,
+    /// `usbide clean` found nothing.
+    clean_nothing,
+    /// `usbide clean` removed `{path}`.
+    clean_removed,
+    /// `usbide clean` kept `{path}`.
+    clean_kept,
+    /// `usbide clean` asks before removing a host's codex home (`{path}`).
+    clean_ask_codex_home,
 }
 
 /// The fixed sentences of `lang`.

@@ -11,6 +11,7 @@
 
 use std::path::Path;
 
+use crate::messages::{self, Lang, fill};
 use crate::platform::Elevation;
 
 /// What decides the sandbox.
@@ -29,16 +30,29 @@ pub struct Facts {
     pub explicit: Option<String>,
 }
 
+/// Why a sandbox was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Codex's elevated setup failed here before (its error code).
+    SetupFailed(String),
+    FatHome,
+    FatWork,
+    NoAdmin,
+    /// Administrator rights are one UAC prompt away, on a volume with ACLs.
+    Admin,
+}
+
 /// The sandbox codex is told to use, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// The value passed as `-c windows.sandbox=...`; `None` keeps the
     /// user's own choice from `config.toml`.
     pub choice: Option<&'static str>,
-    /// Why, in a few words (for the note and the doctor).
-    pub why: String,
-    /// Set when the user's explicit choice will fail here.
-    pub warning: Option<String>,
+    /// Why usbide would not use the elevated sandbox here (or, for
+    /// `elevated`, why it works).
+    pub reasons: Vec<Reason>,
+    /// `[windows] sandbox` from `config.toml`, which wins.
+    pub own: Option<String>,
 }
 
 impl Decision {
@@ -48,6 +62,44 @@ impl Decision {
             .map(|c| vec!["-c".to_string(), format!("windows.sandbox=\"{c}\"")])
             .unwrap_or_default()
     }
+
+    /// Why, in a few words.
+    pub fn why(&self, lang: Lang) -> String {
+        let t = messages::text(lang);
+        if let Some(own) = &self.own {
+            return fill(t.sandbox_own, &[("value", own)]);
+        }
+        self.reasons_text(lang)
+    }
+
+    fn reasons_text(&self, lang: Lang) -> String {
+        let t = messages::text(lang);
+        let parts: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|r| match r {
+                Reason::SetupFailed(code) => fill(t.sandbox_setup_failed, &[("code", code)]),
+                Reason::FatHome => t.sandbox_fat_home.to_string(),
+                Reason::FatWork => t.sandbox_fat_work.to_string(),
+                Reason::NoAdmin => t.sandbox_no_admin.to_string(),
+                Reason::Admin => t.sandbox_admin.to_string(),
+            })
+            .collect();
+        parts.join(if lang == Lang::Fr { " ; " } else { "; " })
+    }
+
+    /// A warning when the user's own choice is the elevated sandbox and it
+    /// will fail here.
+    pub fn warning(&self, lang: Lang) -> Option<String> {
+        let doomed = self.own.as_deref() == Some("elevated")
+            && self.reasons.iter().any(|r| *r != Reason::Admin);
+        doomed.then(|| {
+            fill(
+                messages::text(lang).sandbox_doomed,
+                &[("why", &self.reasons_text(lang))],
+            )
+        })
+    }
 }
 
 /// Decide; `None` off Windows.
@@ -55,45 +107,31 @@ pub fn decide(facts: &Facts) -> Option<Decision> {
     let elevation = facts.elevation?;
     let mut against = Vec::new();
     if let Some(code) = &facts.setup_failed {
-        against.push(format!(
-            "codex's elevated setup failed here before ({code})"
-        ));
+        against.push(Reason::SetupFailed(code.clone()));
     }
     if facts.fat_home {
-        against.push("codex_home is on FAT/exFAT, which has no ACLs".to_string());
+        against.push(Reason::FatHome);
     }
     if facts.fat_workspace {
-        against.push("the work folder is on FAT/exFAT, which has no ACLs".to_string());
+        against.push(Reason::FatWork);
     }
     if !elevation.can_elevate() {
-        against.push("this account cannot get administrator rights through UAC".to_string());
+        against.push(Reason::NoAdmin);
     }
-    if let Some(own) = &facts.explicit {
-        let warning = (own == "elevated" && !against.is_empty()).then(|| {
-            format!(
-                "config.toml asks for the elevated Windows sandbox, which will fail here: {}; \
-                 set [windows] sandbox = \"unelevated\"",
-                against.join("; ")
-            )
-        });
-        return Some(Decision {
-            choice: None,
-            why: format!("config.toml sets [windows] sandbox = \"{own}\""),
-            warning,
-        });
-    }
-    Some(if against.is_empty() {
-        Decision {
-            choice: Some("elevated"),
-            why: "administrator rights are one UAC prompt away and the stick has ACLs".into(),
-            warning: None,
-        }
+    let choice = if facts.explicit.is_some() {
+        None
+    } else if against.is_empty() {
+        Some("elevated")
     } else {
-        Decision {
-            choice: Some("unelevated"),
-            why: against.join("; "),
-            warning: None,
-        }
+        Some("unelevated")
+    };
+    if against.is_empty() {
+        against.push(Reason::Admin);
+    }
+    Some(Decision {
+        choice,
+        reasons: against,
+        own: facts.explicit.clone(),
     })
 }
 
@@ -205,7 +243,9 @@ mod tests {
         // A standard user on a managed PC.
         let d = decide(&on(standard_user())).expect("windows");
         assert_eq!(d.choice, Some("unelevated"));
-        assert!(d.why.contains("administrator"), "{}", d.why);
+        assert_eq!(d.reasons, [Reason::NoAdmin]);
+        assert!(d.why(Lang::En).contains("administrator"));
+        assert!(d.why(Lang::Fr).contains("administrateur"));
         // FAT under codex_home or the work folder.
         for facts in [
             Facts {
@@ -219,7 +259,7 @@ mod tests {
         ] {
             let d = decide(&facts).expect("windows");
             assert_eq!(d.choice, Some("unelevated"));
-            assert!(d.why.contains("FAT"), "{}", d.why);
+            assert!(d.why(Lang::En).contains("FAT"), "{}", d.why(Lang::En));
         }
         // A setup that failed before.
         let d = decide(&Facts {
@@ -228,7 +268,7 @@ mod tests {
         })
         .expect("windows");
         assert_eq!(d.choice, Some("unelevated"));
-        assert!(d.why.contains("helper_sandbox_lock_failed"), "{}", d.why);
+        assert!(d.why(Lang::En).contains("helper_sandbox_lock_failed"));
     }
 
     #[test]
@@ -251,7 +291,7 @@ mod tests {
             ..on(standard_user())
         })
         .expect("windows");
-        assert_eq!((fine.choice, fine.warning), (None, None));
+        assert_eq!((fine.choice, fine.warning(Lang::En)), (None, None));
     }
 
     #[test]

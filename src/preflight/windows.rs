@@ -73,21 +73,18 @@ fn language_mode(ps: &std::path::Path, env: &Environ, deadline: Instant) -> Opti
 pub fn checks(sandbox: Option<&Decision>, facts: &Facts) -> Vec<Check> {
     let g = Group::Windows;
     let mut out = Vec::new();
+    let en = crate::messages::Lang::En;
     out.push(match sandbox {
-        Some(Decision {
-            warning: Some(w), ..
-        }) => Check::warn(
+        Some(d) if d.warning(en).is_some() => Check::warn(
             g,
             "windows.sandbox",
-            w.clone(),
+            d.warning(en).unwrap_or_default(),
             "set [windows] sandbox = \"unelevated\" in codex_home/config.toml, or remove the line and let usbide choose",
         ),
-        Some(Decision {
-            choice: Some(c),
-            why,
-            ..
-        }) => Check::ok(g, "windows.sandbox", format!("{c}: {why}")),
-        Some(d) => Check::ok(g, "windows.sandbox", d.why.clone()),
+        Some(d) => match d.choice {
+            Some(c) => Check::ok(g, "windows.sandbox", format!("{c}: {}", d.why(en))),
+            None => Check::ok(g, "windows.sandbox", d.why(en)),
+        },
         None => Check::skipped(g, "windows.sandbox", "not Windows"),
     });
     out.push(match (&facts.powershell, facts.language_mode.as_deref()) {
@@ -187,8 +184,8 @@ mod tests {
     fn the_sandbox_choice_and_a_doomed_user_choice_are_reported() {
         let chosen = Decision {
             choice: Some("unelevated"),
-            why: "codex_home is on FAT/exFAT, which has no ACLs".into(),
-            warning: None,
+            reasons: vec![crate::preflight::sandbox::Reason::FatHome],
+            own: None,
         };
         let c = checks(Some(&chosen), &Facts::default());
         let sandbox = c.iter().find(|c| c.id == "windows.sandbox").expect("check");
@@ -200,8 +197,8 @@ mod tests {
         );
         let doomed = Decision {
             choice: None,
-            why: "config.toml sets [windows] sandbox = \"elevated\"".into(),
-            warning: Some("... will fail here".into()),
+            reasons: vec![crate::preflight::sandbox::Reason::NoAdmin],
+            own: Some("elevated".into()),
         };
         assert_eq!(
             status_of(&checks(Some(&doomed), &Facts::default()), "windows.sandbox"),

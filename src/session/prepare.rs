@@ -60,18 +60,21 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         note(&line);
     }
     // The stick moved: codex's absolute paths into it follow.
-    match home::location::follow(&codex_home, &stick.root) {
+    match home::location::follow(&codex_home, &stick.root, ctx.lang) {
         Ok(lines) => lines.iter().for_each(|l| note(l)),
-        Err(e) => note(&format!(
-            "warning: cannot bring config.toml's paths to {}: {e}",
-            stick.root.display()
+        Err(e) => note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).move_failed,
+            &[
+                ("root", &stick.root.display().to_string()),
+                ("error", &e.to_string()),
+            ],
         )),
     }
     let codex_env = codex_environment(ctx, &codex_home);
     for line in &codex_env.notes {
         note(line);
     }
-    say_sandbox_once(&codex_home, codex_env.sandbox.as_ref());
+    say_sandbox_once(&codex_home, codex_env.sandbox.as_ref(), ctx.lang);
     Ok(Ready {
         stick,
         filtered: codex_env.filtered,
@@ -96,14 +99,21 @@ pub struct CodexEnv {
 
 /// Say which Windows sandbox codex uses and why, once per choice and reason
 /// (remembered on the stick); a warning about the user's own choice, always.
-fn say_sandbox_once(codex_home: &Path, sandbox: Option<&crate::preflight::sandbox::Decision>) {
+fn say_sandbox_once(
+    codex_home: &Path,
+    sandbox: Option<&crate::preflight::sandbox::Decision>,
+    lang: crate::messages::Lang,
+) {
     let Some(d) = sandbox else { return };
-    if let Some(warning) = &d.warning {
-        note(&format!("warning: {warning}"));
+    if let Some(warning) = d.warning(lang) {
+        note(&warning);
     }
     let Some(choice) = d.choice else { return };
     let said = crate::login::state_dir(codex_home).join("sandbox-said");
-    let line = format!("codex uses the {choice} Windows sandbox here: {}", d.why);
+    let line = crate::messages::fill(
+        crate::messages::text(lang).sandbox_used,
+        &[("choice", choice), ("why", &d.why(lang))],
+    );
     if std::fs::read_to_string(&said).ok().as_deref() == Some(line.as_str()) {
         return;
     }

@@ -4,8 +4,11 @@
 
 use std::io::Read;
 use std::net::TcpListener;
+#[cfg(unix)]
 use std::path::Path;
+#[cfg(unix)]
 use std::process::Command;
+#[cfg(unix)]
 use std::sync::Arc;
 
 use crate::standin::{Reply, Server, sse_reply};

@@ -398,6 +398,7 @@ fn traces_on_the_computer_are_listed_and_cleaned() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("usbide-codex-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
 
 #[test]
 fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
