@@ -43,6 +43,11 @@ impl Context {
         Ok(Stick::new(root, self.settings.payload_dir.as_deref()))
     }
 
+    /// The language of sentences for this user.
+    pub fn lang(&self) -> crate::events::hints::Lang {
+        crate::events::hints::Lang::detect(&self.env, crate::platform::user_locale().as_deref())
+    }
+
     /// The environment filter the settings ask for.
     pub fn policy(&self) -> Policy {
         Policy::from_settings(&self.settings)

@@ -19,6 +19,7 @@ pub mod lock;
 pub mod log;
 pub mod login;
 pub mod net;
+pub mod out;
 pub mod payload;
 pub mod platform;
 pub mod preflight;
@@ -56,7 +57,7 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     let code = match dispatch(cli, env) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
+            crate::out::eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
             exit::code_for(&err)
         }
     };

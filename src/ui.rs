@@ -10,7 +10,7 @@ use anyhow::Result;
 pub fn note(message: &str) {
     let message = crate::redact::text(message);
     crate::log::line(&message);
-    eprintln!("usbide: {message}");
+    crate::out::eprintln!("usbide: {}", crate::events::escape::escape(&message));
 }
 
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
@@ -19,7 +19,7 @@ pub fn ask(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    eprint!("usbide: {question} [Y/n] ");
+    crate::out::eprint!("usbide: {question} [Y/n] ");
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;

@@ -1,7 +1,7 @@
 //! `usbide render [FILE|-]`: the exec renderer over a saved `--json` stream.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::io::{self, BufReader, IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -9,6 +9,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::{ColorArg, OutputArgs};
 use crate::context::Context;
 use crate::events::hints::Lang;
+use crate::events::lines;
 use crate::events::render::{Batch, Renderer, Style};
 
 /// The output style for these options on this host.
@@ -35,13 +36,11 @@ pub fn pump<W: io::Write>(input: impl Read, renderer: &mut Renderer<Batch<W>>) -
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line = Vec::with_capacity(1 << 16);
     loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
+        match lines::next(&mut reader, &mut line, lines::MAX_LINE)? {
+            lines::Read::Eof => break,
+            lines::Read::Line => renderer.line(&line)?,
+            lines::Read::Overlong(bytes) => renderer.overlong(bytes)?,
         }
-        let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
-        let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-        renderer.line(trimmed)?;
         if reader.buffer().is_empty() || renderer.writer_mut().is_full() {
             renderer.writer_mut().commit()?;
         }

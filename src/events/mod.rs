@@ -5,5 +5,6 @@
 pub mod diagnose;
 pub mod escape;
 pub mod hints;
+pub mod lines;
 pub mod model;
 pub mod render;

@@ -27,6 +27,12 @@ pub struct Style {
 const OUTPUT_TAIL: usize = 10;
 /// Longest raw line shown for an unknown event.
 const RAW_PREVIEW: usize = 400;
+/// Longest error text remembered for counting repeats (after redaction).
+const ERROR_KEY_CHARS: usize = 1024;
+/// Distinct errors counted; later new ones are shown, not counted.
+const MAX_DISTINCT_ERRORS: usize = 1000;
+/// Diagnoses remembered for the summary.
+const MAX_DIAGNOSES: usize = 256;
 
 /// The renderer's state across lines.
 #[derive(Debug)]
@@ -59,17 +65,11 @@ impl<W: Write> Renderer<W> {
         match parse_line(raw) {
             Line::Event(event) => self.event(event),
             Line::OtherJson => {
+                // Redacted whole, then cut: never the start of a secret.
                 let text = String::from_utf8_lossy(raw);
-                let preview: String = text.chars().take(RAW_PREVIEW).collect();
-                self.say(&format!(
-                    "{}{}",
-                    self.dim(&clean(&preview)),
-                    if text.len() > preview.len() {
-                        " ..."
-                    } else {
-                        ""
-                    }
-                ))
+                let preview = redact::cut(&text, RAW_PREVIEW);
+                let line = self.dim(&escape(&preview));
+                self.say(&line)
             }
             Line::Text => {
                 let text = String::from_utf8_lossy(raw);
@@ -79,6 +79,23 @@ impl<W: Write> Renderer<W> {
                 self.say(&clean(&text))
             }
         }
+    }
+
+    /// Say that a line of `bytes` bytes was too long to read (its content
+    /// is not shown: a cut JSON event cannot be understood).
+    pub fn overlong(&mut self, bytes: u64) -> io::Result<()> {
+        let mb = bytes.div_ceil(1 << 20);
+        let max = crate::events::lines::MAX_LINE >> 20;
+        let text = match self.style.lang {
+            Lang::En => format!(
+                "(a line of {mb} MB from codex was skipped: usbide reads lines of up to {max} MB)"
+            ),
+            Lang::Fr => format!(
+                "(une ligne de {mb} Mo venant de codex a été ignorée : usbide lit les lignes jusqu'à {max} Mo)"
+            ),
+        };
+        let line = self.dim(&text);
+        self.say(&line)
     }
 
     /// Render one stderr line of codex: only what is worth a person's eyes.
@@ -246,10 +263,15 @@ impl<W: Write> Renderer<W> {
     }
 
     fn error(&mut self, message: &str) -> io::Result<()> {
-        let count = self.errors.entry(message.to_string()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
+        // Redacted and bounded before it is kept: the map holds at most
+        // MAX_DISTINCT_ERRORS keys of ERROR_KEY_CHARS each.
+        let key = redact::cut(message, ERROR_KEY_CHARS);
+        if let Some(count) = self.errors.get_mut(&key) {
+            *count += 1;
             return Ok(());
+        }
+        if self.errors.len() < MAX_DISTINCT_ERRORS {
+            self.errors.insert(key, 1);
         }
         let line = self.red(&format!("error: {}", clean(message)));
         self.say(&line)?;
@@ -261,7 +283,10 @@ impl<W: Write> Renderer<W> {
         let Some(d) = diagnose::classify(message) else {
             return Ok(());
         };
-        self.diagnoses.push((d.clone(), redact::text(message)));
+        if self.diagnoses.len() < MAX_DIAGNOSES {
+            self.diagnoses
+                .push((d.clone(), redact::cut(message, ERROR_KEY_CHARS)));
+        }
         if self.diagnosed.contains(&d.cause) {
             return Ok(());
         }
@@ -292,10 +317,10 @@ impl<W: Write> Renderer<W> {
             .collect();
         repeated.sort();
         for (message, n) in repeated {
-            let short: String = message.chars().take(80).collect();
+            let short = redact::cut(&message, 80);
             let line = self.dim(&format!(
                 "(the error \"{}\" was reported {n} times)",
-                clean(&short)
+                escape(&short)
             ));
             self.say(&line)?;
         }
