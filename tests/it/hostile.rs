@@ -103,3 +103,51 @@ fn an_absurd_config_is_refused_in_both_languages() {
     assert_eq!(run.code, 72, "{run:?}");
     assert!(run.stderr.contains("config.toml fait 3 Mo"), "{run:?}");
 }
+
+#[test]
+fn a_huge_login_timeout_does_not_overflow() {
+    // The real codex logs in against a refused port: it fails at once, after
+    // usbide computed its deadline from the variable.
+    let mut stick = Stick::new();
+    stick
+        .set("USBIDE_LOGIN_ISSUER", "http://127.0.0.1:9")
+        .set("USBIDE_LOGIN_TIMEOUT_SECS", "18446744073709551615");
+    let run = stick.run(&["login", "--device-auth"]);
+    assert_no_panic(&run, "login");
+    assert_eq!(run.code, 1, "{run:?}");
+}
+
+#[test]
+fn the_exec_watchdog_does_not_wait_for_a_grandchild_holding_the_pipe() {
+    // A fake codex (the real one cannot be made to leave a grandchild on its
+    // stdout offline): it starts a background child that inherits stdout,
+    // then hangs silently. Once the watchdog stops codex, usbide must not
+    // wait for that grandchild to close the pipe.
+    let mut stick = stick();
+    let tree = stick.root.join("payload/x86_64-unknown-linux-musl");
+    std::fs::create_dir_all(tree.join("bin")).expect("mkdir");
+    std::fs::write(
+        tree.join("codex-package.json"),
+        r#"{"layoutVersion":1,"version":"0.169.0","entrypoint":"bin/codex"}"#,
+    )
+    .expect("write");
+    let exe = tree.join("bin/codex");
+    std::fs::write(&exe, "#!/bin/sh\nsleep 120 &\nexec sleep 120\n").expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    stick.write(
+        "codex_home/config.toml",
+        "model_provider = \"x\"\n[model_providers.x]\nbase_url = \"http://127.0.0.1:9/v1\"\n",
+    );
+    stick.set("USBIDE_EXEC_IDLE_SECS", "1");
+    let started = std::time::Instant::now();
+    let run = stick.run(&["exec", "--no-login-check", "hello"]);
+    assert_no_panic(&run, "exec");
+    assert_eq!(run.code, 124, "{run:?}");
+    // Not a speed target: the grandchild holds the pipe for 120 s, and a
+    // usbide that waits for it takes all of them.
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "usbide waited for the grandchild"
+    );
+}
