@@ -57,7 +57,10 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     let code = match dispatch(cli, env) {
         Ok(code) => code,
         Err(err) => {
-            crate::out::eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
+            crate::out::eprintln!(
+                "usbide: error: {}",
+                events::escape::escape(&redact::text(&format!("{err:#}")))
+            );
             exit::code_for(&err)
         }
     };

@@ -25,6 +25,8 @@ pub struct Style {
 
 /// Lines of a command's output shown after it finishes.
 const OUTPUT_TAIL: usize = 10;
+/// Longest line of a command's output shown.
+const OUTPUT_LINE_CHARS: usize = 2000;
 /// Longest raw line shown for an unknown event.
 const RAW_PREVIEW: usize = 400;
 /// Longest error text remembered for counting repeats (after redaction).
@@ -216,7 +218,10 @@ impl<W: Write> Renderer<W> {
     ) -> io::Result<()> {
         let tail = output.tail(OUTPUT_TAIL);
         for line in tail.lines() {
-            let line = self.dim(&format!("  {}", clean(line)));
+            // A command's output line can be megabytes (a minified file):
+            // redacted whole, then cut for the screen.
+            let shown = escape(&redact::cut(line, OUTPUT_LINE_CHARS)).into_owned();
+            let line = self.dim(&format!("  {shown}"));
             self.say(&line)?;
         }
         let code = exit_code.map_or_else(|| status.to_string(), |c| format!("exit {c}"));
