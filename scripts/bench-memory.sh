@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak memory (and time) of usbide on hostile inputs, which must stay bounded:
-#   - `render` of one 100 MB line with no newline;
+#   - `render` of one 100 MB line with no newline, and of one 100 MB event;
 #   - `render` of 268 MB of distinct error lines;
 #   - a launch (`usbide codex -- --version`) and `doctor --offline` on a
 #     stick whose config.toml is 50 MB.
@@ -28,6 +28,13 @@ if not os.path.exists(one):
         chunk = b"a" * 1_000_000
         for _ in range(100):
             f.write(chunk)
+event = f"{work}/one-event-100mb.jsonl"
+if not os.path.exists(event):
+    with open(event, "w") as f:
+        f.write('{"type":"item.completed","item":{"id":"item_9","type":"agent_message","text":"')
+        for _ in range(100):
+            f.write("word " * 200_000)
+        f.write('"}\n')
 errors = f"{work}/distinct-errors-268mb.jsonl"
 if not os.path.exists(errors):
     with open(errors, "w") as f:
@@ -60,6 +67,7 @@ stick=$(realpath "$work/stick-big-config")
 export USBIDE_PREFLIGHT=local USBIDE_DOCTOR_ENDPOINTS=https://127.0.0.1:9/
 echo "binary: $bin"
 measure "render: one 100 MB line" "$work/one-line-100mb.txt" "$bin" render --color never
+measure "render: one 100 MB JSON event" "$work/one-event-100mb.jsonl" "$bin" render --color never
 measure "render: 268 MB distinct errors" "$work/distinct-errors-268mb.jsonl" "$bin" render --color never
 measure "launch: 50 MB config.toml" /dev/null env USBIDE_ROOT="$stick" USBIDE_PAYLOAD_DIR="$stick/payload" "$bin" codex -- --version
 measure "doctor: 50 MB config.toml" /dev/null env USBIDE_ROOT="$stick" USBIDE_PAYLOAD_DIR="$stick/payload" "$bin" doctor --offline

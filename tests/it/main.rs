@@ -9,6 +9,8 @@ mod envfilter;
 mod exec;
 #[cfg(unix)]
 mod fat32;
+// Hostile host input: non-UTF-8 names, closed pipes, a fake codex in `sh`.
+#[cfg(unix)]
 mod hostile;
 mod launch;
 mod login;
