@@ -61,6 +61,30 @@ fn env_and_doctor_hide_every_host_secret() {
         let run = stick.run(args);
         assert_clean(&run.all(), &args.join(" "));
     }
+    let bundle = stick.outside.join("host-secrets.zip");
+    let run = stick.run(&[
+        "doctor",
+        "--offline",
+        "--bundle",
+        &bundle.display().to_string(),
+    ]);
+    assert_clean(&run.all(), "doctor --bundle");
+    assert_bundle_clean(&bundle);
+}
+
+/// Every file of the bundle at `path` is free of canaries; returns them.
+fn assert_bundle_clean(path: &std::path::Path) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("bundle")).expect("zip");
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let mut text = String::new();
+        entry.read_to_string(&mut text).expect("read");
+        assert_clean(&text, entry.name());
+        files.push((entry.name().to_string(), text));
+    }
+    assert!(!files.is_empty());
+    files
 }
 
 #[test]
@@ -90,17 +114,11 @@ fn the_bundle_keeps_no_config_secret() {
         &bundle.display().to_string(),
     ]);
     assert_clean(&run.all(), "doctor");
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&bundle).expect("bundle")).expect("zip");
-    let mut config = String::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).expect("entry");
-        let mut text = String::new();
-        entry.read_to_string(&mut text).expect("read");
-        assert_clean(&text, entry.name());
-        if entry.name() == "config.toml" {
-            config = text;
-        }
-    }
+    let config = assert_bundle_clean(&bundle)
+        .into_iter()
+        .find(|(name, _)| name == "config.toml")
+        .map(|(_, text)| text)
+        .unwrap_or_default();
     assert!(config.contains("model = \"gpt-5\""), "{config}");
     assert!(config.contains("trust_level = \"trusted\""), "{config}");
 }
