@@ -21,4 +21,5 @@ mod payload;
 mod secrets;
 mod standin;
 mod support;
+mod watchdog;
 mod windows;
