@@ -178,7 +178,8 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let mut renderer = Renderer::new(io::stdout().lock(), style);
     let mut machine = MachineOutput::default();
     let mut watchdog = Watchdog::new(&ctx.env);
-    // Once codex is gone, its output is read for DRAIN_GRACE more at most.
+    // Once codex is gone, output is read until DRAIN_GRACE passes without a
+    // line (codex exited) or DRAIN_GRACE in all (the watchdog killed it).
     let mut gone_at: Option<Instant> = None;
     loop {
         let wait = match gone_at {
@@ -186,7 +187,14 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             None => Duration::from_secs(1),
         };
         let chunk = match rx.recv_timeout(wait) {
-            Ok(chunk) => chunk,
+            Ok(chunk) => {
+                if gone_at.is_some() && !watchdog.fired {
+                    // codex ended by itself: its last lines are still coming,
+                    // so the grace counts from the last one.
+                    gone_at = Some(Instant::now());
+                }
+                chunk
+            }
             Err(mpsc::RecvTimeoutError::Timeout) if gone_at.is_some() => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if watchdog.expired() {
