@@ -215,8 +215,13 @@ fn auth_schemes(bytes: &[u8], hidden: &mut Vec<(usize, usize, &'static str)>) {
                 let start =
                     after + run_len(&bytes[after..], |b| matches!(b, b' ' | b'\t' | b'=' | b':'));
                 let end = start + run_len(&bytes[start..], |b| !ends_value(b));
-                // Prose ("a Bearer token is needed") has short words here.
-                if end - start >= 8 || (end > start && has_digit(bytes, start, end)) {
+                // Prose ("a Bearer token is needed", "Basic authentication
+                // failed") has short or plain words here; credentials do not.
+                let word = &bytes[start..end];
+                let plain_word = word.len() > 1
+                    && word[1..].iter().all(u8::is_ascii_lowercase)
+                    && scheme == b"basic";
+                if !plain_word && (word.len() >= 8 || has_digit(bytes, start, end)) {
                     hidden.push((start, end, "***"));
                 }
                 i = end.max(i + 1);
@@ -403,6 +408,10 @@ mod tests {
         assert!(!r.contains("abcdefghijklmnop"), "{r}");
         assert!(r.starts_with("key sk-*** token <jwt redacted>"), "{r}");
         assert_eq!(text("x-sk-proj-ABCDEFGHIJKL"), "x-sk-***");
+        assert_eq!(
+            text("Authorization: Basic dXNlcjpwYXNz"),
+            "Authorization: Basic ***"
+        );
     }
 
     #[test]
@@ -417,7 +426,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_unchanged() {
-        let s = "unexpected status 401 Unauthorized: sk-1 is short, skills ok; a Bearer token is needed; see https://chatgpt.com/backend-api/ at 10:30";
+        let s = "unexpected status 401 Unauthorized: sk-1 is short, skills ok; a Bearer token is needed; Basic authentication failed; see https://chatgpt.com/backend-api/ at 10:30";
         assert_eq!(text(s), s);
     }
 
