@@ -4,13 +4,18 @@
 # `cat` (the ceiling) and `jq -c .` in the same run.
 #
 #   scripts/bench-render.sh [SIZE_MB]     (default 200; needs jq and GNU time)
+#   USBIDE_BIN=/path/to/usbide scripts/bench-render.sh   (another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb="${1:-200}"
 work=target/bench
 mkdir -p "$work"
-cargo build --release --quiet
-bin=target/release/usbide
+if [[ -n "${USBIDE_BIN:-}" ]]; then   # compare another build (e.g. main's)
+    bin=$USBIDE_BIN
+else
+    cargo build --release --quiet
+    bin=target/release/usbide
+fi
 
 # Build the stream: the real events, repeated; every tenth command's output is
 # grown to ~1 MB, as a build log or a test run would be.
