@@ -59,7 +59,7 @@ pub fn pause(lang: crate::events::hints::Lang) {
         crate::events::hints::Lang::En => "Press Enter to close this window.",
         crate::events::hints::Lang::Fr => "Appuyez sur Entrée pour fermer cette fenêtre.",
     };
-    eprintln!("\nusbide: {line}");
+    crate::out::eprintln!("\nusbide: {line}");
     let mut answer = String::new();
     let _ = io::stdin().lock().read_line(&mut answer);
 }
