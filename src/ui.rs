@@ -35,7 +35,7 @@ pub fn confirm(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    eprint!("usbide: {question} [yes/N] ");
+    crate::out::eprint!("usbide: {question} [yes/N] ");
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
