@@ -53,6 +53,10 @@ pub struct GlobalArgs {
     /// Answer yes to questions (install a missing payload without asking).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
+
+    /// Keep debugging aids for codex (RUST_BACKTRACE). Env: USBIDE_VERBOSE.
+    #[arg(long, global = true)]
+    pub verbose: bool,
 }
 
 /// `--login-method` values.
@@ -90,6 +94,9 @@ pub enum Command {
         file: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        /// Print the events unchanged, plus a `usbide.diagnosis` line after each error.
+        #[arg(long)]
+        json: bool,
     },
     /// Log in once; the tokens stay in the stick's codex_home.
     Login(LoginArgs),

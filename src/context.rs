@@ -44,8 +44,8 @@ impl Context {
     }
 
     /// The language of sentences for this user.
-    pub fn lang(&self) -> crate::events::hints::Lang {
-        crate::events::hints::Lang::detect(&self.env, crate::platform::user_locale().as_deref())
+    pub fn lang(&self) -> crate::messages::Lang {
+        crate::messages::Lang::detect(&self.env, crate::platform::user_locale().as_deref())
     }
 
     /// The environment filter the settings ask for.

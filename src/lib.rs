@@ -18,6 +18,7 @@ pub mod launch;
 pub mod lock;
 pub mod log;
 pub mod login;
+pub mod messages;
 pub mod net;
 pub mod out;
 pub mod payload;
@@ -79,7 +80,9 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Some(Command::Run { codex_args }) => cmd::codex::run(&ctx, &codex_args, true),
         Some(Command::Codex { codex_args }) => cmd::codex::run(&ctx, &codex_args, false),
         Some(Command::Exec(args)) => cmd::exec::run(&ctx, &args),
-        Some(Command::Render { file, output }) => cmd::render::run(&ctx, file.as_deref(), &output),
+        Some(Command::Render { file, output, json }) => {
+            cmd::render::run(&ctx, file.as_deref(), &output, json)
+        }
         Some(Command::Login(args)) => cmd::login::run(&ctx, &args),
         Some(Command::Logout) => cmd::login::logout(&ctx),
         Some(Command::Status) => cmd::status::run(&ctx),

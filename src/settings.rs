@@ -71,6 +71,8 @@ pub struct Settings {
     pub lock_wait: Duration,
     /// `--yes` / `USBIDE_YES`.
     pub assume_yes: bool,
+    /// `--verbose` / `USBIDE_VERBOSE`: pass RUST_BACKTRACE on to codex.
+    pub verbose: bool,
 }
 
 /// The default GitHub API base.
@@ -123,6 +125,7 @@ impl Settings {
             npm_registry: env.get_str("npm_config_registry"),
             lock_wait,
             assume_yes: global.yes || env.truthy("USBIDE_YES"),
+            verbose: global.verbose || env.truthy("USBIDE_VERBOSE"),
         })
     }
 }
@@ -160,6 +163,7 @@ mod tests {
             root: Some("/flag".into()),
             login_method: Some(LoginMethodArg::Api),
             yes: false,
+            verbose: false,
         };
         let s = resolve(
             args,

@@ -56,7 +56,9 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     if args.json {
         crate::out::println!("{json}");
     } else {
-        crate::out::print!("{}", preflight::render(&report));
+        let lang =
+            crate::messages::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+        crate::out::print!("{}", preflight::render(&report, lang));
     }
     if let Some(path) = &args.bundle {
         bundle(ctx, &stick.root, &home, &json, path)?;

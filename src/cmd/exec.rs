@@ -20,6 +20,7 @@ use crate::context::Context;
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::lines;
+use crate::events::machine::Machine;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
 use crate::session::{prepare, resolve_codex};
@@ -134,16 +135,21 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             .output()
             .context("cannot run codex login status")?;
         if !out.status.success() {
-            let d = Diagnosis {
-                cause: Cause::NotLoggedIn,
-                status: None,
-                detail: None,
-            };
-            crate::out::eprintln!(
-                "usbide: codex is not logged in on this stick; the run was not started."
-            );
-            crate::out::eprintln!("usbide: {}", hints::hint(&d, style.lang));
-            return Ok(crate::platform::exit_code(out.status));
+            // Nothing was sent: the stick has no login codex accepts.
+            let d = Diagnosis::of(Cause::NoLogin);
+            if args.json {
+                let mut machine = Machine::new(io::stdout().lock(), style.lang);
+                machine.emit(&d, &String::from_utf8_lossy(&out.stderr))?;
+            } else {
+                let t = crate::messages::text(style.lang);
+                let title = hints::title(d.cause, style.lang);
+                crate::out::eprintln!(
+                    "{}",
+                    crate::messages::fill(t.exec_not_started, &[("title", title)])
+                );
+                crate::out::eprintln!("usbide: {}", hints::hint(&d, style.lang));
+            }
+            return Ok(crate::exit::LOGIN);
         }
     }
     let mut codex_args: Vec<OsString> = [
@@ -176,7 +182,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .map(|s| spawn_reader(s, tx.clone(), Chunk::Out));
     let err = child.stderr.take().map(|s| spawn_reader(s, tx, Chunk::Err));
     let mut renderer = Renderer::new(io::stdout().lock(), style);
-    let mut machine = MachineOutput::default();
+    let mut machine = Machine::new(io::stdout().lock(), style.lang);
     let mut watchdog = Watchdog::new(&ctx.env);
     // Once codex is gone, output is read until DRAIN_GRACE passes without a
     // line (codex exited) or DRAIN_GRACE in all (the watchdog killed it).
@@ -209,7 +215,14 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         };
         watchdog.saw(&chunk);
         let shown = if args.json {
-            machine.chunk(&chunk, style.lang)
+            match &chunk {
+                Chunk::Out(line) => machine.line(line),
+                Chunk::Err(line) => machine.stderr_line(line),
+                // stdout stays valid JSON lines: the skip is said on stderr.
+                Chunk::Overlong(bytes) => {
+                    Renderer::new(io::stderr().lock(), style).overlong(*bytes)
+                }
+            }
         } else {
             show(&mut renderer, &chunk)
         };
@@ -238,20 +251,15 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let causes: Vec<Cause> = if args.json {
         machine.causes.clone()
     } else {
-        renderer.causes().to_vec()
+        renderer.causes_seen().to_vec()
     };
-    let unexplained = causes.iter().any(|c| {
-        matches!(
-            c,
-            Cause::NetworkUnknown | Cause::WaitingForNetwork | Cause::Timeout
-        )
-    });
+    let unexplained = causes.iter().any(|c| c.hides_network_cause());
     if code != 0
         && (unexplained || watchdog.fired)
         && let Some(d) = crate::net::probe::probe(&ctx.net, &provider.endpoint)
     {
         if args.json {
-            machine.emit(&d, "probe of the endpoint", style.lang)?;
+            machine.emit(&d, "probe of the endpoint")?;
         } else {
             renderer.extra(&d)?;
         }
@@ -276,7 +284,7 @@ fn show(renderer: &mut Renderer<impl Write>, chunk: &Chunk) -> io::Result<()> {
                 writeln!(
                     io::stderr().lock(),
                     "{}",
-                    crate::events::render::clean(&text)
+                    crate::events::text::clean_codex(&text, usize::MAX)
                 )
             } else {
                 Ok(())
@@ -304,84 +312,6 @@ fn spawn_reader(
             }
         }
     })
-}
-
-/// `--json`: codex's events unchanged on stdout, plus one
-/// `{"type":"usbide.diagnosis",...}` line after each error.
-#[derive(Debug, Default)]
-struct MachineOutput {
-    causes: Vec<Cause>,
-}
-
-impl MachineOutput {
-    fn chunk(&mut self, chunk: &Chunk, lang: hints::Lang) -> io::Result<()> {
-        match chunk {
-            Chunk::Out(line) => {
-                let mut stdout = io::stdout().lock();
-                stdout.write_all(line)?;
-                stdout.write_all(b"\n")?;
-                stdout.flush()?;
-                if let Some(message) = error_message(line)
-                    && let Some(d) = diagnose::classify(&message)
-                {
-                    self.emit(&d, &message, lang)?;
-                }
-                Ok(())
-            }
-            // stdout stays valid JSON lines: the skip is said on stderr.
-            Chunk::Overlong(bytes) => {
-                let mut sink = Renderer::new(io::stderr().lock(), self.stderr_style(lang));
-                sink.overlong(*bytes)
-            }
-            Chunk::Err(line) => {
-                let text = String::from_utf8_lossy(line);
-                match diagnose::classify(&text) {
-                    Some(d) => self.emit(&d, &text, lang),
-                    None => Ok(()),
-                }
-            }
-        }
-    }
-
-    fn stderr_style(&self, lang: hints::Lang) -> crate::events::render::Style {
-        crate::events::render::Style {
-            color: false,
-            quiet: true,
-            live_status: false,
-            lang,
-        }
-    }
-
-    fn emit(&mut self, d: &Diagnosis, message: &str, lang: hints::Lang) -> io::Result<()> {
-        self.causes.push(d.cause);
-        let doc = serde_json::json!({
-            "type": "usbide.diagnosis",
-            "cause": d.cause,
-            "status": d.status,
-            "hint": hints::hint(d, lang),
-            "message": crate::redact::text(message),
-        });
-        let mut stdout = io::stdout().lock();
-        writeln!(stdout, "{doc}")?;
-        stdout.flush()
-    }
-}
-
-/// The error text an event carries, if it is an error (a `Reconnecting`
-/// notice counts: its inner message is the cause).
-fn error_message(line: &[u8]) -> Option<String> {
-    match parse_line(line) {
-        Line::Event(Event::Error { message }) => Some(match diagnose::reconnecting(&message) {
-            Some((_, inner)) => inner.to_string(),
-            None => message,
-        }),
-        Line::Event(Event::TurnFailed { error }) => Some(error.message),
-        Line::Event(Event::ItemCompleted { item }) => match item.kind {
-            ItemKind::Error { message } => Some(message),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ fn show_codex_errors(stderr: &[u8], secret: Option<&str>) {
         if line.is_empty() || line.starts_with("Reading API key") {
             continue;
         }
-        let mut shown = clean(line);
+        let mut shown = crate::events::text::clean_codex(line, usize::MAX);
         if let Some(s) = secret.filter(|s| s.len() >= 4) {
             shown = shown.replace(s, "***");
         }
@@ -294,18 +294,32 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
     let status = wait(&mut child)?;
     if status != 0 {
         show_codex_errors(errors.join("\n").as_bytes(), None);
-        if let Some(d) = errors
-            .iter()
-            .find_map(|l| crate::events::diagnose::classify(l))
-        {
-            let lang = crate::events::hints::Lang::detect(
-                &ctx.env,
-                crate::platform::user_locale().as_deref(),
-            );
-            note(&crate::events::hints::hint(&d, lang));
-        }
+        explain_failure(ctx, &errors);
     }
     Ok(status)
+}
+
+/// Name why codex's login failed; when its text hides a network cause
+/// ("error sending request for url (...)"), probe that URL to name it.
+fn explain_failure(ctx: &Context, errors: &[String]) {
+    let Some(mut d) = errors
+        .iter()
+        .find_map(|l| crate::events::diagnose::classify(l))
+    else {
+        return;
+    };
+    if d.cause.hides_network_cause()
+        && let Some(url) = errors.iter().find_map(|l| {
+            let rest = &l[l.find("(http")? + 1..];
+            Some(rest[..rest.find(')')?].to_string())
+        })
+        && let Some(found) = crate::net::probe::probe(&ctx.env, &url)
+    {
+        d = found;
+    }
+    let lang =
+        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    note(&crate::events::hints::explain(&d, lang));
 }
 
 fn wait(child: &mut Child) -> Result<i32> {
@@ -361,7 +375,10 @@ pub fn logout(ctx: &Context) -> Result<i32> {
         .lines()
         .filter(|l| !l.trim().is_empty())
     {
-        crate::out::eprintln!("codex: {}", clean(line));
+        crate::out::eprintln!(
+            "codex: {}",
+            crate::events::text::clean_codex(line, usize::MAX)
+        );
     }
     Ok(crate::platform::exit_code(out.status))
 }

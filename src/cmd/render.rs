@@ -1,7 +1,8 @@
-//! `usbide render [FILE|-]`: the exec renderer over a saved `--json` stream.
+//! `usbide render [--json] [FILE|-]`: the exec renderer over a saved `--json`
+//! stream. Exits 1 when a turn failed.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Read};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -10,6 +11,7 @@ use crate::cli::{ColorArg, OutputArgs};
 use crate::context::Context;
 use crate::events::hints::Lang;
 use crate::events::lines;
+use crate::events::machine::Machine;
 use crate::events::render::{Batch, Renderer, Style};
 
 /// The output style for these options on this host.
@@ -33,43 +35,89 @@ pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
 /// whenever the input has nothing more buffered, so each line shows as soon
 /// as it is complete, yet a fast stream is written in large blocks.
 pub fn pump<W: io::Write>(input: impl Read, renderer: &mut Renderer<Batch<W>>) -> io::Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 16, input);
-    let mut line = Vec::with_capacity(1 << 16);
-    loop {
-        match lines::next(&mut reader, &mut line, lines::MAX_LINE)? {
-            lines::Read::Eof => break,
-            lines::Read::Line => renderer.line(&line)?,
-            lines::Read::Overlong(bytes) => renderer.overlong(bytes)?,
+    each_line(input, |line, idle| {
+        match line {
+            Ok(line) => renderer.line(line)?,
+            Err(bytes) => renderer.overlong(bytes)?,
         }
-        if reader.buffer().is_empty() || renderer.writer_mut().is_full() {
+        if idle || renderer.writer_mut().is_full() {
             renderer.writer_mut().commit()?;
         }
-    }
+        Ok(())
+    })?;
     renderer.finish()?;
     renderer.writer_mut().commit()
 }
 
+/// A line of the stream, or the length of one too long to keep.
+type Item<'a> = std::result::Result<&'a [u8], u64>;
+
+/// Call `f` with each line of `input` (without its line end; `Err(bytes)`
+/// for a line over [`lines::MAX_LINE`], which is skipped) and whether nothing
+/// more is buffered after it.
+fn each_line(
+    input: impl Read,
+    mut f: impl FnMut(Item<'_>, bool) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 16, input);
+    let mut line = Vec::with_capacity(1 << 16);
+    loop {
+        let item = match lines::next(&mut reader, &mut line, lines::MAX_LINE)? {
+            lines::Read::Eof => return Ok(()),
+            lines::Read::Line => Ok(&line[..]),
+            lines::Read::Overlong(bytes) => Err(bytes),
+        };
+        f(item, reader.buffer().is_empty())?;
+    }
+}
+
 /// Run the command.
-pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs) -> Result<i32> {
-    let mut renderer = Renderer::new(Batch::new(io::stdout().lock()), style(ctx, output));
-    let result = match file {
-        None => pump(io::stdin().lock(), &mut renderer),
-        Some(p) if p == Path::new("-") => pump(io::stdin().lock(), &mut renderer),
-        Some(p) => pump(
-            File::open(p).with_context(|| format!("cannot open {}", p.display()))?,
-            &mut renderer,
-        ),
+pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) -> Result<i32> {
+    let input: Box<dyn Read> = match file {
+        Some(p) if p != Path::new("-") => {
+            Box::new(File::open(p).with_context(|| format!("cannot open {}", p.display()))?)
+        }
+        _ => {
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                let lang = Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+                crate::out::eprintln!("{}", crate::messages::text(lang).render_waiting);
+            }
+            Box::new(stdin.lock())
+        }
+    };
+    let style = style(ctx, output);
+    let (result, failed) = if json {
+        let mut machine = Machine::new(Batch::new(io::stdout().lock()), style.lang);
+        let result = each_line(input, |line, idle| {
+            match line {
+                Ok(line) => machine.line(line)?,
+                // stdout stays valid JSON lines: the skip is said on stderr.
+                Err(bytes) => Renderer::new(io::stderr().lock(), style).overlong(bytes)?,
+            }
+            if idle {
+                machine.writer_commit()?;
+            }
+            Ok(())
+        })
+        .and_then(|()| machine.writer_commit());
+        (result, machine.failed())
+    } else {
+        let mut renderer = Renderer::new(Batch::new(io::stdout().lock()), style);
+        let result = pump(input, &mut renderer);
+        (result, renderer.failed())
     };
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(crate::exit::OK),
         other => other
-            .map(|()| {
-                if renderer.causes().is_empty() {
-                    crate::exit::OK
-                } else {
-                    1
-                }
-            })
+            .map(|()| if failed { 1 } else { crate::exit::OK })
             .context("cannot render the stream"),
+    }
+}
+
+impl<W: Write> Machine<Batch<W>> {
+    /// Release what was collected.
+    fn writer_commit(&mut self) -> io::Result<()> {
+        self.writer_mut().commit()
     }
 }

@@ -1,25 +1,43 @@
 //! One classifier for every error text Codex produces: `error` events,
-//! `turn.failed`, error items, and stderr lines. It names a cause; the hint
-//! catalogue ([`crate::events::hints`]) says what to do about it.
+//! `turn.failed`, error items, and stderr lines. It names a cause by family
+//! (the same cause for every wording Codex and the servers use for it); the
+//! message catalogue ([`crate::messages`]) says what to do about it.
 //!
 //! An HTTP status is read only from Codex's own templates (`unexpected status
-//! NNN`, `last status: NNN`, `(status NNN`), never from any three digits.
+//! NNN`, `last status: NNN`, `(status NNN`) or a JSON `"status": NNN` field,
+//! never from any three digits. Real texts and their expected causes live in
+//! `tests/corpus/codex-errors.toml`.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 /// What went wrong, in the user's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
+    /// No `auth.json` on the stick: nothing was sent.
+    NoLogin,
     NotLoggedIn,
+    KeyScopes,
     Forbidden,
     CloudflareBlock,
+    RegionBlocked,
     WorkspaceRestricted,
     ProxyAuth,
     RateLimit,
     UsageLimit,
+    PlanRequired,
+    OutOfCredits,
+    SpendCap,
     Quota,
+    ModelUnavailable,
+    ModelCapacity,
+    ContentBlocked,
+    ConversationBroken,
     ServerError,
+    ServerFailed,
     HighDemand,
     BadRequest,
     HttpStatus,
@@ -36,9 +54,64 @@ pub enum Cause {
     ForcedLoginMismatch,
     MissingProviderKey,
     ContextWindow,
-    ModelCapacity,
     CaFile,
     UntrustedDirectory,
+    /// A turn failed with a text usbide does not recognise.
+    Other,
+}
+
+impl Cause {
+    /// Every cause (for catalogue tests).
+    pub const ALL: [Cause; 39] = [
+        Cause::NoLogin,
+        Cause::NotLoggedIn,
+        Cause::KeyScopes,
+        Cause::Forbidden,
+        Cause::CloudflareBlock,
+        Cause::RegionBlocked,
+        Cause::WorkspaceRestricted,
+        Cause::ProxyAuth,
+        Cause::RateLimit,
+        Cause::UsageLimit,
+        Cause::PlanRequired,
+        Cause::OutOfCredits,
+        Cause::SpendCap,
+        Cause::Quota,
+        Cause::ModelUnavailable,
+        Cause::ModelCapacity,
+        Cause::ContentBlocked,
+        Cause::ConversationBroken,
+        Cause::ServerError,
+        Cause::ServerFailed,
+        Cause::HighDemand,
+        Cause::BadRequest,
+        Cause::HttpStatus,
+        Cause::Dns,
+        Cause::ConnectionRefused,
+        Cause::Tls,
+        Cause::WaitingForNetwork,
+        Cause::NetworkUnknown,
+        Cause::Timeout,
+        Cause::RefreshExpired,
+        Cause::RefreshReused,
+        Cause::RefreshRevoked,
+        Cause::RefreshFailed,
+        Cause::ForcedLoginMismatch,
+        Cause::MissingProviderKey,
+        Cause::ContextWindow,
+        Cause::CaFile,
+        Cause::UntrustedDirectory,
+        Cause::Other,
+    ];
+
+    /// Causes whose text cannot tell what failed on the way to the server
+    /// (a probe of the endpoint can).
+    pub fn hides_network_cause(self) -> bool {
+        matches!(
+            self,
+            Cause::NetworkUnknown | Cause::WaitingForNetwork | Cause::Timeout
+        )
+    }
 }
 
 /// A classified error.
@@ -47,127 +120,224 @@ pub struct Diagnosis {
     pub cause: Cause,
     /// The HTTP status, when Codex's template carried one.
     pub status: Option<u16>,
-    /// A detail the hint needs (the missing variable's name).
+    /// A detail the hint needs: the missing variable's name, or the wait a
+    /// rate limit names ("34.337s").
     pub detail: Option<String>,
+    /// The request ID the server gave, to quote to support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl Diagnosis {
-    fn of(cause: Cause, status: Option<u16>) -> Self {
+    /// A diagnosis with no status, detail or request ID.
+    pub fn of(cause: Cause) -> Self {
         Self {
             cause,
-            status,
+            status: None,
             detail: None,
+            request_id: None,
         }
     }
 }
 
+use Cause::*;
+
 /// Text fragments (lower case) and the cause they prove, most specific first.
+/// They are checked before the HTTP status: the body says more than the code.
 const PHRASES: &[(&str, Cause)] = &[
-    ("refresh token has expired", Cause::RefreshExpired),
-    ("refresh token was already used", Cause::RefreshReused),
-    ("refresh token was revoked", Cause::RefreshRevoked),
-    ("could not be refreshed", Cause::RefreshFailed),
-    ("failed to refresh token", Cause::RefreshFailed),
-    (
-        "login is restricted to workspace",
-        Cause::WorkspaceRestricted,
-    ),
-    ("login is required, but", Cause::ForcedLoginMismatch),
+    ("refresh token has expired", RefreshExpired),
+    ("refresh token was already used", RefreshReused),
+    ("refresh token was revoked", RefreshRevoked),
+    ("could not be refreshed", RefreshFailed),
+    ("failed to refresh token", RefreshFailed),
+    ("login is restricted to workspace", WorkspaceRestricted),
+    ("login is required, but", ForcedLoginMismatch),
+    // The conversation itself is broken: only a new session helps.
+    ("invalid_encrypted_content", ConversationBroken),
+    ("encrypted content", ConversationBroken),
+    ("previous_response_not_found", ConversationBroken),
+    ("missing required parameter: 'input[", ConversationBroken),
     (
         "ran out of room in the model's context window",
-        Cause::ContextWindow,
+        ContextWindow,
     ),
-    ("context_length_exceeded", Cause::ContextWindow),
-    ("selected model is at capacity", Cause::ModelCapacity),
-    ("failed to read ca certificate file", Cause::CaFile),
-    ("failed to load ca certificates", Cause::CaFile),
-    ("not inside a trusted directory", Cause::UntrustedDirectory),
-    ("hit your usage limit", Cause::UsageLimit),
-    ("spend cap", Cause::UsageLimit),
-    ("out of credits", Cause::UsageLimit),
+    ("exceeds the context window", ContextWindow),
+    ("context_length_exceeded", ContextWindow),
+    // The model is not open to this account.
+    ("when using codex with a chatgpt account", ModelUnavailable),
+    ("model not found", ModelUnavailable),
+    ("model_not_found", ModelUnavailable),
+    ("does not exist or you do not have access", ModelUnavailable),
+    ("not authorized to access this model", ModelUnavailable),
+    ("must be verified to use the model", ModelUnavailable),
+    ("must be verified to stream this model", ModelUnavailable),
+    ("access program", ModelUnavailable),
+    ("selected model is at capacity", ModelCapacity),
+    ("failed to read ca certificate file", CaFile),
+    ("failed to load ca certificates", CaFile),
+    ("not inside a trusted directory", UntrustedDirectory),
+    // Money: who can fix it differs, time does not.
+    ("to use codex with your chatgpt plan, upgrade", PlanRequired),
+    ("usage_not_included", PlanRequired),
+    ("out of credits", OutOfCredits),
+    ("spend cap", SpendCap),
+    ("hit your usage limit", UsageLimit),
+    ("usage_limit_reached", UsageLimit),
+    ("quota exceeded", Quota),
+    ("insufficient_quota", Quota),
+    ("rate limit reached", RateLimit),
+    ("rate limit is exceeded", RateLimit),
+    ("rate_limit_exceeded", RateLimit),
+    // Content and policy.
+    ("flagged for possible cybersecurity risk", ContentBlocked),
+    ("content_filter", ContentBlocked),
+    ("inference hook blocked", ContentBlocked),
+    ("request blocked", ContentBlocked),
+    ("policy-restricted capacity", ContentBlocked),
+    ("unsupported_country_region_territory", RegionBlocked),
+    ("country, region, or territory not supported", RegionBlocked),
+    ("access blocked by cloudflare", CloudflareBlock),
+    ("missing scopes", KeyScopes),
+    ("experiencing high demand", HighDemand),
     (
-        "to use codex with your chatgpt plan, upgrade",
-        Cause::UsageLimit,
+        "an error occurred while processing your request",
+        ServerFailed,
     ),
-    ("quota exceeded", Cause::Quota),
-    ("access blocked by cloudflare", Cause::CloudflareBlock),
-    ("experiencing high demand", Cause::HighDemand),
 ];
 
-/// Network failure texts (reqwest, hyper, the OS on Unix and Windows).
+/// Network failure texts (reqwest, hyper, the OS on Unix and Windows): no
+/// answer came from the server.
 const NETWORK: &[(&str, Cause)] = &[
-    ("proxy authentication required", Cause::ProxyAuth),
-    ("failed to lookup address", Cause::Dns),
-    ("name does not resolve", Cause::Dns),
-    ("name or service not known", Cause::Dns),
-    ("no such host is known", Cause::Dns),
-    ("temporary failure in name resolution", Cause::Dns),
-    ("dns error", Cause::Dns),
-    ("connection refused", Cause::ConnectionRefused),
-    ("os error 10061", Cause::ConnectionRefused),
-    ("actively refused", Cause::ConnectionRefused),
-    ("invalid peer certificate", Cause::Tls),
-    ("certificate verify failed", Cause::Tls),
-    ("unknownissuer", Cause::Tls),
-    ("sec_e_untrusted_root", Cause::Tls),
-    ("tls handshake", Cause::Tls),
-    ("waiting for network", Cause::WaitingForNetwork),
-    ("request timed out", Cause::Timeout),
-    ("operation timed out", Cause::Timeout),
-    ("connection failed:", Cause::NetworkUnknown),
-    ("error sending request", Cause::NetworkUnknown),
-    (
-        "stream disconnected before completion",
-        Cause::NetworkUnknown,
-    ),
+    ("proxy authentication required", ProxyAuth),
+    ("failed to lookup address", Dns),
+    ("name does not resolve", Dns),
+    ("name or service not known", Dns),
+    ("no such host is known", Dns),
+    ("temporary failure in name resolution", Dns),
+    ("dns error", Dns),
+    ("connection refused", ConnectionRefused),
+    ("os error 10061", ConnectionRefused),
+    ("actively refused", ConnectionRefused),
+    ("invalid peer certificate", Tls),
+    ("certificate verify failed", Tls),
+    ("unknownissuer", Tls),
+    ("sec_e_untrusted_root", Tls),
+    ("tls handshake", Tls),
+    ("waiting for network", WaitingForNetwork),
+    ("request timed out", Timeout),
+    ("operation timed out", Timeout),
+    ("connection failed:", NetworkUnknown),
+    ("error sending request", NetworkUnknown),
+    // ChatGPT logins ask chatgpt.com which workspace to use first; the text
+    // does not say why that failed (a probe can).
+    ("workspace routing discovery failed", NetworkUnknown),
 ];
+
+/// The server answered, then the response broke off. Never a failure to
+/// connect: a connection was made.
+const BROKE_OFF: &[&str] = &[
+    "websocket closed by server",
+    "closed before response.completed",
+    "idle timeout waiting for sse",
+    "incomplete response returned",
+    "error while reading the server response",
+    "error decoding response body",
+    "stream disconnected before completion",
+];
+
+/// Every fragment above in one automaton, in priority order: the phrases,
+/// then the network texts, then the broken-off stream, then a bare
+/// `invalid_request_error`. One pass over a message finds them all (error
+/// streams repeat long messages; a search per fragment was the renderer's
+/// bottleneck).
+static FRAGMENTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let all = PHRASES
+        .iter()
+        .chain(NETWORK)
+        .map(|(p, _)| *p)
+        .chain(BROKE_OFF.iter().copied())
+        .chain(["invalid_request_error"]);
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(all)
+        .expect("fixed patterns build")
+});
+
+/// The cause of the highest-priority fragment in `message`, and whether it
+/// is one of [`PHRASES`] (which outrank an HTTP status).
+fn fragment(message: &str) -> Option<(Cause, bool)> {
+    let best = FRAGMENTS
+        .find_overlapping_iter(message)
+        .map(|m| m.pattern().as_usize())
+        .min()?;
+    let (phrases, network) = (PHRASES.len(), PHRASES.len() + NETWORK.len());
+    Some(match best {
+        i if i < phrases => (PHRASES[i].1, true),
+        i if i < network => (NETWORK[i - phrases].1, false),
+        i if i < network + BROKE_OFF.len() => (ServerFailed, false),
+        _ => (BadRequest, false),
+    })
+}
 
 /// Classify `message`; `None` when it is not an error usbide recognises.
 pub fn classify(message: &str) -> Option<Diagnosis> {
-    let lower = message.to_lowercase();
     let status = http_status(message);
-    if let Some(&(_, cause)) = PHRASES.iter().find(|(p, _)| lower.contains(p)) {
-        return Some(Diagnosis::of(cause, status));
-    }
-    if let Some(name) = missing_variable(message) {
-        return Some(Diagnosis {
-            cause: Cause::MissingProviderKey,
-            status,
-            detail: Some(name),
-        });
-    }
-    if let Some(code) = status {
-        return Some(Diagnosis::of(by_status(code, &lower), Some(code)));
-    }
-    NETWORK
-        .iter()
-        .find(|(p, _)| lower.contains(p))
-        .map(|&(_, cause)| Diagnosis::of(cause, None))
+    let found = fragment(message);
+    let cause = match found {
+        Some((cause, true)) => cause,
+        _ if missing_variable(message).is_some() => MissingProviderKey,
+        _ if status.is_some() => by_status(status?, &message.to_lowercase()),
+        Some((cause, false)) => cause,
+        None => return None,
+    };
+    let detail = match cause {
+        MissingProviderKey => missing_variable(message),
+        RateLimit => wait(message),
+        _ => None,
+    };
+    Some(Diagnosis {
+        cause,
+        status,
+        detail,
+        request_id: request_id(message),
+    })
+}
+
+/// The diagnosis of a failed turn: its text's, or [`Cause::Other`] (a failed
+/// turn always gets one).
+pub fn classify_failure(message: &str) -> Diagnosis {
+    classify(message).unwrap_or_else(|| Diagnosis {
+        status: http_status(message),
+        request_id: request_id(message),
+        ..Diagnosis::of(Other)
+    })
 }
 
 fn by_status(code: u16, lower: &str) -> Cause {
     match code {
-        401 => Cause::NotLoggedIn,
-        403 if lower.contains("cloudflare") => Cause::CloudflareBlock,
-        403 if lower.contains("workspace") => Cause::WorkspaceRestricted,
-        403 => Cause::Forbidden,
-        407 => Cause::ProxyAuth,
-        429 => Cause::RateLimit,
-        400 => Cause::BadRequest,
-        500..=599 => Cause::ServerError,
-        _ => Cause::HttpStatus,
+        401 => NotLoggedIn,
+        403 if lower.contains("cloudflare") => CloudflareBlock,
+        403 if lower.contains("workspace") => WorkspaceRestricted,
+        403 => Forbidden,
+        407 => ProxyAuth,
+        429 => RateLimit,
+        400 => BadRequest,
+        500..=599 => ServerError,
+        _ => HttpStatus,
     }
 }
 
 /// The status in Codex's templates: `unexpected status 401 Unauthorized`,
 /// `exceeded retry limit, last status: 429 ...`, `(status 403 Forbidden)`,
-/// `failed with status 500 ...`.
+/// `failed with status 500 ...`, or a JSON body's `"status": 400`.
 pub fn http_status(message: &str) -> Option<u16> {
     const MARKERS: &[&str] = &[
         "unexpected status ",
         "last status: ",
         "(status ",
         "failed with status ",
+        "\"status\":",
+        "\"status\": ",
     ];
     MARKERS.iter().find_map(|m| {
         let at = message.find(m)? + m.len();
@@ -182,6 +352,46 @@ pub fn http_status(message: &str) -> Option<u16> {
     })
 }
 
+/// The request ID in `request id: X` (Codex) or `request ID X` (the server's
+/// own sentence).
+pub fn request_id(message: &str) -> Option<String> {
+    ["request id: ", "request ID "].iter().find_map(|m| {
+        let rest = &message[message.find(m)? + m.len()..];
+        let id: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .take(80)
+            .collect();
+        (id.len() >= 6).then_some(id)
+    })
+}
+
+/// The wait a rate limit names: `try again in 34.337s`, `Try again in 11
+/// seconds`.
+fn wait(message: &str) -> Option<String> {
+    let lower = message.to_lowercase();
+    let rest = &message[lower.find("try again in ")? + "try again in ".len()..];
+    let number: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if number.is_empty() {
+        return None;
+    }
+    let unit: String = rest[number.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == ' ')
+        .collect();
+    // A symbol reads the same in every language: "11 s", "34.337 s".
+    let unit = match unit.split_whitespace().next().unwrap_or("") {
+        "ms" => "ms",
+        "m" | "min" | "minute" | "minutes" => "min",
+        "h" | "hour" | "hours" => "h",
+        _ => "s",
+    };
+    Some(format!("{number} {unit}"))
+}
+
 /// `Missing environment variable: 'NAME'.` (quotes or backticks).
 fn missing_variable(message: &str) -> Option<String> {
     let rest = message.split("Missing environment variable: ").nth(1)?;
@@ -194,7 +404,7 @@ fn missing_variable(message: &str) -> Option<String> {
 }
 
 /// `Reconnecting... 2/5 (inner)` -> `(2, 5, inner)`; the wait-for-network form
-/// has no counts.
+/// has no counts (and may have no inner text at all).
 pub fn reconnecting(message: &str) -> Option<(Option<(u32, u32)>, &str)> {
     let rest = message.strip_prefix("Reconnecting... ")?;
     if let Some(inner) = rest.strip_prefix("waiting for network") {
@@ -282,11 +492,25 @@ mod tests {
             "You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again later.",
             "You've hit your usage limit. To get more access now, send a request to your admin or try again later.",
             "You've hit your usage limit. Try again at 3:04 PM.",
-            "Your workspace is out of credits. Add credits to continue.",
-            "You hit your spend cap set in your workspace. Increase your spend cap to continue.",
-            "To use Codex with your ChatGPT plan, upgrade to Plus: https://chatgpt.com/explore/plus.",
         ] {
             assert_eq!(cause(msg), Some(Cause::UsageLimit), "{msg}");
+        }
+        // Not limits that pass with time: someone has to pay or raise a cap.
+        for (msg, want) in [
+            (
+                "Your workspace is out of credits. Add credits to continue.",
+                Cause::OutOfCredits,
+            ),
+            (
+                "You hit your spend cap set in your workspace. Increase your spend cap to continue.",
+                Cause::SpendCap,
+            ),
+            (
+                "To use Codex with your ChatGPT plan, upgrade to Plus: https://chatgpt.com/explore/plus.",
+                Cause::PlanRequired,
+            ),
+        ] {
+            assert_eq!(cause(msg), Some(want), "{msg}");
         }
         assert_eq!(
             cause("Quota exceeded. Check your plan and billing details."),
@@ -434,5 +658,51 @@ mod tests {
             Some((None, "Connection failed: error sending request"))
         );
         assert_eq!(reconnecting("Reconnect later"), None);
+    }
+
+    #[test]
+    fn rate_limits_inside_stream_errors_give_the_wait() {
+        let d = classify("stream disconnected before completion: Rate limit reached for organization org-x on tokens per min (TPM): Limit 250000, Used 250000, Requested 143071. Please try again in 34.337s. Visit https://platform.openai.com/account/rate-limits to learn more.").expect("classified");
+        assert_eq!(
+            (d.cause, d.detail.as_deref()),
+            (Cause::RateLimit, Some("34.337 s"))
+        );
+        let d = classify("stream disconnected before completion: Rate limit is exceeded. Try again in 11 seconds.").expect("classified");
+        assert_eq!(d.detail.as_deref(), Some("11 s"));
+    }
+
+    #[test]
+    fn a_server_that_answered_is_not_a_connection_failure() {
+        for msg in [
+            "stream disconnected before completion: websocket closed by server before response.completed",
+            "stream disconnected before completion: idle timeout waiting for SSE",
+            "stream disconnected before completion: something new",
+        ] {
+            assert_eq!(cause(msg), Some(Cause::ServerFailed), "{msg}");
+        }
+        let d = classify("stream disconnected before completion: An error occurred while processing your request. You can retry your request, or contact us through our help center at help.openai.com if the error persists. Please include the request ID 5036c677-60f5-4aef-ad04-da4182e0fc56 in your message.").expect("classified");
+        assert_eq!(
+            (d.cause, d.request_id.as_deref()),
+            (
+                Cause::ServerFailed,
+                Some("5036c677-60f5-4aef-ad04-da4182e0fc56")
+            )
+        );
+        assert_eq!(
+            cause(
+                "stream disconnected before completion: error sending request for url (https://chatgpt.com/backend-api/codex/responses)"
+            ),
+            Some(Cause::NetworkUnknown)
+        );
+    }
+
+    #[test]
+    fn json_status_fields_are_read() {
+        assert_eq!(
+            http_status(r#"{"type":"error","status":400,"error":{"message":"m"}}"#),
+            Some(400)
+        );
+        assert_eq!(http_status(r#"{ "error": {}, "status": 400 }"#), Some(400));
+        assert_eq!(http_status(r#"{"status":"completed"}"#), None);
     }
 }

@@ -1,16 +1,20 @@
 //! Human rendering of a `codex exec --json` stream, line by line as it
-//! arrives. Untrusted text is escaped and redacted before it reaches the
-//! terminal; `Reconnecting...` notices collapse into one status line; an
-//! identical error is shown once with a count; each cause is diagnosed once.
+//! arrives. Untrusted text is redacted, cut and escaped before it reaches the
+//! terminal; `Reconnecting...` notices collapse into one status line; one
+//! failure (an `error` and the `turn.failed` that repeats it) is shown once,
+//! and a repeated one is counted; each cause is explained once, right after
+//! the error it explains; every failed turn gets an explanation.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 
+pub use crate::events::batch::Batch;
 use crate::events::diagnose::{self, Cause, Diagnosis};
-use crate::events::escape::escape;
 use crate::events::hints::{self, Lang};
 use crate::events::model::{Event, Item, ItemKind, Line, Output, Usage, parse_line};
-use crate::redact;
+pub use crate::events::text::clean;
+use crate::events::text::{clean_codex, clean_cut, emphasis};
+use crate::messages::{self, fill};
 
 /// How output looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +29,19 @@ pub struct Style {
 
 /// Lines of a command's output shown after it finishes.
 const OUTPUT_TAIL: usize = 10;
-/// Longest line of a command's output shown.
+/// Longest line of a command's output shown (characters).
 const OUTPUT_LINE_CHARS: usize = 2000;
-/// Longest raw line shown for an unknown event.
+/// Longest raw line shown for an unknown event (characters).
 const RAW_PREVIEW: usize = 400;
-/// Longest error text remembered for counting repeats (after redaction).
-const ERROR_KEY_CHARS: usize = 1024;
+/// Longest error message shown (characters).
+const MESSAGE_MAX: usize = 1000;
+/// Longest message quoted in the repeat summary (characters).
+const REPEAT_QUOTE: usize = 80;
+/// Longest error text remembered for counting repeats (bytes, cut on a
+/// character boundary).
+const ERROR_KEY_BYTES: usize = 1024;
 /// Distinct errors counted; later new ones are shown, not counted.
 const MAX_DISTINCT_ERRORS: usize = 1000;
-/// Diagnoses remembered for the summary.
-const MAX_DIAGNOSES: usize = 256;
 
 /// The renderer's state across lines.
 #[derive(Debug)]
@@ -43,10 +50,17 @@ pub struct Renderer<W: Write> {
     style: Style,
     status_shown: bool,
     last_reconnect: Option<String>,
+    /// How often each failure was reported, in order of first report.
     errors: HashMap<String, u32>,
-    diagnosed: Vec<Cause>,
-    /// Every diagnosis made, in order (for `--json` and the exit summary).
-    pub diagnoses: Vec<(Diagnosis, String)>,
+    /// The last `error` event, which the next `turn.failed` repeats.
+    last_error: Option<String>,
+    /// Causes already explained.
+    explained: Vec<Cause>,
+    /// Causes seen in reconnect notices, explained at the failure (or the end).
+    pending: Vec<Diagnosis>,
+    failed: bool,
+    /// Every cause diagnosed (explained or not), once each.
+    seen: Vec<Cause>,
 }
 
 impl<W: Write> Renderer<W> {
@@ -57,8 +71,11 @@ impl<W: Write> Renderer<W> {
             status_shown: false,
             last_reconnect: None,
             errors: HashMap::new(),
-            diagnosed: Vec::new(),
-            diagnoses: Vec::new(),
+            last_error: None,
+            explained: Vec::new(),
+            pending: Vec::new(),
+            failed: false,
+            seen: Vec::new(),
         }
     }
 
@@ -67,10 +84,9 @@ impl<W: Write> Renderer<W> {
         match parse_line(raw) {
             Line::Event(event) => self.event(event),
             Line::OtherJson => {
-                // Redacted whole, then cut: never the start of a secret.
+                self.last_error = None;
                 let text = String::from_utf8_lossy(raw);
-                let preview = redact::cut(&text, RAW_PREVIEW);
-                let line = self.dim(&escape(&preview));
+                let line = self.dim(&clean_cut(&text, RAW_PREVIEW));
                 self.say(&line)
             }
             Line::Text => {
@@ -86,16 +102,14 @@ impl<W: Write> Renderer<W> {
     /// Say that a line of `bytes` bytes was too long to read (its content
     /// is not shown: a cut JSON event cannot be understood).
     pub fn overlong(&mut self, bytes: u64) -> io::Result<()> {
-        let mb = bytes.div_ceil(1 << 20);
-        let max = crate::events::lines::MAX_LINE >> 20;
-        let text = match self.style.lang {
-            Lang::En => format!(
-                "(a line of {mb} MB from codex was skipped: usbide reads lines of up to {max} MB)"
-            ),
-            Lang::Fr => format!(
-                "(une ligne de {mb} Mo venant de codex a été ignorée : usbide lit les lignes jusqu'à {max} Mo)"
-            ),
-        };
+        let t = messages::text(self.style.lang);
+        let text = fill(
+            t.line_skipped,
+            &[
+                ("size", &bytes.div_ceil(1 << 20).to_string()),
+                ("max", &(crate::events::lines::MAX_LINE >> 20).to_string()),
+            ],
+        );
         let line = self.dim(&text);
         self.say(&line)
     }
@@ -107,41 +121,69 @@ impl<W: Write> Renderer<W> {
         if text.is_empty() || text.starts_with("Reading additional input from stdin") {
             return Ok(());
         }
-        if diagnose::classify(text).is_some() {
-            return self.error(text);
+        match diagnose::classify(text) {
+            Some(d) => self.error(text, Some(|_: &str| d)),
+            None => {
+                let line = self.dim(&clean_codex(text, MESSAGE_MAX));
+                self.say(&line)
+            }
         }
-        let line = self.dim(&clean(text));
-        self.say(&line)
     }
 
     fn event(&mut self, event: Event) -> io::Result<()> {
+        let repeated = match &event {
+            Event::TurnFailed { error } => self.last_error.as_deref() == Some(&error.message),
+            _ => false,
+        };
+        if !matches!(event, Event::Error { .. }) {
+            self.last_error = None;
+        }
         match event {
             Event::ThreadStarted { .. }
             | Event::TurnStarted {}
             | Event::RequestUserInput { .. }
-            | Event::Unknown => Ok(()),
+            | Event::Unknown
+            | Event::PlanDelta { .. } => Ok(()),
             Event::TurnCompleted { usage } => self.usage(usage.unwrap_or_default()),
-            Event::TurnFailed { error } => self.error(&error.message),
+            Event::TurnFailed { error } => {
+                self.failed = true;
+                if repeated {
+                    return Ok(());
+                }
+                self.error(&error.message, Some(diagnose::classify_failure))
+            }
             Event::ItemStarted { item } => self.item(item, Phase::Started),
             Event::ItemUpdated { item } => self.item(item, Phase::Updated),
             Event::ItemCompleted { item } => self.item(item, Phase::Completed),
-            Event::PlanDelta { .. } => Ok(()),
             Event::Error { message } => match diagnose::reconnecting(&message) {
                 Some((counts, inner)) => self.reconnecting(counts, inner),
-                None => self.error(&message),
+                None => {
+                    self.failed = true;
+                    self.error(&message, Some(diagnose::classify_failure))?;
+                    self.last_error = Some(message);
+                    Ok(())
+                }
             },
         }
     }
 
     fn item(&mut self, item: Item, phase: Phase) -> io::Result<()> {
         use Phase::*;
+        let t = messages::text(self.style.lang);
         match (item.kind, phase) {
-            (ItemKind::AgentMessage { text }, Completed) => self.say(&clean(&text)),
-            (ItemKind::Reasoning { text }, Completed) if !self.style.quiet => {
-                let line = self.dim(&clean(&text));
+            (ItemKind::AgentMessage { text }, Completed) => {
+                let line = self.emphasised(&text, "");
                 self.say(&line)
             }
-            (ItemKind::Plan { text }, Completed) => self.say(&format!("plan:\n{}", clean(&text))),
+            (ItemKind::Reasoning { text }, Completed) if !self.style.quiet => {
+                let line = self.emphasised(&text, "\x1b[2m");
+                let line = self.dim(&line);
+                self.say(&line)
+            }
+            (ItemKind::Plan { text }, Completed) => {
+                let line = format!("{}\n{}", t.plan_heading, self.emphasised(&text, ""));
+                self.say(&line)
+            }
             (ItemKind::CommandExecution { command, .. }, Started) => {
                 let line = self.bold(&format!("$ {}", clean(&command)));
                 self.say(&line)
@@ -158,9 +200,10 @@ impl<W: Write> Renderer<W> {
             (ItemKind::FileChange { changes, status }, Completed) => {
                 for c in changes {
                     self.say(&format!(
-                        "  {} {} ({status})",
+                        "  {} {} ({})",
                         clean(&c.kind),
-                        clean(&c.path)
+                        clean(&c.path),
+                        clean(&status)
                     ))?;
                 }
                 Ok(())
@@ -174,35 +217,42 @@ impl<W: Write> Renderer<W> {
                 },
                 Completed,
             ) => {
-                let err = error
-                    .map(|e| format!(": {}", clean(&e.message)))
-                    .unwrap_or_default();
-                self.say(&format!(
-                    "tool {}.{} {status}{err}",
-                    clean(&server),
-                    clean(&tool)
-                ))
+                let name = format!("{}.{}", clean(&server), clean(&tool));
+                let mut line = fill(t.tool_line, &[("name", &name), ("status", &clean(&status))]);
+                if let Some(e) = error {
+                    line.push_str(&format!(": {}", clean_cut(&e.message, MESSAGE_MAX)));
+                }
+                self.say(&line)
             }
             (ItemKind::CollabToolCall { tool, status }, Completed) => {
-                self.say(&format!("agent {} {status}", clean(&tool)))
+                let line = fill(
+                    t.agent_line,
+                    &[("name", &clean(&tool)), ("status", &clean(&status))],
+                );
+                self.say(&line)
             }
             (ItemKind::WebSearch { query }, Started | Completed) if !query.is_empty() => {
-                self.say(&format!("search: {}", clean(&query)))
+                let line = fill(t.search_line, &[("query", &clean(&query))]);
+                self.say(&line)
             }
             (ItemKind::TodoList { items }, Started | Completed) => {
-                for t in items {
+                for todo in items {
                     self.say(&format!(
                         "  [{}] {}",
-                        if t.completed { "x" } else { " " },
-                        clean(&t.text)
+                        if todo.completed { "x" } else { " " },
+                        clean(&todo.text)
                     ))?;
                 }
                 Ok(())
             }
             (ItemKind::Error { message }, Completed) => match diagnose::classify(&message) {
-                Some(_) => self.error(&message),
+                Some(d) => self.error(&message, Some(|_: &str| d)),
                 None => {
-                    let line = self.dim(&format!("note: {}", clean(&message)));
+                    let line = fill(
+                        t.note_line,
+                        &[("message", &clean_codex(&message, MESSAGE_MAX))],
+                    );
+                    let line = self.dim(&line);
                     self.say(&line)
                 }
             },
@@ -220,11 +270,14 @@ impl<W: Write> Renderer<W> {
         for line in tail.lines() {
             // A command's output line can be megabytes (a minified file):
             // redacted whole, then cut for the screen.
-            let shown = escape(&redact::cut(line, OUTPUT_LINE_CHARS)).into_owned();
-            let line = self.dim(&format!("  {shown}"));
+            let line = self.dim(&format!("  {}", clean_cut(line, OUTPUT_LINE_CHARS)));
             self.say(&line)?;
         }
-        let code = exit_code.map_or_else(|| status.to_string(), |c| format!("exit {c}"));
+        let t = messages::text(self.style.lang);
+        let code = exit_code.map_or_else(
+            || clean(status),
+            |c| fill(t.exit_line, &[("code", &c.to_string())]),
+        );
         let line = if exit_code.is_some_and(|c| c != 0) {
             self.red(&format!("  {code}"))
         } else {
@@ -234,86 +287,126 @@ impl<W: Write> Renderer<W> {
     }
 
     fn usage(&mut self, u: Usage) -> io::Result<()> {
-        let line = format!(
-            "tokens: {} in ({} cached), {} out ({} reasoning)",
-            u.input_tokens, u.cached_input_tokens, u.output_tokens, u.reasoning_output_tokens
+        let t = messages::text(self.style.lang);
+        let line = fill(
+            t.tokens_line,
+            &[
+                ("input", &u.input_tokens.to_string()),
+                ("cached", &u.cached_input_tokens.to_string()),
+                ("output", &u.output_tokens.to_string()),
+                ("reasoning", &u.reasoning_output_tokens.to_string()),
+            ],
         );
         let line = self.dim(&line);
         self.say(&line)
     }
 
+    /// A `Reconnecting...` notice: one status line naming the cause; the
+    /// explanation waits for the failure it may end in.
     fn reconnecting(&mut self, counts: Option<(u32, u32)>, inner: &str) -> io::Result<()> {
+        let first_of_kind = self.last_reconnect.as_deref() != Some(inner);
+        if !first_of_kind && !self.style.live_status {
+            return Ok(());
+        }
+        let t = messages::text(self.style.lang);
         let progress = counts.map_or_else(
-            || "waiting for network".to_string(),
+            || t.waiting_for_network.to_string(),
             |(n, m)| format!("{n}/{m}"),
         );
-        let cause = diagnose::classify(inner)
-            .map(|d| hints::title(d.cause, self.style.lang))
-            .unwrap_or("connection problem");
-        let status = format!("Reconnecting... {progress} ({cause})");
-        let first_of_kind = self.last_reconnect.as_deref() != Some(inner);
-        self.last_reconnect = Some(inner.to_string());
+        let d = match counts {
+            // Bare "Reconnecting... waiting for network": that is the cause.
+            None => Some(Diagnosis::of(Cause::WaitingForNetwork)),
+            Some(_) => diagnose::classify(inner),
+        };
+        let cause = d.as_ref().map_or(t.connection_problem, |d| {
+            hints::title(d.cause, self.style.lang)
+        });
+        let status = fill(
+            t.reconnecting_line,
+            &[("progress", &progress), ("cause", cause)],
+        );
+        if first_of_kind {
+            self.last_reconnect = Some(inner.to_string());
+        }
         if self.style.live_status {
             write!(self.out, "\r\x1b[2K{}", self.yellow(&status))?;
             self.out.flush()?;
             self.status_shown = true;
-        } else if first_of_kind {
+        } else {
             let line = self.yellow(&status);
             self.say(&line)?;
         }
-        if first_of_kind {
-            self.diagnose(inner)?;
+        if let Some(d) = d
+            && first_of_kind
+        {
+            self.saw(d.cause);
+            if !self.pending.iter().any(|p| p.cause == d.cause) {
+                self.pending.push(d);
+            }
         }
         Ok(())
     }
 
-    fn error(&mut self, message: &str) -> io::Result<()> {
-        // Redacted and bounded before it is kept: the map holds at most
-        // MAX_DISTINCT_ERRORS keys of ERROR_KEY_CHARS each.
-        let key = redact::cut(message, ERROR_KEY_CHARS);
-        if let Some(count) = self.errors.get_mut(&key) {
+    /// One failure: shown once (a repeat is counted), then explained by
+    /// `diagnose` (run only the first time).
+    fn error(
+        &mut self,
+        message: &str,
+        diagnose: Option<impl FnOnce(&str) -> Diagnosis>,
+    ) -> io::Result<()> {
+        let key = crate::events::text::cut_bytes(message, ERROR_KEY_BYTES);
+        if let Some(count) = self.errors.get_mut(key) {
             *count += 1;
             return Ok(());
         }
         if self.errors.len() < MAX_DISTINCT_ERRORS {
-            self.errors.insert(key, 1);
+            self.errors.insert(key.to_string(), 1);
         }
-        let line = self.red(&format!("error: {}", clean(message)));
+        let t = messages::text(self.style.lang);
+        let line = fill(
+            t.error_line,
+            &[("message", &clean_codex(message, MESSAGE_MAX))],
+        );
+        let line = self.red(&line);
         self.say(&line)?;
-        self.diagnose(message)
+        match diagnose {
+            Some(diagnose) => {
+                let d = diagnose(message);
+                self.saw(d.cause);
+                self.pending.retain(|p| p.cause != d.cause);
+                self.explain(&d)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn saw(&mut self, cause: Cause) {
+        if !self.seen.contains(&cause) {
+            self.seen.push(cause);
+        }
     }
 
     /// Print the cause and its fix, once per cause.
-    fn diagnose(&mut self, message: &str) -> io::Result<()> {
-        let Some(d) = diagnose::classify(message) else {
-            return Ok(());
-        };
-        if self.diagnoses.len() < MAX_DIAGNOSES {
-            self.diagnoses
-                .push((d.clone(), redact::cut(message, ERROR_KEY_CHARS)));
-        }
-        if self.diagnosed.contains(&d.cause) {
+    fn explain(&mut self, d: &Diagnosis) -> io::Result<()> {
+        if self.explained.contains(&d.cause) {
             return Ok(());
         }
-        self.diagnosed.push(d.cause);
-        let hint = hints::hint(&d, self.style.lang);
-        let line = self.bold(&format!("=> {hint}"));
+        self.explained.push(d.cause);
+        let line = self.bold(&hints::explain(d, self.style.lang));
         self.say(&line)
     }
 
     /// Print an extra diagnosis found after the run (a network probe).
     pub fn extra(&mut self, d: &Diagnosis) -> io::Result<()> {
-        if self.diagnosed.contains(&d.cause) {
-            return Ok(());
-        }
-        self.diagnosed.push(d.cause);
-        let title = hints::title(d.cause, self.style.lang);
-        let line = self.bold(&format!("=> {title}: {}", hints::hint(d, self.style.lang)));
-        self.say(&line)
+        self.explain(d)
     }
 
-    /// End of stream: close the status line, report repeated errors.
+    /// End of stream: explain what reconnects hinted at and nothing
+    /// explained, report repeated errors, close the status line.
     pub fn finish(&mut self) -> io::Result<()> {
+        for d in std::mem::take(&mut self.pending) {
+            self.explain(&d)?;
+        }
         let mut repeated: Vec<(String, u32)> = self
             .errors
             .iter()
@@ -321,12 +414,16 @@ impl<W: Write> Renderer<W> {
             .map(|(m, n)| (m.clone(), *n))
             .collect();
         repeated.sort();
+        let t = messages::text(self.style.lang);
         for (message, n) in repeated {
-            let short = redact::cut(&message, 80);
-            let line = self.dim(&format!(
-                "(the error \"{}\" was reported {n} times)",
-                escape(&short)
-            ));
+            let line = fill(
+                t.repeated_line,
+                &[
+                    ("message", &clean_cut(&message, REPEAT_QUOTE)),
+                    ("count", &n.to_string()),
+                ],
+            );
+            let line = self.dim(&line);
             self.say(&line)?;
         }
         if self.status_shown {
@@ -334,6 +431,11 @@ impl<W: Write> Renderer<W> {
             self.status_shown = false;
         }
         self.out.flush()
+    }
+
+    /// Whether a turn failed (or codex reported a fatal error).
+    pub fn failed(&self) -> bool {
+        self.failed
     }
 
     /// The writer, for a caller that batches output (see [`Batch`]).
@@ -346,9 +448,18 @@ impl<W: Write> Renderer<W> {
         self.out
     }
 
-    /// The causes diagnosed so far.
+    /// The causes explained so far.
     pub fn causes(&self) -> &[Cause] {
-        &self.diagnosed
+        &self.explained
+    }
+
+    /// Every cause diagnosed so far, explained or still pending.
+    pub fn causes_seen(&self) -> &[Cause] {
+        &self.seen
+    }
+
+    fn emphasised(&self, text: &str, restore: &str) -> String {
+        emphasis(&clean(text), self.style.color.then_some(restore))
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
@@ -382,60 +493,11 @@ impl<W: Write> Renderer<W> {
     }
 }
 
-/// A writer whose `flush` only marks a point where output may be released:
-/// [`Batch::commit`] writes everything collected in one call. A reader that
-/// commits whenever its input has nothing more buffered keeps output live
-/// (nothing waits behind a blocking read) without one syscall per line.
-#[derive(Debug)]
-pub struct Batch<W: Write> {
-    buf: Vec<u8>,
-    inner: W,
-}
-
-impl<W: Write> Batch<W> {
-    pub fn new(inner: W) -> Self {
-        Self {
-            buf: Vec::with_capacity(1 << 16),
-            inner,
-        }
-    }
-
-    /// Release what was collected.
-    pub fn commit(&mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
-            self.inner.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        self.inner.flush()
-    }
-
-    /// Whether enough is collected that it should go out anyway.
-    pub fn is_full(&self) -> bool {
-        self.buf.len() >= 1 << 16
-    }
-}
-
-impl<W: Write> Write for Batch<W> {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Started,
     Updated,
     Completed,
-}
-
-/// Redact secrets, then escape controls: the form of any untrusted text.
-pub fn clean(text: &str) -> String {
-    escape(&redact::text(text)).into_owned()
 }
 
 #[cfg(test)]
@@ -532,5 +594,108 @@ mod tests {
     fn unknown_events_are_shown_raw() {
         let (out, _) = render(&[r#"{"type":"turn.paused","why":"x"}"#, "not json"], false);
         assert_eq!(out, "{\"type\":\"turn.paused\",\"why\":\"x\"}\nnot json\n");
+    }
+
+    #[test]
+    fn an_error_and_its_turn_failed_are_one_failure_explained_after_it() {
+        let msg = "unexpected status 401 Unauthorized: Unknown error, url: u";
+        let error = serde_json::json!({"type": "error", "message": msg}).to_string();
+        let failed =
+            serde_json::json!({"type": "turn.failed", "error": {"message": msg}}).to_string();
+        let (out, _) = render(&[&error, &failed], false);
+        assert_eq!(out.matches("error: ").count(), 1, "{out}");
+        assert!(!out.contains("reported"), "{out}");
+        let (err_at, hint_at) = (out.find("error: "), out.find("=> "));
+        assert!(err_at < hint_at && hint_at.is_some(), "{out}");
+    }
+
+    #[test]
+    fn a_reconnect_cause_is_explained_after_the_failure_not_before() {
+        let inner = "unexpected status 503 Service Unavailable: down";
+        let notice = serde_json::json!({"type": "error", "message": format!("Reconnecting... 1/5 ({inner})")}).to_string();
+        let failed =
+            serde_json::json!({"type": "turn.failed", "error": {"message": inner}}).to_string();
+        let (out, _) = render(&[&notice, &failed], false);
+        let (err_at, hint_at) = (out.find("error: "), out.find("=> "));
+        assert!(err_at.is_some() && err_at < hint_at, "{out}");
+        assert_eq!(out.matches("=> ").count(), 1, "{out}");
+        // A run that only reconnected still gets its explanation at the end.
+        let (out, _) = render(&[&notice], false);
+        assert!(out.ends_with(&format!("{}\n", out.lines().last().unwrap_or("x"))));
+        assert!(
+            out.lines().last().is_some_and(|l| l.starts_with("=> ")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn every_failed_turn_is_explained_and_fails() {
+        let body =
+            r#"{"error": {"message": "Bad request example", "type": "invalid_request_error"}}"#;
+        let failed =
+            serde_json::json!({"type": "turn.failed", "error": {"message": body}}).to_string();
+        let style = Style {
+            color: false,
+            quiet: false,
+            live_status: false,
+            lang: Lang::En,
+        };
+        let mut r = Renderer::new(Vec::new(), style);
+        r.line(failed.as_bytes()).expect("render");
+        r.finish().expect("finish");
+        assert!(r.failed());
+        let out = String::from_utf8(r.into_inner()).expect("utf8");
+        assert!(
+            out.contains("=> The server rejected the request as invalid."),
+            "{out}"
+        );
+        let odd =
+            serde_json::json!({"type": "turn.failed", "error": {"message": "boom"}}).to_string();
+        let (out, causes) = render(&[&odd], false);
+        assert_eq!(causes, [Cause::Other], "{out}");
+    }
+
+    #[test]
+    fn bare_waiting_for_network_is_explained() {
+        let (out, causes) = render(
+            &[r#"{"type":"error","message":"Reconnecting... waiting for network"}"#],
+            false,
+        );
+        assert_eq!(causes, [Cause::WaitingForNetwork], "{out}");
+        assert!(out.contains("usbide doctor"), "{out}");
+    }
+
+    #[test]
+    fn markdown_emphasis_is_not_shown_as_asterisks() {
+        let (out, _) = render(
+            &[
+                r#"{"type":"item.completed","item":{"id":"0","type":"reasoning","text":"**Planning** the run"}}"#,
+            ],
+            false,
+        );
+        assert_eq!(out, "Planning the run\n");
+    }
+
+    #[test]
+    fn long_messages_are_cut_with_an_ellipsis() {
+        let long = format!("unexpected status 502 Bad Gateway: {}", "é".repeat(3000));
+        let failed =
+            serde_json::json!({"type": "turn.failed", "error": {"message": long}}).to_string();
+        let (out, _) = render(&[&failed], false);
+        let line = out.lines().next().unwrap_or_default();
+        assert!(line.ends_with('…') && line.chars().count() < 1100, "{line}");
+    }
+
+    #[test]
+    fn codex_advice_is_shown_as_the_usbide_command() {
+        let msg = "Enable device code authorization for Codex in ChatGPT Security Settings, then run 'codex login --device-auth' again.";
+        let failed =
+            serde_json::json!({"type": "turn.failed", "error": {"message": msg}}).to_string();
+        let (out, _) = render(&[&failed], false);
+        assert!(
+            out.contains("run 'usbide login --device-auth' again"),
+            "{out}"
+        );
+        assert!(!out.contains("codex login"), "{out}");
     }
 }

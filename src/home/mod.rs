@@ -146,6 +146,7 @@ mod tests {
             allow_api_key: false,
             allow_custom_base: false,
             keep: vec![],
+            verbose: false,
         }
     }
 

@@ -26,36 +26,26 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 pub struct ConfigTooLarge {
     pub path: std::path::PathBuf,
     pub bytes: u64,
-    pub lang: crate::events::hints::Lang,
+    pub lang: crate::messages::Lang,
 }
 
 impl ConfigTooLarge {
     /// The sentence, in the user's language.
     pub fn message(&self) -> String {
-        let (path, mb, max_kb) = (
-            self.path.display(),
-            self.bytes.div_ceil(1 << 20),
-            MAX_CONFIG_BYTES >> 10,
-        );
-        match self.lang {
-            crate::events::hints::Lang::En => format!(
-                "{path} is {mb} MB; a codex config is a few KB and usbide reads none over {max_kb} KB. \
-                 Keep the settings you need in a smaller file (the old one can be moved away, e.g. to config.toml.big)"
-            ),
-            crate::events::hints::Lang::Fr => format!(
-                "{path} fait {mb} Mo ; une configuration de codex fait quelques Ko et usbide n'en lit aucune de plus de {max_kb} Ko. \
-                 Gardez les réglages utiles dans un fichier plus petit (l'ancien peut être déplacé, par exemple en config.toml.big)"
-            ),
-        }
+        crate::messages::fill(
+            crate::messages::text(self.lang).config_too_large,
+            &[
+                ("path", &self.path.display().to_string()),
+                ("size", &self.bytes.div_ceil(1 << 20).to_string()),
+                ("max", &(MAX_CONFIG_BYTES >> 10).to_string()),
+            ],
+        )
     }
 }
 
 /// Refuse a `config.toml` over [`MAX_CONFIG_BYTES`]; a missing or
 /// unreadable one passes (whoever reads it reports that).
-pub fn check_config_size(
-    path: &Path,
-    lang: crate::events::hints::Lang,
-) -> Result<(), ConfigTooLarge> {
+pub fn check_config_size(path: &Path, lang: crate::messages::Lang) -> Result<(), ConfigTooLarge> {
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_CONFIG_BYTES => Err(ConfigTooLarge {
             path: path.into(),
@@ -138,7 +128,7 @@ mod tests {
 
     #[test]
     fn an_absurd_config_is_refused_with_a_clear_message() {
-        use crate::events::hints::Lang;
+        use crate::messages::Lang;
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("config.toml");
         let big = "# padding\n".repeat((MAX_CONFIG_BYTES / 10 + 1) as usize);

@@ -21,6 +21,9 @@ pub enum DropReason {
     CustomBase,
     /// A codex-internal variable inherited from a parent codex or its npm wrapper.
     CodexInternal,
+    /// A Rust backtrace switch: a failing codex would print walls of
+    /// `<unknown>` frames instead of its error (kept with `--verbose`).
+    Backtrace,
 }
 
 impl DropReason {
@@ -34,12 +37,16 @@ impl DropReason {
                 "a base-URL override sends requests elsewhere (set USBIDE_CODEX_ALLOW_CUSTOM_BASE=1 to keep it)"
             }
             Self::CodexInternal => "internal to codex or left by another codex or its npm wrapper",
+            Self::Backtrace => {
+                "a Rust backtrace switch would bury codex's errors in unreadable frames (kept with --verbose)"
+            }
         }
     }
 }
 
 const API_KEYS: &[&str] = &["OPENAI_API_KEY", "CODEX_API_KEY"];
 const CUSTOM_BASES: &[&str] = &["OPENAI_BASE_URL", "OPENAI_API_BASE", "OPENAI_API_HOST"];
+const BACKTRACES: &[&str] = &["RUST_BACKTRACE", "RUST_LIB_BACKTRACE"];
 /// `CODEX_*` variables a user sets on purpose and that codex reads as input.
 const CODEX_KEPT: &[&str] = &["CODEX_HOME", "CODEX_CA_CERTIFICATE"];
 
@@ -50,6 +57,8 @@ pub struct Policy {
     pub allow_custom_base: bool,
     /// Extra `CODEX_*` names to keep (`USBIDE_CODEX_KEEP`).
     pub keep: Vec<String>,
+    /// Keep RUST_BACKTRACE (`--verbose`).
+    pub verbose: bool,
 }
 
 impl Policy {
@@ -59,6 +68,7 @@ impl Policy {
             allow_api_key: settings.allow_api_key,
             allow_custom_base: settings.allow_custom_base,
             keep: settings.keep_codex_vars.clone(),
+            verbose: settings.verbose,
         }
     }
 
@@ -70,6 +80,9 @@ impl Policy {
         }
         if is(CUSTOM_BASES) {
             return (!self.allow_custom_base).then_some(DropReason::CustomBase);
+        }
+        if is(BACKTRACES) {
+            return (!self.verbose).then_some(DropReason::Backtrace);
         }
         // Bytes, not `name[..6]`: a host name like `ABCDEÉ` has no char
         // boundary there, and a panic here would stop every launch.
@@ -138,6 +151,7 @@ mod tests {
             allow_api_key: false,
             allow_custom_base: false,
             keep: vec![],
+            verbose: false,
         }
     }
 
@@ -186,6 +200,7 @@ mod tests {
                 ("codex_thread_id", "t"),
                 ("CODEX_CA_CERTIFICATE", "/ca.pem"),
                 ("HTTPS_PROXY", "http://p:3128"),
+                ("RUST_BACKTRACE", "1"),
             ],
             true,
         );
@@ -211,6 +226,7 @@ mod tests {
                 ("CODEX_MANAGED_BY_NPM", DropReason::CodexInternal),
                 ("CODEX_SANDBOX", DropReason::CodexInternal),
                 ("codex_thread_id", DropReason::CodexInternal),
+                ("RUST_BACKTRACE", DropReason::Backtrace),
             ]
         );
     }
@@ -221,12 +237,14 @@ mod tests {
             allow_api_key: true,
             allow_custom_base: true,
             keep: vec!["CODEX_REFRESH_TOKEN_URL_OVERRIDE".into()],
+            verbose: true,
         };
         for name in [
             "OPENAI_API_KEY",
             "codex_api_key",
             "OPENAI_BASE_URL",
             "codex_refresh_token_url_override",
+            "RUST_BACKTRACE",
         ] {
             assert_eq!(p.classify(name), None, "{name}");
         }

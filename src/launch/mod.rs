@@ -81,6 +81,50 @@ impl Invocation {
         let status = child.wait()?;
         Ok(crate::platform::exit_code(status))
     }
+
+    /// Like [`Self::run_inherited`], but codex's stderr passes through
+    /// usbide, which keeps its last `keep` bytes: a session that dies before
+    /// codex wrote its log can still be explained. stdin and stdout (where
+    /// the TUI draws) stay the terminal's.
+    pub fn run_inherited_keeping_stderr(&self, keep: usize) -> io::Result<(i32, Vec<u8>)> {
+        use std::io::{Read, Write};
+        use std::sync::{Arc, Mutex};
+        let mut child = self
+            .command()
+            .stdin(Stdio::inherit())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let _interrupts = crate::platform::InterruptsToChild::begin();
+        let tail = Arc::new(Mutex::new(std::collections::VecDeque::<u8>::new()));
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        if let Some(mut err) = child.stderr.take() {
+            let tail = Arc::clone(&tail);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                let mut out = io::stderr();
+                while let Ok(n @ 1..) = err.read(&mut buf) {
+                    let _ = out.write_all(&buf[..n]);
+                    let _ = out.flush();
+                    if let Ok(mut t) = tail.lock() {
+                        t.extend(&buf[..n]);
+                        let extra = t.len().saturating_sub(keep);
+                        t.drain(..extra);
+                    }
+                }
+                let _ = done_tx.send(());
+            });
+        }
+        let status = child.wait()?;
+        // A helper codex left running may hold the pipe open: do not wait
+        // for it long.
+        let _ = done_rx.recv_timeout(std::time::Duration::from_millis(500));
+        let kept = tail
+            .lock()
+            .map(|t| t.iter().copied().collect())
+            .unwrap_or_default();
+        Ok((crate::platform::exit_code(status), kept))
+    }
 }
 
 /// `codex` on the snapshot's PATH, the way the OS would find it.

@@ -17,9 +17,8 @@ pub fn probe(env: &Environ, url: &str) -> Option<Diagnosis> {
     let failure = match reach::reach(env, url, deadline) {
         Err(u) => {
             return Some(Diagnosis {
-                cause: u.cause(),
                 status: u.status(),
-                detail: None,
+                ..Diagnosis::of(u.cause())
             });
         }
         Ok(Route::Direct | Route::Proxy(_)) if url.starts_with("https") => {
@@ -27,9 +26,5 @@ pub fn probe(env: &Environ, url: &str) -> Option<Diagnosis> {
         }
         Ok(_) => None,
     };
-    failure.map(|cause| Diagnosis {
-        cause,
-        status: None,
-        detail: None,
-    })
+    failure.map(Diagnosis::of)
 }

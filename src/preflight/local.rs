@@ -10,7 +10,7 @@ use crate::home::provider::Provider;
 use crate::home::{config, gitignore};
 use crate::launch::envfilter;
 use crate::login::{self, claims};
-use crate::preflight::check::{Check, Group};
+use crate::preflight::check::{Check, Group, Status};
 use crate::settings::Settings;
 use crate::stick::Stick;
 use crate::stick::drive::human_bytes;
@@ -115,8 +115,7 @@ pub fn codex_home(
 fn config_check(home: &Path, settings: &Settings) -> Check {
     let path = home.join("config.toml");
     // The doctor's report is English, like every other check here.
-    if let Err(e) = crate::home::provider::check_config_size(&path, crate::events::hints::Lang::En)
-    {
+    if let Err(e) = crate::home::provider::check_config_size(&path, crate::messages::Lang::En) {
         return Check::fail(
             Group::CodexHome,
             "home.config",
@@ -406,4 +405,69 @@ pub fn payload(stick: &Stick, full: bool) -> Vec<Check> {
         });
     }
     checks
+}
+
+/// One login check, not two: codex's own `login status` (run in parallel)
+/// is folded into `login.stored`, so the report states the login once, with
+/// one fix, and says so when the two disagree (an API key stored that codex
+/// does not count, say).
+pub fn merge_login(checks: &mut Vec<Check>) {
+    let Some(at) = checks.iter().position(|c| c.id == "login.status") else {
+        return;
+    };
+    let codex = checks.remove(at);
+    let Some(stored) = checks.iter_mut().find(|c| c.id == "login.stored") else {
+        checks.insert(
+            at,
+            Check {
+                id: "login.stored".into(),
+                ..codex
+            },
+        );
+        return;
+    };
+    let agree = (stored.status == Status::Ok) == (codex.status == Status::Ok);
+    stored.finding = if agree {
+        format!("{}; {}", stored.finding, codex.finding)
+    } else {
+        format!("{}, but {}", stored.finding, codex.finding)
+    };
+    if codex.status > stored.status {
+        stored.status = codex.status;
+        stored.fix = codex.fix;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_two_login_checks_become_one_that_says_when_they_disagree() {
+        let mut checks = vec![
+            Check::ok(Group::Login, "login.stored", "API key login stored"),
+            Check::warn(
+                Group::Login,
+                "login.status",
+                "codex login status: Not logged in",
+                "run `usbide login`",
+            ),
+        ];
+        merge_login(&mut checks);
+        assert_eq!(checks.len(), 1);
+        let c = &checks[0];
+        assert_eq!((c.id.as_str(), c.status), ("login.stored", Status::Warn));
+        assert_eq!(
+            c.finding,
+            "API key login stored, but codex login status: Not logged in"
+        );
+        assert_eq!(c.fix.as_deref(), Some("run `usbide login`"));
+        let mut alone = vec![Check::ok(
+            Group::Login,
+            "login.status",
+            "codex login status: Logged in using ChatGPT",
+        )];
+        merge_login(&mut alone);
+        assert_eq!(alone[0].id, "login.stored");
+    }
 }

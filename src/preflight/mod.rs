@@ -187,6 +187,7 @@ pub fn run(
     ) {
         checks.extend(more);
     }
+    local::merge_login(&mut checks);
     checks.sort_by_key(|c| c.group);
     let overall = checks
         .iter()
@@ -305,8 +306,10 @@ fn status_line(text: &str) -> &str {
         .unwrap_or_default()
 }
 
-/// The human report: one line per check by group, the fixes at the end.
-pub fn render(report: &Report) -> String {
+/// The human report: one line per check by group, the fixes at the end, in
+/// the host's language.
+pub fn render(report: &Report, lang: crate::messages::Lang) -> String {
+    let t = crate::messages::text(lang);
     let mut out = String::new();
     let mut group = None;
     for c in &report.checks {
@@ -328,20 +331,25 @@ pub fn render(report: &Report) -> String {
         .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
         .collect();
     if !fixes.is_empty() {
-        out.push_str("\nWhat to do:\n");
+        out.push_str(&format!("\n{}\n", t.doctor_what_to_do));
         for (i, c) in fixes.iter().enumerate() {
             out.push_str(&format!(
                 "  {}. {}: {}\n",
                 i + 1,
                 c.id,
-                c.fix.as_deref().unwrap_or("see above")
+                c.fix.as_deref().unwrap_or(t.doctor_see_above)
             ));
         }
     }
+    let no_login = report
+        .checks
+        .iter()
+        .any(|c| c.id == "login.stored" && c.status != Status::Ok);
     let verdict = match report.overall {
-        Status::Fail => "some checks failed: codex will not work until they are fixed",
-        Status::Warn => "codex should work; see the warnings",
-        _ => "everything codex needs is in place",
+        Status::Fail => t.doctor_verdict_fail,
+        _ if no_login => t.doctor_verdict_no_login,
+        Status::Warn => t.doctor_verdict_warn,
+        _ => t.doctor_verdict_ok,
     };
     out.push_str(&format!("\n{verdict} ({} ms)\n", report.duration_ms));
     crate::redact::text(&out)

@@ -1,34 +1,56 @@
-//! Last step: after an interactive session that failed, name the last error
-//! codex logged and its fix.
+//! Last step: after an interactive session that failed, name what went wrong
+//! and its fix, from what codex wrote to stderr (a session can die before its
+//! log exists) and the tail of its log; a network cause codex hides is named
+//! by a probe of the endpoint, as `usbide exec` does.
 
 use crate::context::Context;
+use crate::events::diagnose::{self, Diagnosis};
+use crate::events::escape::strip_ansi;
+use crate::events::hints::{self, Lang};
+use crate::session::Ready;
 use crate::ui::note;
 
-/// Print the diagnosis of the last error in the tail of codex's log.
-pub fn explain_log(ctx: &Context, log: &std::path::Path) {
+/// Print the diagnosis of a failed session.
+pub fn explain_failure(ctx: &Context, ready: &Ready, log: &std::path::Path, stderr: &str) {
+    let lang = Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    let Some(mut d) = diagnosis(&strip_ansi(stderr)).or_else(|| diagnosis(&log_tail(log))) else {
+        return;
+    };
+    if d.cause.hides_network_cause()
+        && let Some(found) = crate::net::probe::probe(&ctx.env, &ready.provider.endpoint)
+    {
+        d = found;
+    }
+    let t = crate::messages::text(lang);
+    note(&crate::messages::fill(
+        t.session_failed,
+        &[("title", hints::title(d.cause, lang))],
+    ));
+    note(&hints::hint(&d, lang));
+}
+
+/// The most telling diagnosis in `text`: the last one that names a cause,
+/// else the last one at all (a hidden network cause).
+fn diagnosis(text: &str) -> Option<Diagnosis> {
+    let found: Vec<Diagnosis> = text.lines().filter_map(diagnose::classify).collect();
+    found
+        .iter()
+        .rev()
+        .find(|d| !d.cause.hides_network_cause())
+        .or(found.last())
+        .cloned()
+}
+
+/// The last 64 KiB of codex's log.
+fn log_tail(log: &std::path::Path) -> String {
     use std::io::{Read, Seek, SeekFrom};
     const TAIL: u64 = 64 * 1024;
     let Ok(mut file) = std::fs::File::open(log) else {
-        return;
+        return String::new();
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let _ = file.seek(SeekFrom::Start(len.saturating_sub(TAIL)));
     let mut bytes = Vec::new();
-    if file.read_to_end(&mut bytes).is_err() {
-        return;
-    }
-    let text = String::from_utf8_lossy(&bytes);
-    let lang =
-        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
-    if let Some(d) = text
-        .lines()
-        .rev()
-        .find_map(crate::events::diagnose::classify)
-    {
-        note(&format!(
-            "codex ended with an error: {}",
-            crate::events::hints::title(d.cause, lang)
-        ));
-        note(&crate::events::hints::hint(&d, lang));
-    }
+    let _ = file.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -20,6 +20,9 @@ use crate::context::Context;
 pub use prepare::{CodexEnv, Ready, codex_environment, prepare};
 pub use resolve::resolve_codex;
 
+/// How much of an interactive codex's stderr is kept to explain a failure.
+const STDERR_TAIL: usize = 16 * 1024;
+
 /// Prepare the stick, then run codex with `args` on the terminal. After an
 /// interactive session that failed, name the last error codex logged.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
@@ -35,14 +38,20 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
         preflight::preflight_on_launch(ctx, &ready);
     }
     ready.seen();
-    let code = inv
-        .run_inherited()
-        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+    let started = if interactive {
+        inv.run_inherited_keeping_stderr(STDERR_TAIL)
+    } else {
+        inv.run_inherited().map(|code| (code, Vec::new()))
+    };
+    let (code, stderr) =
+        started.with_context(|| format!("cannot start {}", codex.path.display()))?;
     drop(scratch);
     if interactive && code != 0 {
-        explain::explain_log(
+        explain::explain_failure(
             ctx,
+            &ready,
             &ready.stick.codex_home().join("log").join("codex-tui.log"),
+            &String::from_utf8_lossy(&stderr),
         );
     }
     Ok(code)

@@ -392,3 +392,40 @@ fn the_launch_preflight_probes_once_per_ten_minutes_and_only_for_sessions() {
     assert_eq!(exec(&stick).code, 0);
     assert_eq!(probes(), 2);
 }
+
+#[test]
+fn without_a_login_the_doctor_does_not_say_codex_should_work() {
+    let stick = Stick::new();
+    let run = stick.run(&["doctor", "--offline"]);
+    assert!(!run.stdout.contains("codex should work"), "{run:?}");
+    assert!(
+        run.stdout.contains("there is no login on this stick"),
+        "{run:?}"
+    );
+    // One login check, stated once, with one fix.
+    assert_eq!(run.stdout.matches("login.status").count(), 0, "{run:?}");
+    let fixes = run.stdout.split("What to do:").nth(1).unwrap_or_default();
+    assert_eq!(fixes.matches("usbide login").count(), 1, "{run:?}");
+    let (_, report) = doctor_json(&stick);
+    let logins: Vec<_> = report["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["id"].as_str().is_some_and(|id| id.starts_with("login.")))
+        .map(|c| c["id"].clone())
+        .collect();
+    assert!(!logins.contains(&"login.status".into()), "{logins:?}");
+}
+
+#[test]
+fn the_doctor_speaks_french_with_a_french_locale() {
+    let mut stick = Stick::new();
+    stick.set("LANG", "fr_FR.UTF-8");
+    let run = stick.run(&["doctor", "--offline"]);
+    assert!(run.stdout.contains("Que faire :"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("aucune identification n'est enregistrée sur cette clé USB"),
+        "{run:?}"
+    );
+}

@@ -51,10 +51,12 @@ fn assert_diagnosed(stick: &Stick, cause: &str, status: Option<u16>, fix: &str) 
     if let Some(s) = status {
         assert_eq!(hit["status"], s, "{hit}");
     }
-    assert!(
-        hit["hint"].as_str().is_some_and(|h| h.contains(fix)),
-        "{hit}"
+    let explained = format!(
+        "{} {}",
+        hit["title"].as_str().unwrap_or_default(),
+        hit["hint"].as_str().unwrap_or_default()
     );
+    assert!(explained.contains(fix), "{hit}");
 }
 
 #[test]
@@ -236,13 +238,24 @@ fn a_proxy_answering_407_asks_for_credentials() {
 fn not_logged_in_stops_before_a_doomed_run() {
     let stick = Stick::new();
     let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
-    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.code, 74, "{run:?}");
     assert!(
         run.stderr
-            .contains("not logged in on this stick; the run was not started"),
+            .contains("There is no login on this stick; the run was not started"),
         "{run:?}"
     );
-    assert!(run.stderr.contains("login"), "{run:?}");
+    assert!(run.stderr.contains("usbide login"), "{run:?}");
+    assert!(!run.stderr.contains("401"), "nothing was sent: {run:?}");
+    let json = stick.run(&["exec", "--json", "--skip-git-repo-check", "hello"]);
+    assert_eq!(json.code, 74, "{json:?}");
+    let d = diagnoses(&json);
+    assert_eq!(d.len(), 1, "{json:?}");
+    assert_eq!(d[0]["cause"], "no_login", "{json:?}");
+    assert!(
+        d[0]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("usbide login"))
+    );
 }
 
 #[test]
@@ -380,7 +393,7 @@ fn hints_follow_a_french_locale() {
     assert!(
         english
             .stdout
-            .contains("The server refused the login (401)"),
+            .contains("The server refused this stick's login (401)"),
         "{english:?}"
     );
     stick.set("LANG", "fr_FR.UTF-8");
@@ -388,7 +401,7 @@ fn hints_follow_a_french_locale() {
     assert!(
         french
             .stdout
-            .contains("Le serveur a refusé la connexion (401)"),
+            .contains("Le serveur a refusé l'identification de cette clé USB (401)"),
         "{french:?}"
     );
     assert!(french.stdout.contains("usbide login"), "{french:?}");

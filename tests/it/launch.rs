@@ -265,7 +265,7 @@ fn a_failed_interactive_session_is_explained_from_codex_log() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr
-            .contains("codex ended with an error: not logged in on this stick"),
+            .contains("codex ended with an error: The server refused this stick's login (401)"),
         "{run:?}"
     );
     assert!(run.stderr.contains("usbide login"), "{run:?}");
@@ -398,4 +398,33 @@ fn traces_on_the_computer_are_listed_and_cleaned() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("usbide-codex-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
+    let server = crate::standin::Server::start(|_| {
+        crate::standin::Reply::Full(
+            401,
+            "application/json",
+            br#"{"error":{"message":"bad token"}}"#.to_vec(),
+        )
+    });
+    let stick = Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    // The interactive path, with a codex that fails before any log exists.
+    let run = stick.run(&["run", "--", "exec", "--skip-git-repo-check", "hello"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        !stick.codex_home().join("log/codex-tui.log").exists(),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("codex ended with an error: The server refused this stick's login (401)"),
+        "{run:?}"
+    );
+    // codex's own words still reach the terminal.
+    assert!(run.stderr.contains("bad token"), "{run:?}");
 }

@@ -4,6 +4,7 @@
 //! run `usbide.exe` and the real Windows `codex.exe`, except the few that
 //! need Unix tools (FUSE, `sh`, `openssl`), which say so with `#[cfg(unix)]`.
 
+mod corpus;
 mod doctor;
 mod envfilter;
 mod exec;

@@ -1,0 +1,326 @@
+//! Every sentence usbide writes for people, in English ([`en`]) and French
+//! ([`fr`]), chosen by the host's locale ([`Lang::detect`]). One place to
+//! read, review and translate all user-facing text.
+//!
+//! Two kinds of entries:
+//! - [`Text`]: fixed sentences and templates, one field each. A template
+//!   names its values in braces (`{count}`) and is filled by [`fill`].
+//! - per-cause titles and fixes ([`en::cause`], [`fr::cause`]), one `match`
+//!   arm per [`Cause`].
+//!
+//! Completeness is checked by the compiler (a `Text` literal must set every
+//! field; a `match` must cover every cause) and by the tests below (each
+//! French entry is translated, has the same placeholders, and follows French
+//! typography: a space before `:` and `;`, "qu'usbide").
+//!
+//! To add a message: add a field to the `catalogue!` list below with a `///`
+//! saying where it is shown, then one line in `en.rs` and one in `fr.rs`, and
+//! print it with `messages::text(lang).field` (or `fill(...)` for a
+//! template). Words to keep apart in French: "connexion" is the network,
+//! "identification" (or "s'identifier") is the login; "clé USB" is the stick,
+//! "clé d'API" an API key.
+
+pub mod en;
+pub mod fr;
+
+use crate::environ::Environ;
+use crate::events::diagnose::{Cause, Diagnosis};
+
+/// The language of everything usbide writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// French when `LC_ALL`, `LC_MESSAGES`, `LANG` or `LANGUAGE` (in that
+    /// order), or else the OS user locale, is French.
+    pub fn detect(env: &Environ, os_locale: Option<&str>) -> Self {
+        let from_env = ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
+            .iter()
+            .find_map(|n| env.get_str(n));
+        match from_env.as_deref().or(os_locale) {
+            Some(l) if l.to_ascii_lowercase().starts_with("fr") => Self::Fr,
+            _ => Self::En,
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// The fixed sentences and templates of one language.
+        #[derive(Debug)]
+        pub struct Text {
+            $($(#[$doc])* pub $name: &'static str,)*
+        }
+
+        impl Text {
+            /// Every entry with its field name (for the catalogue tests).
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($name), self.$name),)*]
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// The renderer: an error line (`{message}`).
+    error_line,
+    /// The renderer: a non-fatal error item it does not diagnose.
+    note_line,
+    /// The renderer: a web search (`{query}`).
+    search_line,
+    /// The renderer: the heading of a plan.
+    plan_heading,
+    /// The renderer: a command's end (`{code}`).
+    exit_line,
+    /// The renderer: an MCP tool call's end (`{name}`, `{status}`).
+    tool_line,
+    /// The renderer: a collaborating agent's call (`{name}`, `{status}`).
+    agent_line,
+    /// The renderer: token counts after a turn.
+    tokens_line,
+    /// The renderer: the reconnect status line (`{progress}`, `{cause}`).
+    reconnecting_line,
+    /// The renderer: progress when codex waits for the network.
+    waiting_for_network,
+    /// The renderer: a reconnect whose cause is not recognised.
+    connection_problem,
+    /// The renderer: how often one failure was reported.
+    repeated_line,
+    /// The diagnosis line (`{title}`, `{hint}`).
+    diagnosis_line,
+    /// Appended to a hint when the server gave a request ID (`{id}`).
+    request_id,
+    /// Default for a missing provider variable's name.
+    provider_key_variable,
+    /// `usbide render` reading a terminal.
+    render_waiting,
+    /// `usbide exec` when no run was started (`{title}`).
+    exec_not_started,
+    /// After an interactive session that failed (`{title}`).
+    session_failed,
+    /// The doctor: heading of the fixes.
+    doctor_what_to_do,
+    /// The doctor: a failed check without its own fix.
+    doctor_see_above,
+    /// The doctor's verdict when a check failed.
+    doctor_verdict_fail,
+    /// The doctor's verdict when there is no login.
+    doctor_verdict_no_login,
+    /// The doctor's verdict with warnings only.
+    doctor_verdict_warn,
+    /// The doctor's verdict when all is well.
+    doctor_verdict_ok,
+    /// The renderer: a line of codex too long to read (`{size}`, `{max}` in MB).
+    line_skipped,
+    /// A launch refusing a huge config.toml (`{path}`, `{size}` MB, `{max}` KB).
+    config_too_large,
+}
+
+/// The fixed sentences of `lang`.
+pub fn text(lang: Lang) -> &'static Text {
+    match lang {
+        Lang::En => &en::TEXT,
+        Lang::Fr => &fr::TEXT,
+    }
+}
+
+/// `template` with each `{name}` replaced by its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The short name of a cause ("The connection was refused").
+pub fn title(cause: Cause, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::cause(cause).0,
+        Lang::Fr => fr::cause(cause).0,
+    }
+}
+
+/// What to do about a diagnosis, without restating its title; with the
+/// request ID to quote, when the server gave one.
+pub fn hint(d: &Diagnosis, lang: Lang) -> String {
+    let t = text(lang);
+    let (_, fix, with_detail) = match lang {
+        Lang::En => en::cause(d.cause),
+        Lang::Fr => fr::cause(d.cause),
+    };
+    let fix = match (&d.detail, with_detail) {
+        (Some(_), Some(template)) => template,
+        _ => fix,
+    };
+    let detail = d.detail.as_deref().unwrap_or(t.provider_key_variable);
+    let mut out = fill(fix, &[("detail", detail)]);
+    if let Some(id) = &d.request_id {
+        out.push(' ');
+        out.push_str(&fill(t.request_id, &[("id", id)]));
+    }
+    out
+}
+
+/// The one-line explanation: title, then what to do.
+pub fn explain(d: &Diagnosis, lang: Lang) -> String {
+    let title = match (lang, d.cause, &d.detail) {
+        (_, Cause::MissingProviderKey, _) => fill(
+            title(d.cause, lang),
+            &[(
+                "detail",
+                d.detail
+                    .as_deref()
+                    .unwrap_or(text(lang).provider_key_variable),
+            )],
+        ),
+        _ => title(d.cause, lang).to_string(),
+    };
+    fill(
+        text(lang).diagnosis_line,
+        &[("title", &title), ("hint", &hint(d, lang))],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(n, _)| n))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Text outside `backticks` (commands and paths are not French).
+    fn prose(s: &str) -> String {
+        s.split('`').step_by(2).collect::<Vec<_>>().join(" ")
+    }
+
+    fn check_french(name: &str, en: &str, fr: &str) {
+        assert!(!fr.trim().is_empty(), "{name}: empty");
+        assert_eq!(placeholders(en), placeholders(fr), "{name}: placeholders");
+        let mut words = en.to_string();
+        for p in placeholders(en) {
+            words = words.replace(&format!("{{{p}}}"), "");
+        }
+        if prose(&words).chars().any(char::is_alphabetic) {
+            assert_ne!(en, fr, "{name}: not translated");
+        }
+        let text = prose(fr);
+        for (i, c) in text.char_indices() {
+            if (c == ':' || c == ';') && text[i + 1..].starts_with(' ') {
+                let before = text[..i].chars().next_back();
+                assert!(
+                    matches!(before, Some(' ' | '\u{a0}' | '\u{202f}')),
+                    "{name}: no space before '{c}' in {fr:?}"
+                );
+            }
+        }
+        assert!(!fr.contains("que usbide"), "{name}: write qu'usbide: {fr}");
+        assert!(!fr.contains("de usbide"), "{name}: write d'usbide: {fr}");
+    }
+
+    #[test]
+    fn the_french_catalogue_is_complete_and_french() {
+        let (en, fr) = (en::TEXT.entries(), fr::TEXT.entries());
+        assert_eq!(en.len(), fr.len());
+        for ((name, e), (_, f)) in en.iter().zip(&fr) {
+            check_french(name, e, f);
+        }
+        for cause in Cause::ALL {
+            let (et, eh, ed) = en::cause(cause);
+            let (ft, fh, fd) = fr::cause(cause);
+            let name = format!("{cause:?}");
+            check_french(&name, et, ft);
+            check_french(&name, eh, fh);
+            assert_eq!(ed.is_some(), fd.is_some(), "{name}");
+            if let (Some(e), Some(f)) = (ed, fd) {
+                check_french(&name, e, f);
+            }
+        }
+    }
+
+    #[test]
+    fn no_explanation_says_the_same_thing_twice() {
+        for lang in [Lang::En, Lang::Fr] {
+            for cause in Cause::ALL {
+                let title = title(cause, lang).to_lowercase();
+                let hint = hint(&Diagnosis::of(cause), lang).to_lowercase();
+                assert!(
+                    !hint.contains(title.trim_end_matches(['.', ' '])),
+                    "{cause:?} {lang:?}: the hint repeats the title: {hint}"
+                );
+                assert!(!title.ends_with('.'), "{cause:?}: {title}");
+            }
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_values_only() {
+        assert_eq!(
+            fill("a {x} b {y} {z}", &[("x", "1"), ("y", "{x}")]),
+            "a 1 b {x} {z}"
+        );
+        assert_eq!(fill("{", &[]), "{");
+        assert_eq!(fill("é{x}é", &[("x", "ü")]), "éüé");
+    }
+
+    #[test]
+    fn templates_are_filled() {
+        let d = Diagnosis {
+            detail: Some("34.337 s".into()),
+            request_id: Some("req_1".into()),
+            ..Diagnosis::of(Cause::RateLimit)
+        };
+        let e = explain(&d, Lang::En);
+        assert!(e.contains("34.337 s") && e.contains("req_1"), "{e}");
+        assert!(!e.contains('{'), "{e}");
+        let f = explain(&d, Lang::Fr);
+        assert!(f.contains("34.337 s") && !f.contains('{'), "{f}");
+    }
+
+    #[test]
+    fn french_follows_the_locale() {
+        let fr = Environ::from_pairs(&[("LANG", "fr_FR.UTF-8")], false);
+        assert_eq!(Lang::detect(&fr, None), Lang::Fr);
+        let en = Environ::from_pairs(&[("LC_ALL", "C"), ("LANG", "fr_FR.UTF-8")], false);
+        assert_eq!(Lang::detect(&en, None), Lang::En);
+        assert_eq!(
+            Lang::detect(&Environ::from_pairs(&[], true), Some("fr-CA")),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::detect(&Environ::from_pairs(&[], true), Some("de-DE")),
+            Lang::En
+        );
+    }
+}
