@@ -6,6 +6,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// An ordered copy of environment variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +92,15 @@ impl Environ {
             .map(|(k, v)| (k.as_os_str(), v.as_os_str()))
     }
 
+    /// A wait set by variable `name`, a whole number of `unit`s, clamped to
+    /// [`LONGEST_WAIT`]; `None` when unset or not a number. Any `u64` is
+    /// accepted: `Instant + Duration` panics on overflow, so no wait a host
+    /// variable asks for may reach that addition unclamped.
+    pub fn wait(&self, name: &str, unit: Duration) -> Option<Duration> {
+        let count: u64 = self.get_str(name)?.trim().parse().ok()?;
+        Some(clamp_wait(count, unit))
+    }
+
     /// The folders this host uses for temporary files: `%TEMP%` and `%TMP%`
     /// on Windows; `$TMPDIR`, or `/tmp` when it is unset, elsewhere.
     pub fn temp_dirs(&self) -> Vec<PathBuf> {
@@ -105,6 +115,17 @@ impl Environ {
                 .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from),
         ]
     }
+}
+
+/// The longest wait any setting may ask for (a day).
+pub const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `count` times `unit`, at most [`LONGEST_WAIT`], without overflow.
+pub fn clamp_wait(count: u64, unit: Duration) -> Duration {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    unit.checked_mul(count)
+        .unwrap_or(LONGEST_WAIT)
+        .min(LONGEST_WAIT)
 }
 
 /// `1`, `true`, `yes`, `on`, in any case, are truthy; anything else is not.
@@ -126,6 +147,28 @@ fn out_same(case_insensitive: bool, a: &OsStr, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn huge_waits_are_clamped_not_overflowed() {
+        let env = Environ::from_pairs(
+            &[
+                ("A", "18446744073709551615"),
+                ("B", "250"),
+                ("C", "x"),
+                ("D", "99999999999999999999999"),
+            ],
+            false,
+        );
+        let secs = Duration::from_secs(1);
+        assert_eq!(env.wait("A", secs), Some(LONGEST_WAIT));
+        assert_eq!(
+            env.wait("B", Duration::from_millis(1)),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(env.wait("C", secs), None);
+        assert_eq!(env.wait("D", secs), None);
+        let _ = std::time::Instant::now() + env.wait("A", secs).unwrap_or_default();
+    }
+
     use super::*;
 
     #[test]

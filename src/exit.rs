@@ -33,6 +33,7 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
         if cause.is::<HomeError>()
             || cause.is::<crate::home::config::ConfigError>()
             || cause.is::<SettingsError>()
+            || cause.is::<crate::home::provider::ConfigTooLarge>()
         {
             return HOME;
         }

@@ -20,6 +20,7 @@ pub mod log;
 pub mod login;
 pub mod messages;
 pub mod net;
+pub mod out;
 pub mod payload;
 pub mod platform;
 pub mod preflight;
@@ -57,7 +58,10 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     let code = match dispatch(cli, env) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
+            crate::out::eprintln!(
+                "usbide: error: {}",
+                events::escape::escape(&redact::text(&format!("{err:#}")))
+            );
             exit::code_for(&err)
         }
     };

@@ -3,27 +3,83 @@
 //! Every value usbide prints that could hold a secret (environment values,
 //! proxy URLs, codex output, error text) goes through here first. Tokens,
 //! API keys and passwords never reach a terminal, a log or an error message.
+//!
+//! Invariants: [`text`] looks at every position of its input (no rule stops
+//! at the first match or at a space), and text is redacted whole before it
+//! is cut for display ([`cut`]), so a secret is never half-shown.
 
-/// Name fragments that mark a variable's value as secret.
+pub mod config;
+
+/// Name fragments that mark a variable's value as secret wherever they occur.
 const SECRET_NAME_PARTS: &[&str] = &[
     "KEY",
     "TOKEN",
     "SECRET",
-    "PASSWORD",
-    "PASSWD",
+    "PASS", // PASSWORD, PASSWD, SSHPASS, PASSPHRASE
+    "PWD",  // MYSQL_PWD, DB_PWD (PWD and OLDPWD themselves are listed as public)
     "CREDENTIAL",
-    "AUTH",
     "COOKIE",
     "SESSION",
+    "PRIVATE",
+    "SIGNATURE",
+    "DSN",
 ];
 
-/// Words that stand for a password in hints (`http://user:password@host`).
-const PLACEHOLDERS: &[&str] = &["password", "pass", "motdepasse", "pwd"];
+/// Short words that mark a secret only as a whole `_`-separated part of a
+/// name (`GH_PAT`, `NPM_OTP`), so `COMPAT` or `FOOTPRINT` stay visible.
+const SECRET_NAME_WORDS: &[&str] = &["PAT", "OTP", "PIN", "SIG", "SALT", "JWT", "BEARER"];
 
-/// Whether a variable with this name holds a secret.
+/// Names that match a rule above but are known to hold nothing secret.
+const PUBLIC_NAMES: &[&str] = &[
+    "PWD", // the shell's working directory
+    "OLDPWD",
+    "SESSIONNAME", // Windows: Console / RDP-Tcp#0
+    "XDG_SESSION_TYPE",
+    "XDG_SESSION_CLASS",
+    "XDG_SESSION_DESKTOP",
+    "XDG_SESSION_ID",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "KEYTIMEOUT",
+];
+
+/// Query or assignment names whose value is secret even though no rule of
+/// [`is_secret_name`] catches them (`?sig=`, `?code=` of an OAuth redirect).
+const SECRET_QUERY_NAMES: &[&str] = &["sig", "code", "auth", "pat", "otp", "jwt", "apikey"];
+
+/// Words that stand for a password in hints (`http://user:password@host`).
+const PLACEHOLDERS: &[&str] = &["password", "pass", "motdepasse", "pwd", "***"];
+
+/// Prefixes of well-known credential formats; what follows is hidden.
+const KEY_PREFIXES: &[&str] = &[
+    "sk-",
+    "sess-",
+    "rt_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "AKIA",
+];
+
+/// Whether a variable (or query parameter) with this name holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    SECRET_NAME_PARTS.iter().any(|p| upper.contains(p))
+    if PUBLIC_NAMES.contains(&upper.as_str()) {
+        return false;
+    }
+    // AUTH marks a secret (NPM_CONFIG__AUTH, BASIC_AUTH, AUTHORIZATION) but
+    // AUTHOR does not (GIT_AUTHOR_NAME).
+    let without_author = upper.replace("AUTHORIZ", "AUTH").replace("AUTHOR", "");
+    without_author.contains("AUTH")
+        || SECRET_NAME_PARTS.iter().any(|p| upper.contains(p))
+        || upper
+            .split(['_', '-', '.'])
+            .any(|part| SECRET_NAME_WORDS.contains(&part))
 }
 
 /// The printable form of variable `name` = `value`.
@@ -31,101 +87,219 @@ pub fn env_value(name: &str, value: &str) -> String {
     if is_secret_name(name) {
         return format!("<redacted, {} chars>", value.chars().count());
     }
-    text(&url_password(value))
+    text(value)
 }
 
-/// Hide the password of `scheme://user:pass@host` (proxy URLs carry them).
+/// A URL (or any text holding URLs) with passwords and secrets hidden; an
+/// alias of [`text`] kept for the call sites that show a proxy or endpoint.
 pub fn url_password(value: &str) -> String {
-    let Some(scheme_end) = value.find("://") else {
-        return value.to_string();
-    };
-    let rest = &value[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else {
-        return value.to_string();
-    };
-    let userinfo = &rest[..at];
-    let user = userinfo.split(':').next().unwrap_or_default();
-    let password = userinfo
-        .split_once(':')
-        .map(|(_, p)| p.trim_matches(['<', '>']).to_ascii_lowercase());
-    if password
-        .as_deref()
-        .is_some_and(|p| PLACEHOLDERS.contains(&p))
-    {
-        return value.to_string(); // a hint's placeholder, not a secret
+    text(value)
+}
+
+/// Redact `input`, then keep at most `max_chars` characters of the result
+/// (with ` ...` when something was cut). Never the reverse order: cutting
+/// first would show the first characters of a secret the rules no longer
+/// recognise.
+pub fn cut(input: &str, max_chars: usize) -> String {
+    let clean = text(input);
+    match clean.char_indices().nth(max_chars) {
+        Some((at, _)) => format!("{} ...", &clean[..at]),
+        None => clean,
     }
-    let shown = if userinfo.contains(':') {
-        format!("{user}:***")
-    } else {
-        "***".to_string()
-    };
-    format!("{}{}{}", &value[..scheme_end + 3], shown, &rest[at..])
 }
 
 /// Replace anything in free text that looks like a credential.
 ///
-/// Covers OpenAI-style keys (`sk-...`), JWTs (`eyJ...x.y`), the word after
-/// `Bearer`, and `user:pass@` in URLs.
+/// Covers well-known key formats (`sk-...`, `sk-proj-...`, `ghp_...`), JWTs
+/// (`eyJ...`), the credential after `Bearer` / `Basic`, the password of
+/// `user:pass@host` with or without a scheme (every one, wherever it is),
+/// and values of `name=value` pairs whose name looks secret (`?api-key=`,
+/// `&token=`, `OPENAI_API_KEY=`).
 pub fn text(input: &str) -> String {
+    let bytes = input.as_bytes();
+    let mut hidden: Vec<(usize, usize, &'static str)> = Vec::new();
+    known_keys(bytes, &mut hidden);
+    auth_schemes(bytes, &mut hidden);
+    userinfo(bytes, &mut hidden);
+    secret_assignments(input, &mut hidden);
+    if hidden.is_empty() {
+        return input.to_string();
+    }
+    hidden.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
     let mut out = String::with_capacity(input.len());
-    let mut after_bearer = false;
-    for (is_word, piece) in split_words(input) {
-        if !is_word {
-            out.push_str(piece);
+    let mut pos = 0;
+    let mut iter = hidden.into_iter().peekable();
+    while let Some((start, mut end, mut label)) = iter.next() {
+        while let Some(&(s, e, _)) = iter.peek() {
+            if s > end {
+                break;
+            }
+            if e > end {
+                end = e;
+                label = "***";
+            }
+            iter.next();
+        }
+        if start < pos {
+            // Contained in (or overlapping) what was already hidden.
+            if end > pos {
+                out.push_str("***");
+                pos = end;
+            }
             continue;
         }
-        if after_bearer && piece.len() >= 8 {
-            out.push_str("***");
-        } else {
-            out.push_str(&word(piece));
-        }
-        after_bearer = piece.eq_ignore_ascii_case("bearer");
+        out.push_str(&input[pos..start]);
+        out.push_str(label);
+        pos = end;
     }
-    if out.contains('@') && out.contains("://") {
-        return out
-            .split(' ')
-            .map(url_password)
-            .collect::<Vec<_>>()
-            .join(" ");
-    }
+    out.push_str(&input[pos..]);
     out
 }
 
-fn word(w: &str) -> String {
-    let looks_like_key = (w.starts_with("sk-") || w.starts_with("sess-")) && w.len() >= 12;
-    let looks_like_jwt = w.starts_with("eyJ") && w.matches('.').count() >= 2 && w.len() >= 20;
-    let looks_like_refresh = w.starts_with("rt_") && w.len() >= 16;
-    if looks_like_jwt {
-        "<jwt redacted>".to_string()
-    } else if looks_like_key || looks_like_refresh {
-        format!("{}***", &w[..3])
-    } else {
-        w.to_string()
+/// Characters a key, token or JWT is made of.
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
+}
+
+/// Characters that end a credential in free text (a URL password, a query
+/// value, a bearer token).
+fn ends_value(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || b.is_ascii_control()
+        || matches!(
+            b,
+            b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+        )
+        || matches!(b, b',' | b';' | b'|' | b'\\' | b'&' | b'#')
+}
+
+/// Whether a match may start at `i`: not glued to a letter or digit before.
+fn at_boundary(bytes: &[u8], i: usize) -> bool {
+    i == 0 || !bytes[i - 1].is_ascii_alphanumeric()
+}
+
+fn known_keys(bytes: &[u8], hidden: &mut Vec<(usize, usize, &'static str)>) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if !at_boundary(bytes, i) {
+            i += 1;
+        } else if rest.starts_with(b"eyJ") {
+            let end = i + run_len(rest, |b| is_key_byte(b) || b == b'.' || b == b'=');
+            if end - i >= 20 {
+                hidden.push((i, end, "<jwt redacted>"));
+            }
+            i = end;
+        } else if let Some(prefix) = KEY_PREFIXES.iter().find(|p| rest.starts_with(p.as_bytes())) {
+            let end = i + run_len(rest, is_key_byte);
+            if end - i >= 12 {
+                hidden.push((i + prefix.len(), end, "***"));
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
     }
 }
 
-/// Split into runs of token characters and runs of everything else.
-fn split_words(input: &str) -> Vec<(bool, &str)> {
-    let is_tok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut current: Option<bool> = None;
-    for (i, c) in input.char_indices() {
-        let t = is_tok(c);
-        match current {
-            Some(prev) if prev != t => {
-                pieces.push((prev, &input[start..i]));
-                start = i;
+/// `Bearer <token>`, `Basic <credentials>`.
+fn auth_schemes(bytes: &[u8], hidden: &mut Vec<(usize, usize, &'static str)>) {
+    for scheme in [&b"bearer"[..], b"basic"] {
+        let mut i = 0;
+        while i + scheme.len() < bytes.len() {
+            let after = i + scheme.len();
+            if at_boundary(bytes, i)
+                && bytes[i..after].eq_ignore_ascii_case(scheme)
+                && matches!(bytes[after], b' ' | b'\t' | b'=' | b':')
+            {
+                let start =
+                    after + run_len(&bytes[after..], |b| matches!(b, b' ' | b'\t' | b'=' | b':'));
+                let end = start + run_len(&bytes[start..], |b| !ends_value(b));
+                // Prose ("a Bearer token is needed", "Basic authentication
+                // failed") has short or plain words here; credentials do not.
+                let word = &bytes[start..end];
+                let plain_word = word.len() > 1
+                    && word[1..].iter().all(u8::is_ascii_lowercase)
+                    && scheme == b"basic";
+                if !plain_word && (word.len() >= 8 || has_digit(bytes, start, end)) {
+                    hidden.push((start, end, "***"));
+                }
+                i = end.max(i + 1);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+fn has_digit(bytes: &[u8], start: usize, end: usize) -> bool {
+    bytes[start..end].iter().any(u8::is_ascii_digit)
+}
+
+/// The password of every `user:password@host` (and the whole user part of
+/// `scheme://token@host`). A segment starts after a delimiter or `/`, `?`,
+/// so `?next=http://u:p@h` and comma-separated lists are all seen.
+fn userinfo(bytes: &[u8], hidden: &mut Vec<(usize, usize, &'static str)>) {
+    let mut seg_start = 0;
+    let mut colon: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if (ends_value(b) && b != b'&') || matches!(b, b'/' | b'?') {
+            seg_start = i + 1;
+            colon = None;
+            continue;
+        }
+        match b {
+            b':' if colon.is_none() => colon = Some(i),
+            b'@' => {
+                let after_scheme = seg_start >= 3 && &bytes[seg_start - 3..seg_start] == b"://";
+                let start = match colon {
+                    Some(c) => c + 1,
+                    None if after_scheme => seg_start,
+                    None => continue, // an e-mail address
+                };
+                if start < i && !is_placeholder(&bytes[start..i]) {
+                    hidden.push((start, i, "***"));
+                }
             }
             _ => {}
         }
-        current = Some(t);
     }
-    if let Some(t) = current {
-        pieces.push((t, &input[start..]));
+}
+
+fn is_placeholder(word: &[u8]) -> bool {
+    let word = String::from_utf8_lossy(word);
+    let word = word.trim_matches(['<', '>']).to_ascii_lowercase();
+    PLACEHOLDERS.contains(&word.as_str())
+}
+
+/// `name=value` where the name looks secret: query strings (`?api-key=..`,
+/// `&access_token=..`) and assignments (`OPENAI_API_KEY=sk-..`).
+fn secret_assignments(input: &str, hidden: &mut Vec<(usize, usize, &'static str)>) {
+    let bytes = input.as_bytes();
+    for (eq, _) in input.match_indices('=') {
+        let name_start = bytes[..eq]
+            .iter()
+            .rposition(|&b| !(is_key_byte(b) || b == b'.'))
+            .map_or(0, |p| p + 1);
+        let name = &input[name_start..eq];
+        if name.is_empty() || !is_secret_query_name(name) {
+            continue;
+        }
+        let start = eq + 1;
+        let end = start + run_len(&bytes[start..], |b| !ends_value(b));
+        if end > start {
+            hidden.push((start, end, "***"));
+        }
     }
-    pieces
+}
+
+fn is_secret_query_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_secret_name(name) || SECRET_QUERY_NAMES.contains(&lower.as_str())
+}
+
+fn run_len(bytes: &[u8], keep: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().position(|&b| !keep(b)).unwrap_or(bytes.len())
 }
 
 #[cfg(test)]
@@ -133,18 +307,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secret_names_are_recognised() {
-        for n in [
+    fn secret_names_are_recognised_as_a_table() {
+        let secret = [
             "OPENAI_API_KEY",
             "codex_api_key",
             "GITHUB_TOKEN",
             "DB_PASSWORD",
             "AWS_SECRET",
-        ] {
-            assert!(is_secret_name(n), "{n}");
+            "SSHPASS",
+            "MYSQL_PWD",
+            "PGPASSWORD",
+            "GH_PAT",
+            "GITLAB_PAT",
+            "NPM_CONFIG__AUTH",
+            "BASIC_AUTH",
+            "HTTP_AUTHORIZATION",
+            "AWS_SESSION_TOKEN",
+            "SENTRY_DSN",
+            "GPG_PASSPHRASE",
+            "SSH_PRIVATE_KEY",
+            "NPM_OTP",
+            "PAT",
+        ];
+        for n in secret {
+            assert!(is_secret_name(n), "{n} must be redacted");
         }
-        for n in ["PATH", "HOME", "HTTPS_PROXY", "LANG"] {
-            assert!(!is_secret_name(n), "{n}");
+        let public = [
+            "PATH",
+            "PATHEXT",
+            "PWD",
+            "OLDPWD",
+            "COMPAT",
+            "HOME",
+            "HTTPS_PROXY",
+            "LANG",
+            "GIT_AUTHOR_NAME",
+            "GIT_AUTHOR_EMAIL",
+            "SESSIONNAME",
+            "XDG_SESSION_TYPE",
+            "FOOTPRINT",
+            "SPINNER",
+            "USERPROFILE",
+            "TERM",
+        ];
+        for n in public {
+            assert!(!is_secret_name(n), "{n} must stay visible");
         }
     }
 
@@ -155,10 +362,38 @@ mod tests {
             env_value("HTTPS_PROXY", "http://bob:hunter2@proxy:3128"),
             "http://bob:***@proxy:3128"
         );
+        assert_eq!(
+            env_value("HTTPS_PROXY", "bob:hunter2@proxy:3128"),
+            "bob:***@proxy:3128"
+        );
         assert_eq!(env_value("PATH", "/usr/bin"), "/usr/bin");
         assert_eq!(
             url_password("http://user:password@proxy:8080"),
             "http://user:password@proxy:8080"
+        );
+    }
+
+    #[test]
+    fn every_url_password_in_a_run_is_hidden() {
+        let s =
+            "a=http://u:pw1@h1,http://v:pw2@h2\thttp://w:pw3@h3?next=http://x:pw4@h4 y:pw5@h5:3128";
+        let r = text(s);
+        for n in 1..=5 {
+            assert!(!r.contains(&format!("pw{n}")), "pw{n} in {r}");
+        }
+        assert_eq!(
+            text("https://ghp-like-token@github.com/x"),
+            "https://***@github.com/x"
+        );
+        assert_eq!(text("mail ann@example.com"), "mail ann@example.com");
+    }
+
+    #[test]
+    fn secret_query_values_are_hidden() {
+        let r = text("GET https://h/v1?api-key=QV1secret&model=gpt-5&access_token=QV2secret#x");
+        assert_eq!(
+            r,
+            "GET https://h/v1?api-key=***&model=gpt-5&access_token=***#x"
         );
     }
 
@@ -172,11 +407,128 @@ mod tests {
         assert!(!r.contains("c2lnbmF0dXJl"), "{r}");
         assert!(!r.contains("abcdefghijklmnop"), "{r}");
         assert!(r.starts_with("key sk-*** token <jwt redacted>"), "{r}");
+        assert_eq!(text("x-sk-proj-ABCDEFGHIJKL"), "x-sk-***");
+        assert_eq!(
+            text("Authorization: Basic dXNlcjpwYXNz"),
+            "Authorization: Basic ***"
+        );
+    }
+
+    #[test]
+    fn text_is_redacted_before_it_is_cut() {
+        let r = cut("see Bearer CANARYCANARY123 and sk-proj-CANARY456789", 12);
+        assert!(!r.contains("CANA"), "{r}");
+        let r = cut("sk-proj-CANARY456789", 9);
+        assert!(!r.contains('C'), "{r}");
+        assert_eq!(cut("short", 80), "short");
+        assert_eq!(cut("abcdef", 3), "abc ...");
     }
 
     #[test]
     fn ordinary_text_is_unchanged() {
-        let s = "unexpected status 401 Unauthorized: sk-1 is short, skills ok";
+        let s = "unexpected status 401 Unauthorized: sk-1 is short, skills ok; a Bearer token is needed; Basic authentication failed; see https://chatgpt.com/backend-api/ at 10:30";
         assert_eq!(text(s), s);
+    }
+
+    mod planted {
+        //! A secret planted anywhere in generated text, between arbitrary
+        //! separators, never survives [`text`] nor [`cut`] in any part.
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const SEPARATORS: &[char] = &[
+            ' ', '\t', '\n', '\r', ',', ';', '"', '\'', '(', ')', '[', ']', '{', '}', '<', '>',
+            '|', '=', ':', '/', '?', '&', '#', '@', '!', '*', '`', '\\', '.', '-', '_', '+', '%',
+            '\u{1b}', 'é',
+        ];
+
+        fn separator() -> impl Strategy<Value = String> {
+            prop::collection::vec(prop::sample::select(SEPARATORS), 1..4)
+                .prop_map(String::from_iter)
+        }
+
+        fn filler() -> impl Strategy<Value = String> {
+            "[a-zA-Z0-9 éà:/]{0,16}"
+        }
+
+        /// A planted secret: the text to plant and the part that must vanish.
+        fn secret() -> impl Strategy<Value = (String, String)> {
+            let body = "[A-Za-z0-9]{10,30}";
+            let password = "[A-Za-z0-9!$*+.~_-]{8,24}";
+            prop_oneof![
+                body.prop_map(|b| (format!("sk-{b}"), b)),
+                "[A-Za-z0-9_-]{12,40}".prop_map(|b| (format!("sk-proj-{b}"), b)),
+                (
+                    "[A-Za-z0-9_-]{8,20}",
+                    "[A-Za-z0-9_-]{10,40}",
+                    "[A-Za-z0-9_-]{10,40}"
+                )
+                    .prop_map(|(h, p, s)| (format!("eyJ{h}.eyJ{p}.{s}"), format!("{p}.{s}"))),
+                (
+                    "(Bearer|bearer|BEARER)",
+                    "[ \t]{1,2}",
+                    "[A-Za-z0-9._~+/-]{12,40}"
+                )
+                    .prop_map(|(w, sp, t)| (format!("{w}{sp}{t}"), t)),
+                (
+                    "(http|https|socks5)",
+                    "[a-z]{1,8}",
+                    password,
+                    "[a-z0-9.-]{1,12}"
+                )
+                    .prop_map(|(s, u, p, h)| (format!("{s}://{u}:{p}@{h}:3128/"), p)),
+                ("[a-z]{1,8}", password, "[a-z0-9.-]{1,12}")
+                    .prop_map(|(u, p, h)| (format!("{u}:{p}@{h}:8080"), p)),
+                (
+                    prop::sample::select(vec![
+                        "api-key",
+                        "api_key",
+                        "apikey",
+                        "key",
+                        "token",
+                        "access_token",
+                        "sig",
+                        "password",
+                        "client_secret",
+                        "code",
+                        "X-Api-Key",
+                    ]),
+                    "[A-Za-z0-9._~%-]{8,30}"
+                )
+                    .prop_map(|(n, v)| (format!("https://h.example/v1?model=x&{n}={v}&b=1"), v)),
+            ]
+        }
+
+        fn leaks(out: &str, secret: &str) -> Option<String> {
+            let chars: Vec<char> = secret.chars().collect();
+            chars
+                .windows(6)
+                .map(String::from_iter)
+                .find(|w| out.contains(w.as_str()))
+        }
+
+        proptest! {
+            #[test]
+            fn no_planted_secret_survives(
+                parts in prop::collection::vec((filler(), separator(), secret(), separator()), 1..4),
+                tail in filler(),
+                keep in 0usize..200,
+            ) {
+                let mut input = String::new();
+                for (f, s1, (planted, _), s2) in &parts {
+                    input.push_str(f);
+                    input.push_str(s1);
+                    input.push_str(planted);
+                    input.push_str(s2);
+                }
+                input.push_str(&tail);
+                let whole = text(&input);
+                let short = cut(&input, keep);
+                for (_, _, (_, secret), _) in &parts {
+                    prop_assert_eq!(leaks(&whole, secret), None, "{} -> {}", input, whole);
+                    prop_assert_eq!(leaks(&short, secret), None, "{} -> {}", input, short);
+                }
+            }
+        }
     }
 }

@@ -98,10 +98,11 @@ impl Settings {
             (None, None) => LoginMethod::Chatgpt,
         };
         let lock_wait = match env.get_str("USBIDE_LOCK_WAIT_MS") {
-            Some(v) => Duration::from_millis(
+            Some(v) => crate::environ::clamp_wait(
                 v.trim()
                     .parse()
                     .map_err(|_| SettingsError::LockWait(v.clone()))?,
+                Duration::from_millis(1),
             ),
             None => Duration::from_secs(3),
         };

@@ -10,7 +10,7 @@ use anyhow::Result;
 pub fn note(message: &str) {
     let message = crate::redact::text(message);
     crate::log::line(&message);
-    eprintln!("usbide: {message}");
+    crate::out::eprintln!("usbide: {}", crate::events::escape::escape(&message));
 }
 
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
@@ -19,7 +19,7 @@ pub fn ask(question: &str) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    eprint!("usbide: {question} [Y/n] ");
+    crate::out::eprint!("usbide: {question} [Y/n] ");
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
@@ -35,7 +35,7 @@ pub fn confirm(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    eprint!(
+    crate::out::eprint!(
         "usbide: {question} {} ",
         crate::messages::text(lang).confirm_suffix
     );
@@ -58,7 +58,7 @@ pub fn should_pause(console_alone: bool, code: i32, session: bool) -> bool {
 
 /// Say why the window stays open and wait for Enter.
 pub fn pause(lang: crate::messages::Lang) {
-    eprintln!("\nusbide: {}", crate::messages::text(lang).pause_to_close);
+    crate::out::eprintln!("\nusbide: {}", crate::messages::text(lang).pause_to_close);
     let mut answer = String::new();
     let _ = io::stdin().lock().read_line(&mut answer);
 }

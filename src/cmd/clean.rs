@@ -21,7 +21,7 @@ pub fn run(ctx: &Context) -> Result<i32> {
         return Ok(crate::exit::OK);
     }
     for trace in &found {
-        println!("{}", trace.path().display());
+        crate::out::println!("{}", trace.path().display());
     }
     let mut kept = false;
     for trace in found {

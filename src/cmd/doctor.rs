@@ -54,11 +54,11 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let json = serde_json::to_string_pretty(&report).context("cannot encode the report")?;
     let json = crate::redact::text(&json);
     if args.json {
-        println!("{json}");
+        crate::out::println!("{json}");
     } else {
         let lang =
             crate::messages::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
-        print!("{}", preflight::render(&report, lang));
+        crate::out::print!("{}", preflight::render(&report, lang));
     }
     if let Some(path) = &args.bundle {
         bundle(ctx, &stick.root, &home, &json, path)?;
@@ -82,9 +82,11 @@ fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Pat
         "drive": crate::stick::drive::detect(root),
         "locale": crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref()) == crate::events::hints::Lang::Fr,
     });
-    let config = std::fs::read_to_string(home.join("config.toml"))
-        .map(|t| redact_config(&t))
-        .unwrap_or_else(|_| "(no config.toml)\n".into());
+    let config = crate::home::provider::read_config_text(&home.join("config.toml"))
+        .map(|t| crate::redact::config::redact(&t))
+        .unwrap_or_else(|| {
+            "(no config.toml, or one usbide does not read: see doctor.json)\n".into()
+        });
     let files: Vec<(&str, String)> = vec![
         ("doctor.json", doctor_json.to_string()),
         (
@@ -114,51 +116,4 @@ fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Pat
     let bytes = zip.finish()?.into_inner();
     crate::fsx::write_atomic(dest, &bytes)
         .with_context(|| format!("cannot write {}", dest.display()))
-}
-
-/// `config.toml` with the value of every secret-looking key (and of header
-/// tables) replaced; works on files that do not parse, too.
-pub fn redact_config(text: &str) -> String {
-    let mut in_headers = false;
-    let mut out = String::new();
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            in_headers = trimmed.to_ascii_lowercase().contains("header");
-        }
-        let redacted = match trimmed.split_once('=') {
-            Some((key, _))
-                if !trimmed.starts_with('#')
-                    && (in_headers
-                        || crate::redact::is_secret_name(key)
-                        || key.to_ascii_lowercase().contains("header")) =>
-            {
-                format!(
-                    "{}= \"<redacted>\"",
-                    &line[..line.len() - trimmed.len() + key.len()]
-                )
-            }
-            _ => crate::redact::text(line),
-        };
-        out.push_str(&redacted);
-        out.push('\n');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_values_leave_the_config() {
-        let text = "model = \"gpt-5\"\n[model_providers.x]\nexperimental_bearer_token = \"tok-canary-123\"\nenv_key = \"OPENAI_API_KEY\"\nhttp_headers = { \"X-Key\" = \"hdr-canary\" }\n[model_providers.x.env_http_headers]\nA = \"B\"\n# sk-proj-canarycanary1\n";
-        let out = redact_config(text);
-        assert!(!out.contains("canary"), "{out}");
-        assert!(out.contains("model = \"gpt-5\""), "{out}");
-        assert!(
-            out.contains("experimental_bearer_token = \"<redacted>\""),
-            "{out}"
-        );
-    }
 }

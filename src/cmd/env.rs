@@ -4,6 +4,7 @@
 use anyhow::Result;
 
 use crate::context::Context;
+use crate::events::escape::escape;
 use crate::redact;
 
 /// Print the report on stdout.
@@ -29,9 +30,11 @@ pub fn run(ctx: &Context) -> Result<i32> {
     out.push_str("# environment codex gets (secret-looking values redacted)\n");
     for (name, value) in &filtered.vars {
         let name = name.to_string_lossy();
+        // Host names and values are untrusted text: redacted, then escaped.
         out.push_str(&format!(
-            "{name}={}\n",
-            redact::env_value(&name, &value.to_string_lossy())
+            "{}={}\n",
+            escape(&name),
+            escape(&redact::env_value(&name, &value.to_string_lossy()))
         ));
     }
     out.push_str("\n# removed\n");
@@ -39,7 +42,7 @@ pub fn run(ctx: &Context) -> Result<i32> {
         out.push_str("# (nothing)\n");
     }
     for (name, reason) in &filtered.removed {
-        out.push_str(&format!("# {name}: {}\n", reason.explain()));
+        out.push_str(&format!("# {}: {}\n", escape(name), reason.explain()));
     }
     for line in notes {
         out.push_str(&format!("# {line}\n"));
@@ -48,6 +51,6 @@ pub fn run(ctx: &Context) -> Result<i32> {
         "\n# codex is also started with: {}\n",
         overrides.join(" ")
     ));
-    print!("{out}");
+    crate::out::print!("{out}");
     Ok(crate::exit::OK)
 }

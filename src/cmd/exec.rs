@@ -6,8 +6,9 @@
 //! concurrently, renders each line as it arrives, and exits with codex's
 //! status. When a network failure hides its cause, a quick probe names it.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -18,8 +19,9 @@ use crate::cli::ExecArgs;
 use crate::context::Context;
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
+use crate::events::lines;
 use crate::events::machine::Machine;
-use crate::events::model::{Event, Line, parse_line};
+use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
 use crate::session::{prepare, resolve_codex};
 
@@ -28,26 +30,36 @@ pub const STALLED: i32 = 124;
 
 /// Stops a codex that says nothing for too long while nothing runs: exec can
 /// hang before the model's stream starts (openai/codex#31376). A running
-/// command or tool call may be silent as long as it likes.
+/// command, tool call, file change or web search may be silent as long as
+/// it likes; a plan (`todo_list`) or reasoning item in progress is not work
+/// that keeps codex quiet, so it does not hold the watchdog off.
 #[derive(Debug)]
 struct Watchdog {
     limit: Duration,
     last: Instant,
-    running: usize,
+    /// Ids of the busy items started and not completed yet.
+    running: HashSet<String>,
     fired: bool,
 }
+
+/// More items in progress than codex ever runs at once: an id past this is
+/// not remembered (the set stays bounded whatever codex prints).
+const MAX_RUNNING: usize = 1024;
+
+/// How long output is still read once codex is gone (killed or exited): a
+/// grandchild that inherited the pipe must not keep usbide waiting.
+const DRAIN_GRACE: Duration = Duration::from_secs(2);
 
 impl Watchdog {
     /// `USBIDE_EXEC_IDLE_SECS` (default 600; 0 turns it off).
     fn new(env: &crate::environ::Environ) -> Self {
-        let secs = env
-            .get_str("USBIDE_EXEC_IDLE_SECS")
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(600);
+        let limit = env
+            .wait("USBIDE_EXEC_IDLE_SECS", Duration::from_secs(1))
+            .unwrap_or(Duration::from_secs(600));
         Self {
-            limit: Duration::from_secs(secs),
+            limit,
             last: Instant::now(),
-            running: 0,
+            running: HashSet::new(),
             fired: false,
         }
     }
@@ -55,26 +67,55 @@ impl Watchdog {
     fn saw(&mut self, chunk: &Chunk) {
         self.last = Instant::now();
         if let Chunk::Out(line) = chunk {
-            match parse_line(line) {
-                Line::Event(Event::ItemStarted { .. }) => self.running += 1,
-                Line::Event(Event::ItemCompleted { .. }) => {
-                    self.running = self.running.saturating_sub(1)
-                }
-                _ => {}
-            }
+            self.event(line);
         }
     }
 
+    fn event(&mut self, line: &[u8]) {
+        match parse_line(line) {
+            Line::Event(Event::ItemStarted { item })
+                if keeps_codex_busy(&item.kind) && self.running.len() < MAX_RUNNING =>
+            {
+                self.running.insert(item.id);
+            }
+            Line::Event(Event::ItemCompleted { item }) => {
+                self.running.remove(&item.id);
+            }
+            Line::Event(Event::TurnCompleted { .. } | Event::TurnFailed { .. }) => {
+                self.running.clear();
+            }
+            _ => {}
+        }
+    }
+
+    /// Nothing is running that may legitimately be silent.
+    fn idle(&self) -> bool {
+        self.running.is_empty()
+    }
+
     fn expired(&mut self) -> bool {
-        self.fired =
-            !self.limit.is_zero() && self.running == 0 && self.last.elapsed() >= self.limit;
+        self.fired = !self.limit.is_zero() && self.idle() && self.last.elapsed() >= self.limit;
         self.fired
     }
+}
+
+/// Items during which codex waits on something else and may print nothing.
+fn keeps_codex_busy(kind: &ItemKind) -> bool {
+    matches!(
+        kind,
+        ItemKind::CommandExecution { .. }
+            | ItemKind::McpToolCall { .. }
+            | ItemKind::CollabToolCall { .. }
+            | ItemKind::FileChange { .. }
+            | ItemKind::WebSearch { .. }
+    )
 }
 
 enum Chunk {
     Out(Vec<u8>),
     Err(Vec<u8>),
+    /// A line too long to keep (its length in bytes), on either stream.
+    Overlong(u64),
 }
 
 /// Run the command.
@@ -102,11 +143,11 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             } else {
                 let t = crate::messages::text(style.lang);
                 let title = hints::title(d.cause, style.lang);
-                eprintln!(
+                crate::out::eprintln!(
                     "{}",
                     crate::messages::fill(t.exec_not_started, &[("title", title)])
                 );
-                eprintln!("usbide: {}", hints::hint(&d, style.lang));
+                crate::out::eprintln!("usbide: {}", hints::hint(&d, style.lang));
             }
             return Ok(crate::exit::LOGIN);
         }
@@ -132,7 +173,9 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot start {}", codex.path.display()))?;
-    let (tx, rx) = mpsc::channel();
+    // Bounded: a codex printing faster than the terminal shows waits for it
+    // instead of piling lines up in memory.
+    let (tx, rx) = mpsc::sync_channel(8);
     let out = child
         .stdout
         .take()
@@ -141,14 +184,33 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let mut renderer = Renderer::new(io::stdout().lock(), style);
     let mut machine = Machine::new(io::stdout().lock(), style.lang);
     let mut watchdog = Watchdog::new(&ctx.env);
+    // Once codex is gone, output is read until DRAIN_GRACE passes without a
+    // line (codex exited) or DRAIN_GRACE in all (the watchdog killed it).
+    let mut gone_at: Option<Instant> = None;
     loop {
-        let chunk = match rx.recv_timeout(Duration::from_secs(1)) {
-            Ok(chunk) => chunk,
-            Err(mpsc::RecvTimeoutError::Timeout) if watchdog.expired() => {
-                let _ = child.kill();
-                break;
+        let wait = match gone_at {
+            Some(at) => DRAIN_GRACE.saturating_sub(at.elapsed()),
+            None => Duration::from_secs(1),
+        };
+        let chunk = match rx.recv_timeout(wait) {
+            Ok(chunk) => {
+                if gone_at.is_some() && !watchdog.fired {
+                    // codex ended by itself: its last lines are still coming,
+                    // so the grace counts from the last one.
+                    gone_at = Some(Instant::now());
+                }
+                chunk
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Timeout) if gone_at.is_some() => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if watchdog.expired() {
+                    let _ = child.kill();
+                    gone_at = Some(Instant::now());
+                } else if matches!(child.try_wait(), Ok(Some(_))) {
+                    gone_at = Some(Instant::now());
+                }
+                continue;
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
         watchdog.saw(&chunk);
@@ -156,6 +218,10 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             match &chunk {
                 Chunk::Out(line) => machine.line(line),
                 Chunk::Err(line) => machine.stderr_line(line),
+                // stdout stays valid JSON lines: the skip is said on stderr.
+                Chunk::Overlong(bytes) => {
+                    Renderer::new(io::stderr().lock(), style).overlong(*bytes)
+                }
             }
         } else {
             show(&mut renderer, &chunk)
@@ -166,9 +232,12 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             return Err(e).context("cannot write the output");
         }
     }
-    for h in [out, err].into_iter().flatten() {
-        let _ = h.join();
-    }
+    if gone_at.is_none() {
+        // Both pipes closed: the readers are done.
+        for h in [out, err].into_iter().flatten() {
+            let _ = h.join();
+        }
+    } // else a grandchild may hold a pipe open: its reader is left behind.
     let status = child.wait().context("codex did not finish")?;
     let mut code = crate::platform::exit_code(status);
     if watchdog.fired {
@@ -204,6 +273,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
 fn show(renderer: &mut Renderer<impl Write>, chunk: &Chunk) -> io::Result<()> {
     match chunk {
         Chunk::Out(line) => renderer.line(line),
+        Chunk::Overlong(bytes) => renderer.overlong(*bytes),
         Chunk::Err(line) => {
             let text = String::from_utf8_lossy(line);
             if diagnose::classify(&text).is_some() {
@@ -225,24 +295,83 @@ fn show(renderer: &mut Renderer<impl Write>, chunk: &Chunk) -> io::Result<()> {
 
 fn spawn_reader(
     stream: impl Read + Send + 'static,
-    tx: mpsc::Sender<Chunk>,
+    tx: mpsc::SyncSender<Chunk>,
     wrap: fn(Vec<u8>) -> Chunk,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut reader = BufReader::with_capacity(1 << 16, stream);
         loop {
             let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                        line.pop();
-                    }
-                    if tx.send(wrap(line)).is_err() {
-                        break;
-                    }
-                }
+            let chunk = match lines::next(&mut reader, &mut line, lines::MAX_LINE) {
+                Ok(lines::Read::Eof) | Err(_) => break,
+                Ok(lines::Read::Line) => wrap(line),
+                Ok(lines::Read::Overlong(bytes)) => Chunk::Overlong(bytes),
+            };
+            if tx.send(chunk).is_err() {
+                break;
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn watchdog() -> Watchdog {
+        Watchdog {
+            limit: Duration::from_secs(600),
+            last: Instant::now(),
+            running: HashSet::new(),
+            fired: false,
+        }
+    }
+
+    fn feed(w: &mut Watchdog, line: &str) {
+        w.event(line.as_bytes());
+    }
+
+    const CMD_STARTED: &str = r#"{"type":"item.started","item":{"id":"item_2","type":"command_execution","command":"/bin/bash -lc 'sleep 100'","aggregated_output":"","exit_code":null,"status":"in_progress"}}"#;
+    const CMD_DONE: &str = r#"{"type":"item.completed","item":{"id":"item_2","type":"command_execution","command":"/bin/bash -lc 'sleep 100'","aggregated_output":"","exit_code":0,"status":"completed"}}"#;
+    const REASONING_DONE: &str = r#"{"type":"item.completed","item":{"id":"item_3","type":"reasoning","text":"**Thinking**"}}"#;
+    const TODO_STARTED: &str = r#"{"type":"item.started","item":{"id":"item_0","type":"todo_list","items":[{"text":"a","completed":false}]}}"#;
+
+    #[test]
+    fn a_completed_reasoning_item_does_not_end_a_running_command() {
+        let mut w = watchdog();
+        feed(&mut w, CMD_STARTED);
+        feed(&mut w, REASONING_DONE);
+        assert!(!w.idle(), "the command still runs: {:?}", w.running);
+        feed(&mut w, CMD_DONE);
+        assert!(w.idle());
+    }
+
+    #[test]
+    fn an_unfinished_plan_does_not_disable_the_watchdog() {
+        let mut w = watchdog();
+        feed(&mut w, TODO_STARTED);
+        assert!(w.idle());
+    }
+
+    #[test]
+    fn the_real_0_169_stream_ends_idle() {
+        let mut w = watchdog();
+        let fixture = include_str!("../../benches/fixtures/codex-0.169-exec.jsonl");
+        let mut busy_seen = false;
+        for line in fixture.lines() {
+            feed(&mut w, line);
+            busy_seen |= !w.idle();
+        }
+        assert!(busy_seen, "the fixture runs commands");
+        assert!(w.idle());
+    }
+
+    #[test]
+    fn a_flood_of_started_items_stays_bounded() {
+        let mut w = watchdog();
+        for i in 0..5000 {
+            feed(&mut w, &CMD_STARTED.replace("item_2", &format!("x{i}")));
+        }
+        assert_eq!(w.running.len(), MAX_RUNNING);
+    }
 }

@@ -3,7 +3,7 @@
 //! host, and never losing an existing login to a failed attempt.
 
 use std::ffi::OsString;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
@@ -175,7 +175,7 @@ fn show_codex_errors(stderr: &[u8], secret: Option<&str>) {
         if let Some(s) = secret.filter(|s| s.len() >= 4) {
             shown = shown.replace(s, "***");
         }
-        eprintln!("codex: {shown}");
+        crate::out::eprintln!("codex: {shown}");
     }
 }
 
@@ -214,7 +214,15 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         if let Some(stream) = stream {
             let tx = tx.clone();
             std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let mut reader = BufReader::new(stream);
+                let mut buf = Vec::new();
+                let max = crate::events::lines::MAX_LINE;
+                // Bounded lines: codex's output is untrusted in size too.
+                while let Ok(
+                    crate::events::lines::Read::Line | crate::events::lines::Read::Overlong(_),
+                ) = crate::events::lines::next(&mut reader, &mut buf, max)
+                {
+                    let line = String::from_utf8_lossy(&buf).into_owned();
                     if tx.send((is_err, line)).is_err() {
                         break;
                     }
@@ -225,10 +233,9 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
     drop(tx);
     let limit = ctx
         .env
-        .get_str("USBIDE_LOGIN_TIMEOUT_SECS")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(15 * 60);
-    let deadline = Instant::now() + Duration::from_secs(limit);
+        .wait("USBIDE_LOGIN_TIMEOUT_SECS", Duration::from_secs(1))
+        .unwrap_or(Duration::from_secs(15 * 60));
+    let deadline = Instant::now() + limit;
     let live = io::stderr().is_terminal();
     let mut reader = PromptReader::default();
     let mut errors = Vec::new();
@@ -237,7 +244,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         match rx.recv_timeout(Duration::from_secs(1)) {
             Ok((false, line)) => {
                 if reader.line(&line) {
-                    print!(
+                    crate::out::print!(
                         "{}",
                         screen(
                             &reader.prompt,
@@ -251,9 +258,9 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                     )
                 {
                     if live {
-                        eprint!("\r\x1b[2K"); // clear the countdown line first
+                        crate::out::eprint!("\r\x1b[2K"); // clear the countdown line first
                     }
-                    println!(
+                    crate::out::println!(
                         "  {}\n",
                         clean(crate::events::escape::strip_ansi(&line).trim())
                     );
@@ -266,7 +273,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         if Instant::now() >= deadline {
             let _ = child.kill();
             if live {
-                eprintln!();
+                crate::out::eprintln!();
             }
             note("the one-time code expired before the login was approved");
             let _ = child.wait();
@@ -274,7 +281,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         }
         if live && reader.complete() {
             let left = deadline.saturating_duration_since(Instant::now()).as_secs();
-            eprint!(
+            crate::out::eprint!(
                 "\r\x1b[2Kwaiting for approval... {}:{:02} left",
                 left / 60,
                 left % 60
@@ -282,7 +289,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         }
     }
     if live && reader.complete() {
-        eprintln!();
+        crate::out::eprintln!();
     }
     let status = wait(&mut child)?;
     if status != 0 {
@@ -368,7 +375,7 @@ pub fn logout(ctx: &Context) -> Result<i32> {
         .lines()
         .filter(|l| !l.trim().is_empty())
     {
-        eprintln!(
+        crate::out::eprintln!(
             "codex: {}",
             crate::events::text::clean_codex(line, usize::MAX)
         );

@@ -122,7 +122,7 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
 fn status(ctx: &Context) -> Result<i32> {
     let stick = ctx.stick()?;
     let pinned = manifest(&stick)?.map(|m| m.version);
-    println!(
+    crate::out::println!(
         "payload {} (pinned: {})",
         stick.payload_dir.display(),
         pinned
@@ -168,16 +168,16 @@ fn status(ctx: &Context) -> Result<i32> {
                 }
             },
         };
-        println!("{triple}{mark}: {line}");
+        crate::out::println!("{triple}{mark}: {line}");
     }
     for t in pl::interrupted(&stick.payload_dir) {
-        println!(
+        crate::out::println!(
             "{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again"
         );
     }
     let host_present = host.is_some_and(|h| triples.iter().any(|t| t == h.triple));
     if !host_present {
-        println!("no codex for this host; run `usbide payload install`");
+        crate::out::println!("no codex for this host; run `usbide payload install`");
     }
     Ok(if failed || !host_present {
         crate::exit::PAYLOAD

@@ -2,7 +2,7 @@
 //! stream. Exits 1 when a turn failed.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::{ColorArg, OutputArgs};
 use crate::context::Context;
 use crate::events::hints::Lang;
+use crate::events::lines;
 use crate::events::machine::Machine;
 use crate::events::render::{Batch, Renderer, Style};
 
@@ -35,7 +36,10 @@ pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
 /// as it is complete, yet a fast stream is written in large blocks.
 pub fn pump<W: io::Write>(input: impl Read, renderer: &mut Renderer<Batch<W>>) -> io::Result<()> {
     each_line(input, |line, idle| {
-        renderer.line(line)?;
+        match line {
+            Ok(line) => renderer.line(line)?,
+            Err(bytes) => renderer.overlong(bytes)?,
+        }
         if idle || renderer.writer_mut().is_full() {
             renderer.writer_mut().commit()?;
         }
@@ -45,19 +49,25 @@ pub fn pump<W: io::Write>(input: impl Read, renderer: &mut Renderer<Batch<W>>) -
     renderer.writer_mut().commit()
 }
 
-/// Call `f` with each line of `input` (without its line end) and whether
-/// nothing more is buffered after it.
-fn each_line(input: impl Read, mut f: impl FnMut(&[u8], bool) -> io::Result<()>) -> io::Result<()> {
+/// A line of the stream, or the length of one too long to keep.
+type Item<'a> = std::result::Result<&'a [u8], u64>;
+
+/// Call `f` with each line of `input` (without its line end; `Err(bytes)`
+/// for a line over [`lines::MAX_LINE`], which is skipped) and whether nothing
+/// more is buffered after it.
+fn each_line(
+    input: impl Read,
+    mut f: impl FnMut(Item<'_>, bool) -> io::Result<()>,
+) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line = Vec::with_capacity(1 << 16);
     loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            return Ok(());
-        }
-        let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
-        let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-        f(trimmed, reader.buffer().is_empty())?;
+        let item = match lines::next(&mut reader, &mut line, lines::MAX_LINE)? {
+            lines::Read::Eof => return Ok(()),
+            lines::Read::Line => Ok(&line[..]),
+            lines::Read::Overlong(bytes) => Err(bytes),
+        };
+        f(item, reader.buffer().is_empty())?;
     }
 }
 
@@ -71,7 +81,7 @@ pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) 
             let stdin = io::stdin();
             if stdin.is_terminal() {
                 let lang = Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
-                eprintln!("{}", crate::messages::text(lang).render_waiting);
+                crate::out::eprintln!("{}", crate::messages::text(lang).render_waiting);
             }
             Box::new(stdin.lock())
         }
@@ -80,7 +90,11 @@ pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) 
     let (result, failed) = if json {
         let mut machine = Machine::new(Batch::new(io::stdout().lock()), style.lang);
         let result = each_line(input, |line, idle| {
-            machine.line(line)?;
+            match line {
+                Ok(line) => machine.line(line)?,
+                // stdout stays valid JSON lines: the skip is said on stderr.
+                Err(bytes) => Renderer::new(io::stderr().lock(), style).overlong(bytes)?,
+            }
             if idle {
                 machine.writer_commit()?;
             }

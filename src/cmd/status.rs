@@ -28,15 +28,15 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
     let summary = match claims::read(&path) {
         Ok(s) => s,
         Err(AuthFileError::Missing) => {
-            println!(
+            crate::out::println!(
                 "login       not logged in on this stick ({} does not exist)",
                 path.display()
             );
-            println!("            run `usbide login`");
+            crate::out::println!("            run `usbide login`");
             return Ok(false);
         }
         Err(e) => {
-            println!("login       unreadable: {e}");
+            crate::out::println!("login       unreadable: {e}");
             return Ok(false);
         }
     };
@@ -49,10 +49,10 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
         (Some(e), None) => format!(" as {e}"),
         _ => String::new(),
     };
-    println!("login       {}{who}", mode.label());
+    crate::out::println!("login       {}{who}", mode.label());
     let now = time::now();
     if let Some(at) = summary.last_refresh {
-        println!("refreshed   {} ago", time::span(now - at));
+        crate::out::println!("refreshed   {} ago", time::span(now - at));
     }
     if let Some(exp) = summary.expires_at {
         let when = if exp >= now {
@@ -63,16 +63,58 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
                 time::span(now - exp)
             )
         };
-        println!("token       {when}");
+        crate::out::println!("token       {when}");
     }
-    let forced_text = forced.config_value().unwrap_or("not forced");
-    match login::mismatch(&summary, forced, None) {
-        Some(why) => println!(
-            "forced      {forced_text}: MISMATCH, {why}; codex would delete this login: run `usbide login`"
-        ),
-        None if forced == LoginMethod::None => println!("forced      not forced"),
-        None => println!("forced      {forced_text} (matches)"),
-    }
-    println!("file        {}", path.display());
+    let workspace = crate::home::provider::Provider::read(codex_home, forced).workspace;
+    crate::out::println!("{}", forced_line(&summary, forced, workspace.as_deref()));
+    crate::out::println!("file        {}", path.display());
     Ok(true)
+}
+
+/// The `forced` line: the same rule ([`login::mismatch`]) a launch and the
+/// doctor apply, so status never says "matches" where a launch refuses.
+fn forced_line(summary: &claims::Summary, forced: LoginMethod, workspace: Option<&str>) -> String {
+    let mut what = forced.config_value().unwrap_or("not forced").to_string();
+    if let Some(ws) = workspace {
+        what.push_str(&format!(
+            ", workspace {}",
+            crate::events::escape::escape(ws)
+        ));
+    }
+    match login::mismatch(summary, forced, workspace) {
+        Some(why) => format!(
+            "forced      {what}: MISMATCH, {why}; codex would delete this login: run `usbide login`"
+        ),
+        None if forced == LoginMethod::None && workspace.is_none() => {
+            "forced      not forced".to_string()
+        }
+        None => format!("forced      {what} (matches)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chatgpt(account: &str) -> claims::Summary {
+        claims::Summary {
+            mode: Some(Mode::Chatgpt),
+            account_id: Some(account.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_workspace_mismatch_is_never_called_a_match() {
+        let line = forced_line(&chatgpt("acc-1"), LoginMethod::Chatgpt, Some("ws-other"));
+        assert!(line.contains("MISMATCH"), "{line}");
+        let line = forced_line(&chatgpt("acc-1"), LoginMethod::None, Some("ws-a,ws-b"));
+        assert!(line.contains("MISMATCH"), "{line}");
+        let line = forced_line(&chatgpt("ws-b"), LoginMethod::Chatgpt, Some("ws-a,ws-b"));
+        assert!(line.ends_with("(matches)"), "{line}");
+        assert_eq!(
+            forced_line(&chatgpt("acc-1"), LoginMethod::None, None),
+            "forced      not forced"
+        );
+    }
 }

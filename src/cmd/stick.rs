@@ -8,19 +8,19 @@ use crate::stick::drive::human_bytes;
 /// Print the stick report on stdout.
 pub fn run(ctx: &Context) -> Result<i32> {
     let stick = ctx.stick()?;
-    println!("root        {}", stick.root.display());
-    println!("codex_home  {}", stick.codex_home().display());
-    println!("payload     {}", stick.payload_dir.display());
+    crate::out::println!("root        {}", stick.root.display());
+    crate::out::println!("codex_home  {}", stick.codex_home().display());
+    crate::out::println!("payload     {}", stick.payload_dir.display());
     let Some(d) = stick.drive() else {
-        println!("drive       not listed by the OS");
+        crate::out::println!("drive       not listed by the OS");
         return Ok(crate::exit::OK);
     };
     let letter = d
         .drive_letter
         .map(|l| format!(" ({l}:)"))
         .unwrap_or_default();
-    println!("drive       {}{letter}", d.mount_point);
-    println!(
+    crate::out::println!("drive       {}{letter}", d.mount_point);
+    crate::out::println!(
         "file system {}{}",
         d.file_system,
         if d.lacks_permissions() {
@@ -29,14 +29,14 @@ pub fn run(ctx: &Context) -> Result<i32> {
             ""
         }
     );
-    println!("removable   {}", if d.removable { "yes" } else { "no" });
-    println!("read-only   {}", if d.read_only { "yes" } else { "no" });
-    println!(
+    crate::out::println!("removable   {}", if d.removable { "yes" } else { "no" });
+    crate::out::println!("read-only   {}", if d.read_only { "yes" } else { "no" });
+    crate::out::println!(
         "space       {} free of {}",
         human_bytes(d.free_bytes),
         human_bytes(d.total_bytes)
     );
-    println!(
+    crate::out::println!(
         "volume id   {}",
         d.volume_id.as_deref().unwrap_or("unknown")
     );

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod diagnose;
 pub mod escape;
 pub mod hints;
+pub mod lines;
 pub mod machine;
 pub mod model;
 pub mod render;

@@ -29,6 +29,8 @@ pub struct Style {
 
 /// Lines of a command's output shown after it finishes.
 const OUTPUT_TAIL: usize = 10;
+/// Longest line of a command's output shown (characters).
+const OUTPUT_LINE_CHARS: usize = 2000;
 /// Longest raw line shown for an unknown event (characters).
 const RAW_PREVIEW: usize = 400;
 /// Longest error message shown (characters).
@@ -95,6 +97,21 @@ impl<W: Write> Renderer<W> {
                 self.say(&clean(&text))
             }
         }
+    }
+
+    /// Say that a line of `bytes` bytes was too long to read (its content
+    /// is not shown: a cut JSON event cannot be understood).
+    pub fn overlong(&mut self, bytes: u64) -> io::Result<()> {
+        let t = messages::text(self.style.lang);
+        let text = fill(
+            t.line_skipped,
+            &[
+                ("size", &bytes.div_ceil(1 << 20).to_string()),
+                ("max", &(crate::events::lines::MAX_LINE >> 20).to_string()),
+            ],
+        );
+        let line = self.dim(&text);
+        self.say(&line)
     }
 
     /// Render one stderr line of codex: only what is worth a person's eyes.
@@ -251,7 +268,9 @@ impl<W: Write> Renderer<W> {
     ) -> io::Result<()> {
         let tail = output.tail(OUTPUT_TAIL);
         for line in tail.lines() {
-            let line = self.dim(&format!("  {}", clean(line)));
+            // A command's output line can be megabytes (a minified file):
+            // redacted whole, then cut for the screen.
+            let line = self.dim(&format!("  {}", clean_cut(line, OUTPUT_LINE_CHARS)));
             self.say(&line)?;
         }
         let t = messages::text(self.style.lang);

@@ -16,10 +16,64 @@ pub struct Provider {
     pub workspace: Option<String>,
 }
 
+/// The largest `config.toml` usbide reads: 1 MiB. codex's configs are a few
+/// KB; parsing a 50 MB one costs a gigabyte and seconds on every launch.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// A `config.toml` over [`MAX_CONFIG_BYTES`].
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct ConfigTooLarge {
+    pub path: std::path::PathBuf,
+    pub bytes: u64,
+    pub lang: crate::messages::Lang,
+}
+
+impl ConfigTooLarge {
+    /// The sentence, in the user's language.
+    pub fn message(&self) -> String {
+        crate::messages::fill(
+            crate::messages::text(self.lang).config_too_large,
+            &[
+                ("path", &self.path.display().to_string()),
+                ("size", &self.bytes.div_ceil(1 << 20).to_string()),
+                ("max", &(MAX_CONFIG_BYTES >> 10).to_string()),
+            ],
+        )
+    }
+}
+
+/// Refuse a `config.toml` over [`MAX_CONFIG_BYTES`]; a missing or
+/// unreadable one passes (whoever reads it reports that).
+pub fn check_config_size(path: &Path, lang: crate::messages::Lang) -> Result<(), ConfigTooLarge> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_CONFIG_BYTES => Err(ConfigTooLarge {
+            path: path.into(),
+            bytes: m.len(),
+            lang,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The text of `path`, or `None` when it is missing, unreadable, not UTF-8
+/// or over [`MAX_CONFIG_BYTES`] (never more than that is read).
+pub fn read_config_text(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    (text.len() as u64 <= MAX_CONFIG_BYTES).then_some(text)
+}
+
 impl Provider {
-    /// Read `codex_home/config.toml` (an unreadable one counts as empty).
+    /// Read `codex_home/config.toml` (an unreadable or oversized one counts
+    /// as empty).
     pub fn read(codex_home: &Path, login: LoginMethod) -> Self {
-        let text = std::fs::read_to_string(codex_home.join("config.toml")).unwrap_or_default();
+        let text = read_config_text(&codex_home.join("config.toml")).unwrap_or_default();
         let doc: toml_edit::DocumentMut = text.parse().unwrap_or_default();
         let get = |path: &[&str]| -> Option<String> {
             let mut item = doc.as_item();
@@ -70,6 +124,26 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("config.toml"), config).expect("write");
         Provider::read(dir.path(), login)
+    }
+
+    #[test]
+    fn an_absurd_config_is_refused_with_a_clear_message() {
+        use crate::messages::Lang;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config.toml");
+        let big = "# padding\n".repeat((MAX_CONFIG_BYTES / 10 + 1) as usize);
+        std::fs::write(&path, &big).expect("write");
+        assert_eq!(read_config_text(&path), None);
+        let err = check_config_size(&path, Lang::En).expect_err("too large");
+        assert!(
+            err.to_string().contains("usbide reads none over 1024 KB"),
+            "{err}"
+        );
+        let fr = check_config_size(&path, Lang::Fr).expect_err("too large");
+        assert!(fr.to_string().contains("fait 2 Mo"), "{fr}");
+        std::fs::write(&path, "model = \"x\"\n").expect("write");
+        assert!(check_config_size(&path, Lang::En).is_ok());
+        assert!(check_config_size(&dir.path().join("none.toml"), Lang::En).is_ok());
     }
 
     #[test]

@@ -84,7 +84,9 @@ impl Policy {
         if is(BACKTRACES) {
             return (!self.verbose).then_some(DropReason::Backtrace);
         }
-        let codex_prefixed = name.len() > 6 && name[..6].eq_ignore_ascii_case("CODEX_");
+        // Bytes, not `name[..6]`: a host name like `ABCDEÉ` has no char
+        // boundary there, and a panic here would stop every launch.
+        let codex_prefixed = name.len() > 6 && name.as_bytes()[..6].eq_ignore_ascii_case(b"CODEX_");
         let kept = is(CODEX_KEPT) || self.keep.iter().any(|k| k.eq_ignore_ascii_case(name));
         (codex_prefixed && !kept).then_some(DropReason::CodexInternal)
     }
@@ -151,6 +153,36 @@ mod tests {
             keep: vec![],
             verbose: false,
         }
+    }
+
+    #[test]
+    fn any_host_name_is_classified_without_panic() {
+        for name in [
+            "ABCDEÉ",
+            "CODEXÉ_X",
+            "É_X",
+            "CODEX_É",
+            "\u{fffd}\u{fffd}",
+            "",
+            "C",
+        ] {
+            let _ = policy().classify(name);
+        }
+        assert_eq!(
+            policy().classify("CODEX_É"),
+            Some(DropReason::CodexInternal)
+        );
+        assert_eq!(policy().classify("ABCDEÉ"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_pass_through() {
+        use std::os::unix::ffi::OsStringExt;
+        let odd = OsString::from_vec(b"ABCDE\xff\xfe".to_vec());
+        let env = Environ::new(vec![(odd.clone(), OsString::from("1"))], false);
+        let out = filter(&env, &policy(), Path::new("/stick/codex_home"));
+        assert_eq!(out.vars[0].0, odd);
     }
 
     #[test]

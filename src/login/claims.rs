@@ -78,7 +78,7 @@ pub fn summarise(doc: &Value) -> Summary {
     let mode = match doc.get("auth_mode").and_then(Value::as_str) {
         Some("chatgpt") => Some(Mode::Chatgpt),
         Some("apikey" | "api_key" | "apiKey") => Some(Mode::ApiKey),
-        Some(other) => Some(Mode::Other(other.to_string())),
+        Some(other) => Some(Mode::Other(shown(other))),
         None if tokens.is_some() => Some(Mode::Chatgpt),
         None if has_key => Some(Mode::ApiKey),
         None => None,
@@ -94,13 +94,16 @@ pub fn summarise(doc: &Value) -> Summary {
     let auth = id
         .as_ref()
         .and_then(|c| c.get("https://api.openai.com/auth"));
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let raw = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(shown);
     Summary {
         mode,
         email: text(id.as_ref().and_then(|c| c.get("email"))),
         plan: text(auth.and_then(|a| a.get("chatgpt_plan_type"))),
-        account_id: text(auth.and_then(|a| a.get("chatgpt_account_id")))
-            .or_else(|| text(tokens.and_then(|t| t.get("account_id")))),
+        // Compared with forced_chatgpt_workspace_id, so kept as codex sees it;
+        // whoever prints it escapes it.
+        account_id: raw(auth.and_then(|a| a.get("chatgpt_account_id")))
+            .or_else(|| raw(tokens.and_then(|t| t.get("account_id")))),
         expires_at: access
             .as_ref()
             .or(id.as_ref())
@@ -111,6 +114,12 @@ pub fn summarise(doc: &Value) -> Summary {
             .and_then(Value::as_str)
             .and_then(crate::time::parse_rfc3339),
     }
+}
+
+/// A claim as it may reach a terminal: controls escaped, secrets redacted.
+/// Token claims are written by whoever minted the token: untrusted text.
+fn shown(claim: &str) -> String {
+    crate::events::escape::escape(&crate::redact::text(claim)).into_owned()
 }
 
 /// The claims of a JWT (`header.payload.signature`), unverified.
@@ -151,6 +160,24 @@ mod tests {
         assert_eq!(s.account_id.as_deref(), Some("acc-1"));
         assert_eq!(s.expires_at, Some(2_000_000_000));
         assert_eq!(s.last_refresh, Some(1_795_168_800));
+    }
+
+    #[test]
+    fn claims_are_escaped_for_the_terminal() {
+        let id = jwt(&serde_json::json!({"email": "a\u{1b}]0;pwned\u{7}@x.y",
+            "https://api.openai.com/auth": {"chatgpt_plan_type": "\u{1b}[2Jplus\r"}}));
+        let doc = serde_json::json!({"auth_mode": "\u{1b}[31mweird", "tokens": {"id_token": id}});
+        let s = summarise(&doc);
+        for shown in [
+            s.email.unwrap_or_default(),
+            s.plan.unwrap_or_default(),
+            s.mode.map(|m| m.label()).unwrap_or_default(),
+        ] {
+            assert!(
+                !shown.contains('\u{1b}') && !shown.contains('\r') && !shown.contains('\u{7}'),
+                "{shown:?}"
+            );
+        }
     }
 
     #[test]

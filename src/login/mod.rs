@@ -178,7 +178,7 @@ pub fn mismatch(
         {
             Some(format!(
                 "the stick's login belongs to another workspace than forced_chatgpt_workspace_id ({})",
-                allowed.join(", ")
+                crate::events::escape::escape(&allowed.join(", "))
             ))
         }
         _ => None,

@@ -44,6 +44,8 @@ pub const TEXT: Text = Text {
     clean_removed: "removed {path}",
     clean_kept: "kept {path}",
     clean_ask_codex_home: "remove {path} (codex's home on this computer: its config, login and history)?",
+    line_skipped: "(a line of {size} MB from codex was skipped: usbide reads lines of up to {max} MB)",
+    config_too_large: "{path} is {size} MB; a codex config is a few KB and usbide reads none over {max} KB. Keep the settings you need in a smaller file (the old one can be moved away, e.g. to config.toml.big)",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

@@ -45,6 +45,8 @@ pub const TEXT: Text = Text {
     clean_removed: "supprimé : {path}",
     clean_kept: "conservé : {path}",
     clean_ask_codex_home: "supprimer {path} (le dossier de codex sur cet ordinateur : sa configuration, son identification et son historique) ?",
+    line_skipped: "(une ligne de {size} Mo venant de codex a été ignorée : usbide lit les lignes jusqu'à {max} Mo)",
+    config_too_large: "{path} fait {size} Mo ; une configuration de codex fait quelques Ko et usbide n'en lit aucune de plus de {max} Ko. Gardez les réglages utiles dans un fichier plus petit (l'ancien peut être déplacé, par exemple en config.toml.big)",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

@@ -145,6 +145,10 @@ catalogue! {
     clean_kept,
     /// `usbide clean` asks before removing a host's codex home (`{path}`).
     clean_ask_codex_home,
+    /// The renderer: a line of codex too long to read (`{size}`, `{max}` in MB).
+    line_skipped,
+    /// A launch refusing a huge config.toml (`{path}`, `{size}` MB, `{max}` KB).
+    config_too_large,
 }
 
 /// The fixed sentences of `lang`.

@@ -114,6 +114,15 @@ pub fn codex_home(
 
 fn config_check(home: &Path, settings: &Settings) -> Check {
     let path = home.join("config.toml");
+    // The doctor's report is English, like every other check here.
+    if let Err(e) = crate::home::provider::check_config_size(&path, crate::messages::Lang::En) {
+        return Check::fail(
+            Group::CodexHome,
+            "home.config",
+            e.to_string(),
+            "move the big file away and keep a small config.toml",
+        );
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(_) => {

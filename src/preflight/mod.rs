@@ -71,9 +71,8 @@ impl Options {
             ],
         };
         let timeout = env
-            .get_str("USBIDE_DOCTOR_TIMEOUT_MS")
-            .and_then(|v| v.parse().ok())
-            .map_or(DEFAULT_TIMEOUT, Duration::from_millis);
+            .wait("USBIDE_DOCTOR_TIMEOUT_MS", Duration::from_millis(1))
+            .unwrap_or(DEFAULT_TIMEOUT);
         Self {
             full,
             network,

@@ -54,6 +54,7 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
     })?;
     let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
     crate::log::init(&codex_home);
+    crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang())?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
     for line in prepared.notes() {

@@ -10,12 +10,17 @@ mod envfilter;
 mod exec;
 #[cfg(unix)]
 mod fat32;
+// Hostile host input: non-UTF-8 names, closed pipes, a fake codex in `sh`.
+#[cfg(unix)]
+mod hostile;
 mod launch;
 mod login;
 // The installer's mechanics, with small fake packages whose codex is a shell
 // script; under Wine `windows::payload_install_...` installs the real one.
 #[cfg(unix)]
 mod payload;
+mod secrets;
 mod standin;
 mod support;
+mod watchdog;
 mod windows;

@@ -74,6 +74,20 @@ pub struct Stick {
 impl Stick {
     /// An empty stick (no codex_home yet), using the repository's payload.
     pub fn new() -> Self {
+        Self::with_payload_dir(&real_payload_dir())
+    }
+
+    /// An empty stick with no codex at all, for commands that never start
+    /// one (`env`, `status`, `doctor --offline`, `render`).
+    pub fn without_payload() -> Self {
+        let mut stick = Self::with_payload_dir(Path::new("/nonexistent/payload"));
+        let empty = stick.root.join("payload");
+        fs::create_dir_all(&empty).expect("payload dir");
+        stick.set("USBIDE_PAYLOAD_DIR", &empty.display().to_string());
+        stick
+    }
+
+    fn with_payload_dir(payload: &Path) -> Self {
         let base = native(env!("CARGO_TARGET_TMPDIR"));
         fs::create_dir_all(&base).expect("target tmp");
         let dir = tempfile::Builder::new()
@@ -88,10 +102,7 @@ impl Stick {
             ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
             ("LANG".into(), "C.UTF-8".into()),
             ("USBIDE_ROOT".into(), root.display().to_string()),
-            (
-                "USBIDE_PAYLOAD_DIR".into(),
-                real_payload_dir().display().to_string(),
-            ),
+            ("USBIDE_PAYLOAD_DIR".into(), payload.display().to_string()),
         ];
         env.extend(host_basics(&outside));
         let mut stick = Self {
