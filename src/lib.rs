@@ -54,10 +54,28 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     match dispatch(cli, env) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("usbide: error: {}", redact::text(&format!("{err:#}")));
+            eprintln!("usbide: error: {}", redact::text(&chain(&err)));
             exit::code_for(&err)
         }
     }
+}
+
+/// The error and its causes, `: `-joined, each said once: a message that
+/// already quotes its cause (`cannot lock X: Read-only file system`) does
+/// not get it again.
+fn chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {

@@ -37,17 +37,12 @@ impl Ready {
 pub fn prepare(ctx: &Context) -> Result<Ready> {
     let stick = ctx.stick()?;
     let codex_home = stick.codex_home();
-    std::fs::create_dir_all(&codex_home).with_context(|| {
-        format!(
-            "cannot create {}; is the stick write-protected?",
-            codex_home.display()
-        )
-    })?;
-    let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
+    let lock = lock(ctx, &stick)?;
     crate::log::init(&codex_home);
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
-    for line in prepared.notes() {
+    let lang = crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    for line in prepared.notes(lang) {
         note(&line);
     }
     let codex_env = codex_environment(ctx, &codex_home);
@@ -62,6 +57,34 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
         _lock: lock,
     })
+}
+
+/// Take the stick lock that every command writing to the stick holds
+/// (creating `codex_home` if needed). A write-protected stick is explained,
+/// in the user's language, with what still works.
+pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
+    let home = stick.codex_home();
+    let created = std::fs::create_dir_all(&home);
+    let read_only = created
+        .as_ref()
+        .is_err_and(crate::fsx::is_read_only_fs);
+    let locked = match created {
+        Err(_) if read_only => Err(crate::lock::LockError::ReadOnly { home: home.clone() }),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot create {}", home.display()));
+        }
+        Ok(()) => StickLock::acquire(&home, ctx.settings.lock_wait),
+    };
+    match locked {
+        Err(crate::lock::LockError::ReadOnly { .. }) => {
+            let lang = crate::events::hints::Lang::detect(
+                &ctx.env,
+                crate::platform::user_locale().as_deref(),
+            );
+            Err(home::HomeError::write_protected(&stick.root, lang).into())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// What codex gets on this host.

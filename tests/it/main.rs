@@ -15,6 +15,7 @@ mod login;
 // script; under Wine `windows::payload_install_...` installs the real one.
 #[cfg(unix)]
 mod payload;
+mod readonly;
 mod standin;
 mod support;
 mod windows;
