@@ -42,7 +42,8 @@ impl Environ {
         let mut out = self.clone();
         for (name, value) in vars {
             let name_str = name.to_string_lossy();
-            out.vars.retain(|(k, _)| !out_same(self.case_insensitive, k, &name_str));
+            out.vars
+                .retain(|(k, _)| !out_same(self.case_insensitive, k, &name_str));
             out.vars.push((name.clone(), value.clone()));
         }
         out

@@ -107,7 +107,10 @@ fn write_with(path: &Path, bytes: &[u8], perm: Perm<'_>) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
-    if existing.as_ref().is_some_and(|m| m.permissions().readonly()) {
+    if existing
+        .as_ref()
+        .is_some_and(|m| m.permissions().readonly())
+    {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
             ReadOnlyFile { path: target },
@@ -342,7 +345,10 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
-        assert_eq!(fs::read_to_string(real.join("codex.toml")).expect("read"), "new");
+        assert_eq!(
+            fs::read_to_string(real.join("codex.toml")).expect("read"),
+            "new"
+        );
         assert_eq!(names(&real), ["codex.toml"]);
     }
 

@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     // runs without the lock there, and writes nothing.
     let lock = match crate::session::prepare::lock(ctx, &stick) {
         Ok(lock) => Some(lock),
-        Err(e) if is_write_protected(&e) => None,
+        Err(e) if crate::session::prepare::is_write_protected(&e) => None,
         Err(e) => return Err(e),
     };
     if lock.is_some() {
@@ -80,15 +80,6 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
         ));
     }
     Ok(if report.passed() { crate::exit::OK } else { 1 })
-}
-
-fn is_write_protected(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        matches!(
-            c.downcast_ref::<crate::home::HomeError>(),
-            Some(crate::home::HomeError::WriteProtected { .. })
-        )
-    })
 }
 
 /// The zip: doctor JSON, host facts, redacted config, `.gitignore`,

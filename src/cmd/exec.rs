@@ -16,11 +16,11 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::session::{prepare, resolve_codex};
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
+use crate::session::{prepare_session, resolve_codex};
 
 /// Exit code when the watchdog stopped a silent codex (as `timeout` does).
 pub const STALLED: i32 = 124;
@@ -78,7 +78,7 @@ enum Chunk {
 
 /// Run the command.
 pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
-    let ready = prepare(ctx)?;
+    let ready = prepare_session(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let style = crate::cmd::render::style(ctx, &args.output);
     let provider = &ready.provider;

@@ -13,16 +13,16 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::LoginArgs;
 use crate::context::Context;
-use crate::session::{Ready, prepare, resolve_codex};
-use crate::ui::note;
+use crate::events::hints::Lang;
 use crate::events::render::clean;
 use crate::launch::Invocation;
+use crate::login::claims;
 use crate::login::device::{PromptReader, screen};
 use crate::login::method::{self, HostConditions, Method};
-use crate::events::hints::Lang;
-use crate::login::claims;
 use crate::login::{self, AuthBackup};
+use crate::session::{Ready, prepare, resolve_codex};
 use crate::settings::LoginMethod;
+use crate::ui::note;
 
 /// Exit code when a login attempt failed (codex's own is passed through
 /// where there is one).
@@ -461,7 +461,10 @@ pub fn logout(ctx: &Context) -> Result<i32> {
     for copy in login::remove_copies(&ready.stick.codex_home()) {
         note(&match lang(ctx) {
             Lang::En => format!("removed usbide's copy of the login {}", copy.display()),
-            Lang::Fr => format!("copie de la connexion faite par usbide supprimée : {}", copy.display()),
+            Lang::Fr => format!(
+                "copie de la connexion faite par usbide supprimée : {}",
+                copy.display()
+            ),
         });
     }
     Ok(crate::platform::exit_code(out.status))

@@ -6,13 +6,13 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{PayloadCommand, PayloadInstallArgs};
 use crate::context::Context;
-use crate::ui::note;
 use crate::payload::install::{self, Request};
 use crate::payload::manifest::Manifest;
 use crate::payload::record::{Record, Verdict};
 use crate::payload::source::Source;
 use crate::payload::{self as pl, MANIFEST, PayloadError, Target, target};
 use crate::stick::Stick;
+use crate::ui::note;
 
 /// Dispatch `usbide payload ...`.
 pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {
@@ -136,7 +136,8 @@ fn status(ctx: &Context) -> Result<i32> {
     // Putting back a tree an interrupted install moved aside writes: only
     // when no other usbide is at work (and the stick is writable).
     if let Some(h) = host
-        && let Ok(_lock) = crate::lock::StickLock::acquire(&stick.codex_home(), std::time::Duration::ZERO)
+        && let Ok(_lock) =
+            crate::lock::StickLock::acquire(&stick.codex_home(), std::time::Duration::ZERO)
     {
         pl::recover(&stick.payload_dir, h.triple);
     }

@@ -405,8 +405,7 @@ pub fn apply(path: &Path, wanted: &[Setting]) -> Result<Outcome, ConfigError> {
     };
     let text = match &existing {
         Some(bytes) => std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) =
-                line_column(&String::from_utf8_lossy(bytes), e.valid_up_to());
+            let (line, column) = line_column(&String::from_utf8_lossy(bytes), e.valid_up_to());
             parse_error(line, column, "the file is not UTF-8 text".to_string())
         })?,
         None => "",
@@ -420,7 +419,10 @@ pub fn apply(path: &Path, wanted: &[Setting]) -> Result<Outcome, ConfigError> {
     };
     match (existing, edited) {
         (None, edited) => {
-            let new_text = format!("{NEW_FILE_HEADER}{}", edited.map_or(String::new(), |(t, _)| t));
+            let new_text = format!(
+                "{NEW_FILE_HEADER}{}",
+                edited.map_or(String::new(), |(t, _)| t)
+            );
             write(path, new_text.as_bytes())?;
             Ok(Outcome::Created)
         }
@@ -598,9 +600,15 @@ trust_level = "trusted"
         let (out, _) = edit(text, &desired(LoginMethod::Chatgpt))
             .expect("parses")
             .expect("changes");
-        assert!(out.starts_with("\u{feff}# mine\r\nmodel = \"x\"\r\n"), "{out:?}");
+        assert!(
+            out.starts_with("\u{feff}# mine\r\nmodel = \"x\"\r\n"),
+            "{out:?}"
+        );
         assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
-        assert_eq!(edit(&out, &desired(LoginMethod::Chatgpt)).expect("parses"), None);
+        assert_eq!(
+            edit(&out, &desired(LoginMethod::Chatgpt)).expect("parses"),
+            None
+        );
     }
 
     fn updated(path: &Path, login: LoginMethod) -> Backup {
@@ -621,11 +629,17 @@ trust_level = "trusted"
         assert_eq!(fs::read_to_string(&bak).expect("bak"), good);
         // The stick was pulled mid-write: an empty config.toml.
         fs::write(&path, "").expect("empty");
-        assert_eq!(updated(&path, LoginMethod::Chatgpt), Backup::KeptGood(bak.clone()));
+        assert_eq!(
+            updated(&path, LoginMethod::Chatgpt),
+            Backup::KeptGood(bak.clone())
+        );
         assert_eq!(fs::read_to_string(&bak).expect("bak"), good);
         // Cut off after the first line (it still parses).
         fs::write(&path, "model = \"gpt-5\"\n").expect("cut");
-        assert_eq!(updated(&path, LoginMethod::Chatgpt), Backup::KeptGood(bak.clone()));
+        assert_eq!(
+            updated(&path, LoginMethod::Chatgpt),
+            Backup::KeptGood(bak.clone())
+        );
         assert_eq!(fs::read_to_string(&bak).expect("bak"), good);
     }
 
@@ -633,9 +647,14 @@ trust_level = "trusted"
     fn older_good_versions_move_down_a_generation() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("config.toml");
-        for (i, login) in [LoginMethod::Chatgpt, LoginMethod::Api, LoginMethod::Chatgpt, LoginMethod::Api]
-            .into_iter()
-            .enumerate()
+        for (i, login) in [
+            LoginMethod::Chatgpt,
+            LoginMethod::Api,
+            LoginMethod::Chatgpt,
+            LoginMethod::Api,
+        ]
+        .into_iter()
+        .enumerate()
         {
             fs::write(&path, format!("model = \"m{i}\"\n")).expect("write");
             assert_eq!(updated(&path, login), Backup::Saved(backup_path(&path, 0)));
@@ -678,8 +697,17 @@ trust_level = "trusted"
         let path = dir.path().join("config.toml");
         std::os::unix::fs::symlink("codex.toml", &path).expect("link");
         updated(&path, LoginMethod::Chatgpt);
-        assert!(fs::symlink_metadata(&path).expect("meta").file_type().is_symlink());
-        assert!(fs::read_to_string(&real).expect("read").contains("forced_login_method"));
+        assert!(
+            fs::symlink_metadata(&path)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::read_to_string(&real)
+                .expect("read")
+                .contains("forced_login_method")
+        );
         let mode = |p: &Path| fs::metadata(p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode(&real), 0o600);
         assert_eq!(mode(&backup_path(&path, 0)), 0o600);

@@ -44,13 +44,13 @@ fn variable_name(line: &[u8]) -> Option<&str> {
     if line.starts_with(b"#") {
         return None;
     }
-    let line = line.strip_prefix(b"export ").unwrap_or(line).trim_ascii_start();
+    let line = line
+        .strip_prefix(b"export ")
+        .unwrap_or(line)
+        .trim_ascii_start();
     let eq = line.iter().position(|&b| b == b'=')?;
     let name = line[..eq].trim_ascii_end();
-    let valid = !name.is_empty()
-        && name
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let valid = !name.is_empty() && name.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
     // All ASCII, so this cannot fail.
     valid.then(|| std::str::from_utf8(name).ok()).flatten()
 }

@@ -109,7 +109,10 @@ mod tests {
         let (out, added) = merge(b"auth.json\n!auth.json\n").expect("changes");
         assert!(added.contains(&"auth.json"));
         assert!(out.starts_with(b"auth.json\n!auth.json\n"));
-        let count = out.split(|&b| b == b'\n').filter(|l| *l == b"auth.json").count();
+        let count = out
+            .split(|&b| b == b'\n')
+            .filter(|l| *l == b"auth.json")
+            .count();
         assert_eq!(count, 2);
     }
 
@@ -125,7 +128,12 @@ mod tests {
         let (out, _) = merge(user).expect("changes");
         assert!(out.starts_with(user));
         assert!(out[user.len()..].windows(2).any(|w| w == b"\r\n"));
-        assert!(!out[user.len()..].iter().zip(out[user.len() + 1..].iter()).any(|(a, b)| *a != b'\r' && *b == b'\n'));
+        assert!(
+            !out[user.len()..]
+                .iter()
+                .zip(out[user.len() + 1..].iter())
+                .any(|(a, b)| *a != b'\r' && *b == b'\n')
+        );
         assert_eq!(merge(&out), None);
     }
 }

@@ -191,8 +191,7 @@ fn guard_tokens(codex_home: &Path) -> Result<Vec<&'static str>, HomeError> {
     let Some((merged, added)) = gitignore::merge(&existing) else {
         return Ok(Vec::new());
     };
-    fsx::write_atomic(&path, &merged)
-        .map_err(|source| HomeError::Gitignore { path, source })?;
+    fsx::write_atomic(&path, &merged).map_err(|source| HomeError::Gitignore { path, source })?;
     Ok(added)
 }
 

@@ -369,7 +369,10 @@ mod tests {
             recover_interrupted(dir.path()).expect("recover"),
             Recovery::StaleCopyRemoved
         );
-        assert_eq!(fs::read_to_string(auth_path(dir.path())).expect("read"), "new");
+        assert_eq!(
+            fs::read_to_string(auth_path(dir.path())).expect("read"),
+            "new"
+        );
         assert!(!backup_path(dir.path()).exists());
     }
 

@@ -84,9 +84,10 @@ pub fn install(
         .tempdir_in(payload_dir)
         .map_err(io_err("create a staging folder in", payload_dir))?;
     let limits = Limits::from_env(env);
-    let result = stage(staging.path(), env, req, &artifact, &limits).and_then(|(tree_dir, record)| {
-        swap_in(payload_dir, req.target.triple, &tree_dir).map(|final_dir| (final_dir, record))
-    });
+    let result =
+        stage(staging.path(), env, req, &artifact, &limits).and_then(|(tree_dir, record)| {
+            swap_in(payload_dir, req.target.triple, &tree_dir).map(|final_dir| (final_dir, record))
+        });
     drop(staging); // removes what is left of it
     let (final_dir, record) = result?;
     let tree =
@@ -167,7 +168,9 @@ impl Limits {
         Self {
             stall: Duration::from_secs(number("USBIDE_DOWNLOAD_STALL_SECS").unwrap_or(60).max(1)),
             overall: Duration::from_secs(
-                number("USBIDE_DOWNLOAD_MAX_SECS").unwrap_or(2 * 60 * 60).max(1),
+                number("USBIDE_DOWNLOAD_MAX_SECS")
+                    .unwrap_or(2 * 60 * 60)
+                    .max(1),
             ),
             max_bytes: number("USBIDE_DOWNLOAD_MAX_BYTES").unwrap_or(1 << 30),
             unpack_max: number("USBIDE_UNPACK_MAX_BYTES"),

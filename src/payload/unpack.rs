@@ -144,7 +144,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let archive = dir.path().join("a.tgz");
         fs::write(&archive, tgz(&[("package/vendor/t/bin/codex", b"#!")])).expect("write");
-        unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out"), 1 << 20).expect("unpack");
+        unpack(
+            &archive,
+            ArchiveKind::TarGz,
+            &dir.path().join("out"),
+            1 << 20,
+        )
+        .expect("unpack");
         let exe = dir.path().join("out/package/vendor/t/bin/codex");
         assert_eq!(fs::read(&exe).expect("read"), b"#!");
         #[cfg(unix)]
@@ -162,8 +168,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let archive = dir.path().join("a.tgz");
         fs::write(&archive, tgz(&[("../evil", b"x")])).expect("write");
-        let err = unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out"), 1 << 20)
-            .expect_err("refused");
+        let err = unpack(
+            &archive,
+            ArchiveKind::TarGz,
+            &dir.path().join("out"),
+            1 << 20,
+        )
+        .expect_err("refused");
         assert!(
             err.to_string().contains("leave the payload folder"),
             "{err}"

@@ -3,17 +3,17 @@
 
 use std::process::ExitStatus;
 
-use windows_sys::Win32::Globalization::GetUserDefaultLocaleName;
-use windows_sys::Win32::System::Console::{
-    CTRL_BREAK_EVENT, CTRL_C_EVENT, ENABLE_VIRTUAL_TERMINAL_PROCESSING, GetConsoleMode,
-    GetStdHandle, STD_OUTPUT_HANDLE, SetConsoleCtrlHandler, SetConsoleMode,
-};
 use windows_sys::Win32::Foundation::{CloseHandle, HANDLE};
+use windows_sys::Win32::Globalization::GetUserDefaultLocaleName;
 use windows_sys::Win32::Security::{
     GetTokenInformation, TOKEN_QUERY, TokenElevationType, TokenElevationTypeLimited,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     GetDiskFreeSpaceExW, GetDriveTypeW, GetVolumeInformationW,
+};
+use windows_sys::Win32::System::Console::{
+    CTRL_BREAK_EVENT, CTRL_C_EVENT, ENABLE_VIRTUAL_TERMINAL_PROCESSING, GetConsoleMode,
+    GetStdHandle, STD_OUTPUT_HANDLE, SetConsoleCtrlHandler, SetConsoleMode,
 };
 use windows_sys::Win32::System::JobObjects::{
     AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
@@ -207,7 +207,12 @@ pub fn volume(root: &str) -> Option<crate::stick::drive::VolumeFacts> {
             fs.len() as u32,
         ) != 0;
         let (mut free, mut total) = (0u64, 0u64);
-        GetDiskFreeSpaceExW(wide_root.as_ptr(), &mut free, &mut total, std::ptr::null_mut());
+        GetDiskFreeSpaceExW(
+            wide_root.as_ptr(),
+            &mut free,
+            &mut total,
+            std::ptr::null_mut(),
+        );
         let end = fs.iter().position(|c| *c == 0).unwrap_or(fs.len());
         Some(crate::stick::drive::VolumeFacts {
             drive_type: kind,

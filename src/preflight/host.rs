@@ -126,7 +126,11 @@ mod tests {
             crate::net::proxy::proxy_for(&net, "https", "chatgpt.com").as_deref(),
             Some("http://proxy.corp:8080")
         );
-        let codex_gets = additions(&bare, std::path::Path::new("/nowhere"), Some(static_proxy()));
+        let codex_gets = additions(
+            &bare,
+            std::path::Path::new("/nowhere"),
+            Some(static_proxy()),
+        );
         let system = system_proxy_vars(&bare, Some(static_proxy()));
         assert_eq!(codex_gets.vars, system);
         // A variable set by the user wins, for codex and for usbide alike.

@@ -350,7 +350,8 @@ mod tests {
 
     #[test]
     fn the_status_line_is_found_after_codex_warnings() {
-        let wine = "WARNING: failed to clean up stale arg0 temp dirs: Access denied\nNot logged in\n";
+        let wine =
+            "WARNING: failed to clean up stale arg0 temp dirs: Access denied\nNot logged in\n";
         assert_eq!(status_line(wine), "Not logged in");
         assert_eq!(
             status_line("\n  Logged in using ChatGPT\n"),

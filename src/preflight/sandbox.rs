@@ -55,7 +55,9 @@ pub fn decide(facts: &Facts) -> Option<Decision> {
     let elevation = facts.elevation?;
     let mut against = Vec::new();
     if let Some(code) = &facts.setup_failed {
-        against.push(format!("codex's elevated setup failed here before ({code})"));
+        against.push(format!(
+            "codex's elevated setup failed here before ({code})"
+        ));
     }
     if facts.fat_home {
         against.push("codex_home is on FAT/exFAT, which has no ACLs".to_string());
@@ -103,7 +105,8 @@ impl Facts {
             return Self::default();
         };
         let fat = |p: &Path| {
-            crate::stick::drive::detect(p).is_some_and(|d| crate::stick::drive::is_fat(&d.file_system))
+            crate::stick::drive::detect(p)
+                .is_some_and(|d| crate::stick::drive::is_fat(&d.file_system))
         };
         let fat_home = fat(codex_home);
         let same_volume = crate::stick::winpath::drive_root(&codex_home.to_string_lossy())
@@ -239,7 +242,10 @@ mod tests {
         assert_eq!(d.choice, None);
         assert!(d.overrides().is_empty());
         let warning = d.warning.expect("warned");
-        assert!(warning.contains("FAT") && warning.contains("administrator"), "{warning}");
+        assert!(
+            warning.contains("FAT") && warning.contains("administrator"),
+            "{warning}"
+        );
         let fine = decide(&Facts {
             explicit: Some("unelevated".into()),
             ..on(standard_user())

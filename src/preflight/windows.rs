@@ -151,7 +151,9 @@ mod tests {
     #[test]
     fn constrained_powershell_fails_and_full_language_passes() {
         let mut facts = Facts {
-            powershell: Some(PathBuf::from(r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")),
+            powershell: Some(PathBuf::from(
+                r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+            )),
             language_mode: Some("ConstrainedLanguage".into()),
             git: Some(PathBuf::from(r"C:\Git\cmd\git.exe")),
             long_paths: Some(true),
@@ -191,7 +193,11 @@ mod tests {
         let c = checks(Some(&chosen), &Facts::default());
         let sandbox = c.iter().find(|c| c.id == "windows.sandbox").expect("check");
         assert_eq!(sandbox.status, Status::Ok);
-        assert!(sandbox.finding.starts_with("unelevated: codex_home is on FAT"));
+        assert!(
+            sandbox
+                .finding
+                .starts_with("unelevated: codex_home is on FAT")
+        );
         let doomed = Decision {
             choice: None,
             why: "config.toml sets [windows] sandbox = \"elevated\"".into(),

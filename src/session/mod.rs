@@ -8,6 +8,7 @@ pub mod explain;
 pub mod guard;
 pub mod preflight;
 pub mod prepare;
+pub mod private;
 pub mod resolve;
 
 use std::ffi::OsString;
@@ -16,13 +17,13 @@ use anyhow::{Context as _, Result};
 
 use crate::context::Context;
 
-pub use prepare::{CodexEnv, Ready, codex_environment, prepare};
+pub use prepare::{CodexEnv, Ready, codex_environment, prepare, prepare_session};
 pub use resolve::resolve_codex;
 
 /// Prepare the stick, then run codex with `args` on the terminal. After an
 /// interactive session that failed, name the last error codex logged.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
-    let ready = prepare(ctx)?;
+    let ready = prepare_session(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let inv = ready.invocation(&codex.path, args);
     guard::check_login(ctx, &ready, &codex.path, args, interactive)?;

@@ -22,7 +22,9 @@ pub struct Ready {
     pub overrides: Vec<String>,
     /// Where codex sends its requests, read once after config.toml was brought in line.
     pub provider: crate::home::provider::Provider,
-    _lock: StickLock,
+    _lock: Option<StickLock>,
+    /// On a write-protected stick: the private copy codex uses (removed on drop).
+    _private: Option<crate::session::private::PrivateHome>,
 }
 
 impl Ready {
@@ -35,13 +37,49 @@ impl Ready {
 /// Lock the stick, prepare CODEX_HOME and filter the environment, saying
 /// what changed. Nothing here starts codex.
 pub fn prepare(ctx: &Context) -> Result<Ready> {
+    prepare_with(ctx, false)
+}
+
+/// [`prepare`] for a codex session, which on a write-protected stick may run
+/// on a private copy of `codex_home` (asked, or `USBIDE_READ_ONLY_STICK`).
+pub fn prepare_session(ctx: &Context) -> Result<Ready> {
+    prepare_with(ctx, true)
+}
+
+fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     let stick = ctx.stick()?;
+    let (stick, lock, private) = match lock(ctx, &stick) {
+        Ok(lock) => (stick, Some(lock), None),
+        Err(e) if private_ok && is_write_protected(&e) => {
+            let lang = crate::events::hints::Lang::detect(
+                &ctx.env,
+                crate::platform::user_locale().as_deref(),
+            );
+            if !crate::session::private::wanted(ctx, lang)? {
+                return Err(e);
+            }
+            let mut private = crate::session::private::create(ctx, &stick)?;
+            note(&match lang {
+                crate::events::hints::Lang::En => format!(
+                    "the stick is write-protected: codex uses a private copy in {} for this session",
+                    private.stick.codex_home().display()
+                ),
+                crate::events::hints::Lang::Fr => format!(
+                    "la clé est protégée en écriture : codex utilise une copie privée dans {} pour cette session",
+                    private.stick.codex_home().display()
+                ),
+            });
+            let lock = private.lock.take();
+            (private.stick.clone(), lock, Some(private))
+        }
+        Err(e) => return Err(e),
+    };
     let codex_home = stick.codex_home();
-    let lock = lock(ctx, &stick)?;
     crate::log::init(&codex_home);
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
-    let lang = crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    let lang =
+        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
     for line in prepared.notes(lang) {
         note(&line);
     }
@@ -56,6 +94,7 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         overrides: codex_env.overrides,
         provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
         _lock: lock,
+        _private: private,
     })
 }
 
@@ -65,9 +104,7 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
 pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
     let home = stick.codex_home();
     let created = std::fs::create_dir_all(&home);
-    let read_only = created
-        .as_ref()
-        .is_err_and(crate::fsx::is_read_only_fs);
+    let read_only = created.as_ref().is_err_and(crate::fsx::is_read_only_fs);
     let locked = match created {
         Err(_) if read_only => Err(crate::lock::LockError::ReadOnly { home: home.clone() }),
         Err(e) => {
@@ -85,6 +122,16 @@ pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
         }
         other => Ok(other?),
     }
+}
+
+/// Whether `err` is the explanation of a write-protected stick.
+pub fn is_write_protected(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<home::HomeError>(),
+            Some(home::HomeError::WriteProtected { .. })
+        )
+    })
 }
 
 /// What codex gets on this host.

@@ -88,7 +88,10 @@ mod tests {
 
     #[test]
     fn volume_roots() {
-        assert_eq!(drive_root(r"\\?\e:\Clé USB\usbide").as_deref(), Some(r"E:\"));
+        assert_eq!(
+            drive_root(r"\\?\e:\Clé USB\usbide").as_deref(),
+            Some(r"E:\")
+        );
         assert_eq!(drive_root("F:").as_deref(), Some(r"F:\"));
         assert_eq!(
             drive_root(r"\\?\UNC\srv\share\x\y").as_deref(),

@@ -191,7 +191,14 @@ fn a_missing_payload_without_a_terminal_falls_back_to_path_or_explains() {
         "USBIDE_PAYLOAD_DIR",
         &stick.root.join("payload").display().to_string(),
     );
-    stick.set("PATH", if cfg!(windows) { r"C:\nonexistent" } else { "/nonexistent" });
+    stick.set(
+        "PATH",
+        if cfg!(windows) {
+            r"C:\nonexistent"
+        } else {
+            "/nonexistent"
+        },
+    );
     let run = stick.run(&["codex", "--", "--version"]);
     assert_eq!(run.code, 73, "{run:?}");
     assert!(run.stderr.contains("usbide payload install"), "{run:?}");
@@ -297,7 +304,11 @@ fn codex_never_outlives_a_killed_usbide() {
         .spawn()
         .expect("spawn usbide");
     let waited = std::time::Instant::now();
-    while !server.requests().iter().any(|r| r.path.ends_with("/responses")) {
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with("/responses"))
+    {
         assert!(
             waited.elapsed() < std::time::Duration::from_secs(60),
             "codex never asked the model"

@@ -260,8 +260,10 @@ fn logout_and_reset_remove_the_login() {
 
 /// An auth.json of the ChatGPT account the stand-in issuer logs in.
 fn chatgpt_auth(account: &str) -> String {
-    let id = jwt(serde_json::json!({"email": "ann@example.test", "exp": 4_000_000_000u64,
-        "https://api.openai.com/auth": {"chatgpt_plan_type": "plus", "chatgpt_account_id": account}}));
+    let id = jwt(
+        serde_json::json!({"email": "ann@example.test", "exp": 4_000_000_000u64,
+        "https://api.openai.com/auth": {"chatgpt_plan_type": "plus", "chatgpt_account_id": account}}),
+    );
     serde_json::json!({"auth_mode": "chatgpt", "tokens": {"id_token": id, "access_token": "a",
         "refresh_token": REFRESH_CANARY, "account_id": account}})
     .to_string()
@@ -276,7 +278,10 @@ fn yes_never_removes_the_computers_login() {
     std::fs::write(&host_copy, chatgpt_auth("acc-test-1")).expect("write");
     let run = stick.run(&["--yes", "login", "--device-auth"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(host_copy.exists(), "--yes answers the payload question only: {run:?}");
+    assert!(
+        host_copy.exists(),
+        "--yes answers the payload question only: {run:?}"
+    );
     assert!(run.stderr.contains("--remove-host-copy"), "{run:?}");
 }
 
@@ -292,7 +297,10 @@ fn remove_host_copy_moves_the_same_accounts_copy_aside() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!host_copy.exists(), "{run:?}");
     let aside = host_copy.with_file_name("auth.json.moved-by-usbide");
-    assert_eq!(std::fs::read_to_string(&aside).expect("kept aside"), original);
+    assert_eq!(
+        std::fs::read_to_string(&aside).expect("kept aside"),
+        original
+    );
     assert!(run.stderr.contains("auth.json.moved-by-usbide"), "{run:?}");
     assert_no_secret(&run);
 }
@@ -307,7 +315,10 @@ fn another_accounts_login_on_the_computer_is_left_alone() {
     std::fs::write(&host_copy, &theirs).expect("write");
     let run = stick.run(&["login", "--device-auth", "--remove-host-copy"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(std::fs::read_to_string(&host_copy).expect("still there"), theirs);
+    assert_eq!(
+        std::fs::read_to_string(&host_copy).expect("still there"),
+        theirs
+    );
     assert!(run.stderr.contains("leaves it alone"), "{run:?}");
 }
 
@@ -357,7 +368,12 @@ fn a_login_killed_with_sigkill_is_back_at_the_next_command_with_its_mode() {
     assert!(status.stdout.contains("ann@example.test"), "{status:?}");
     assert_eq!(std::fs::read_to_string(&auth).expect("back"), previous);
     assert_eq!(mode(&auth), 0o600);
-    assert!(!stick.codex_home().join(".usbide/auth.json.before-login").exists());
+    assert!(
+        !stick
+            .codex_home()
+            .join(".usbide/auth.json.before-login")
+            .exists()
+    );
 }
 
 #[cfg(unix)]
@@ -397,7 +413,10 @@ fn logout_removes_every_copy_and_the_login_does_not_come_back() {
         assert_eq!(out.code, 0, "{out:?}");
         let home = stick.codex_home();
         assert!(!home.join("auth.json").exists(), "{with_auth}");
-        assert!(!home.join(".usbide/auth.json.before-login").exists(), "{with_auth}");
+        assert!(
+            !home.join(".usbide/auth.json.before-login").exists(),
+            "{with_auth}"
+        );
         let launch = stick.run(&["exec", "--skip-git-repo-check", "hi"]);
         assert!(!home.join("auth.json").exists(), "{with_auth}: {launch:?}");
         assert_eq!(stick.run(&["status"]).code, 1);

@@ -259,12 +259,18 @@ fn an_install_killed_half_way_leaves_the_previous_payload() {
         .expect("spawn");
     let part = || staging(&payload).first().map(|d| d.join("download.part"));
     let deadline = Instant::now() + Duration::from_secs(30);
-    while part().and_then(|p| fs::metadata(p).ok()).map_or(0, |m| m.len()) == 0
+    while part()
+        .and_then(|p| fs::metadata(p).ok())
+        .map_or(0, |m| m.len())
+        == 0
         && Instant::now() < deadline
     {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(part().is_some_and(|p| p.exists()), "the download never started");
+    assert!(
+        part().is_some_and(|p| p.exists()),
+        "the download never started"
+    );
     child.kill().expect("kill");
     let _ = child.wait();
 
@@ -365,7 +371,10 @@ fn a_stalled_server_ends_the_install_and_frees_the_stick() {
     let run = install(&stick, &server, "9.9.2");
     assert_eq!(run.code, 73, "{run:?}");
     assert!(run.stderr.contains("sent nothing for 2 s"), "{run:?}");
-    assert!(started.elapsed() < Duration::from_secs(50), "the server stalls for 60 s");
+    assert!(
+        started.elapsed() < Duration::from_secs(50),
+        "the server stalls for 60 s"
+    );
     assert!(staging(&payload).is_empty(), "{:?}", staging(&payload));
     let status = stick.run(&["payload", "status"]);
     assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
@@ -388,7 +397,10 @@ fn an_endless_body_is_cut_at_the_size_cap() {
     stick.set("USBIDE_DOWNLOAD_MAX_BYTES", "3000000");
     let run = install(&stick, &server, "9.9.7");
     assert_eq!(run.code, 73, "{run:?}");
-    assert!(run.stderr.contains("more than the 3000000 bytes"), "{run:?}");
+    assert!(
+        run.stderr.contains("more than the 3000000 bytes"),
+        "{run:?}"
+    );
     assert!(staging(&payload).is_empty());
 }
 
@@ -419,7 +431,10 @@ fn a_decompression_bomb_is_refused() {
     stick.set("USBIDE_UNPACK_MAX_BYTES", "10000000");
     let run = install(&stick, &server, "9.9.8");
     assert_eq!(run.code, 73, "{run:?}");
-    assert!(run.stderr.contains("unpacks to more than 10000000 bytes"), "{run:?}");
+    assert!(
+        run.stderr.contains("unpacks to more than 10000000 bytes"),
+        "{run:?}"
+    );
     assert!(staging(&payload).is_empty());
     assert!(!payload.join(TRIPLE).exists());
 }
@@ -439,21 +454,41 @@ fn a_second_install_waits_for_the_stick_lock() {
     let mut first = stick
         .command_for(
             &crate::support::usbide_bin(),
-            &["payload", "install", "--version", "9.9.2", "--npm-registry", &server.url()],
+            &[
+                "payload",
+                "install",
+                "--version",
+                "9.9.2",
+                "--npm-registry",
+                &server.url(),
+            ],
         )
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
+    // Once half the archive is on the stick, the first install is stuck in its download.
+    let part = || staging(&payload).first().map(|d| d.join("download.part"));
     let deadline = Instant::now() + Duration::from_secs(30);
-    while staging(&payload).is_empty() && Instant::now() < deadline {
+    while part()
+        .and_then(|p| fs::metadata(p).ok())
+        .map_or(0, |m| m.len())
+        == 0
+        && Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(!staging(&payload).is_empty(), "the first install never started");
+    assert!(
+        part().is_some_and(|p| p.exists()),
+        "the first install never started"
+    );
     *registry.stall.lock().expect("lock") = false;
     stick.set("USBIDE_LOCK_WAIT_MS", "300");
     let second = install(&stick, &server, "9.9.1");
     assert_eq!(second.code, 75, "{second:?}");
-    assert!(second.stderr.contains("another usbide is using"), "{second:?}");
+    assert!(
+        second.stderr.contains("another usbide is using"),
+        "{second:?}"
+    );
     first.kill().expect("kill");
     let _ = first.wait();
     let status = stick.run(&["payload", "status"]);

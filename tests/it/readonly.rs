@@ -58,7 +58,10 @@ fn write_protected() -> Option<(Stick, ReadOnly)> {
 
 fn assert_each_cause_once(run: &crate::support::Run) {
     for needle in ["os error 30", "Read-only file system"] {
-        assert!(run.all().matches(needle).count() <= 1, "{needle} twice: {run:?}");
+        assert!(
+            run.all().matches(needle).count() <= 1,
+            "{needle} twice: {run:?}"
+        );
     }
 }
 
@@ -67,7 +70,10 @@ fn reading_commands_work_on_a_write_protected_stick() {
     let Some((stick, _ro)) = write_protected() else {
         return;
     };
-    assert!(std::fs::write(stick.root.join("probe"), "x").is_err(), "not read-only");
+    assert!(
+        std::fs::write(stick.root.join("probe"), "x").is_err(),
+        "not read-only"
+    );
     for args in [
         &["doctor", "--offline"][..],
         &["--login-method", "api", "status"],
@@ -100,7 +106,13 @@ fn a_launch_on_a_write_protected_stick_says_so_plainly() {
     let Some((stick, _ro)) = write_protected() else {
         return;
     };
-    let run = stick.run(&["--login-method", "api", "exec", "--skip-git-repo-check", "hi"]);
+    let run = stick.run(&[
+        "--login-method",
+        "api",
+        "exec",
+        "--skip-git-repo-check",
+        "hi",
+    ]);
     assert_eq!(run.code, 72, "{run:?}");
     assert!(run.stderr.contains("write-protected"), "{run:?}");
     assert!(run.stderr.contains("lock switch"), "{run:?}");
@@ -108,7 +120,61 @@ fn a_launch_on_a_write_protected_stick_says_so_plainly() {
     assert_each_cause_once(&run);
     let mut stick = stick;
     stick.set("LANG", "fr_FR.UTF-8");
-    let run = stick.run(&["--login-method", "api", "exec", "--skip-git-repo-check", "hi"]);
+    let run = stick.run(&[
+        "--login-method",
+        "api",
+        "exec",
+        "--skip-git-repo-check",
+        "hi",
+    ]);
     assert_eq!(run.code, 72, "{run:?}");
     assert!(run.stderr.contains("protégée en écriture"), "{run:?}");
+}
+
+#[test]
+fn a_session_on_a_write_protected_stick_runs_on_a_private_copy_removed_at_exit() {
+    let server = crate::standin::Server::start(|_| {
+        crate::standin::Reply::Full(
+            200,
+            "text/event-stream",
+            crate::standin::sse_reply("Hello from a read-only stick."),
+        )
+    });
+    let mut stick = Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    stick.set("USBIDE_PREFLIGHT", "off");
+    let prepared = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(prepared.code, 0, "{prepared:?}");
+    let before = std::fs::read(stick.codex_home().join("config.toml")).expect("config");
+    let Some(_ro) = ReadOnly::mount(&stick.root) else {
+        eprintln!("skipped: cannot mount a read-only bind mount here (needs root)");
+        return;
+    };
+    stick.set("USBIDE_READ_ONLY_STICK", "private");
+    let run = stick.run(&["exec", "--skip-git-repo-check", "say hello"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("Hello from a read-only stick."),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("private copy"), "{run:?}");
+    let left: Vec<_> = std::fs::read_dir(&stick.outside)
+        .expect("temp")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("usbide-private-")
+        })
+        .collect();
+    assert!(left.is_empty(), "the private copy stays behind: {left:?}");
+    assert_eq!(
+        std::fs::read(stick.codex_home().join("config.toml")).expect("config"),
+        before
+    );
+    stick.set("USBIDE_READ_ONLY_STICK", "stop");
+    let run = stick.run(&["exec", "--skip-git-repo-check", "say hello"]);
+    assert_eq!(run.code, 72, "{run:?}");
 }

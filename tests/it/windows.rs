@@ -64,11 +64,16 @@ fn a_non_ascii_stick_path_works_end_to_end() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("Not logged in"), "{run:?}");
     let config = fs::read_to_string(root.join(r"codex_home\config.toml")).expect("config");
-    assert!(config.contains("cli_auth_credentials_store = \"file\""), "{config}");
+    assert!(
+        config.contains("cli_auth_credentials_store = \"file\""),
+        "{config}"
+    );
     let run = run_from(&stick, &root, &["env"]);
     assert!(
-        run.stdout
-            .contains(&format!("CODEX_HOME={}\n", root.join("codex_home").display())),
+        run.stdout.contains(&format!(
+            "CODEX_HOME={}\n",
+            root.join("codex_home").display()
+        )),
         "{run:?}"
     );
     let run = run_from(&stick, &root, &["codex", "--", "--version"]);
@@ -194,9 +199,11 @@ fn payload_install_brings_the_real_codex_exe_from_a_registry() {
     stick.set("USBIDE_PAYLOAD_DIR", &payload.display().to_string());
     let run = stick.run(&["payload", "install", "--npm-registry", &server.url()]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(payload
-        .join(r"x86_64-pc-windows-msvc\bin\codex.exe")
-        .is_file());
+    assert!(
+        payload
+            .join(r"x86_64-pc-windows-msvc\bin\codex.exe")
+            .is_file()
+    );
     let status = stick.run(&["payload", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(status.stdout.contains("verified"), "{status:?}");
@@ -210,8 +217,7 @@ fn payload_install_brings_the_real_codex_exe_from_a_registry() {
     );
 }
 
-const INTERNET_SETTINGS: &str =
-    r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
+const INTERNET_SETTINGS: &str = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
 
 /// Set (or with `None` delete) a value of the Internet Settings.
 fn reg(name: &str, value: Option<(&str, &str)>) {
