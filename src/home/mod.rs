@@ -160,7 +160,20 @@ pub fn prepare(
         path: login::auth_path(codex_home),
         source,
     })?;
-    let gitignore_added = guard_tokens(codex_home)?;
+    let mut warnings = Vec::new();
+    let gitignore_added = match guard_tokens(codex_home) {
+        // The user made it read-only: respected, and said.
+        Err(HomeError::Gitignore { path, source }) if fsx::is_read_only_file(&source) => {
+            warnings.push(format!(
+                "warning: {} is read-only, so usbide did not add the patterns that keep tokens out of git / \
+                 {} est en lecture seule : usbide n'y a pas ajouté les motifs qui gardent les jetons hors de git",
+                path.display(),
+                path.display()
+            ));
+            Vec::new()
+        }
+        other => other?,
+    };
     let config = config::apply(&codex_home.join("config.toml"), &config::desired(login))?;
     let env_path = codex_home.join(".env");
     let dotenv_removed =
@@ -170,7 +183,7 @@ pub fn prepare(
                 source,
             }
         })?;
-    let warnings = git_warning(codex_home).into_iter().collect();
+    warnings.extend(git_warning(codex_home));
     Ok(Prepared {
         codex_home: codex_home.into(),
         config,
