@@ -154,6 +154,9 @@ pub struct Limits {
     pub unpack_max: Option<u64>,
 }
 
+/// The longest any download limit may be, in seconds.
+const WEEK: u64 = 7 * 24 * 60 * 60;
+
 /// An archive unpacks to at most this many times its size (codex's is ~3x).
 const UNPACK_RATIO: u64 = 20;
 /// ... and never to more than this.
@@ -165,13 +168,14 @@ impl Limits {
     /// The limits, with the environment's overrides.
     pub fn from_env(env: &Environ) -> Self {
         let number = |name: &str| env.get_str(name).and_then(|v| v.trim().parse::<u64>().ok());
+        // Any number the host gives is fine: durations are kept to a week, so
+        // that `now + overall` cannot overflow.
+        let secs = |name: &str, default: u64| {
+            Duration::from_secs(number(name).unwrap_or(default).clamp(1, WEEK))
+        };
         Self {
-            stall: Duration::from_secs(number("USBIDE_DOWNLOAD_STALL_SECS").unwrap_or(60).max(1)),
-            overall: Duration::from_secs(
-                number("USBIDE_DOWNLOAD_MAX_SECS")
-                    .unwrap_or(2 * 60 * 60)
-                    .max(1),
-            ),
+            stall: secs("USBIDE_DOWNLOAD_STALL_SECS", 60),
+            overall: secs("USBIDE_DOWNLOAD_MAX_SECS", 2 * 60 * 60),
             max_bytes: number("USBIDE_DOWNLOAD_MAX_BYTES").unwrap_or(1 << 30),
             unpack_max: number("USBIDE_UNPACK_MAX_BYTES"),
         }
@@ -420,4 +424,33 @@ fn swap_in(payload_dir: &Path, triple: &str, tree: &Path) -> Result<PathBuf, Pay
         let _ = fs::remove_dir_all(&previous);
     }
     Ok(final_dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_take_any_number_without_overflow() {
+        let vars = [
+            ("USBIDE_DOWNLOAD_STALL_SECS", "18446744073709551615"),
+            ("USBIDE_DOWNLOAD_MAX_SECS", "0"),
+            ("USBIDE_UNPACK_MAX_BYTES", "18446744073709551615"),
+        ];
+        let env = Environ::new(
+            vars.iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+            false,
+        );
+        let limits = Limits::from_env(&env);
+        assert_eq!(limits.stall, Duration::from_secs(WEEK));
+        assert_eq!(limits.overall, Duration::from_secs(1));
+        let _ = Instant::now() + limits.stall;
+        assert_eq!(limits.unpack_cap(10), u64::MAX);
+        let defaults = Limits::from_env(&Environ::new(Vec::new(), false));
+        assert_eq!(defaults.unpack_cap(1), UNPACK_FLOOR);
+        assert_eq!(defaults.unpack_cap(60 << 20), 1200 << 20);
+        assert_eq!(defaults.unpack_cap(u64::MAX), UNPACK_CEILING);
+    }
 }

@@ -86,7 +86,7 @@ fn write_file(
     }
     let mut out = File::create(&path)?;
     // One byte past the budget tells "too big" from "exactly fits".
-    let written = io::copy(&mut reader.take(budget.left + 1), &mut out)?;
+    let written = io::copy(&mut reader.take(budget.left.saturating_add(1)), &mut out)?;
     if written > budget.left {
         drop(out);
         let _ = fs::remove_file(&path);
