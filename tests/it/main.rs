@@ -9,6 +9,7 @@ mod envfilter;
 mod exec;
 #[cfg(unix)]
 mod fat32;
+mod files;
 mod launch;
 mod login;
 // The installer's mechanics, with small fake packages whose codex is a shell
