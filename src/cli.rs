@@ -50,7 +50,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum)]
     pub login_method: Option<LoginMethodArg>,
 
-    /// Answer yes to questions (install a missing payload without asking).
+    /// Answer yes to one question only: download codex when the stick has
+    /// none for this computer. Never removes or changes a file. Env: USBIDE_YES.
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
 
@@ -215,6 +216,11 @@ pub struct LoginArgs {
     /// Clean reset: log out, remove the token files, then log in again.
     #[arg(long)]
     pub reset: bool,
+    /// When this computer has its own Codex login for the same account
+    /// (~/.codex/auth.json), move it aside to auth.json.moved-by-usbide
+    /// (it is never deleted; another account's login is never touched).
+    #[arg(long)]
+    pub remove_host_copy: bool,
 }
 
 #[cfg(test)]

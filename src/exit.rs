@@ -43,8 +43,11 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
         if cause.is::<crate::login::LoginError>() {
             return LOGIN;
         }
-        if cause.is::<LockError>() {
-            return BUSY;
+        if let Some(lock) = cause.downcast_ref::<LockError>() {
+            return match lock {
+                LockError::ReadOnly { .. } => HOME,
+                _ => BUSY,
+            };
         }
     }
     FAILURE

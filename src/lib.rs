@@ -60,7 +60,7 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
         Err(err) => {
             crate::out::eprintln!(
                 "usbide: error: {}",
-                events::escape::escape(&redact::text(&format!("{err:#}")))
+                events::escape::escape(&redact::text(&chain(&err)))
             );
             exit::code_for(&err)
         }
@@ -69,6 +69,24 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
         ui::pause(lang);
     }
     code
+}
+
+/// The error and its causes, `: `-joined, each said once: a message that
+/// already quotes its cause (`cannot lock X: Read-only file system`) does
+/// not get it again.
+fn chain(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {

@@ -1,7 +1,10 @@
-//! One usbide per stick at a time touches `codex_home`: two codex processes on
-//! one CODEX_HOME race on the SQLite state and on rotating refresh tokens
-//! ("refresh token was already used"). The lock is an OS file lock on
-//! `codex_home/usbide.lock`, released when the process ends, however it ends.
+//! One usbide per stick at a time writes to it: two codex processes on one
+//! CODEX_HOME race on the SQLite state and on rotating refresh tokens
+//! ("refresh token was already used"), and two payload installs would swap
+//! trees under each other. Every command that writes to the stick takes this
+//! lock first; reading commands do not need it. The lock is an OS file lock
+//! on `codex_home/usbide.lock` (std's `File::try_lock`: `flock` on Unix,
+//! `LockFileEx` on Windows), released when the process ends, however it ends.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
@@ -22,7 +25,11 @@ pub enum LockError {
          Close the other window (or wait for it to finish) and try again"
     )]
     Busy { home: PathBuf, holder: String },
-    #[error("cannot lock {path}: {source}")]
+    /// The stick is mounted read-only: nothing can be written, so nothing
+    /// needs the lock either.
+    #[error("{home} is on a write-protected drive")]
+    ReadOnly { home: PathBuf },
+    #[error("cannot lock {path}")]
     Io { path: PathBuf, source: io::Error },
 }
 
@@ -30,9 +37,17 @@ impl StickLock {
     /// Take the lock, waiting up to `wait` for another usbide to finish.
     pub fn acquire(codex_home: &Path, wait: Duration) -> Result<Self, LockError> {
         let path = codex_home.join("usbide.lock");
-        let io_err = |source| LockError::Io {
-            path: path.clone(),
-            source,
+        let io_err = |source: io::Error| {
+            if crate::fsx::is_read_only_fs(&source) {
+                LockError::ReadOnly {
+                    home: codex_home.into(),
+                }
+            } else {
+                LockError::Io {
+                    path: path.clone(),
+                    source,
+                }
+            }
         };
         let mut file = OpenOptions::new()
             .read(true)
@@ -53,7 +68,7 @@ impl StickLock {
                     let _ = file.read_to_string(&mut holder);
                     let holder = match holder.trim() {
                         "" => "pid unknown".to_string(),
-                        h => h.to_string(),
+                        h => h.chars().take(40).collect(),
                     };
                     return Err(LockError::Busy {
                         home: codex_home.into(),

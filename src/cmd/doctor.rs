@@ -17,9 +17,23 @@ use crate::preflight::{self, CodexCall, Options};
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let stick = ctx.stick()?;
     let home = stick.codex_home();
-    std::fs::create_dir_all(&home).with_context(|| format!("cannot create {}", home.display()))?;
-    let _lock = crate::lock::StickLock::acquire(&home, ctx.settings.lock_wait)?;
-    crate::log::init(&home);
+    // A write-protected stick is what the doctor is often asked about: it
+    // runs without the lock there, and writes nothing.
+    let lock = match crate::session::prepare::lock(ctx, &stick) {
+        Ok(lock) => Some(lock),
+        Err(e) if crate::session::prepare::is_write_protected(&e) => None,
+        Err(e) => return Err(e),
+    };
+    if lock.is_some() {
+        crate::log::init(&home);
+        if let Ok(crate::login::Recovery::Restored) = crate::login::recover_interrupted(&home) {
+            let lang = crate::events::hints::Lang::detect(
+                &ctx.env,
+                crate::platform::user_locale().as_deref(),
+            );
+            crate::ui::note(crate::login::restored_note(lang));
+        }
+    }
     let codex_env = crate::session::codex_environment(ctx, &home);
     let sandbox = codex_env.sandbox.clone();
     let codex = crate::payload::target::host()
@@ -44,7 +58,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
         codex.as_ref(),
         &opts,
     );
-    if report.passed() && opts.network {
+    if report.passed() && opts.network && lock.is_some() {
         preflight::cache::save(
             &home,
             &preflight::cache::fingerprint(&ctx.net, &opts.endpoints),

@@ -23,7 +23,7 @@ use crate::events::lines;
 use crate::events::machine::Machine;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
-use crate::session::{prepare, resolve_codex};
+use crate::session::{prepare_session, resolve_codex};
 
 /// Exit code when the watchdog stopped a silent codex (as `timeout` does).
 pub const STALLED: i32 = 124;
@@ -120,7 +120,7 @@ enum Chunk {
 
 /// Run the command.
 pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
-    let ready = prepare(ctx)?;
+    let ready = prepare_session(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let style = crate::cmd::render::style(ctx, &args.output);
     let provider = &ready.provider;

@@ -4,7 +4,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, BufReader, IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -13,8 +13,10 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::LoginArgs;
 use crate::context::Context;
+use crate::events::hints::Lang;
 use crate::events::render::clean;
 use crate::launch::Invocation;
+use crate::login::claims;
 use crate::login::device::{PromptReader, screen};
 use crate::login::method::{self, HostConditions, Method};
 use crate::login::{self, AuthBackup};
@@ -51,6 +53,8 @@ pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Re
     }
     let backup = AuthBackup::take(&home)
         .with_context(|| format!("cannot keep a copy of {}", home.join("auth.json").display()))?;
+    // A closed terminal or a `kill` ends usbide; the previous login goes back first.
+    let _signals = login::RestoreOnSignal::arm(&home);
     let code = if args.with_api_key {
         api_key(ready, codex)?
     } else {
@@ -87,7 +91,7 @@ pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Re
         return Ok(code);
     }
     backup.discard();
-    after_success(ctx, &home)?;
+    after_success(ctx, &home, args.remove_host_copy)?;
     Ok(crate::exit::OK)
 }
 
@@ -120,7 +124,7 @@ fn reset(ready: &Ready, codex: &Path, home: &Path) -> Result<()> {
     for name in ["auth.json", "auth.json.lock", "auth.lock"] {
         let _ = std::fs::remove_file(home.join(name));
     }
-    let _ = std::fs::remove_file(login::state_dir(home).join("auth.json.before-login"));
+    login::remove_copies(home);
     note("logged out and removed the token files; logging in again");
     Ok(())
 }
@@ -328,8 +332,8 @@ fn wait(child: &mut Child) -> Result<i32> {
     ))
 }
 
-/// Tokens on the stick: tighten, warn about a copy on the host, confirm.
-fn after_success(ctx: &Context, home: &Path) -> Result<()> {
+/// Tokens on the stick: tighten, point out a copy on the host, confirm.
+fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<()> {
     let auth = home.join("auth.json");
     if !auth.is_file() {
         bail!(
@@ -338,32 +342,129 @@ fn after_success(ctx: &Context, home: &Path) -> Result<()> {
         );
     }
     login::tighten(&auth);
-    let host_home = ctx
-        .env
-        .get_str("USERPROFILE")
-        .or_else(|| ctx.env.get_str("HOME"));
-    if let Some(copy) = host_home
-        .map(|h| Path::new(&h).join(".codex").join("auth.json"))
-        .filter(|p| p.is_file())
-    {
-        note(&format!(
-            "this computer also has a Codex login at {}; two copies of one login break each other (\"refresh token was already used\")",
-            copy.display()
-        ));
-        if ctx.settings.assume_yes
-            || crate::ui::ask("remove the computer's copy (the stick keeps its own)?")?
-        {
-            std::fs::remove_file(&copy)
-                .with_context(|| format!("cannot remove {}", copy.display()))?;
-            note(&format!("removed {}", copy.display()));
-        }
+    if let Some(copy) = host_copy(ctx) {
+        handle_host_copy(ctx, &auth, &copy, remove_host_copy)?;
     }
-    note(&format!(
-        "logged in; the tokens are in {} (guarded by its .gitignore)",
-        auth.display()
-    ));
+    note(&match lang(ctx) {
+        Lang::En => format!(
+            "logged in; the tokens are in {} (guarded by its .gitignore)",
+            auth.display()
+        ),
+        Lang::Fr => format!(
+            "connecté ; les jetons sont dans {} (protégé par son .gitignore)",
+            auth.display()
+        ),
+    });
     crate::cmd::status::print(ctx, home)?;
     Ok(())
+}
+
+fn lang(ctx: &Context) -> Lang {
+    Lang::detect(&ctx.env, crate::platform::user_locale().as_deref())
+}
+
+/// The host's own `~/.codex/auth.json`, if it has one.
+fn host_copy(ctx: &Context) -> Option<PathBuf> {
+    let home = ctx
+        .env
+        .get_str("USERPROFILE")
+        .or_else(|| ctx.env.get_str("HOME"))?;
+    Some(Path::new(&home).join(".codex").join("auth.json")).filter(|p| p.is_file())
+}
+
+/// Whether two logins are the same ChatGPT account (so that both copies
+/// refresh one token chain and break each other).
+fn same_account(a: &claims::Summary, b: &claims::Summary) -> bool {
+    a.mode == Some(claims::Mode::Chatgpt)
+        && b.mode == Some(claims::Mode::Chatgpt)
+        && a.account_id.is_some()
+        && a.account_id == b.account_id
+        && (a.email.is_none() || b.email.is_none() || a.email == b.email)
+}
+
+/// A login on the computer next to the stick's new one. Only the same
+/// account's copy is ever removed, only when asked by name (a terminal
+/// question naming the file, or `--remove-host-copy`), and it is moved
+/// aside, never deleted.
+fn handle_host_copy(ctx: &Context, auth: &Path, copy: &Path, asked: bool) -> Result<()> {
+    let lang = lang(ctx);
+    let stick = claims::read(auth).unwrap_or_default();
+    let host = claims::read(copy).unwrap_or_default();
+    if !same_account(&stick, &host) {
+        note(&match lang {
+            Lang::En => format!(
+                "this computer has its own Codex login at {} (not this account, or not one usbide can compare); usbide leaves it alone",
+                copy.display()
+            ),
+            Lang::Fr => format!(
+                "cet ordinateur a sa propre connexion Codex dans {} (pas ce compte, ou un compte qu'usbide ne peut pas comparer) ; usbide n'y touche pas",
+                copy.display()
+            ),
+        });
+        return Ok(());
+    }
+    note(&match lang {
+        Lang::En => format!(
+            "this computer also has a Codex login for the same account at {}; two copies of one login break each other (\"refresh token was already used\")",
+            copy.display()
+        ),
+        Lang::Fr => format!(
+            "cet ordinateur a aussi une connexion Codex pour le même compte dans {} ; deux copies d'une même connexion se cassent l'une l'autre (« refresh token was already used »)",
+            copy.display()
+        ),
+    });
+    let aside = aside_name(copy);
+    let question = match lang {
+        Lang::En => format!(
+            "move the computer's copy {} aside to {} (the stick keeps its own)?",
+            copy.display(),
+            aside.display()
+        ),
+        Lang::Fr => format!(
+            "mettre de côté la copie de l'ordinateur {} sous {} (la clé garde la sienne) ?",
+            copy.display(),
+            aside.display()
+        ),
+    };
+    if !(asked || crate::ui::ask(&question)?) {
+        note(&match lang {
+            Lang::En => format!(
+                "left {} in place; `usbide login --remove-host-copy` moves it aside",
+                copy.display()
+            ),
+            Lang::Fr => format!(
+                "{} reste en place ; `usbide login --remove-host-copy` la met de côté",
+                copy.display()
+            ),
+        });
+        return Ok(());
+    }
+    crate::fsx::rename_with_retry(copy, &aside)
+        .with_context(|| format!("cannot move {} aside", copy.display()))?;
+    note(&match lang {
+        Lang::En => format!(
+            "moved {} to {}; codex on this computer no longer uses it (rename it back to undo)",
+            copy.display(),
+            aside.display()
+        ),
+        Lang::Fr => format!(
+            "{} a été renommé en {} ; codex sur cet ordinateur ne l'utilise plus (renommez-le pour annuler)",
+            copy.display(),
+            aside.display()
+        ),
+    });
+    Ok(())
+}
+
+/// `auth.json.moved-by-usbide`, numbered when taken: nothing is overwritten.
+fn aside_name(copy: &Path) -> PathBuf {
+    (0..)
+        .map(|n| match n {
+            0 => copy.with_file_name("auth.json.moved-by-usbide"),
+            n => copy.with_file_name(format!("auth.json.moved-by-usbide.{n}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| copy.with_file_name("auth.json.moved-by-usbide"))
 }
 
 /// `usbide logout`.
@@ -379,6 +480,16 @@ pub fn logout(ctx: &Context) -> Result<i32> {
             "codex: {}",
             crate::events::text::clean_codex(line, usize::MAX)
         );
+    }
+    // usbide's own copies of the login go too, or a later launch would bring it back.
+    for copy in login::remove_copies(&ready.stick.codex_home()) {
+        note(&match lang(ctx) {
+            Lang::En => format!("removed usbide's copy of the login {}", copy.display()),
+            Lang::Fr => format!(
+                "copie de la connexion faite par usbide supprimée : {}",
+                copy.display()
+            ),
+        });
     }
     Ok(crate::platform::exit_code(out.status))
 }

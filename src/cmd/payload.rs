@@ -46,6 +46,8 @@ fn source(ctx: &Context, registry_flag: Option<&str>) -> Source {
 
 fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let stick = ctx.stick()?;
+    // Two installs (or an install and a session) must not swap trees under each other.
+    let _lock = crate::session::prepare::lock(ctx, &stick)?;
     let manifest = manifest(&stick)?;
     let version = match (&args.version, &manifest) {
         (Some(v), _) => v
@@ -131,7 +133,12 @@ fn status(ctx: &Context) -> Result<i32> {
     );
     let host = target::host();
     let mut failed = false;
-    if let Some(h) = host {
+    // Putting back a tree an interrupted install moved aside writes: only
+    // when no other usbide is at work (and the stick is writable).
+    if let Some(h) = host
+        && let Ok(_lock) =
+            crate::lock::StickLock::acquire(&stick.codex_home(), std::time::Duration::ZERO)
+    {
         pl::recover(&stick.payload_dir, h.triple);
     }
     let triples = pl::installed_triples(&stick.payload_dir);

@@ -1,7 +1,9 @@
 //! Step two of a launch: make `<root>/codex_home` a CODEX_HOME that keeps the
-//! login on the stick. Creates the folder, guards the token files with a
-//! `.gitignore` (before anything can write a token), enforces the config
-//! keys, and strips filtered variables from the `.env` codex would load.
+//! login on the stick. Creates the folder, sweeps temp files a killed write
+//! left, puts back a login an interrupted `usbide login` removed, guards the
+//! token files with a `.gitignore` (before anything can write a token),
+//! enforces the config keys, and strips filtered variables from the `.env`
+//! codex would load. Runs under the stick lock.
 
 pub mod config;
 pub mod dotenv;
@@ -15,8 +17,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::events::hints::Lang;
 use crate::fsx;
 use crate::launch::envfilter::Policy;
+use crate::login::{self, Recovery};
 use crate::settings::LoginMethod;
 
 /// What preparing CODEX_HOME did, for the user to read.
@@ -26,48 +30,120 @@ pub struct Prepared {
     pub config: config::Outcome,
     pub gitignore_added: Vec<&'static str>,
     pub dotenv_removed: Vec<String>,
+    /// What was found of an interrupted login.
+    pub login: Recovery,
     pub warnings: Vec<String>,
 }
 
 impl Prepared {
     /// Lines worth telling the user (stderr), none when nothing happened.
-    pub fn notes(&self) -> Vec<String> {
+    pub fn notes(&self, lang: Lang) -> Vec<String> {
+        let config = self.codex_home.join("config.toml");
+        let config = config.display();
         let mut notes = Vec::new();
-        match &self.config {
-            config::Outcome::Created => notes.push(format!(
-                "created {}",
-                self.codex_home.join("config.toml").display()
-            )),
-            config::Outcome::Updated(keys) => notes.push(format!(
-                "updated {} ({}); the previous version is config.toml.bak",
-                self.codex_home.join("config.toml").display(),
+        match (&self.config, lang) {
+            (config::Outcome::Created, Lang::En) => notes.push(format!("created {config}")),
+            (config::Outcome::Created, Lang::Fr) => notes.push(format!("{config} a été créé")),
+            (config::Outcome::Updated { keys, backup }, _) => {
+                notes.push(updated_note(&config.to_string(), keys, backup, lang));
+            }
+            (config::Outcome::ReadOnly(keys), Lang::En) => notes.push(format!(
+                "{config} is read-only, so usbide left it as it is; codex gets {} from the command line for this session instead",
                 keys.join(", ")
             )),
-            config::Outcome::Unchanged => {}
+            (config::Outcome::ReadOnly(keys), Lang::Fr) => notes.push(format!(
+                "{config} est en lecture seule : usbide n'y touche pas ; codex reçoit {} par la ligne de commande pour cette session",
+                keys.join(", ")
+            )),
+            (config::Outcome::Unchanged, _) => {}
         }
         if !self.dotenv_removed.is_empty() {
-            notes.push(format!(
-                "removed {} from {} (codex would load it behind usbide's back)",
-                self.dotenv_removed.join(", "),
-                self.codex_home.join(".env").display()
-            ));
+            let names = self.dotenv_removed.join(", ");
+            let env = self.codex_home.join(".env");
+            notes.push(match lang {
+                Lang::En => format!(
+                    "removed {names} from {} (codex would load it behind usbide's back)",
+                    env.display()
+                ),
+                Lang::Fr => format!(
+                    "{names} retiré de {} (codex le chargerait dans le dos d'usbide)",
+                    env.display()
+                ),
+            });
+        }
+        if self.login == Recovery::Restored {
+            notes.push(login::restored_note(lang).into());
         }
         notes.extend(self.warnings.iter().cloned());
         notes
     }
 }
 
+fn updated_note(config: &str, keys: &[&str], backup: &config::Backup, lang: Lang) -> String {
+    let keys = keys.join(", ");
+    match (backup, lang) {
+        (config::Backup::Saved(bak), Lang::En) => format!(
+            "updated {config} ({keys}); the previous version is {}",
+            bak.display()
+        ),
+        (config::Backup::Saved(bak), Lang::Fr) => format!(
+            "{config} mis à jour ({keys}) ; la version précédente est {}",
+            bak.display()
+        ),
+        (config::Backup::KeptGood(bak), Lang::En) => format!(
+            "{config} was empty or cut off (a stick pulled out mid-write?); usbide added {keys} and kept the last good version in {}: copy it back if you did not empty the file yourself",
+            bak.display()
+        ),
+        (config::Backup::KeptGood(bak), Lang::Fr) => format!(
+            "{config} était vide ou tronqué (clé retirée pendant une écriture ?) ; usbide a ajouté {keys} et gardé la dernière bonne version dans {} : recopiez-la si vous n'avez pas vidé le fichier vous-même",
+            bak.display()
+        ),
+    }
+}
+
 /// Why CODEX_HOME could not be prepared.
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
-    #[error("cannot create {path}: {source}; is the stick write-protected or full?")]
+    #[error("cannot create {path}; is the stick write-protected or full?")]
     Create { path: PathBuf, source: io::Error },
-    #[error("cannot update {path}: {source}")]
+    #[error("cannot update {path}")]
     Gitignore { path: PathBuf, source: io::Error },
-    #[error("cannot clean {path}: {source}")]
+    #[error("cannot clean {path}")]
     Dotenv { path: PathBuf, source: io::Error },
+    #[error("cannot put back the login an interrupted `usbide login` removed ({path})")]
+    Recover { path: PathBuf, source: io::Error },
+    /// The stick is mounted read-only; the message says what that means.
+    #[error("{message}")]
+    WriteProtected { message: String },
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+}
+
+impl HomeError {
+    /// Why codex cannot run from a stick mounted read-only, and what works.
+    pub fn write_protected(root: &Path, lang: Lang) -> Self {
+        let root = root.display();
+        let message = match lang {
+            Lang::En => format!(
+                "the stick {root} is write-protected: its lock switch is on, or this computer's policy \
+                 makes USB drives read-only. usbide keeps codex's login and history on the stick, so \
+                 here a login could not be saved, a refreshed token would be lost (the stick's login \
+                 may then need `usbide login` again) and nothing of the session would be kept. Slide \
+                 the switch to unlock, or use a computer that lets you write to USB drives, and run \
+                 usbide again. `usbide doctor` and `usbide status` work on a write-protected stick."
+            ),
+            Lang::Fr => format!(
+                "la clé {root} est protégée en écriture : son verrou est engagé, ou la politique de cet \
+                 ordinateur met les clés USB en lecture seule. usbide garde la connexion et \
+                 l'historique de codex sur la clé : ici une connexion ne serait pas enregistrée, un \
+                 jeton renouvelé serait perdu (il faudrait alors refaire `usbide login`) et rien de \
+                 la session ne serait gardé. Déverrouillez la clé, ou utilisez un ordinateur qui \
+                 permet d'écrire sur les clés USB, puis relancez usbide. `usbide doctor` et \
+                 `usbide status` fonctionnent sur une clé protégée en écriture."
+            ),
+        };
+        Self::WriteProtected { message }
+    }
 }
 
 /// Prepare `codex_home` for `login` under `policy`.
@@ -80,7 +156,26 @@ pub fn prepare(
         path: codex_home.into(),
         source,
     })?;
-    let gitignore_added = guard_tokens(codex_home)?;
+    fsx::sweep_temp_files(codex_home);
+    fsx::sweep_temp_files(&login::state_dir(codex_home));
+    let recovery = login::recover_interrupted(codex_home).map_err(|source| HomeError::Recover {
+        path: login::auth_path(codex_home),
+        source,
+    })?;
+    let mut warnings = Vec::new();
+    let gitignore_added = match guard_tokens(codex_home) {
+        // The user made it read-only: respected, and said.
+        Err(HomeError::Gitignore { path, source }) if fsx::is_read_only_file(&source) => {
+            warnings.push(format!(
+                "warning: {} is read-only, so usbide did not add the patterns that keep tokens out of git / \
+                 {} est en lecture seule : usbide n'y a pas ajouté les motifs qui gardent les jetons hors de git",
+                path.display(),
+                path.display()
+            ));
+            Vec::new()
+        }
+        other => other?,
+    };
     let config = config::apply(&codex_home.join("config.toml"), &config::desired(login))?;
     let env_path = codex_home.join(".env");
     let dotenv_removed =
@@ -90,12 +185,13 @@ pub fn prepare(
                 source,
             }
         })?;
-    let warnings = git_warning(codex_home).into_iter().collect();
+    warnings.extend(git_warning(codex_home));
     Ok(Prepared {
         codex_home: codex_home.into(),
         config,
         gitignore_added,
         dotenv_removed,
+        login: recovery,
         warnings,
     })
 }
@@ -103,15 +199,14 @@ pub fn prepare(
 fn guard_tokens(codex_home: &Path) -> Result<Vec<&'static str>, HomeError> {
     let path = codex_home.join(".gitignore");
     let existing = match fs::read(&path) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
         Err(source) => return Err(HomeError::Gitignore { path, source }),
     };
     let Some((merged, added)) = gitignore::merge(&existing) else {
         return Ok(Vec::new());
     };
-    fsx::write_atomic(&path, merged.as_bytes())
-        .map_err(|source| HomeError::Gitignore { path, source })?;
+    fsx::write_atomic(&path, &merged).map_err(|source| HomeError::Gitignore { path, source })?;
     Ok(added)
 }
 
@@ -161,7 +256,7 @@ mod tests {
         let again = prepare(&home, LoginMethod::Chatgpt, &policy()).expect("again");
         assert_eq!(again.config, config::Outcome::Unchanged);
         assert!(again.gitignore_added.is_empty());
-        assert!(again.notes().is_empty());
+        assert!(again.notes(Lang::En).is_empty());
     }
 
     #[test]

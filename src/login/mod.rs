@@ -3,6 +3,8 @@
 //! ([`method`]), reading codex's device-code prompt ([`device`]), and keeping
 //! a copy of `auth.json` while codex logs in: codex deletes it when an
 //! attempt starts (openai/codex#46430), so a failed login would log out.
+//! The copy goes back on failure, on SIGHUP/SIGTERM, and (after a SIGKILL)
+//! at the start of the next command; logout removes it.
 
 pub mod claims;
 pub mod device;
@@ -12,6 +14,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::events::hints::Lang;
+use crate::fsx;
 use crate::settings::LoginMethod;
 
 /// A launch stopped before codex could run into a login problem.
@@ -77,7 +81,8 @@ pub fn state_dir(codex_home: &Path) -> PathBuf {
 }
 
 /// A copy of `auth.json` taken before a login attempt, on the stick so that
-/// it survives usbide being killed mid-login.
+/// it survives usbide being killed mid-login. The copy is owner-only and
+/// carries the original's mode, which a restore gives back.
 #[derive(Debug)]
 pub struct AuthBackup {
     auth: PathBuf,
@@ -85,16 +90,20 @@ pub struct AuthBackup {
     had_auth: bool,
 }
 
+/// Where [`AuthBackup`] keeps its copy.
+pub fn backup_path(codex_home: &Path) -> PathBuf {
+    state_dir(codex_home).join("auth.json.before-login")
+}
+
 impl AuthBackup {
     /// Copy `auth.json` aside (if there is one).
     pub fn take(codex_home: &Path) -> io::Result<Self> {
         let auth = auth_path(codex_home);
-        let copy = state_dir(codex_home).join("auth.json.before-login");
+        let copy = backup_path(codex_home);
         let had_auth = match fs::read(&auth) {
             Ok(bytes) => {
                 fs::create_dir_all(state_dir(codex_home))?;
-                crate::fsx::write_atomic(&copy, &bytes)?;
-                tighten(&copy);
+                fsx::write_private_like(&copy, &bytes, &auth)?;
                 true
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
@@ -107,15 +116,13 @@ impl AuthBackup {
         })
     }
 
-    /// Put the previous login back, byte for byte. Returns whether there was one.
+    /// Put the previous login back, byte for byte and with its mode.
+    /// Returns whether there was one.
     pub fn restore(&self) -> io::Result<bool> {
         if !self.had_auth {
             return Ok(false);
         }
-        let bytes = fs::read(&self.copy)?;
-        crate::fsx::write_atomic(&self.auth, &bytes)?;
-        tighten(&self.auth);
-        let _ = fs::remove_file(&self.copy);
+        put_back(&self.copy, &self.auth)?;
         Ok(true)
     }
 
@@ -125,20 +132,130 @@ impl AuthBackup {
     }
 }
 
-/// After a crash mid-login: `auth.json` gone, the copy still there. Puts it
-/// back and says so (returns whether it did).
-pub fn recover_interrupted(codex_home: &Path) -> bool {
-    let copy = state_dir(codex_home).join("auth.json.before-login");
+/// Copy `copy` over `auth` (owner-only, the copy's mode), then remove it.
+fn put_back(copy: &Path, auth: &Path) -> io::Result<()> {
+    let bytes = fs::read(copy)?;
+    fsx::write_private_like(auth, &bytes, copy)?;
+    fs::remove_file(copy)
+}
+
+/// What [`recover_interrupted`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// Nothing was left over.
+    Nothing,
+    /// A login attempt was interrupted after codex removed `auth.json`: the
+    /// previous login is back.
+    Restored,
+    /// A login completed but usbide was stopped before it dropped its copy
+    /// of the previous login: the copy is gone now.
+    StaleCopyRemoved,
+}
+
+/// After usbide was killed mid-login: put the previous `auth.json` back (with
+/// its mode) if codex had removed it; drop the copy if a new login landed.
+/// Call with the stick lock held, so that no login is in progress.
+pub fn recover_interrupted(codex_home: &Path) -> io::Result<Recovery> {
+    let copy = backup_path(codex_home);
     let auth = auth_path(codex_home);
-    if auth.exists() || !copy.exists() {
-        return false;
+    if !copy.exists() {
+        return Ok(Recovery::Nothing);
     }
-    fs::read(&copy)
-        .and_then(|bytes| crate::fsx::write_atomic(&auth, &bytes))
-        .map(|()| {
-            let _ = fs::remove_file(&copy);
-        })
-        .is_ok()
+    if auth.exists() {
+        fs::remove_file(&copy)?;
+        return Ok(Recovery::StaleCopyRemoved);
+    }
+    put_back(&copy, &auth)?;
+    Ok(Recovery::Restored)
+}
+
+/// Put back a login an interrupted attempt removed, if the stick lock is free
+/// right now (a login in progress holds it) and the stick is writable; the
+/// note to show when it did. For commands that otherwise only read.
+pub fn recover_if_idle(codex_home: &Path, lang: Lang) -> Option<String> {
+    if !backup_path(codex_home).exists() {
+        return None;
+    }
+    let _lock = crate::lock::StickLock::acquire(codex_home, std::time::Duration::ZERO).ok()?;
+    match recover_interrupted(codex_home) {
+        Ok(Recovery::Restored) => Some(restored_note(lang).to_string()),
+        _ => None,
+    }
+}
+
+/// What to say when an interrupted login was put back.
+pub fn restored_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "an interrupted login had removed auth.json; the previous login is back",
+        Lang::Fr => {
+            "une connexion interrompue avait supprimé auth.json ; la connexion précédente est rétablie"
+        }
+    }
+}
+
+/// Remove every copy of the login usbide made (logout). Returns them.
+pub fn remove_copies(codex_home: &Path) -> Vec<PathBuf> {
+    [backup_path(codex_home)]
+        .into_iter()
+        .filter(|p| fs::remove_file(p).is_ok())
+        .collect()
+}
+
+/// While alive, SIGHUP (the terminal was closed) and SIGTERM put back the
+/// login an attempt removed before usbide ends with that signal; codex's
+/// login child dies with usbide (`platform::tie_to_parent`). SIGKILL cannot
+/// be caught: the next usbide command puts the login back instead
+/// ([`recover_interrupted`]). Unix only; a no-op elsewhere.
+#[derive(Debug)]
+pub struct RestoreOnSignal(());
+
+#[cfg(unix)]
+static ARMED: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+impl RestoreOnSignal {
+    /// Arm for the login of `codex_home`.
+    pub fn arm(codex_home: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+            if *INSTALLED.get_or_init(install_signal_thread) {
+                *ARMED.lock().unwrap_or_else(|e| e.into_inner()) = Some(codex_home.into());
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = codex_home;
+        Self(())
+    }
+}
+
+impl Drop for RestoreOnSignal {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            *ARMED.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
+}
+
+/// A thread that, on SIGHUP or SIGTERM, puts back an armed login and then
+/// ends usbide the way the signal would have.
+#[cfg(unix)]
+fn install_signal_thread() -> bool {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM]) else {
+        return false;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let armed = ARMED.lock().unwrap_or_else(|e| e.into_inner()).take();
+            if let Some(home) = armed {
+                let _ = recover_interrupted(&home);
+            }
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+    });
+    true
 }
 
 /// Owner-only permissions where the file system has them (not FAT/exFAT).
@@ -212,12 +329,51 @@ mod tests {
         fs::write(auth_path(dir.path()), "{}").expect("write");
         let _backup = AuthBackup::take(dir.path()).expect("take");
         fs::remove_file(auth_path(dir.path())).expect("codex deletes it");
-        assert!(recover_interrupted(dir.path()));
+        assert_eq!(
+            recover_interrupted(dir.path()).expect("recover"),
+            Recovery::Restored
+        );
         assert_eq!(
             fs::read_to_string(auth_path(dir.path())).expect("read"),
             "{}"
         );
-        assert!(!recover_interrupted(dir.path()));
+        assert_eq!(
+            recover_interrupted(dir.path()).expect("again"),
+            Recovery::Nothing
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_restored_login_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let auth = auth_path(dir.path());
+        fs::write(&auth, "{}").expect("write");
+        fs::set_permissions(&auth, fs::Permissions::from_mode(0o640)).expect("chmod");
+        let _backup = AuthBackup::take(dir.path()).expect("take");
+        assert_eq!(mode(&backup_path(dir.path())), 0o600);
+        fs::remove_file(&auth).expect("codex deletes it");
+        recover_interrupted(dir.path()).expect("recover");
+        assert_eq!(mode(&auth), 0o600);
+    }
+
+    #[test]
+    fn a_copy_left_after_a_completed_login_is_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(auth_path(dir.path()), "old").expect("write");
+        let _backup = AuthBackup::take(dir.path()).expect("take");
+        fs::write(auth_path(dir.path()), "new").expect("codex logs in");
+        assert_eq!(
+            recover_interrupted(dir.path()).expect("recover"),
+            Recovery::StaleCopyRemoved
+        );
+        assert_eq!(
+            fs::read_to_string(auth_path(dir.path())).expect("read"),
+            "new"
+        );
+        assert!(!backup_path(dir.path()).exists());
     }
 
     #[test]

@@ -1,11 +1,16 @@
 //! `usbide payload install`: download into a staging folder on the stick,
 //! verify the digest, unpack, record, then swap in by rename. Until the
 //! final rename nothing touches `payload/<target>/`, so an interrupted or
-//! failed install leaves the previous payload working.
+//! failed install leaves the previous payload working. The caller holds the
+//! stick lock; each install stages in a folder of its own. A download that
+//! stalls, takes too long or grows past its size, and an archive that
+//! unpacks to far more than it weighs, are refused.
 
 use std::fs::{self, File};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -36,9 +41,23 @@ pub struct Installed {
     pub cleaned_interrupted: bool,
 }
 
-/// The staging folder of a target: `payload/.staging-<triple>`.
-pub fn staging_dir(payload_dir: &Path, triple: &str) -> PathBuf {
-    payload_dir.join(format!(".staging-{triple}"))
+/// The staging folders of a target's earlier installs (`payload/.staging-<triple>`,
+/// and `.staging-<triple>.<random>` since each install has its own).
+pub fn leftover_staging(payload_dir: &Path, triple: &str) -> Vec<PathBuf> {
+    let exact = format!(".staging-{triple}");
+    let own = format!("{exact}.");
+    fs::read_dir(payload_dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    name == exact.as_str() || name.starts_with(&own)
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Install `req` into `payload_dir/<triple>`.
@@ -53,17 +72,23 @@ pub fn install(
         move |source: io::Error| PayloadError::Io { what, path, source }
     };
     fs::create_dir_all(payload_dir).map_err(io_err("create", payload_dir))?;
-    let staging = staging_dir(payload_dir, req.target.triple);
-    let cleaned_interrupted = staging.exists();
-    if cleaned_interrupted {
-        fs::remove_dir_all(&staging).map_err(io_err("remove the leftover", &staging))?;
+    let leftovers = leftover_staging(payload_dir, req.target.triple);
+    let cleaned_interrupted = !leftovers.is_empty();
+    for old in leftovers {
+        fs::remove_dir_all(&old).map_err(io_err("remove the leftover", &old))?;
     }
     let artifact = req.source.resolve(env, &req.version, req.target, req.pin)?;
-    fs::create_dir_all(&staging).map_err(io_err("create", &staging))?;
-    let result = stage(&staging, env, req, &artifact).and_then(|(tree_dir, record)| {
-        swap_in(payload_dir, req.target.triple, &tree_dir).map(|final_dir| (final_dir, record))
-    });
-    let _ = fs::remove_dir_all(&staging);
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".staging-{}.", req.target.triple))
+        .rand_bytes(6)
+        .tempdir_in(payload_dir)
+        .map_err(io_err("create a staging folder in", payload_dir))?;
+    let limits = Limits::from_env(env);
+    let result =
+        stage(staging.path(), env, req, &artifact, &limits).and_then(|(tree_dir, record)| {
+            swap_in(payload_dir, req.target.triple, &tree_dir).map(|final_dir| (final_dir, record))
+        });
+    drop(staging); // removes what is left of it
     let (final_dir, record) = result?;
     let tree =
         layout::open(&final_dir, req.target).map_err(|reason| PayloadError::Layout { reason })?;
@@ -80,11 +105,13 @@ fn stage(
     env: &Environ,
     req: &Request<'_>,
     artifact: &Artifact,
+    limits: &Limits,
 ) -> Result<(PathBuf, Record), PayloadError> {
     let archive = staging.join("download.part");
-    download(env, artifact, &archive)?;
+    let size = download(env, artifact, &archive, limits)?;
     let unpacked = staging.join("unpacked");
-    crate::payload::unpack::unpack(&archive, artifact.kind, &unpacked).map_err(|source| {
+    let cap = limits.unpack_cap(size);
+    crate::payload::unpack::unpack(&archive, artifact.kind, &unpacked, cap).map_err(|source| {
         PayloadError::Io {
             what: "unpack".into(),
             path: archive.clone(),
@@ -111,8 +138,68 @@ fn stage(
     Ok((tree_dir, record))
 }
 
-/// Stream `artifact` to `dest`, hashing as it goes; refuse a digest mismatch.
-fn download(env: &Environ, artifact: &Artifact, dest: &Path) -> Result<(), PayloadError> {
+/// How long and how much one payload download may take. Defaults suit a slow
+/// hotel Wi-Fi; tests shorten them through the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Give up when no byte arrived for this long (`USBIDE_DOWNLOAD_STALL_SECS`).
+    pub stall: Duration,
+    /// Give up after this long in all (`USBIDE_DOWNLOAD_MAX_SECS`).
+    pub overall: Duration,
+    /// Never write more than this to the stick (`USBIDE_DOWNLOAD_MAX_BYTES`);
+    /// a size the server announced is a tighter cap.
+    pub max_bytes: u64,
+    /// Never unpack more than this (`USBIDE_UNPACK_MAX_BYTES`); by default
+    /// a generous multiple of the archive's size.
+    pub unpack_max: Option<u64>,
+}
+
+/// The longest any download limit may be, in seconds.
+const WEEK: u64 = 7 * 24 * 60 * 60;
+
+/// An archive unpacks to at most this many times its size (codex's is ~3x).
+const UNPACK_RATIO: u64 = 20;
+/// ... and never to more than this.
+const UNPACK_CEILING: u64 = 4 << 30;
+/// ... but a small archive may always unpack to this much.
+const UNPACK_FLOOR: u64 = 256 << 20;
+
+impl Limits {
+    /// The limits, with the environment's overrides.
+    pub fn from_env(env: &Environ) -> Self {
+        let number = |name: &str| env.get_str(name).and_then(|v| v.trim().parse::<u64>().ok());
+        // Any number the host gives is fine: durations are kept to a week, so
+        // that `now + overall` cannot overflow.
+        let secs = |name: &str, default: u64| {
+            Duration::from_secs(number(name).unwrap_or(default).clamp(1, WEEK))
+        };
+        Self {
+            stall: secs("USBIDE_DOWNLOAD_STALL_SECS", 60),
+            overall: secs("USBIDE_DOWNLOAD_MAX_SECS", 2 * 60 * 60),
+            max_bytes: number("USBIDE_DOWNLOAD_MAX_BYTES").unwrap_or(1 << 30),
+            unpack_max: number("USBIDE_UNPACK_MAX_BYTES"),
+        }
+    }
+
+    /// The most an archive of `archive_len` bytes may unpack to.
+    pub fn unpack_cap(&self, archive_len: u64) -> u64 {
+        self.unpack_max.unwrap_or_else(|| {
+            archive_len
+                .saturating_mul(UNPACK_RATIO)
+                .clamp(UNPACK_FLOOR, UNPACK_CEILING)
+        })
+    }
+}
+
+/// Stream `artifact` to `dest`, hashing as it goes; refuse a digest mismatch,
+/// a server that stalls or takes too long, and a body larger than announced
+/// (or than `limits` allow). Returns the size.
+fn download(
+    env: &Environ,
+    artifact: &Artifact,
+    dest: &Path,
+    limits: &Limits,
+) -> Result<u64, PayloadError> {
     let fail = |reason: String| PayloadError::Fetch {
         url: artifact.url.clone(),
         reason,
@@ -120,6 +207,9 @@ fn download(env: &Environ, artifact: &Artifact, dest: &Path) -> Result<(), Paylo
     let agent = crate::net::agent_for(env, &artifact.url).map_err(fail)?;
     let response = agent
         .get(&artifact.url)
+        .config()
+        .timeout_recv_body(Some(limits.overall))
+        .build()
         .call()
         .map_err(|e| fail(e.to_string()))?;
     let length = response
@@ -127,35 +217,68 @@ fn download(env: &Environ, artifact: &Artifact, dest: &Path) -> Result<(), Paylo
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    let mut reader = response
+    if let Some(announced) = length.filter(|l| *l > limits.max_bytes) {
+        return Err(fail(format!(
+            "the server announces {announced} bytes, more than the {} usbide accepts (USBIDE_DOWNLOAD_MAX_BYTES)",
+            limits.max_bytes
+        )));
+    }
+    let cap = length.unwrap_or(limits.max_bytes);
+    let reader = response
         .into_body()
         .into_with_config()
         .limit(u64::MAX)
         .reader();
+    let chunks = read_ahead(reader);
     let bar = progress_bar(length);
     let mut hasher = artifact.digest.hasher();
-    let mut file = File::create(dest).map_err(|source| PayloadError::Io {
-        what: "create".into(),
+    let write_err = |source| PayloadError::Io {
+        what: "write".into(),
         path: dest.into(),
         source,
-    })?;
-    let mut buf = vec![0u8; 256 * 1024];
+    };
+    let mut file = File::create(dest).map_err(write_err)?;
+    let deadline = Instant::now() + limits.overall;
     let mut total = 0u64;
     loop {
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| fail(format!("download broke off after {total} bytes: {e}")))?;
-        if n == 0 {
-            break;
+        let wait = limits
+            .stall
+            .min(deadline.saturating_duration_since(Instant::now()));
+        let chunk = match chunks.recv_timeout(wait) {
+            Ok(Ok(chunk)) if chunk.is_empty() => break,
+            Ok(Ok(chunk)) => chunk,
+            Ok(Err(e)) => {
+                return Err(fail(format!("download broke off after {total} bytes: {e}")));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
+                return Err(fail(format!(
+                    "the download took longer than {} s (USBIDE_DOWNLOAD_MAX_SECS); {total} bytes arrived",
+                    limits.overall.as_secs()
+                )));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                return Err(fail(format!(
+                    "the server sent nothing for {} s after {total} bytes (USBIDE_DOWNLOAD_STALL_SECS); try again, or from another network",
+                    limits.stall.as_secs()
+                )));
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(fail(format!("download broke off after {total} bytes")));
+            }
+        };
+        total += chunk.len() as u64;
+        if total > cap {
+            return Err(fail(format!(
+                "the server sent more than the {cap} bytes {}; refused",
+                if length.is_some() {
+                    "it announced"
+                } else {
+                    "usbide accepts (USBIDE_DOWNLOAD_MAX_BYTES)"
+                }
+            )));
         }
-        hasher.update(&buf[..n]);
-        file.write_all(&buf[..n])
-            .map_err(|source| PayloadError::Io {
-                what: "write".into(),
-                path: dest.into(),
-                source,
-            })?;
-        total += n as u64;
+        hasher.update(&chunk);
+        file.write_all(&chunk).map_err(write_err)?;
         bar.set_position(total);
     }
     bar.finish_and_clear();
@@ -165,11 +288,7 @@ fn download(env: &Environ, artifact: &Artifact, dest: &Path) -> Result<(), Paylo
             length.unwrap_or(0)
         )));
     }
-    file.sync_all().map_err(|source| PayloadError::Io {
-        what: "write".into(),
-        path: dest.into(),
-        source,
-    })?;
+    file.sync_all().map_err(write_err)?;
     let actual = hasher.finish();
     if actual != artifact.digest {
         return Err(PayloadError::DigestMismatch {
@@ -178,7 +297,35 @@ fn download(env: &Environ, artifact: &Artifact, dest: &Path) -> Result<(), Paylo
             actual: actual.to_string(),
         });
     }
-    Ok(())
+    Ok(total)
+}
+
+/// Read `reader` on its own thread, a chunk at a time (an empty chunk is the
+/// end), so that the caller can give up on a server that stops sending: a
+/// blocked read cannot be interrupted. The thread ends with the connection.
+fn read_ahead(mut reader: impl Read + Send + 'static) -> mpsc::Receiver<io::Result<Vec<u8>>> {
+    let (tx, rx) = mpsc::sync_channel(4);
+    std::thread::spawn(move || {
+        loop {
+            let mut buf = vec![0u8; 256 * 1024];
+            let sent = match reader.read(&mut buf) {
+                Ok(n) => {
+                    buf.truncate(n);
+                    let end = n == 0;
+                    tx.send(Ok(buf)).is_ok() && !end
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => true,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    false
+                }
+            };
+            if !sent {
+                return;
+            }
+        }
+    });
+    rx
 }
 
 fn progress_bar(length: Option<u64>) -> ProgressBar {
@@ -277,4 +424,33 @@ fn swap_in(payload_dir: &Path, triple: &str, tree: &Path) -> Result<PathBuf, Pay
         let _ = fs::remove_dir_all(&previous);
     }
     Ok(final_dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_take_any_number_without_overflow() {
+        let vars = [
+            ("USBIDE_DOWNLOAD_STALL_SECS", "18446744073709551615"),
+            ("USBIDE_DOWNLOAD_MAX_SECS", "0"),
+            ("USBIDE_UNPACK_MAX_BYTES", "18446744073709551615"),
+        ];
+        let env = Environ::new(
+            vars.iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+            false,
+        );
+        let limits = Limits::from_env(&env);
+        assert_eq!(limits.stall, Duration::from_secs(WEEK));
+        assert_eq!(limits.overall, Duration::from_secs(1));
+        let _ = Instant::now() + limits.stall;
+        assert_eq!(limits.unpack_cap(10), u64::MAX);
+        let defaults = Limits::from_env(&Environ::new(Vec::new(), false));
+        assert_eq!(defaults.unpack_cap(1), UNPACK_FLOOR);
+        assert_eq!(defaults.unpack_cap(60 << 20), 1200 << 20);
+        assert_eq!(defaults.unpack_cap(u64::MAX), UNPACK_CEILING);
+    }
 }

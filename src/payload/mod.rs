@@ -100,11 +100,13 @@ pub fn interrupted(payload_dir: &Path) -> Vec<String> {
                     e.file_name()
                         .to_string_lossy()
                         .strip_prefix(".staging-")
-                        .map(str::to_string)
+                        // `.staging-<triple>.<random>`: a triple has no dot.
+                        .map(|rest| rest.split('.').next().unwrap_or(rest).to_string())
                 })
                 .collect()
         })
         .unwrap_or_default();
     names.sort();
+    names.dedup();
     names
 }

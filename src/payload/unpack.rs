@@ -1,6 +1,7 @@
 //! Unpacking a verified archive into a staging folder, safely: no entry may
-//! leave the folder, links are skipped, and permissions are applied where the
-//! file system has them (FAT has none; that is not an error).
+//! leave the folder, links are skipped, the whole never unpacks to more than
+//! a cap (a decompression bomb would fill the stick), and permissions are
+//! applied where the file system has them (FAT has none; that is not an error).
 
 use std::fs::{self, File};
 use std::io::{self, Read};
@@ -9,16 +10,23 @@ use std::path::{Path, PathBuf};
 use crate::payload::layout::safe_relative;
 use crate::payload::source::ArchiveKind;
 
-/// Unpack `archive` into `dest` (created).
-pub fn unpack(archive: &Path, kind: ArchiveKind, dest: &Path) -> io::Result<()> {
+/// Unpack `archive` into `dest` (created), writing at most `cap` bytes.
+pub fn unpack(archive: &Path, kind: ArchiveKind, dest: &Path, cap: u64) -> io::Result<()> {
     fs::create_dir_all(dest)?;
+    let mut budget = Budget { left: cap, cap };
     match kind {
-        ArchiveKind::TarGz => untar(archive, dest),
-        ArchiveKind::Zip => unzip(archive, dest),
+        ArchiveKind::TarGz => untar(archive, dest, &mut budget),
+        ArchiveKind::Zip => unzip(archive, dest, &mut budget),
     }
 }
 
-fn untar(archive: &Path, dest: &Path) -> io::Result<()> {
+/// What may still be written.
+struct Budget {
+    left: u64,
+    cap: u64,
+}
+
+fn untar(archive: &Path, dest: &Path, budget: &mut Budget) -> io::Result<()> {
     let gz = flate2::read::GzDecoder::new(io::BufReader::new(File::open(archive)?));
     let mut tar = tar::Archive::new(gz);
     for entry in tar.entries()? {
@@ -30,7 +38,7 @@ fn untar(archive: &Path, dest: &Path) -> io::Result<()> {
                 fs::create_dir_all(target_path(dest, &name)?)?;
             }
             tar::EntryType::Regular | tar::EntryType::Continuous => {
-                write_file(dest, &name, &mut entry, mode)?;
+                write_file(dest, &name, &mut entry, mode, budget)?;
             }
             _ => {} // links and specials: codex packages have none
         }
@@ -38,7 +46,7 @@ fn untar(archive: &Path, dest: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn unzip(archive: &Path, dest: &Path) -> io::Result<()> {
+fn unzip(archive: &Path, dest: &Path, budget: &mut Budget) -> io::Result<()> {
     let mut zip =
         zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(io::Error::other)?;
     for i in 0..zip.len() {
@@ -48,7 +56,7 @@ fn unzip(archive: &Path, dest: &Path) -> io::Result<()> {
             fs::create_dir_all(target_path(dest, &name)?)?;
         } else if entry.is_file() {
             let mode = entry.unix_mode();
-            write_file(dest, &name, &mut entry, mode)?;
+            write_file(dest, &name, &mut entry, mode, budget)?;
         }
     }
     Ok(())
@@ -70,13 +78,27 @@ fn write_file(
     name: &str,
     reader: &mut impl Read,
     mode: Option<u32>,
+    budget: &mut Budget,
 ) -> io::Result<()> {
     let path = target_path(dest, name)?;
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
     let mut out = File::create(&path)?;
-    io::copy(reader, &mut out)?;
+    // One byte past the budget tells "too big" from "exactly fits".
+    let written = io::copy(&mut reader.take(budget.left.saturating_add(1)), &mut out)?;
+    if written > budget.left {
+        drop(out);
+        let _ = fs::remove_file(&path);
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the archive unpacks to more than {} bytes (a decompression bomb, or a wrong file); refused",
+                budget.cap
+            ),
+        ));
+    }
+    budget.left -= written;
     out.sync_all()?;
     set_mode(&path, mode);
     Ok(())
@@ -122,7 +144,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let archive = dir.path().join("a.tgz");
         fs::write(&archive, tgz(&[("package/vendor/t/bin/codex", b"#!")])).expect("write");
-        unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out")).expect("unpack");
+        unpack(
+            &archive,
+            ArchiveKind::TarGz,
+            &dir.path().join("out"),
+            1 << 20,
+        )
+        .expect("unpack");
         let exe = dir.path().join("out/package/vendor/t/bin/codex");
         assert_eq!(fs::read(&exe).expect("read"), b"#!");
         #[cfg(unix)]
@@ -140,12 +168,30 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let archive = dir.path().join("a.tgz");
         fs::write(&archive, tgz(&[("../evil", b"x")])).expect("write");
-        let err =
-            unpack(&archive, ArchiveKind::TarGz, &dir.path().join("out")).expect_err("refused");
+        let err = unpack(
+            &archive,
+            ArchiveKind::TarGz,
+            &dir.path().join("out"),
+            1 << 20,
+        )
+        .expect_err("refused");
         assert!(
             err.to_string().contains("leave the payload folder"),
             "{err}"
         );
         assert!(!dir.path().join("evil").exists());
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = dir.path().join("a.tgz");
+        let big = vec![0u8; 3 << 20];
+        fs::write(&archive, tgz(&[("a", b"12345"), ("zeros", &big)])).expect("write");
+        let out = dir.path().join("out");
+        let err = unpack(&archive, ArchiveKind::TarGz, &out, 1 << 20).expect_err("refused");
+        assert!(err.to_string().contains("more than 1048576 bytes"), "{err}");
+        assert!(!out.join("zeros").exists());
+        unpack(&archive, ArchiveKind::TarGz, &out, (3 << 20) + 5).expect("fits exactly");
     }
 }

@@ -74,7 +74,7 @@ pub fn codex_home(
 ) -> Vec<Check> {
     let home = stick.codex_home();
     let mut checks = vec![config_check(&home, settings)];
-    let gi = std::fs::read_to_string(home.join(".gitignore")).unwrap_or_default();
+    let gi = std::fs::read(home.join(".gitignore")).unwrap_or_default();
     let unguarded =
         gitignore::merge(&gi).is_some_and(|(_, missing)| missing.contains(&"auth.json"));
     checks.push(if unguarded {
@@ -92,7 +92,7 @@ pub fn codex_home(
         )
     });
     let policy = envfilter::Policy::from_settings(settings);
-    let dotenv = std::fs::read_to_string(home.join(".env")).unwrap_or_default();
+    let dotenv = std::fs::read(home.join(".env")).unwrap_or_default();
     let (_, smuggled) = crate::home::dotenv::filter(&dotenv, |n| policy.classify(n).is_some());
     checks.push(if smuggled.is_empty() {
         Check::ok(

@@ -8,10 +8,9 @@ use anyhow::Result;
 
 use crate::context::Context;
 use crate::session::Ready;
-use crate::ui::{ask, note};
+use crate::ui::ask;
 
-/// Before codex runs: put back a login an interrupted attempt removed; stop a
-/// launch that would make codex delete the stored login (it does when the
+/// Before codex runs: stop a launch that would make codex delete the stored login (it does when the
 /// mode contradicts `forced_login_method`); and for an interactive session
 /// with no login, offer to log in (terminal) or stop with the hint.
 pub fn check_login(
@@ -22,10 +21,8 @@ pub fn check_login(
     interactive: bool,
 ) -> Result<()> {
     use crate::login::{self, LoginError, claims};
+    // An interrupted login was already put back when the stick was prepared.
     let home = ready.stick.codex_home();
-    if login::recover_interrupted(&home) {
-        note("an interrupted login had removed auth.json; the previous login is back");
-    }
     let provider = &ready.provider;
     if !provider.openai_login || !login::needs_session(args) {
         return Ok(());

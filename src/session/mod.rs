@@ -8,6 +8,7 @@ pub mod explain;
 pub mod guard;
 pub mod preflight;
 pub mod prepare;
+pub mod private;
 pub mod resolve;
 pub mod scratch;
 
@@ -17,7 +18,7 @@ use anyhow::{Context as _, Result};
 
 use crate::context::Context;
 
-pub use prepare::{CodexEnv, Ready, codex_environment, prepare};
+pub use prepare::{CodexEnv, Ready, codex_environment, prepare, prepare_session};
 pub use resolve::resolve_codex;
 
 /// How much of an interactive codex's stderr is kept to explain a failure.
@@ -26,7 +27,7 @@ const STDERR_TAIL: usize = 16 * 1024;
 /// Prepare the stick, then run codex with `args` on the terminal. After an
 /// interactive session that failed, name the last error codex logged.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
-    let ready = prepare(ctx)?;
+    let ready = prepare_session(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let mut inv = ready.invocation(&codex.path, args);
     let scratch = scratch::Scratch::create(&ctx.env);

@@ -22,7 +22,9 @@ pub struct Ready {
     pub overrides: Vec<String>,
     /// Where codex sends its requests, read once after config.toml was brought in line.
     pub provider: crate::home::provider::Provider,
-    _lock: StickLock,
+    _lock: Option<StickLock>,
+    /// On a write-protected stick: the private copy codex uses (removed on drop).
+    _private: Option<crate::session::private::PrivateHome>,
 }
 
 impl Ready {
@@ -44,20 +46,51 @@ impl Ready {
 /// Lock the stick, prepare CODEX_HOME and filter the environment, saying
 /// what changed. Nothing here starts codex.
 pub fn prepare(ctx: &Context) -> Result<Ready> {
+    prepare_with(ctx, false)
+}
+
+/// [`prepare`] for a codex session, which on a write-protected stick may run
+/// on a private copy of `codex_home` (asked, or `USBIDE_READ_ONLY_STICK`).
+pub fn prepare_session(ctx: &Context) -> Result<Ready> {
+    prepare_with(ctx, true)
+}
+
+fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     let stick = ctx.stick()?;
+    let (stick, lock, private) = match lock(ctx, &stick) {
+        Ok(lock) => (stick, Some(lock), None),
+        Err(e) if private_ok && is_write_protected(&e) => {
+            let lang = crate::events::hints::Lang::detect(
+                &ctx.env,
+                crate::platform::user_locale().as_deref(),
+            );
+            if !crate::session::private::wanted(ctx, lang)? {
+                return Err(e);
+            }
+            let mut private = crate::session::private::create(ctx, &stick)?;
+            note(&match lang {
+                crate::events::hints::Lang::En => format!(
+                    "the stick is write-protected: codex uses a private copy in {} for this session",
+                    private.stick.codex_home().display()
+                ),
+                crate::events::hints::Lang::Fr => format!(
+                    "la clé est protégée en écriture : codex utilise une copie privée dans {} pour cette session",
+                    private.stick.codex_home().display()
+                ),
+            });
+            let lock = private.lock.take();
+            (private.stick.clone(), lock, Some(private))
+        }
+        Err(e) => return Err(e),
+    };
     let codex_home = stick.codex_home();
-    std::fs::create_dir_all(&codex_home).with_context(|| {
-        format!(
-            "cannot create {}; is the stick write-protected?",
-            codex_home.display()
-        )
-    })?;
-    let lock = StickLock::acquire(&codex_home, ctx.settings.lock_wait)?;
     crate::log::init(&codex_home);
     crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang())?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
-    for line in prepared.notes() {
+    let lang =
+        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    for line in prepared.notes(lang) {
         note(&line);
     }
     // The stick moved: codex's absolute paths into it follow.
@@ -82,6 +115,43 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
         overrides: codex_env.overrides,
         provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
         _lock: lock,
+        _private: private,
+    })
+}
+
+/// Take the stick lock that every command writing to the stick holds
+/// (creating `codex_home` if needed). A write-protected stick is explained,
+/// in the user's language, with what still works.
+pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
+    let home = stick.codex_home();
+    let created = std::fs::create_dir_all(&home);
+    let read_only = created.as_ref().is_err_and(crate::fsx::is_read_only_fs);
+    let locked = match created {
+        Err(_) if read_only => Err(crate::lock::LockError::ReadOnly { home: home.clone() }),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot create {}", home.display()));
+        }
+        Ok(()) => StickLock::acquire(&home, ctx.settings.lock_wait),
+    };
+    match locked {
+        Err(crate::lock::LockError::ReadOnly { .. }) => {
+            let lang = crate::events::hints::Lang::detect(
+                &ctx.env,
+                crate::platform::user_locale().as_deref(),
+            );
+            Err(home::HomeError::write_protected(&stick.root, lang).into())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Whether `err` is the explanation of a write-protected stick.
+pub fn is_write_protected(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<home::HomeError>(),
+            Some(home::HomeError::WriteProtected { .. })
+        )
     })
 }
 

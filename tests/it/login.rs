@@ -237,34 +237,6 @@ fn a_plain_launch_without_a_terminal_stops_with_the_hint() {
 }
 
 #[test]
-fn a_second_copy_on_the_computer_is_pointed_out_and_removed_when_asked() {
-    let server = issuer(Issuer::Approves);
-    let stick = login_stick(&server);
-    let host_copy = stick.outside.join("home/.codex/auth.json");
-    std::fs::create_dir_all(host_copy.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&host_copy, "{\"auth_mode\":\"chatgpt\"}").expect("write");
-    let run = stick.run(&["login", "--device-auth"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("this computer also has a Codex login at"),
-        "{run:?}"
-    );
-    assert!(
-        host_copy.exists(),
-        "without a terminal or --yes nothing is removed"
-    );
-
-    let server = issuer(Issuer::Approves);
-    let mut stick2 = login_stick(&server);
-    stick2.set("HOME", &stick.outside.join("home").display().to_string());
-    let run = stick2.run(&["--yes", "login", "--device-auth"]);
-    assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains("removed"), "{run:?}");
-    assert!(!host_copy.exists());
-}
-
-#[test]
 fn logout_and_reset_remove_the_login() {
     let server = issuer(Issuer::Approves);
     let stick = login_stick(&server);
@@ -284,4 +256,169 @@ fn logout_and_reset_remove_the_login() {
     assert!(run.stderr.contains("removed the token files"), "{run:?}");
     assert!(stick.read("codex_home/auth.json").contains(REFRESH_CANARY));
     assert_no_secret(&run);
+}
+
+/// An auth.json of the ChatGPT account the stand-in issuer logs in.
+fn chatgpt_auth(account: &str) -> String {
+    let id = jwt(
+        serde_json::json!({"email": "ann@example.test", "exp": 4_000_000_000u64,
+        "https://api.openai.com/auth": {"chatgpt_plan_type": "plus", "chatgpt_account_id": account}}),
+    );
+    serde_json::json!({"auth_mode": "chatgpt", "tokens": {"id_token": id, "access_token": "a",
+        "refresh_token": REFRESH_CANARY, "account_id": account}})
+    .to_string()
+}
+
+#[test]
+fn yes_never_removes_the_computers_login() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    let host_copy = stick.outside.join("home/.codex/auth.json");
+    std::fs::create_dir_all(host_copy.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&host_copy, chatgpt_auth("acc-test-1")).expect("write");
+    let run = stick.run(&["--yes", "login", "--device-auth"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        host_copy.exists(),
+        "--yes answers the payload question only: {run:?}"
+    );
+    assert!(run.stderr.contains("--remove-host-copy"), "{run:?}");
+}
+
+#[test]
+fn remove_host_copy_moves_the_same_accounts_copy_aside() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    let host_copy = stick.outside.join("home/.codex/auth.json");
+    std::fs::create_dir_all(host_copy.parent().expect("parent")).expect("mkdir");
+    let original = chatgpt_auth("acc-test-1");
+    std::fs::write(&host_copy, &original).expect("write");
+    let run = stick.run(&["login", "--device-auth", "--remove-host-copy"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!host_copy.exists(), "{run:?}");
+    let aside = host_copy.with_file_name("auth.json.moved-by-usbide");
+    assert_eq!(
+        std::fs::read_to_string(&aside).expect("kept aside"),
+        original
+    );
+    assert!(run.stderr.contains("auth.json.moved-by-usbide"), "{run:?}");
+    assert_no_secret(&run);
+}
+
+#[test]
+fn another_accounts_login_on_the_computer_is_left_alone() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    let host_copy = stick.outside.join("home/.codex/auth.json");
+    std::fs::create_dir_all(host_copy.parent().expect("parent")).expect("mkdir");
+    let theirs = chatgpt_auth("acc-someone-else");
+    std::fs::write(&host_copy, &theirs).expect("write");
+    let run = stick.run(&["login", "--device-auth", "--remove-host-copy"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(&host_copy).expect("still there"),
+        theirs
+    );
+    assert!(run.stderr.contains("leaves it alone"), "{run:?}");
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("meta").permissions().mode() & 0o777
+}
+
+/// A pending device-code login, killed with `signal` once codex has removed
+/// auth.json (openai/codex#46430).
+fn kill_mid_login(stick: &Stick, signal: &str) {
+    let mut child = stick
+        .command_for(&crate::support::usbide_bin(), &["login", "--device-auth"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let auth = stick.codex_home().join("auth.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while auth.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!auth.exists(), "codex never removed auth.json");
+    let ok = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(ok.success());
+    let _ = child.wait();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_login_killed_with_sigkill_is_back_at_the_next_command_with_its_mode() {
+    let server = issuer(Issuer::Pending);
+    let stick = login_stick(&server);
+    let previous = chatgpt_auth("acc-test-1");
+    stick.write("codex_home/auth.json", &previous);
+    let auth = stick.codex_home().join("auth.json");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&auth, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    kill_mid_login(&stick, "-KILL");
+    assert!(!auth.exists(), "SIGKILL cannot be caught");
+    let status = stick.run(&["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("ann@example.test"), "{status:?}");
+    assert_eq!(std::fs::read_to_string(&auth).expect("back"), previous);
+    assert_eq!(mode(&auth), 0o600);
+    assert!(
+        !stick
+            .codex_home()
+            .join(".usbide/auth.json.before-login")
+            .exists()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_login_ended_by_sigterm_or_sighup_puts_the_login_back_itself() {
+    for signal in ["-TERM", "-HUP"] {
+        let server = issuer(Issuer::Pending);
+        let stick = login_stick(&server);
+        let previous = chatgpt_auth("acc-test-1");
+        stick.write("codex_home/auth.json", &previous);
+        let auth = stick.codex_home().join("auth.json");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&auth, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        kill_mid_login(&stick, signal);
+        assert_eq!(
+            std::fs::read_to_string(&auth).expect("back without another command"),
+            previous,
+            "{signal}"
+        );
+        assert_eq!(mode(&auth), 0o600, "{signal}");
+    }
+}
+
+#[test]
+fn logout_removes_every_copy_and_the_login_does_not_come_back() {
+    // With the login in place, and with only the copy an interrupted login left.
+    for with_auth in [true, false] {
+        let stick = Stick::new();
+        if with_auth {
+            stick.write("codex_home/auth.json", &chatgpt_auth("acc-test-1"));
+        }
+        stick.write(
+            "codex_home/.usbide/auth.json.before-login",
+            &chatgpt_auth("acc-test-1"),
+        );
+        let out = stick.run(&["logout"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let home = stick.codex_home();
+        assert!(!home.join("auth.json").exists(), "{with_auth}");
+        assert!(
+            !home.join(".usbide/auth.json.before-login").exists(),
+            "{with_auth}"
+        );
+        let launch = stick.run(&["exec", "--skip-git-repo-check", "hi"]);
+        assert!(!home.join("auth.json").exists(), "{with_auth}: {launch:?}");
+        assert_eq!(stick.run(&["status"]).code, 1);
+    }
 }

@@ -13,6 +13,9 @@ mod fat32;
 // Hostile host input: non-UTF-8 names, closed pipes, a fake codex in `sh`.
 #[cfg(unix)]
 mod hostile;
+// Byte-exact edits, modes, links: Unix file semantics.
+#[cfg(unix)]
+mod files;
 mod launch;
 mod login;
 // The installer's mechanics, with small fake packages whose codex is a shell
@@ -20,6 +23,9 @@ mod login;
 #[cfg(unix)]
 mod payload;
 mod secrets;
+// A read-only bind mount.
+#[cfg(unix)]
+mod readonly;
 mod standin;
 mod support;
 mod watchdog;

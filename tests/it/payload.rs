@@ -4,6 +4,7 @@
 //! unpack, record, swap, and never lose the previous payload.
 
 use std::fs;
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -156,7 +157,7 @@ fn npm_install_verifies_records_and_runs() {
     assert!(run.stderr.contains("installed codex 9.9.1"), "{run:?}");
     assert!(run.stderr.contains(&integrity(&tarball)), "{run:?}");
     assert!(payload.join(TRIPLE).join("codex-path/rg").is_file());
-    assert!(!payload.join(format!(".staging-{TRIPLE}")).exists());
+    assert!(staging(&payload).is_empty());
 
     let status = stick.run(&["payload", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
@@ -200,7 +201,7 @@ fn a_corrupted_download_is_refused_and_the_previous_payload_stays() {
         run.stderr.contains("The installed payload was not touched"),
         "{run:?}"
     );
-    assert!(!payload.join(format!(".staging-{TRIPLE}")).exists());
+    assert!(staging(&payload).is_empty());
     let status = stick.run(&["payload", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
@@ -256,12 +257,20 @@ fn an_install_killed_half_way_leaves_the_previous_payload() {
         )
         .spawn()
         .expect("spawn");
-    let part = payload.join(format!(".staging-{TRIPLE}/download.part"));
+    let part = || staging(&payload).first().map(|d| d.join("download.part"));
     let deadline = Instant::now() + Duration::from_secs(30);
-    while fs::metadata(&part).map_or(0, |m| m.len()) == 0 && Instant::now() < deadline {
+    while part()
+        .and_then(|p| fs::metadata(p).ok())
+        .map_or(0, |m| m.len())
+        == 0
+        && Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(part.exists(), "the download never started");
+    assert!(
+        part().is_some_and(|p| p.exists()),
+        "the download never started"
+    );
     child.kill().expect("kill");
     let _ = child.wait();
 
@@ -328,4 +337,162 @@ fn github_releases_are_checked_against_the_release_digest() {
     let run = stick.run(&["payload", "install", "--version", "9.9.5"]);
     assert_eq!(run.code, 73, "{run:?}");
     assert!(run.stderr.contains("is not published"), "{run:?}");
+}
+
+/// The staging folders an install left in `payload`.
+fn staging(payload: &std::path::Path) -> Vec<PathBuf> {
+    fs::read_dir(payload)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(".staging-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_stalled_server_ends_the_install_and_frees_the_stick() {
+    let registry = Registry::default();
+    let v1 = npm_package("9.9.1");
+    registry.publish("9.9.1", v1.clone(), integrity(&v1));
+    let big = "x".repeat(2_000_000);
+    let v2 = tgz(&[(&format!("package/vendor/{TRIPLE}/bin/codex"), big, 0o755)]);
+    registry.publish("9.9.2", v2.clone(), integrity(&v2));
+    let server = registry.serve();
+    let (mut stick, payload) = stick_with_own_payload();
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+    *registry.stall.lock().expect("lock") = true;
+    stick.set("USBIDE_DOWNLOAD_STALL_SECS", "2");
+    let started = Instant::now();
+    let run = install(&stick, &server, "9.9.2");
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("sent nothing for 2 s"), "{run:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(50),
+        "the server stalls for 60 s"
+    );
+    assert!(staging(&payload).is_empty(), "{:?}", staging(&payload));
+    let status = stick.run(&["payload", "status"]);
+    assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
+}
+
+#[test]
+fn an_endless_body_is_cut_at_the_size_cap() {
+    let base = Arc::new(Mutex::new(String::new()));
+    let base_in = base.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/@openai%2Fcodex/9.9.7-linux-x64" {
+            let url = format!("{}/endless.tgz", base_in.lock().expect("lock"));
+            let doc = serde_json::json!({"dist": {"tarball": url, "integrity": integrity(b"x")}});
+            return Reply::Full(200, "application/json", doc.to_string().into_bytes());
+        }
+        Reply::Endless
+    });
+    *base.lock().expect("lock") = server.url();
+    let (mut stick, payload) = stick_with_own_payload();
+    stick.set("USBIDE_DOWNLOAD_MAX_BYTES", "3000000");
+    let run = install(&stick, &server, "9.9.7");
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(
+        run.stderr.contains("more than the 3000000 bytes"),
+        "{run:?}"
+    );
+    assert!(staging(&payload).is_empty());
+}
+
+#[test]
+fn a_decompression_bomb_is_refused() {
+    // 256 MB of zeros in a ~250 kB archive.
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    let mut header = tar::Header::new_gnu();
+    let size = 256u64 << 20;
+    header.set_size(size);
+    header.set_mode(0o755);
+    header.set_cksum();
+    builder
+        .append_data(
+            &mut header,
+            format!("package/vendor/{TRIPLE}/bin/codex"),
+            std::io::repeat(0).take(size),
+        )
+        .expect("append");
+    let bomb = builder.into_inner().expect("tar").finish().expect("gzip");
+    let registry = Registry::default();
+    registry.publish("9.9.8", bomb.clone(), integrity(&bomb));
+    let server = registry.serve();
+    let (mut stick, payload) = stick_with_own_payload();
+    stick.set("USBIDE_UNPACK_MAX_BYTES", "10000000");
+    let run = install(&stick, &server, "9.9.8");
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(
+        run.stderr.contains("unpacks to more than 10000000 bytes"),
+        "{run:?}"
+    );
+    assert!(staging(&payload).is_empty());
+    assert!(!payload.join(TRIPLE).exists());
+}
+
+#[test]
+fn a_second_install_waits_for_the_stick_lock() {
+    let registry = Registry::default();
+    let v1 = npm_package("9.9.1");
+    registry.publish("9.9.1", v1.clone(), integrity(&v1));
+    let big = "x".repeat(2_000_000);
+    let v2 = tgz(&[(&format!("package/vendor/{TRIPLE}/bin/codex"), big, 0o755)]);
+    registry.publish("9.9.2", v2.clone(), integrity(&v2));
+    let server = registry.serve();
+    let (mut stick, payload) = stick_with_own_payload();
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+    *registry.stall.lock().expect("lock") = true;
+    let mut first = stick
+        .command_for(
+            &crate::support::usbide_bin(),
+            &[
+                "payload",
+                "install",
+                "--version",
+                "9.9.2",
+                "--npm-registry",
+                &server.url(),
+            ],
+        )
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Once half the archive is on the stick, the first install is stuck in its download.
+    let part = || staging(&payload).first().map(|d| d.join("download.part"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while part()
+        .and_then(|p| fs::metadata(p).ok())
+        .map_or(0, |m| m.len())
+        == 0
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        part().is_some_and(|p| p.exists()),
+        "the first install never started"
+    );
+    *registry.stall.lock().expect("lock") = false;
+    stick.set("USBIDE_LOCK_WAIT_MS", "300");
+    let second = install(&stick, &server, "9.9.1");
+    assert_eq!(second.code, 75, "{second:?}");
+    assert!(
+        second.stderr.contains("another usbide is using"),
+        "{second:?}"
+    );
+    first.kill().expect("kill");
+    let _ = first.wait();
+    let status = stick.run(&["payload", "status"]);
+    assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+    assert!(staging(&payload).is_empty());
 }

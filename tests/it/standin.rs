@@ -50,6 +50,8 @@ pub enum Reply {
     Dated(String),
     /// Announce `len` bytes, send `first`, then hang until the client goes.
     Stall { len: usize, first: Vec<u8> },
+    /// 200 without a length, then bytes until the client goes away.
+    Endless,
 }
 
 type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
@@ -172,6 +174,12 @@ fn serve(
                 "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
             );
             let _ = out.write_all(head.as_bytes());
+        }
+        Reply::Endless => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
+            let _ = out.write_all(head.as_bytes());
+            let chunk = vec![0u8; 64 * 1024];
+            while !stop.load(Ordering::Relaxed) && out.write_all(&chunk).is_ok() {}
         }
         Reply::Stall { len, first } => {
             let head = format!(

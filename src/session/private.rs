@@ -1,0 +1,138 @@
+//! A session on a write-protected stick: codex runs with a private copy of
+//! the stick's `codex_home` in this computer's temporary folder, made for
+//! this session only (owner-only folder) and removed when it ends. A copy a
+//! killed usbide left behind is removed by the next one (its lock is free).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::context::Context;
+use crate::events::hints::Lang;
+use crate::lock::StickLock;
+use crate::stick::Stick;
+
+/// The folder name prefix of private homes in the temporary folder.
+const PREFIX: &str = "usbide-private-";
+
+/// A private home in the temporary folder, locked, removed on drop.
+#[derive(Debug)]
+pub struct PrivateHome {
+    /// The stick layout pointing at the private copy (payload: the stick's).
+    pub stick: Stick,
+    /// Held first, released before the folder goes (Windows cannot remove
+    /// an open file).
+    pub lock: Option<StickLock>,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for PrivateHome {
+    fn drop(&mut self) {
+        drop(self.lock.take());
+        drop(self.dir.take());
+    }
+}
+
+/// Whether to run on a private copy: `USBIDE_READ_ONLY_STICK=private` (or
+/// `stop`), else the answer to a question on the terminal.
+pub fn wanted(ctx: &Context, lang: Lang) -> Result<bool> {
+    match ctx
+        .env
+        .get_str("USBIDE_READ_ONLY_STICK")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("private") => return Ok(true),
+        Some("stop") => return Ok(false),
+        _ => {}
+    }
+    crate::ui::ask(match lang {
+        Lang::En => {
+            "run codex this once with a private copy of the stick's settings and login in this \
+             computer's temporary folder? It is removed when codex ends: nothing of this session \
+             stays on the stick or on this computer, and a token codex refreshes is lost (then run \
+             `usbide login` on a computer that can write to the stick)"
+        }
+        Lang::Fr => {
+            "lancer codex cette fois avec une copie privée des réglages et de la connexion de la clé \
+             dans le dossier temporaire de cet ordinateur ? Elle est supprimée à la fin de codex : \
+             rien de cette session ne reste sur la clé ni sur cet ordinateur, et un jeton renouvelé \
+             par codex est perdu (refaites alors `usbide login` sur un ordinateur qui peut écrire \
+             sur la clé)"
+        }
+    })
+}
+
+/// The host's temporary folder, from the environment snapshot.
+fn temp_dir(ctx: &Context) -> PathBuf {
+    ["TMPDIR", "TEMP", "TMP"]
+        .iter()
+        .find_map(|n| ctx.env.get_str(n).filter(|v| !v.is_empty()))
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// Copy the stick's settings and login into a new private home.
+pub fn create(ctx: &Context, stick: &Stick) -> Result<PrivateHome> {
+    let base = temp_dir(ctx);
+    sweep(&base);
+    let dir = tempfile::Builder::new()
+        .prefix(PREFIX)
+        .tempdir_in(&base)
+        .with_context(|| format!("cannot create a private folder in {}", base.display()))?;
+    let home = dir.path().join("codex_home");
+    fs::create_dir(&home).with_context(|| format!("cannot create {}", home.display()))?;
+    copy_settings(&stick.codex_home(), &home)?;
+    let lock = StickLock::acquire(&home, std::time::Duration::ZERO)?;
+    Ok(PrivateHome {
+        stick: Stick {
+            root: dir.path().to_path_buf(),
+            payload_dir: stick.payload_dir.clone(),
+        },
+        lock: Some(lock),
+        dir: Some(dir),
+    })
+}
+
+/// The top-level files of `from` worth having in a session (settings, login,
+/// instructions), not databases, history or locks.
+fn copy_settings(from: &Path, to: &Path) -> Result<()> {
+    let Ok(entries) = fs::read_dir(from) else {
+        return Ok(());
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        let skip = text.contains(".sqlite")
+            || text.ends_with(".lock")
+            || text == "history.jsonl"
+            || text.ends_with(crate::fsx::TEMP_SUFFIX);
+        if skip || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let bytes = fs::read(entry.path())
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        crate::fsx::write_private(&to.join(&name), &bytes)
+            .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+    }
+    Ok(())
+}
+
+/// Remove private homes a killed usbide left (their lock is free).
+fn sweep(base: &Path) {
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let free = StickLock::acquire(&path.join("codex_home"), std::time::Duration::ZERO);
+        if free.is_ok() {
+            drop(free);
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
