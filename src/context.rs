@@ -47,11 +47,6 @@ impl Context {
         Ok(Stick::new(root, self.settings.payload_dir.as_deref()))
     }
 
-    /// The language of sentences for this user.
-    pub fn lang(&self) -> crate::messages::Lang {
-        crate::messages::Lang::detect(&self.env, crate::platform::user_locale().as_deref())
-    }
-
     /// The environment filter the settings ask for.
     pub fn policy(&self) -> Policy {
         Policy::from_settings(&self.settings)

@@ -281,11 +281,12 @@ mod tests {
         .expect("windows");
         assert_eq!(d.choice, None);
         assert!(d.overrides().is_empty());
-        let warning = d.warning.expect("warned");
+        let warning = d.warning(Lang::En).expect("warned");
         assert!(
             warning.contains("FAT") && warning.contains("administrator"),
             "{warning}"
         );
+        assert!(d.warning(Lang::Fr).is_some_and(|w| w.contains("échouera")));
         let fine = decide(&Facts {
             explicit: Some("unelevated".into()),
             ..on(standard_user())

@@ -85,7 +85,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     };
     let codex_home = stick.codex_home();
     crate::log::init(&codex_home);
-    crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang())?;
+    crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang)?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
     let lang =
