@@ -196,7 +196,11 @@ mod tests {
             "[projects.\"/media/a/work\"]\ntrust_level = \"trusted\"\n",
         )
         .expect("write");
-        assert!(follow(&home, Path::new("/media/a"), crate::messages::Lang::En).expect("ok").is_empty());
+        assert!(
+            follow(&home, Path::new("/media/a"), crate::messages::Lang::En)
+                .expect("ok")
+                .is_empty()
+        );
         assert_eq!(read(&home).config_root.as_deref(), Some("/media/a"));
         let notes = follow(&home, Path::new("/mnt/b"), crate::messages::Lang::En).expect("ok");
         assert_eq!(notes.len(), 1, "{notes:?}");
@@ -262,7 +266,11 @@ mod tests {
         let (_d, home) = home();
         std::fs::write(home.join("config.toml"), "[broken\n").expect("write");
         follow(&home, Path::new("/media/a"), crate::messages::Lang::En).expect("ok");
-        assert!(follow(&home, Path::new("/mnt/b"), crate::messages::Lang::En).expect("ok").is_empty());
+        assert!(
+            follow(&home, Path::new("/mnt/b"), crate::messages::Lang::En)
+                .expect("ok")
+                .is_empty()
+        );
         assert_eq!(
             std::fs::read_to_string(home.join("config.toml")).expect("read"),
             "[broken\n"
