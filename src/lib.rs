@@ -89,10 +89,23 @@ fn chain(err: &anyhow::Error) -> String {
     out
 }
 
+/// Before any command: put back a login that an interrupted `usbide login`
+/// removed (codex deletes `auth.json` when a login starts), when no other
+/// usbide is at work and the stick is writable. Commands that prepare the
+/// stick do it again under their lock; this covers the reading ones.
+fn recover_login(ctx: &Context) {
+    let Ok(stick) = ctx.stick() else { return };
+    let lang = events::hints::Lang::detect(&ctx.env, platform::user_locale().as_deref());
+    if let Some(said) = login::recover_if_idle(&stick.codex_home(), lang) {
+        ui::note(&said);
+    }
+}
+
 fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
     let settings = Settings::resolve(&cli.global, &env)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
     let ctx = Context::new(env, settings, exe);
+    recover_login(&ctx);
     match cli.command {
         None => cmd::codex::run(&ctx, &[], true),
         Some(Command::Run { codex_args }) => cmd::codex::run(&ctx, &codex_args, true),

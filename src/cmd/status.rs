@@ -14,11 +14,6 @@ use crate::time;
 /// Run the command: exit 0 when logged in.
 pub fn run(ctx: &Context) -> Result<i32> {
     let stick = ctx.stick()?;
-    let lang =
-        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
-    if let Some(said) = login::recover_if_idle(&stick.codex_home(), lang) {
-        crate::ui::note(&said);
-    }
     Ok(if print(ctx, &stick.codex_home())? {
         crate::exit::OK
     } else {
