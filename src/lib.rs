@@ -95,8 +95,7 @@ fn chain(err: &anyhow::Error) -> String {
 /// stick do it again under their lock; this covers the reading ones.
 fn recover_login(ctx: &Context) {
     let Ok(stick) = ctx.stick() else { return };
-    let lang = events::hints::Lang::detect(&ctx.env, platform::user_locale().as_deref());
-    if let Some(said) = login::recover_if_idle(&stick.codex_home(), lang) {
+    if let Some(said) = login::recover_if_idle(&stick.codex_home(), ctx.lang) {
         ui::note(&said);
     }
 }
