@@ -8,6 +8,7 @@
 # Target: usbide render at least 10x jq on every shape, memory flat.
 #
 #   scripts/bench-render.sh [SIZE_MB]     (default 100; needs jq and GNU time)
+#   USBIDE_BIN=path/to/usbide SKIP_BUILD=1 scripts/bench-render.sh   (another build, before/after)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mb="${1:-100}"

@@ -10,7 +10,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use serde::Serialize;
 
 /// What went wrong, in the user's terms.
@@ -259,6 +259,7 @@ static FRAGMENTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .chain(["invalid_request_error"]);
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(all)
         .expect("fixed patterns build")
 });
@@ -339,6 +340,9 @@ pub fn http_status(message: &str) -> Option<u16> {
         "\"status\":",
         "\"status\": ",
     ];
+    if !message.contains("status") {
+        return None;
+    }
     MARKERS.iter().find_map(|m| {
         let at = message.find(m)? + m.len();
         let digits = message.get(at..at + 3)?;
@@ -355,6 +359,9 @@ pub fn http_status(message: &str) -> Option<u16> {
 /// The request ID in `request id: X` (Codex) or `request ID X` (the server's
 /// own sentence).
 pub fn request_id(message: &str) -> Option<String> {
+    if !message.contains("equest ") {
+        return None;
+    }
     ["request id: ", "request ID "].iter().find_map(|m| {
         let rest = &message[message.find(m)? + m.len()..];
         let id: String = rest

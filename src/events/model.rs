@@ -8,6 +8,8 @@
 //! buffer every event twice), and a command's output stays raw JSON until
 //! its tail is needed: a megabyte of build log is scanned, not decoded.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -187,13 +189,14 @@ pub enum ItemKind {
 
 /// Every field any event carries; one pass, unknown fields skipped.
 #[derive(Deserialize)]
-struct WireEvent {
-    #[serde(rename = "type")]
-    kind: String,
+struct WireEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
     thread_id: Option<String>,
     usage: Option<Usage>,
     error: Option<ErrorBody>,
-    item: Option<WireItem>,
+    #[serde(borrow)]
+    item: Option<WireItem<'a>>,
     item_id: Option<String>,
     delta: Option<String>,
     id: Option<String>,
@@ -202,11 +205,11 @@ struct WireEvent {
 
 /// Every field any item carries.
 #[derive(Deserialize)]
-struct WireItem {
+struct WireItem<'a> {
     #[serde(default)]
     id: String,
-    #[serde(rename = "type")]
-    kind: String,
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
     text: Option<String>,
     command: Option<String>,
     aggregated_output: Option<Box<RawValue>>,
@@ -221,10 +224,10 @@ struct WireItem {
     message: Option<String>,
 }
 
-impl WireItem {
+impl WireItem<'_> {
     fn typed(self) -> Option<Item> {
         let status = self.status.unwrap_or_default();
-        let kind = match self.kind.as_str() {
+        let kind = match &*self.kind {
             "agent_message" => ItemKind::AgentMessage { text: self.text? },
             "reasoning" => ItemKind::Reasoning { text: self.text? },
             "plan" => ItemKind::Plan { text: self.text? },
@@ -263,10 +266,10 @@ impl WireItem {
     }
 }
 
-impl WireEvent {
+impl WireEvent<'_> {
     /// The typed event; `None` when a known type lacks a required field.
     fn typed(self) -> Option<Event> {
-        Some(match self.kind.as_str() {
+        Some(match &*self.kind {
             "thread.started" => Event::ThreadStarted {
                 thread_id: self.thread_id,
             },

@@ -5,6 +5,7 @@
 //! and a repeated one is counted; each cause is explained once, right after
 //! the error it explains; every failed turn gets an explanation.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -86,7 +87,8 @@ impl<W: Write> Renderer<W> {
             Line::OtherJson => {
                 self.last_error = None;
                 let text = String::from_utf8_lossy(raw);
-                let line = self.dim(&clean_cut(&text, RAW_PREVIEW));
+                let line = clean_cut(&text, RAW_PREVIEW);
+                let line = self.dim(&line);
                 self.say(&line)
             }
             Line::Text => {
@@ -124,7 +126,8 @@ impl<W: Write> Renderer<W> {
         match diagnose::classify(text) {
             Some(d) => self.error(text, Some(|_: &str| d)),
             None => {
-                let line = self.dim(&clean_codex(text, MESSAGE_MAX));
+                let line = clean_codex(text, MESSAGE_MAX);
+                let line = self.dim(&line);
                 self.say(&line)
             }
         }
@@ -185,7 +188,8 @@ impl<W: Write> Renderer<W> {
                 self.say(&line)
             }
             (ItemKind::CommandExecution { command, .. }, Started) => {
-                let line = self.bold(&format!("$ {}", clean(&command)));
+                let line = format!("$ {}", clean(&command));
+                let line = self.bold(&line);
                 self.say(&line)
             }
             (
@@ -270,7 +274,8 @@ impl<W: Write> Renderer<W> {
         for line in tail.lines() {
             // A command's output line can be megabytes (a minified file):
             // redacted whole, then cut for the screen.
-            let line = self.dim(&format!("  {}", clean_cut(line, OUTPUT_LINE_CHARS)));
+            let line = format!("  {}", clean_cut(line, OUTPUT_LINE_CHARS));
+            let line = self.dim(&line);
             self.say(&line)?;
         }
         let t = messages::text(self.style.lang);
@@ -278,10 +283,11 @@ impl<W: Write> Renderer<W> {
             || clean(status),
             |c| fill(t.exit_line, &[("code", &c.to_string())]),
         );
+        let indented = format!("  {code}");
         let line = if exit_code.is_some_and(|c| c != 0) {
-            self.red(&format!("  {code}"))
+            self.red(&indented)
         } else {
-            self.dim(&format!("  {code}"))
+            self.dim(&indented)
         };
         self.say(&line)
     }
@@ -392,7 +398,8 @@ impl<W: Write> Renderer<W> {
             return Ok(());
         }
         self.explained.push(d.cause);
-        let line = self.bold(&hints::explain(d, self.style.lang));
+        let line = hints::explain(d, self.style.lang);
+        let line = self.bold(&line);
         self.say(&line)
     }
 
@@ -459,7 +466,11 @@ impl<W: Write> Renderer<W> {
     }
 
     fn emphasised(&self, text: &str, restore: &str) -> String {
-        emphasis(&clean(text), self.style.color.then_some(restore))
+        let clean = clean(text);
+        match emphasis(&clean, self.style.color.then_some(restore)) {
+            Cow::Borrowed(_) => clean,
+            Cow::Owned(o) => o,
+        }
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
@@ -472,23 +483,23 @@ impl<W: Write> Renderer<W> {
         self.out.flush()
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint<'t>(&self, code: &str, text: &'t str) -> Cow<'t, str> {
         if self.style.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("\x1b[{code}m{text}\x1b[0m").into()
         } else {
-            text.to_string()
+            text.into()
         }
     }
-    fn dim(&self, t: &str) -> String {
+    fn dim<'t>(&self, t: &'t str) -> Cow<'t, str> {
         self.paint("2", t)
     }
-    fn bold(&self, t: &str) -> String {
+    fn bold<'t>(&self, t: &'t str) -> Cow<'t, str> {
         self.paint("1", t)
     }
-    fn red(&self, t: &str) -> String {
+    fn red<'t>(&self, t: &'t str) -> Cow<'t, str> {
         self.paint("31", t)
     }
-    fn yellow(&self, t: &str) -> String {
+    fn yellow<'t>(&self, t: &'t str) -> Cow<'t, str> {
         self.paint("33", t)
     }
 }

@@ -9,7 +9,11 @@ use crate::redact;
 
 /// Redact secrets, then escape controls.
 pub fn clean(text: &str) -> String {
-    escape(&redact::text(text)).into_owned()
+    let redacted = redact::text(text);
+    match escape(&redacted) {
+        std::borrow::Cow::Borrowed(_) => redacted,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
 }
 
 /// Redact, cut to `max` characters (with `…`), then escape.
@@ -92,9 +96,9 @@ pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// Markdown `**strong**` as bold (`Some(restore)`: the colour codes to
 /// re-apply after it) or as plain text (`None`: no colour). Unpaired or
 /// space-padded markers stay as they are.
-pub fn emphasis(text: &str, color: Option<&str>) -> String {
+pub fn emphasis<'t>(text: &'t str, color: Option<&str>) -> std::borrow::Cow<'t, str> {
     if !text.contains("**") {
-        return text.to_string();
+        return text.into();
     }
     let parts: Vec<&str> = text.split("**").collect();
     let mut out = String::with_capacity(text.len());
@@ -124,7 +128,7 @@ pub fn emphasis(text: &str, color: Option<&str>) -> String {
             i += 1;
         }
     }
-    out
+    out.into()
 }
 
 #[cfg(test)]

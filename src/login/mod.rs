@@ -29,6 +29,8 @@ pub enum LoginError {
         "{why}: codex would delete this login on start. Run `usbide login` to log in with the stick's method, or change it with --login-method"
     )]
     Mismatch { why: String },
+    #[error("the login did not complete (the reason is above); codex was not started")]
+    Failed,
 }
 
 impl LoginError {
@@ -42,6 +44,7 @@ impl LoginError {
             Self::Mismatch { why } => format!(
                 "{why}, and codex would delete that login. Log in again with the stick's method now?"
             ),
+            Self::Failed => "log in again now?".into(),
         }
     }
 }

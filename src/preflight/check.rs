@@ -28,6 +28,20 @@ pub enum Group {
 }
 
 impl Group {
+    /// The group's heading in `lang`.
+    pub fn title_in(self, lang: crate::messages::Lang) -> &'static str {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Stick => t.group_stick,
+            Self::CodexHome => t.group_codex_home,
+            Self::Payload => t.group_payload,
+            Self::Environment => t.group_environment,
+            Self::Login => t.group_login,
+            Self::Network => t.group_network,
+            Self::Windows => "windows",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Self::Stick => "stick",

@@ -156,6 +156,10 @@ fn config_check(home: &Path, settings: &Settings) -> Check {
 }
 
 fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) -> Vec<Check> {
+    let t = crate::messages::text(crate::messages::Lang::detect(
+        env,
+        crate::platform::user_locale().as_deref(),
+    ));
     let path = login::auth_path(home);
     let summary = match claims::read(&path) {
         Ok(s) => s,
@@ -163,8 +167,8 @@ fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) ->
             return vec![Check::warn(
                 Group::Login,
                 "login.stored",
-                "no login on this stick (no auth.json)",
-                "run `usbide login`",
+                t.login_missing,
+                t.login_missing_fix,
             )];
         }
         Err(e) => {
@@ -180,10 +184,11 @@ fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) ->
         .mode
         .as_ref()
         .map_or("unknown".to_string(), claims::Mode::label);
-    let mut finding = format!("{mode} login stored");
+    let mut finding = crate::messages::fill(t.login_stored, &[("mode", &mode)]);
     let now = crate::time::now();
     if let Some(at) = summary.last_refresh {
-        finding.push_str(&format!(", refreshed {} ago", crate::time::span(now - at)));
+        let ago = crate::time::span(now - at);
+        finding.push_str(&crate::messages::fill(t.login_refreshed, &[("ago", &ago)]));
     }
     let mut checks = vec![Check::ok(Group::Login, "login.stored", finding)];
     checks.push(
@@ -411,7 +416,8 @@ pub fn payload(stick: &Stick, full: bool) -> Vec<Check> {
 /// is folded into `login.stored`, so the report states the login once, with
 /// one fix, and says so when the two disagree (an API key stored that codex
 /// does not count, say).
-pub fn merge_login(checks: &mut Vec<Check>) {
+pub fn merge_login(checks: &mut Vec<Check>, lang: crate::messages::Lang) {
+    let t = crate::messages::text(lang);
     let Some(at) = checks.iter().position(|c| c.id == "login.status") else {
         return;
     };
@@ -427,11 +433,15 @@ pub fn merge_login(checks: &mut Vec<Check>) {
         return;
     };
     let agree = (stored.status == Status::Ok) == (codex.status == Status::Ok);
-    stored.finding = if agree {
-        format!("{}; {}", stored.finding, codex.finding)
+    let template = if agree {
+        t.login_agrees
     } else {
-        format!("{}, but {}", stored.finding, codex.finding)
+        t.login_disagrees
     };
+    stored.finding = crate::messages::fill(
+        template,
+        &[("stored", &stored.finding), ("codex", &codex.finding)],
+    );
     if codex.status > stored.status {
         stored.status = codex.status;
         stored.fix = codex.fix;
@@ -453,7 +463,7 @@ mod tests {
                 "run `usbide login`",
             ),
         ];
-        merge_login(&mut checks);
+        merge_login(&mut checks, crate::messages::Lang::En);
         assert_eq!(checks.len(), 1);
         let c = &checks[0];
         assert_eq!((c.id.as_str(), c.status), ("login.stored", Status::Warn));
@@ -467,7 +477,7 @@ mod tests {
             "login.status",
             "codex login status: Logged in using ChatGPT",
         )];
-        merge_login(&mut alone);
+        merge_login(&mut alone, crate::messages::Lang::En);
         assert_eq!(alone[0].id, "login.stored");
     }
 }

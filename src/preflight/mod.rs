@@ -187,7 +187,10 @@ pub fn run(
     ) {
         checks.extend(more);
     }
-    local::merge_login(&mut checks);
+    local::merge_login(
+        &mut checks,
+        crate::messages::Lang::detect(env, crate::platform::user_locale().as_deref()),
+    );
     checks.sort_by_key(|c| c.group);
     let overall = checks
         .iter()
@@ -314,7 +317,7 @@ pub fn render(report: &Report, lang: crate::messages::Lang) -> String {
     let mut group = None;
     for c in &report.checks {
         if group != Some(c.group) {
-            out.push_str(&format!("\n{}\n", c.group.title()));
+            out.push_str(&format!("\n{}\n", c.group.title_in(lang)));
             group = Some(c.group);
         }
         let status = match c.status {

@@ -45,6 +45,9 @@ pub fn check_login(
         if code == crate::exit::OK {
             return Ok(());
         }
+        // The login just tried says why it failed (above); pointing at
+        // `usbide login` again would send the user round in a circle.
+        return Err(LoginError::Failed.into());
     }
     Err(problem.into())
 }

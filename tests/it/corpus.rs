@@ -213,3 +213,36 @@ fn a_failed_turn_is_explained_in_french_too() {
         "{text}"
     );
 }
+
+#[test]
+fn render_on_a_terminal_says_it_waits_for_a_stream() {
+    // util-linux `script` gives usbide a terminal as stdin; without it the
+    // check cannot be made here.
+    let Ok(out) = Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} render --color never", usbide_bin().display()),
+            "/dev/null",
+        ])
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+    else {
+        eprintln!("no `script` here: not checked");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("waiting for a `codex exec --json` stream on stdin"),
+        "{text}"
+    );
+    // Not on a terminal: nothing to say, the stream is read.
+    let piped = Command::new(usbide_bin())
+        .args(["render", "--color", "never"])
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("usbide");
+    let said = String::from_utf8_lossy(&piped.stderr);
+    assert!(!said.contains("waiting"), "{said}");
+}

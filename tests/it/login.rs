@@ -422,3 +422,18 @@ fn logout_removes_every_copy_and_the_login_does_not_come_back() {
         assert_eq!(stick.run(&["status"]).code, 1);
     }
 }
+
+#[test]
+fn a_login_that_fails_on_the_network_names_the_cause() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut stick = Stick::new();
+    stick.set("USBIDE_LOGIN_ISSUER", &format!("http://127.0.0.1:{port}"));
+    let run = stick.run(&["login", "--device-auth"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    // codex says only "error sending request for url (...)"; usbide probes it.
+    assert!(run.stderr.contains("The connection was refused"), "{run:?}");
+}
