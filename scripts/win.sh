@@ -130,6 +130,9 @@ it() {
     mkdir -p "$CARGO_TARGET_DIR/drive-e"
     ln -sfn "$CARGO_TARGET_DIR/drive-e" "$WINEPREFIX/dosdevices/e:"
     wine reg add 'HKLM\Software\Wine\Drives' /v e: /t REG_SZ /d floppy /f >/dev/null 2>&1
+    # F: is the same folder: the stick plugged in again under another letter.
+    ln -sfn "$CARGO_TARGET_DIR/drive-e" "$WINEPREFIX/dosdevices/f:"
+    wine reg add 'HKLM\Software\Wine\Drives' /v f: /t REG_SZ /d floppy /f >/dev/null 2>&1
     wineserver -w
     # Tests named winreg_* change the prefix's Internet Settings: alone, after the rest.
     dcargo test "${XARGS[@]}" --test it -- --test-threads=2 --skip winreg_ "$@"

@@ -42,7 +42,9 @@ pub fn find(env: &Environ) -> Vec<Trace> {
     {
         out.push(Trace::CodexHome(home));
     }
-    for temp in env.temp_dirs() {
+    let mut temps = env.temp_dirs();
+    temps.dedup(); // TEMP and TMP usually name the same folder
+    for temp in temps {
         out.extend(
             crate::session::scratch::stale(&temp)
                 .into_iter()

@@ -276,42 +276,35 @@ fn a_failed_interactive_session_is_explained_from_codex_log() {
 
 #[test]
 fn codex_never_outlives_a_killed_usbide() {
-    // The model endpoint takes the request and then says nothing: codex
-    // waits on it for minutes. When usbide is killed, codex must go too (a
-    // job object on Windows, the parent-death signal on Linux), which the
-    // stand-in sees as its connection closing.
-    let server = crate::standin::Server::start(|req| {
-        if req.path.ends_with("/responses") {
-            crate::standin::Reply::Stall {
-                len: 4096,
-                first: b"event: response.created\n".to_vec(),
-            }
-        } else {
-            crate::standin::Reply::Full(404, "text/plain", b"no".to_vec())
-        }
+    // The auth issuer takes codex's device-code request and then says
+    // nothing: codex waits on it for minutes. When usbide is killed, codex
+    // must go too (a job object on Windows, the parent-death signal on
+    // Linux), which the stand-in sees as its connection closing.
+    let server = crate::standin::Server::start(|_| crate::standin::Reply::Stall {
+        len: 4096,
+        first: b"{".to_vec(),
     });
-    let stick = Stick::with_model_provider(
-        &format!("{}/v1", server.url()),
-        "experimental_bearer_token = \"test-bearer\"",
-    );
+    let stick = Stick::new();
+    let issuer = server.url();
+    let args = [
+        "codex",
+        "--",
+        "login",
+        "--device-auth",
+        "--experimental_issuer",
+        issuer.as_str(),
+    ];
     let mut usbide = stick
-        .command_for(
-            &usbide_bin(),
-            &["codex", "--", "exec", "--skip-git-repo-check", "hello"],
-        )
+        .command_for(&usbide_bin(), &args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn usbide");
     let waited = std::time::Instant::now();
-    while !server
-        .requests()
-        .iter()
-        .any(|r| r.path.ends_with("/responses"))
-    {
+    while server.requests().is_empty() {
         assert!(
             waited.elapsed() < std::time::Duration::from_secs(60),
-            "codex never asked the model"
+            "codex never asked the issuer"
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -401,6 +394,10 @@ fn traces_on_the_computer_are_listed_and_cleaned() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
+)]
 fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
     let server = crate::standin::Server::start(|_| {
         crate::standin::Reply::Full(
