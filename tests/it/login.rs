@@ -330,6 +330,7 @@ fn mode(path: &std::path::Path) -> u32 {
 
 /// A pending device-code login, killed with `signal` once codex has removed
 /// auth.json (openai/codex#46430).
+#[cfg(unix)]
 fn kill_mid_login(stick: &Stick, signal: &str) {
     let mut child = stick
         .command_for(&crate::support::usbide_bin(), &["login", "--device-auth"])

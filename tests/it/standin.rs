@@ -50,7 +50,9 @@ pub enum Reply {
     Dated(String),
     /// Announce `len` bytes, send `first`, then hang until the client goes.
     Stall { len: usize, first: Vec<u8> },
-    /// 200 without a length, then bytes until the client goes away.
+    /// 200 without a length, then bytes until the client goes away (the
+    /// payload tests, Unix only).
+    #[cfg_attr(windows, allow(dead_code))]
     Endless,
 }
 
@@ -70,7 +72,9 @@ impl Server {
         Self::start_with(None, handler)
     }
 
-    /// The same over TLS with `config` (an HTTPS stand-in).
+    /// The same over TLS with `config` (an HTTPS stand-in; its tests make
+    /// certificates with `openssl`, Unix only).
+    #[cfg_attr(windows, allow(dead_code))]
     pub fn start_tls(
         config: Arc<rustls::ServerConfig>,
         handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
