@@ -345,7 +345,7 @@ fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<(
     if let Some(copy) = host_copy(ctx) {
         handle_host_copy(ctx, &auth, &copy, remove_host_copy)?;
     }
-    note(&match lang(ctx) {
+    note(&match ctx.lang {
         Lang::En => format!(
             "logged in; the tokens are in {} (guarded by its .gitignore)",
             auth.display()
@@ -359,9 +359,6 @@ fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<(
     Ok(())
 }
 
-fn lang(ctx: &Context) -> Lang {
-    Lang::detect(&ctx.env, crate::platform::user_locale().as_deref())
-}
 
 /// The host's own `~/.codex/auth.json`, if it has one.
 fn host_copy(ctx: &Context) -> Option<PathBuf> {
@@ -387,7 +384,7 @@ fn same_account(a: &claims::Summary, b: &claims::Summary) -> bool {
 /// question naming the file, or `--remove-host-copy`), and it is moved
 /// aside, never deleted.
 fn handle_host_copy(ctx: &Context, auth: &Path, copy: &Path, asked: bool) -> Result<()> {
-    let lang = lang(ctx);
+    let lang = ctx.lang;
     let stick = claims::read(auth).unwrap_or_default();
     let host = claims::read(copy).unwrap_or_default();
     if !same_account(&stick, &host) {
@@ -483,7 +480,7 @@ pub fn logout(ctx: &Context) -> Result<i32> {
     }
     // usbide's own copies of the login go too, or a later launch would bring it back.
     for copy in login::remove_copies(&ready.stick.codex_home()) {
-        note(&match lang(ctx) {
+        note(&match ctx.lang {
             Lang::En => format!("removed usbide's copy of the login {}", copy.display()),
             Lang::Fr => format!(
                 "copie de la connexion faite par usbide supprimée : {}",
