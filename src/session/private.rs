@@ -86,10 +86,7 @@ pub fn create(ctx: &Context, stick: &Stick) -> Result<PrivateHome> {
     copy_settings(&stick.codex_home(), &home)?;
     let lock = StickLock::acquire(&home, std::time::Duration::ZERO)?;
     Ok(PrivateHome {
-        stick: Stick {
-            root: dir.path().to_path_buf(),
-            payload_dir: stick.payload_dir.clone(),
-        },
+        stick: Stick::new(dir.path().to_path_buf(), Some(&stick.payload_dir)),
         lock: Some(lock),
         dir: Some(dir),
     })

@@ -5,6 +5,7 @@ pub mod root;
 pub mod winpath;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub use drive::DriveInfo;
 
@@ -15,6 +16,9 @@ pub struct Stick {
     pub root: PathBuf,
     /// The payload folder (`<root>/payload` unless `USBIDE_PAYLOAD_DIR`).
     pub payload_dir: PathBuf,
+    /// The volume, read once (the launch preflight and the location record
+    /// both want it).
+    drive: OnceLock<Option<DriveInfo>>,
 }
 
 impl Stick {
@@ -24,7 +28,11 @@ impl Stick {
             Some(p) => std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
             None => root.join("payload"),
         };
-        Self { root, payload_dir }
+        Self {
+            root,
+            payload_dir,
+            drive: OnceLock::new(),
+        }
     }
 
     /// `<root>/codex_home`: what codex gets as `CODEX_HOME`.
@@ -32,8 +40,8 @@ impl Stick {
         self.root.join("codex_home")
     }
 
-    /// The volume the stick is on (reads the OS disk list; not free).
+    /// The volume the stick is on (reads the OS disk list once; not free).
     pub fn drive(&self) -> Option<DriveInfo> {
-        drive::detect(&self.root)
+        self.drive.get_or_init(|| drive::detect(&self.root)).clone()
     }
 }
