@@ -224,7 +224,9 @@ fn auth_schemes(bytes: &[u8], hidden: &mut Vec<(usize, usize, &'static str)>) {
                 if !plain_word && (word.len() >= 8 || has_digit(bytes, start, end)) {
                     hidden.push((start, end, "***"));
                 }
-                i = end.max(i + 1);
+                // Go on from the credential's start, not its end: a scheme
+                // glued to it (`<token>=Bearer <other>`) is another one.
+                i = start.max(i + 1);
             } else {
                 i += 1;
             }
