@@ -359,7 +359,6 @@ fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<(
     Ok(())
 }
 
-
 /// The host's own `~/.codex/auth.json`, if it has one.
 fn host_copy(ctx: &Context) -> Option<PathBuf> {
     let home = ctx

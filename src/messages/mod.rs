@@ -169,6 +169,40 @@ catalogue! {
     clean_kept,
     /// `usbide clean` asks before removing a host's codex home (`{path}`).
     clean_ask_codex_home,
+    /// Doctor: fix for a doomed own sandbox choice.
+    win_sandbox_fix,
+    /// Doctor: a Windows check on another OS.
+    win_not_windows,
+    /// Doctor: no PowerShell.
+    win_no_powershell,
+    /// Doctor: fix for no PowerShell.
+    win_no_powershell_fix,
+    /// Doctor: PowerShell in a restricted mode (`{mode}`).
+    win_constrained,
+    /// Doctor: fix for a restricted PowerShell.
+    win_constrained_fix,
+    /// Doctor: PowerShell did not answer (`{path}`).
+    win_ps_silent,
+    /// Doctor: fix for a silent PowerShell.
+    win_ps_silent_fix,
+    /// Doctor: no git.
+    win_no_git,
+    /// Doctor: fix for no git.
+    win_no_git_fix,
+    /// Doctor: long paths allowed.
+    win_long_paths_on,
+    /// Doctor: long paths not allowed.
+    win_short_paths,
+    /// Doctor: fix for short paths.
+    win_short_paths_fix,
+    /// Doctor: a Windows setting it could not read.
+    win_unknown,
+    /// Doctor: what was left on the host (`{list}`).
+    traces_found,
+    /// Doctor: fix for leftovers on the host.
+    traces_fix,
+    /// Doctor: proxy variables that came from Windows (`{list}`).
+    proxy_from_windows,
     /// The renderer: a line of codex too long to read (`{size}`, `{max}` in MB).
     line_skipped,
     /// A launch refusing a huge config.toml (`{path}`, `{size}` MB, `{max}` KB).

@@ -297,7 +297,7 @@ pub fn environment(env: &Environ, settings: &Settings, codex_home: &Path) -> Vec
 
 /// The proxy codex and usbide's probes use: `net` is `env` plus the Windows
 /// system proxy; a value only `net` has came from the Internet Settings.
-pub fn proxy(env: &Environ, net: &Environ) -> Check {
+pub fn proxy(env: &Environ, net: &Environ, lang: crate::messages::Lang) -> Check {
     let proxies: Vec<String> = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"]
         .iter()
         .filter_map(|n| {
@@ -314,7 +314,10 @@ pub fn proxy(env: &Environ, net: &Environ) -> Check {
         Check::ok(
             Group::Environment,
             "env.proxy",
-            format!("{} (from the Windows Internet Settings)", proxies.join(" ")),
+            crate::messages::fill(
+                crate::messages::text(lang).proxy_from_windows,
+                &[("list", &proxies.join(" "))],
+            ),
         )
     } else {
         Check::ok(Group::Environment, "env.proxy", proxies.join(" "))

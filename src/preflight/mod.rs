@@ -125,6 +125,7 @@ pub fn run(
 ) -> Report {
     let started = Instant::now();
     let deadline = started + opts.timeout;
+    let lang = crate::messages::Lang::detect(env, crate::platform::user_locale().as_deref());
     let codex_home = stick.codex_home();
     let (tx, rx) = mpsc::channel::<Vec<Check>>();
     if opts.full
@@ -144,7 +145,7 @@ pub fn run(
         let (tx, env, sandbox) = (tx.clone(), env.clone(), opts.sandbox.clone());
         std::thread::spawn(move || {
             let facts = windows::gather(&env, deadline);
-            let _ = tx.send(windows::checks(sandbox.as_ref(), &facts));
+            let _ = tx.send(windows::checks(sandbox.as_ref(), &facts, lang));
         });
     }
     let mut checks = local::stick(stick);
@@ -155,9 +156,9 @@ pub fn run(
         checks.extend(local::payload(stick, true));
     }
     checks.extend(local::environment(env, settings, &codex_home));
-    checks.push(local::proxy(env, net));
+    checks.push(local::proxy(env, net, lang));
     if opts.full {
-        checks.push(traces::check(&traces::find(env)));
+        checks.push(traces::check(&traces::find(env), lang));
     }
     let mut ca_bundle = None;
     if opts.network && !opts.endpoints.is_empty() {
@@ -187,10 +188,7 @@ pub fn run(
     ) {
         checks.extend(more);
     }
-    local::merge_login(
-        &mut checks,
-        crate::messages::Lang::detect(env, crate::platform::user_locale().as_deref()),
-    );
+    local::merge_login(&mut checks, lang);
     checks.sort_by_key(|c| c.group);
     let overall = checks
         .iter()

@@ -55,13 +55,10 @@ pub fn find(env: &Environ) -> Vec<Trace> {
 }
 
 /// The doctor's finding.
-pub fn check(traces: &[Trace]) -> Check {
+pub fn check(traces: &[Trace], lang: crate::messages::Lang) -> Check {
+    let t = crate::messages::text(lang);
     if traces.is_empty() {
-        return Check::ok(
-            Group::Environment,
-            "host.traces",
-            "nothing of codex or usbide left on this computer",
-        );
+        return Check::ok(Group::Environment, "host.traces", t.clean_nothing);
     }
     let listed: Vec<String> = traces
         .iter()
@@ -70,8 +67,8 @@ pub fn check(traces: &[Trace]) -> Check {
     Check::warn(
         Group::Environment,
         "host.traces",
-        format!("left on this computer: {}", listed.join(", ")),
-        "`usbide clean` shows them and removes them (a ~/.codex only when you confirm: it may be this computer's own codex)",
+        crate::messages::fill(t.traces_found, &[("list", &listed.join(", "))]),
+        t.traces_fix,
     )
 }
 
@@ -90,9 +87,17 @@ mod tests {
         let env = Environ::from_pairs(&[("HOME", &h), ("TMPDIR", &t)], false);
         let found = find(&env);
         assert_eq!(found, [Trace::CodexHome(home.join(".codex"))]);
-        let c = check(&found);
+        let c = check(&found, crate::messages::Lang::En);
+        assert!(
+            check(&found, crate::messages::Lang::Fr)
+                .finding
+                .contains("laissé sur cet ordinateur")
+        );
         assert_eq!(c.status, crate::preflight::check::Status::Warn);
         assert!(c.finding.contains(".codex"), "{}", c.finding);
-        assert_eq!(check(&[]).status, crate::preflight::check::Status::Ok);
+        assert_eq!(
+            check(&[], crate::messages::Lang::En).status,
+            crate::preflight::check::Status::Ok
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::environ::Environ;
+use crate::messages::{Lang, fill};
 use crate::preflight::check::{Check, Group};
 use crate::preflight::sandbox::Decision;
 
@@ -70,64 +71,51 @@ fn language_mode(ps: &std::path::Path, env: &Environ, deadline: Instant) -> Opti
 }
 
 /// The findings.
-pub fn checks(sandbox: Option<&Decision>, facts: &Facts) -> Vec<Check> {
-    let g = Group::Windows;
+pub fn checks(sandbox: Option<&Decision>, facts: &Facts, lang: Lang) -> Vec<Check> {
+    let (g, t) = (Group::Windows, crate::messages::text(lang));
     let mut out = Vec::new();
-    let en = crate::messages::Lang::En;
     out.push(match sandbox {
-        Some(d) if d.warning(en).is_some() => Check::warn(
-            g,
-            "windows.sandbox",
-            d.warning(en).unwrap_or_default(),
-            "set [windows] sandbox = \"unelevated\" in codex_home/config.toml, or remove the line and let usbide choose",
-        ),
-        Some(d) => match d.choice {
-            Some(c) => Check::ok(g, "windows.sandbox", format!("{c}: {}", d.why(en))),
-            None => Check::ok(g, "windows.sandbox", d.why(en)),
+        Some(d) => match (d.warning(lang), d.choice) {
+            (Some(w), _) => Check::warn(g, "windows.sandbox", w, t.win_sandbox_fix),
+            (None, Some(c)) => Check::ok(g, "windows.sandbox", format!("{c}: {}", d.why(lang))),
+            (None, None) => Check::ok(g, "windows.sandbox", d.why(lang)),
         },
-        None => Check::skipped(g, "windows.sandbox", "not Windows"),
+        None => Check::skipped(g, "windows.sandbox", t.win_not_windows),
     });
     out.push(match (&facts.powershell, facts.language_mode.as_deref()) {
         (None, _) => Check::warn(
             g,
             "windows.powershell",
-            "no PowerShell on PATH: codex runs its shell commands through PowerShell",
-            "ask IT to allow powershell.exe, or put its folder on PATH",
+            t.win_no_powershell,
+            t.win_no_powershell_fix,
         ),
         (Some(_), Some("FullLanguage")) => Check::ok(g, "windows.powershell", "FullLanguage"),
         (Some(_), Some(mode)) => Check::fail(
             g,
             "windows.powershell",
-            format!(
-                "PowerShell runs in {mode} mode (AppLocker or WDAC policy): codex's shell commands will fail"
-            ),
-            "ask IT for a FullLanguage exception for codex, or use codex on a computer without this policy",
+            fill(t.win_constrained, &[("mode", mode)]),
+            t.win_constrained_fix,
         ),
         (Some(ps), None) => Check::warn(
             g,
             "windows.powershell",
-            format!("{} did not say its language mode in time", ps.display()),
-            "run `usbide doctor` again; a slow start often means a security scanner inspects PowerShell",
+            fill(t.win_ps_silent, &[("path", &ps.display().to_string())]),
+            t.win_ps_silent_fix,
         ),
     });
     out.push(match &facts.git {
         Some(git) => Check::ok(g, "windows.git", git.display().to_string()),
-        None => Check::warn(
-            g,
-            "windows.git",
-            "no git on PATH: codex cannot show diffs or find the project root",
-            "install Git for Windows (the portable edition can live on the stick) and put its cmd folder on PATH",
-        ),
+        None => Check::warn(g, "windows.git", t.win_no_git, t.win_no_git_fix),
     });
     out.push(match facts.long_paths {
-        Some(true) => Check::ok(g, "windows.long_paths", "enabled"),
+        Some(true) => Check::ok(g, "windows.long_paths", t.win_long_paths_on),
         Some(false) => Check::warn(
             g,
             "windows.long_paths",
-            "paths longer than 260 characters fail (deep node_modules, long project names)",
-            "keep projects near the drive root, or ask an administrator to enable Win32 long paths (LongPathsEnabled)",
+            t.win_short_paths,
+            t.win_short_paths_fix,
         ),
-        None => Check::skipped(g, "windows.long_paths", "unknown"),
+        None => Check::skipped(g, "windows.long_paths", t.win_unknown),
     });
     out
 }
@@ -155,26 +143,26 @@ mod tests {
             git: Some(PathBuf::from(r"C:\Git\cmd\git.exe")),
             long_paths: Some(true),
         };
-        let checks = checks(None, &facts);
+        let checks = checks(None, &facts, Lang::En);
         assert_eq!(status_of(&checks, "windows.powershell"), Status::Fail);
         assert_eq!(status_of(&checks, "windows.git"), Status::Ok);
         assert_eq!(status_of(&checks, "windows.sandbox"), Status::Skipped);
         facts.language_mode = Some("FullLanguage".into());
         assert_eq!(
-            status_of(&super::checks(None, &facts), "windows.powershell"),
+            status_of(&super::checks(None, &facts, Lang::En), "windows.powershell"),
             Status::Ok
         );
     }
 
     #[test]
     fn missing_tools_and_short_paths_warn() {
-        let checks = checks(
-            None,
-            &Facts {
-                long_paths: Some(false),
-                ..Default::default()
-            },
-        );
+        let facts = Facts {
+            long_paths: Some(false),
+            ..Default::default()
+        };
+        let checks = checks(None, &facts, Lang::En);
+        let french = super::checks(None, &facts, Lang::Fr);
+        assert!(french.iter().any(|c| c.finding.contains("260 caractères")));
         for id in ["windows.powershell", "windows.git", "windows.long_paths"] {
             assert_eq!(status_of(&checks, id), Status::Warn, "{id}");
         }
@@ -187,7 +175,7 @@ mod tests {
             reasons: vec![crate::preflight::sandbox::Reason::FatHome],
             own: None,
         };
-        let c = checks(Some(&chosen), &Facts::default());
+        let c = checks(Some(&chosen), &Facts::default(), Lang::En);
         let sandbox = c.iter().find(|c| c.id == "windows.sandbox").expect("check");
         assert_eq!(sandbox.status, Status::Ok);
         assert!(
@@ -201,7 +189,10 @@ mod tests {
             own: Some("elevated".into()),
         };
         assert_eq!(
-            status_of(&checks(Some(&doomed), &Facts::default()), "windows.sandbox"),
+            status_of(
+                &checks(Some(&doomed), &Facts::default(), Lang::En),
+                "windows.sandbox"
+            ),
             Status::Warn
         );
     }
