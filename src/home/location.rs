@@ -232,33 +232,42 @@ mod tests {
             )
             .expect("journal")
         };
-        write(
-            &home,
-            &Location {
-                config_root: Some("/media/a".into()),
-                last_seen: None,
-            },
-        )
-        .expect("record");
+        recorded_at(&home, "/media/a");
         // Crash after the config was replaced: the move is finished.
         std::fs::write(home.join("config.toml"), new).expect("write");
         journal(&home);
         recover(&home);
         assert_eq!(read(&home).config_root.as_deref(), Some("/mnt/b"));
         // Crash before: the record stays, the journal goes.
-        write(
-            &home,
-            &Location {
-                config_root: Some("/media/a".into()),
-                last_seen: None,
-            },
-        )
-        .expect("record");
+        recorded_at(&home, "/media/a");
         std::fs::write(home.join("config.toml"), old).expect("write");
         journal(&home);
         recover(&home);
         assert_eq!(read(&home).config_root.as_deref(), Some("/media/a"));
         assert!(!journal_path(&home).exists());
+        // Crash after the config was replaced, and the stick shows up at a
+        // third place before any start: the journal says the paths are
+        // /mnt/b's, so they reach /srv/c (without it they would stay).
+        recorded_at(&home, "/media/a");
+        std::fs::write(home.join("config.toml"), new).expect("write");
+        journal(&home);
+        let notes = follow(&home, Path::new("/srv/c"), crate::messages::Lang::En).expect("ok");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert_eq!(
+            std::fs::read_to_string(home.join("config.toml")).expect("read"),
+            "[projects.\"/srv/c/w\"]\ntrust_level = \"trusted\"\n"
+        );
+    }
+
+    fn recorded_at(home: &Path, root: &str) {
+        write(
+            home,
+            &Location {
+                config_root: Some(root.into()),
+                last_seen: None,
+            },
+        )
+        .expect("record");
     }
 
     #[test]
