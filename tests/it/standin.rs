@@ -273,6 +273,11 @@ pub fn sse_reply(text: &str) -> Vec<u8> {
             "input_tokens": 5, "input_tokens_details": null, "output_tokens": 3,
             "output_tokens_details": null, "total_tokens": 8}}}),
     ];
+    sse_events(&events)
+}
+
+/// Responses API server-sent events, one `event:`/`data:` pair each.
+pub fn sse_events(events: &[serde_json::Value]) -> Vec<u8> {
     events
         .iter()
         .map(|e| {

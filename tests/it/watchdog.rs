@@ -2,21 +2,8 @@
 //! (`todo_list`) is not work that keeps codex quiet, so a model that stalls
 //! after codex updated its plan is still stopped and explained.
 
-use crate::standin::{Reply, Server};
+use crate::standin::{Reply, Server, sse_events as sse};
 use crate::support::Stick;
-
-fn sse(events: &[serde_json::Value]) -> Vec<u8> {
-    events
-        .iter()
-        .map(|e| {
-            format!(
-                "event: {}\ndata: {e}\n\n",
-                e["type"].as_str().unwrap_or_default()
-            )
-        })
-        .collect::<String>()
-        .into_bytes()
-}
 
 #[test]
 #[cfg_attr(
