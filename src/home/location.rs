@@ -52,8 +52,7 @@ fn journal_path(codex_home: &Path) -> PathBuf {
 
 /// The record (empty when missing or unreadable).
 pub fn read(codex_home: &Path) -> Location {
-    std::fs::read(record_path(codex_home))
-        .ok()
+    read_small(&record_path(codex_home))
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
 }
@@ -62,6 +61,18 @@ fn write(codex_home: &Path, loc: &Location) -> std::io::Result<()> {
     std::fs::create_dir_all(crate::login::state_dir(codex_home))?;
     let json = serde_json::to_vec_pretty(loc).map_err(std::io::Error::other)?;
     crate::fsx::write_atomic(&record_path(codex_home), &json)
+}
+
+/// A state file of ours, at most 64 KiB (a planted huge one is not read).
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
 }
 
 fn digest(bytes: &[u8]) -> String {
@@ -80,7 +91,7 @@ fn crash_point(step: &str) {
 
 /// Finish or drop a move a crash interrupted.
 fn recover(codex_home: &Path) {
-    let Ok(bytes) = std::fs::read(journal_path(codex_home)) else {
+    let Some(bytes) = read_small(&journal_path(codex_home)) else {
         return;
     };
     if let Ok(j) = serde_json::from_slice::<Journal>(&bytes) {
