@@ -56,13 +56,16 @@ pub enum Cause {
     ContextWindow,
     CaFile,
     UntrustedDirectory,
+    /// Codex could not set up its own files in `CODEX_HOME` (a file system
+    /// that refuses a permission change or a lock).
+    HomeSetup,
     /// A turn failed with a text usbide does not recognise.
     Other,
 }
 
 impl Cause {
     /// Every cause (for catalogue tests).
-    pub const ALL: [Cause; 39] = [
+    pub const ALL: [Cause; 40] = [
         Cause::NoLogin,
         Cause::NotLoggedIn,
         Cause::KeyScopes,
@@ -101,6 +104,7 @@ impl Cause {
         Cause::ContextWindow,
         Cause::CaFile,
         Cause::UntrustedDirectory,
+        Cause::HomeSetup,
         Cause::Other,
     ];
 
@@ -176,6 +180,7 @@ const PHRASES: &[(&str, Cause)] = &[
     ("failed to read ca certificate file", CaFile),
     ("failed to load ca certificates", CaFile),
     ("not inside a trusted directory", UntrustedDirectory),
+    (HOME_SETUP, HomeSetup),
     // Money: who can fix it differs, time does not.
     ("to use codex with your chatgpt plan, upgrade", PlanRequired),
     ("usage_not_included", PlanRequired),
@@ -204,6 +209,10 @@ const PHRASES: &[(&str, Cause)] = &[
         ServerFailed,
     ),
 ];
+
+/// What codex prints when it cannot open its state in `CODEX_HOME`; the OS's
+/// reason follows it.
+const HOME_SETUP: &str = "failed to initialize in-process app-server client";
 
 /// Network failure texts (reqwest, hyper, the OS on Unix and Windows): no
 /// answer came from the server.
@@ -294,6 +303,7 @@ pub fn classify(message: &str) -> Option<Diagnosis> {
     let detail = match cause {
         MissingProviderKey => missing_variable(message),
         RateLimit => wait(message),
+        HomeSetup => os_reason(message),
         _ => None,
     };
     Some(Diagnosis {
@@ -312,6 +322,14 @@ pub fn classify_failure(message: &str) -> Diagnosis {
         request_id: request_id(message),
         ..Diagnosis::of(Other)
     })
+}
+
+/// The OS's reason after [`HOME_SETUP`] ("Function not implemented (os
+/// error 38)"), cut at 160 characters.
+fn os_reason(message: &str) -> Option<String> {
+    let at = message.to_ascii_lowercase().find(HOME_SETUP)? + HOME_SETUP.len();
+    let reason = message[at..].trim_start_matches([':', ' ']).trim();
+    (!reason.is_empty()).then(|| reason.chars().take(160).collect())
 }
 
 fn by_status(code: u16, lower: &str) -> Cause {
@@ -619,6 +637,10 @@ mod tests {
                 "Not inside a trusted directory and --skip-git-repo-check was not specified.",
                 Cause::UntrustedDirectory,
             ),
+            (
+                "Error: failed to initialize in-process app-server client: Function not implemented (os error 38)",
+                Cause::HomeSetup,
+            ),
         ];
         for (msg, want) in cases {
             assert_eq!(cause(msg), Some(want), "{msg}");
@@ -630,6 +652,11 @@ mod tests {
         );
         let d = classify("Missing environment variable: 'MY_KEY'.").expect("classified");
         assert_eq!(d.detail.as_deref(), Some("MY_KEY"));
+        let d = classify(
+            "Error: failed to initialize in-process app-server client: Lock violation. (os error 33)",
+        )
+        .expect("classified");
+        assert_eq!(d.detail.as_deref(), Some("Lock violation. (os error 33)"));
     }
 
     #[test]

@@ -274,6 +274,13 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
             "Run it inside a git repository, or pass --skip-git-repo-check to `usbide exec`.",
             None,
         ),
+        HomeSetup => (
+            "Codex could not set up its files in codex_home on the stick",
+            "The stick's file system refused something codex needs (changing a file's permissions, or a lock). On Linux, mount a FAT stick with `-o showexec` (desktops do) so that permission changes are accepted; `usbide doctor` checks the stick.",
+            Some(
+                "The system said: {detail}. The stick's file system refused something codex needs (changing a file's permissions, or a lock). On Linux, mount a FAT stick with `-o showexec` (desktops do) so that permission changes are accepted; `usbide doctor` checks the stick.",
+            ),
+        ),
         Other => (
             "Codex stopped with an error usbide does not recognise",
             "Run the same command again; if it fails again, `usbide doctor` checks the stick and the network, and the error above is what to send to whoever helps you.",

@@ -276,6 +276,13 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
             "Lancez-le dans un dépôt git, ou ajoutez --skip-git-repo-check à `usbide exec`.",
             None,
         ),
+        HomeSetup => (
+            "Codex n'a pas pu préparer ses fichiers dans codex_home sur la clé",
+            "Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés ; `usbide doctor` vérifie la clé.",
+            Some(
+                "Le système a répondu : {detail}. Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés ; `usbide doctor` vérifie la clé.",
+            ),
+        ),
         Other => (
             "Codex s'est arrêté sur une erreur qu'usbide ne reconnaît pas",
             "Relancez la même commande ; si elle échoue encore, `usbide doctor` vérifie la clé USB et le réseau, et l'erreur ci-dessus est ce qu'il faut transmettre à la personne qui vous aide.",

@@ -111,7 +111,7 @@ fn the_stick_is_found_from_where_usbide_lives() {
     fs::create_dir_all(stick.root.join("tools/bin")).expect("bin");
     let exe = stick.root.join("tools/bin").join(exe_name("usbide"));
     fs::copy(usbide_bin(), &exe).expect("copy");
-    let out = stick.command_for(&exe, &["stick"]).output().expect("run");
+    let out = crate::support::output(&mut stick.command_for(&exe, &["stick"]));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{out:?}");
     assert!(
@@ -133,10 +133,8 @@ fn a_stick_in_the_temp_folder_is_refused() {
     for name in TEMP_VARS {
         stick.set(name, &parent);
     }
-    let out = stick
-        .command_for(&exe, &["codex", "--", "login", "status"])
-        .output()
-        .expect("run");
+    let out =
+        crate::support::output(&mut stick.command_for(&exe, &["codex", "--", "login", "status"]));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(71), "{stderr}");
     assert!(

@@ -36,7 +36,7 @@ fn on_drive_e(name: &str) -> PathBuf {
 fn run_from(stick: &Stick, root: &Path, args: &[&str]) -> Run {
     let mut cmd = stick.command_for(&root.join(exe_name("usbide")), args);
     cmd.env_remove("USBIDE_ROOT");
-    Run::from(cmd.output().expect("run usbide.exe"))
+    Run::from(crate::support::output(&mut cmd))
 }
 
 #[test]
