@@ -9,7 +9,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Run the OpenAI Codex CLI from this USB stick, with its home, config and
 /// tokens on the stick.
 #[derive(Debug, Parser)]
-#[command(name = "usbide", version, about)]
+#[command(
+    name = "usbide",
+    about,
+    disable_version_flag = true,
+    after_help = "Examples:\n  usbide                      start Codex from this stick\n  usbide login --device-auth  log in with a one-time code\n  usbide exec \"explain src/\"  one task, explained\n  usbide doctor               what on this computer will break Codex\n\n`usbide help` lists the environment variables and exit codes.",
+    after_long_help = LONG_HELP
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -39,8 +45,45 @@ impl Cli {
     }
 }
 
+/// The environment variables and exit codes, for `usbide help`.
+const LONG_HELP: &str = "Examples:
+  usbide                        start Codex from this stick
+  usbide login --device-auth    log in with a one-time code, in any browser
+  usbide exec \"explain src/\"    one task, shown readably, each error explained
+  usbide doctor                 what on this computer will break Codex
+  usbide config set language fr settings kept on the stick (usbide.toml)
+
+Environment (a flag wins over a variable, a variable over usbide.toml):
+  USBIDE_ROOT                   the stick's root folder
+  USBIDE_LOGIN_METHOD           chatgpt, api or none
+  USBIDE_LANG                   en or fr (default: the computer's language)
+  USBIDE_PREFLIGHT              auto, local (no network checks) or off
+  USBIDE_YES                    answer yes to the documented questions
+  USBIDE_VERBOSE                keep RUST_BACKTRACE for codex
+  USBIDE_PAYLOAD_DIR            a payload folder other than <root>/payload
+  USBIDE_GITHUB_API             GitHub API base for downloads (a mirror)
+  npm_config_registry           take codex from this npm registry
+  USBIDE_CODEX_ALLOW_API_KEY    pass OPENAI_API_KEY on to codex
+  USBIDE_CODEX_ALLOW_CUSTOM_BASE  pass OPENAI_BASE_URL on to codex
+  USBIDE_CODEX_KEEP             more CODEX_* variables to pass on
+  USBIDE_LOCK_WAIT_MS           how long to wait for another usbide
+  NO_COLOR                      no colour (like --color never)
+
+Exit codes (when codex ran, its own code):
+  0   success
+  1   not logged in (status), a failed turn (exec, render), a problem found (doctor)
+  2   usage mistake
+  70  other failure
+  71  no stick found, or a place usbide refuses to run from
+  72  codex_home or usbide.toml cannot be used
+  73  no usable codex payload, or a failed install
+  74  not logged in where a login is needed
+  75  another usbide is using the stick
+  124 codex stopped answering (exec)";
+
 /// Options every subcommand understands.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The stick's root folder (default: found from where usbide lives). Env: USBIDE_ROOT.
     #[arg(long, global = true, value_name = "DIR")]
@@ -50,14 +93,24 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum)]
     pub login_method: Option<LoginMethodArg>,
 
-    /// Answer yes to one question only: download codex when the stick has
-    /// none for this computer. Never removes or changes a file. Env: USBIDE_YES.
+    /// Answer yes to the documented questions: download codex, set up a
+    /// stick, change the stick's login method, replace its login. Never
+    /// removes anything else, and never starts a login. Env: USBIDE_YES.
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
 
     /// Keep debugging aids for codex (RUST_BACKTRACE). Env: USBIDE_VERBOSE.
     #[arg(long, global = true)]
     pub verbose: bool,
+
+    /// Colour: auto (a terminal, without NO_COLOR), always or never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+
+    /// Print usbide's version, commit and build date, and the codex version
+    /// this stick carries.
+    #[arg(long, short = 'V')]
+    pub version: bool,
 }
 
 /// `--login-method` values.
@@ -113,11 +166,45 @@ pub enum Command {
     Stick,
     /// Show what codex or usbide left on this computer, and remove it.
     Clean,
+    /// Show the stick's settings and where each comes from; change them.
+    #[command(
+        after_help = "Examples:\n  usbide config\n  usbide config set language fr\n  usbide config unset npm_registry"
+    )]
+    Config {
+        #[command(subcommand)]
+        action: Option<ConfigCommand>,
+        /// Print the settings as JSON (schema: docs/config.schema.json).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a folder (by default the one usbide is in) a Codex stick:
+    /// codex_home, the pinned codex for this computer, settings.
+    #[command(
+        after_help = "Examples:\n  usbide init            the folder usbide.exe is in\n  usbide init E:\\ --yes  without questions"
+    )]
+    Init {
+        /// The folder to set up.
+        dir: Option<PathBuf>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  usbide completions bash > ~/.local/share/bash-completion/completions/usbide\n  usbide completions powershell >> $PROFILE"
+    )]
+    Completions { shell: clap_complete::Shell },
     /// Install or inspect the codex binaries in payload/.
     Payload {
         #[command(subcommand)]
         action: PayloadCommand,
     },
+}
+
+/// `usbide config ...`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Set a setting in the stick's usbide.toml.
+    Set { key: String, value: String },
+    /// Remove a setting from the stick's usbide.toml (back to its default).
+    Unset { key: String },
 }
 
 /// `usbide payload ...`
@@ -136,9 +223,14 @@ pub struct PayloadInstallArgs {
     #[arg(long, default_value = "host")]
     pub target: String,
 
-    /// Codex version (default: the one pinned in payload/payload.toml).
+    /// Codex version: the one pinned in payload/payload.toml (or in usbide
+    /// itself), a version number, or `latest`.
     #[arg(long)]
     pub version: Option<String>,
+
+    /// Download and install again even when the payload verifies.
+    #[arg(long)]
+    pub force: bool,
 
     /// Take the npm packages from this npm-compatible registry instead of
     /// GitHub releases. Env: npm_config_registry.
@@ -149,9 +241,6 @@ pub struct PayloadInstallArgs {
 /// How rendered output looks.
 #[derive(Debug, Args, Clone, Copy, Default)]
 pub struct OutputArgs {
-    /// Colour: auto (a terminal without NO_COLOR), always or never.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
     /// Hide the model's reasoning.
     #[arg(long, short = 'q')]
     pub quiet: bool,

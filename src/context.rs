@@ -11,7 +11,7 @@ use crate::settings::Settings;
 use crate::stick::{Stick, root};
 
 /// What every command starts from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Context {
     pub env: Environ,
     /// The environment usbide's own network traffic sees (doctor, preflight,
@@ -31,7 +31,9 @@ impl Context {
         let proxy =
             crate::preflight::host::system_proxy_vars(&env, crate::platform::internet_settings());
         let net = env.with_vars(&proxy);
-        let lang = crate::messages::Lang::detect(&env, crate::platform::user_locale().as_deref());
+        let lang = settings.language.unwrap_or_else(|| {
+            crate::messages::Lang::detect(&env, crate::platform::user_locale().as_deref())
+        });
         Self {
             env,
             net,
@@ -41,10 +43,31 @@ impl Context {
         }
     }
 
+    /// The same context with other settings (a login that changes the
+    /// stick's login method).
+    pub fn with_settings(&self, settings: Settings) -> Self {
+        Self {
+            settings,
+            ..self.clone()
+        }
+    }
+
     /// The stick layout (root found or given).
     pub fn stick(&self) -> Result<Stick> {
         let root = root::locate(self.settings.root.as_deref(), &self.exe, &self.env)?;
         Ok(Stick::new(root, self.settings.payload_dir.as_deref()))
+    }
+
+    /// Whether to colour output going to a stream that is (or not) a
+    /// terminal: `--color`, then `NO_COLOR`, then whether it is a terminal.
+    pub fn color(&self, terminal: bool) -> bool {
+        use crate::cli::ColorArg;
+        let wanted = match self.settings.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => terminal && self.env.get("NO_COLOR").is_none_or(|v| v.is_empty()),
+        };
+        wanted && crate::platform::enable_ansi()
     }
 
     /// The environment filter the settings ask for.

@@ -27,7 +27,10 @@ pub const BUSY: i32 = 75;
 /// The exit code for an error, by what failed.
 pub fn code_for(err: &anyhow::Error) -> i32 {
     for cause in err.chain() {
-        if cause.is::<RootError>() {
+        if cause.is::<crate::cmd::config::UsageError>() {
+            return USAGE;
+        }
+        if cause.is::<RootError>() || cause.is::<crate::cmd::init::InitRefused>() {
             return STICK;
         }
         if cause.is::<HomeError>()

@@ -101,9 +101,41 @@ fn recover_login(ctx: &Context) {
 }
 
 fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
-    let settings = Settings::resolve(&cli.global, &env)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
+    let mut global = cli.global.clone();
+    let bare = Settings::resolve(&global, &env)?;
+    if let Some(given) = &bare.root
+        && let Some(root) = stick::root::corrected(given)
+    {
+        let lang = bare.language.unwrap_or_else(|| {
+            events::hints::Lang::detect(&env, platform::user_locale().as_deref())
+        });
+        ui::note(&messages::fill(
+            messages::text(lang).root_corrected,
+            &[
+                ("given", &given.display().to_string()),
+                (
+                    "name",
+                    &given.file_name().unwrap_or_default().to_string_lossy(),
+                ),
+                ("root", &root.display().to_string()),
+            ],
+        ));
+        global.root = Some(root);
+    }
+    let settings = match stick_file(&global, &env, &exe) {
+        Ok(file) => Settings::resolve_with(&global, &env, &file)?,
+        // A broken usbide.toml can still be shown and repaired.
+        Err(e) if matches!(cli.command, Some(Command::Config { .. })) => {
+            ui::note(&e.to_string());
+            Settings::resolve(&global, &env)?
+        }
+        Err(e) => return Err(e.into()),
+    };
     let ctx = Context::new(env, settings, exe);
+    if cli.global.version {
+        return cmd::version::run(&ctx);
+    }
     recover_login(&ctx);
     match cli.command {
         None => cmd::codex::run(&ctx, &[], true),
@@ -120,6 +152,23 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Some(Command::Env) => cmd::env::run(&ctx),
         Some(Command::Stick) => cmd::stick::run(&ctx),
         Some(Command::Clean) => cmd::clean::run(&ctx),
+        Some(Command::Config { action, json }) => cmd::config::run(&ctx, action.as_ref(), json),
+        Some(Command::Init { dir }) => cmd::init::run(&ctx, dir.as_deref()),
+        Some(Command::Completions { shell }) => cmd::completions::run(shell),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),
+    }
+}
+
+/// The stick's `usbide.toml`, when a stick is found from these settings
+/// (none found: no file).
+fn stick_file(
+    global: &cli::GlobalArgs,
+    env: &Environ,
+    exe: &std::path::Path,
+) -> Result<settings::StickFile, settings::SettingsError> {
+    let bare = Settings::resolve(global, env)?;
+    match stick::root::locate(bare.root.as_deref(), exe, env) {
+        Ok(root) => Ok(settings::StickFile::load(&root)?),
+        Err(_) => Ok(settings::StickFile::default()),
     }
 }

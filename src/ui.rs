@@ -13,6 +13,11 @@ pub fn note(message: &str) {
     crate::out::eprintln!("usbide: {}", crate::events::escape::escape(&message));
 }
 
+/// Whether someone can answer a question (stdin and stderr are terminals).
+pub fn can_ask() -> bool {
+    io::stdin().is_terminal() && io::stderr().is_terminal()
+}
+
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
 /// without a terminal (nobody to answer).
 pub fn ask(question: &str) -> Result<bool> {

@@ -27,10 +27,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     if lock.is_some() {
         crate::log::init(&home);
         if let Ok(crate::login::Recovery::Restored) = crate::login::recover_interrupted(&home) {
-            let lang = crate::events::hints::Lang::detect(
-                &ctx.env,
-                crate::platform::user_locale().as_deref(),
-            );
+            let lang = ctx.lang;
             crate::ui::note(crate::login::restored_note(lang));
         }
     }
@@ -70,8 +67,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     if args.json {
         crate::out::println!("{json}");
     } else {
-        let lang =
-            crate::messages::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+        let lang = ctx.lang;
         crate::out::print!("{}", preflight::render(&report, lang));
     }
     if let Some(path) = &args.bundle {
@@ -94,7 +90,7 @@ fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Pat
         "arch": std::env::consts::ARCH,
         "usbide": env!("CARGO_PKG_VERSION"),
         "drive": crate::stick::drive::detect(root),
-        "locale": crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref()) == crate::events::hints::Lang::Fr,
+        "locale": ctx.lang == crate::events::hints::Lang::Fr,
     });
     let config = crate::home::provider::read_config_text(&home.join("config.toml"))
         .map(|t| crate::redact::config::redact(&t))

@@ -162,6 +162,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     .to_vec();
     codex_args.extend(args.args.iter().cloned());
     let mut inv = ready.invocation(&codex.path, &codex_args);
+    ready.keep_out_of_the_stick(&mut inv, &codex_args, ctx.lang);
     let scratch = crate::session::scratch::Scratch::create(&ctx.env);
     if let Some(s) = &scratch {
         inv.set_vars(&s.vars());

@@ -28,11 +28,145 @@ use crate::ui::note;
 /// where there is one).
 const LOGIN_FAILED: i32 = 1;
 
-/// `usbide login`.
+/// `usbide login`: the method the login uses becomes the stick's (asked
+/// first when that changes it), and a login already on the stick is named
+/// and replaced only when the user says so.
 pub fn run(ctx: &Context, args: &LoginArgs) -> Result<i32> {
+    let Some(method) = method_for(ctx, args)? else {
+        return Ok(crate::exit::LOGIN);
+    };
+    let mut settings = ctx.settings.clone();
+    settings.login_method = method;
+    let ctx = &ctx.with_settings(settings);
     let ready = prepare(ctx)?;
+    if !args.reset && !replace_existing(ctx, &ready.stick.codex_home())? {
+        return Ok(crate::exit::LOGIN);
+    }
     let codex = resolve_codex(ctx, &ready.stick)?.path;
-    login(ctx, &ready, &codex, args)
+    let code = login(ctx, &ready, &codex, args)?;
+    if code == crate::exit::OK {
+        record_method(ctx, &ready.stick.root, method)?;
+    }
+    Ok(code)
+}
+
+/// The login method this login uses: an API key or ChatGPT, as the flags
+/// say (`none` stays `none`). When that is not the method the stick has
+/// recorded, the user is asked first (`--yes` answers yes); `None` when the
+/// user did not agree.
+fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
+    use crate::settings::Source;
+    let t = crate::messages::text(ctx.lang);
+    let current = ctx.settings.login_method;
+    let asked = if args.with_api_key {
+        LoginMethod::Api
+    } else {
+        LoginMethod::Chatgpt
+    };
+    let explicit = matches!(
+        ctx.settings.source_of("login_method"),
+        Source::Flag | Source::Environment
+    );
+    if explicit && current != LoginMethod::None && current != asked {
+        // `--login-method api login` (a browser login) and the like.
+        let hint = if current == LoginMethod::Api {
+            "`usbide --login-method api login --with-api-key`"
+        } else {
+            "`usbide login` (or `--login-method api` with --with-api-key)"
+        };
+        bail!(crate::cmd::config::UsageError(format!(
+            "--login-method/USBIDE_LOGIN_METHOD says {} but this login is {}: {hint}",
+            current.config_value().unwrap_or("none"),
+            asked.config_value().unwrap_or("none"),
+        )));
+    }
+    let new = if current == LoginMethod::None {
+        current
+    } else {
+        asked
+    };
+    let recorded = ctx
+        .stick()
+        .ok()
+        .and_then(|s| crate::settings::StickFile::load(&s.root).ok())
+        .and_then(|f| f.get("login_method").map(str::to_string))
+        .unwrap_or_else(|| "chatgpt".into());
+    let new_name = new.config_value().unwrap_or("none");
+    if recorded.eq_ignore_ascii_case(new_name) {
+        return Ok(Some(new));
+    }
+    let question = crate::messages::fill(
+        t.login_method_change,
+        &[("old", &recorded), ("new", new_name)],
+    );
+    if ctx.settings.assume_yes {
+        note(&question);
+        return Ok(Some(new));
+    }
+    if !crate::ui::can_ask() {
+        note(&question);
+        note(t.init_needs_yes);
+        return Ok(None);
+    }
+    if crate::ui::ask(&question)? {
+        Ok(Some(new))
+    } else {
+        note(&crate::messages::fill(
+            t.login_method_kept,
+            &[("old", &recorded)],
+        ));
+        Ok(None)
+    }
+}
+
+/// With a login already on the stick: name its account, and ask before a
+/// new login replaces it (`--yes` answers yes).
+fn replace_existing(ctx: &Context, home: &Path) -> Result<bool> {
+    let Ok(summary) = claims::read(&login::auth_path(home)) else {
+        return Ok(true);
+    };
+    let who = summary
+        .email
+        .as_deref()
+        .map(|e| crate::events::escape::escape(e).into_owned())
+        .unwrap_or_else(|| summary.mode.as_ref().map(|m| m.label()).unwrap_or_default());
+    let question = match ctx.lang {
+        Lang::En => format!("This stick is already logged in ({who}). Replace that login?"),
+        Lang::Fr => {
+            format!("Cette clé USB est déjà identifiée ({who}). Remplacer cette identification ?")
+        }
+    };
+    if ctx.settings.assume_yes {
+        note(&question);
+        return Ok(true);
+    }
+    if !crate::ui::can_ask() {
+        note(&question);
+        note(crate::messages::text(ctx.lang).init_needs_yes);
+        return Ok(false);
+    }
+    crate::ui::ask(&question)
+}
+
+/// Keep the method of a successful login in the stick's usbide.toml, so the
+/// next `usbide`, `exec` and `status` use it (no flag needed any more).
+fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> {
+    let value = method.config_value().unwrap_or("none");
+    let file = crate::settings::StickFile::load(root).unwrap_or_default();
+    if file.get("login_method").unwrap_or("chatgpt") == value {
+        return Ok(());
+    }
+    let path = root.join(crate::settings::file::FILE_NAME);
+    let existing = crate::settings::file::read_for_edit(root);
+    let text = crate::settings::file::edited(existing.as_deref(), "login_method", Some(value))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    crate::fsx::write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    note(&crate::messages::fill(
+        crate::messages::text(ctx.lang).login_method_saved,
+        &[("method", value), ("path", &path.display().to_string())],
+    ));
+    Ok(())
 }
 
 /// Log in with `args` on a prepared stick; also used before a launch.
@@ -42,14 +176,14 @@ pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Re
         reset(ready, codex, &home)?;
     }
     if args.with_api_key && ctx.settings.login_method == LoginMethod::Chatgpt {
-        bail!(
-            "this stick forces ChatGPT login; to store an API key run `usbide --login-method api login --with-api-key` (or set USBIDE_LOGIN_METHOD=api)"
-        );
+        bail!(crate::cmd::config::UsageError(
+            "this stick forces ChatGPT login; to store an API key run `usbide --login-method api login --with-api-key` (or set USBIDE_LOGIN_METHOD=api)".into()
+        ));
     }
     if !args.with_api_key && ctx.settings.login_method == LoginMethod::Api {
-        bail!(
-            "this stick forces API-key login; run `usbide login --with-api-key` (or `--login-method chatgpt`)"
-        );
+        bail!(crate::cmd::config::UsageError(
+            "this stick forces API-key login; run `usbide login --with-api-key` (or `--login-method chatgpt`)".into()
+        ));
     }
     let backup = AuthBackup::take(&home)
         .with_context(|| format!("cannot keep a copy of {}", home.join("auth.json").display()))?;

@@ -10,7 +10,7 @@ use crate::payload::install::{self, Request};
 use crate::payload::manifest::Manifest;
 use crate::payload::record::{Record, Verdict};
 use crate::payload::source::Source;
-use crate::payload::{self as pl, MANIFEST, PayloadError, Target, target};
+use crate::payload::{self as pl, MANIFEST, Target, target};
 use crate::stick::Stick;
 use crate::ui::note;
 
@@ -22,6 +22,8 @@ pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {
     }
 }
 
+/// The stick's pin: `payload.toml` in the payload folder (or the root's),
+/// else the one compiled into usbide.
 fn manifest(stick: &Stick) -> Result<Option<Manifest>> {
     let own = stick.payload_dir.join(MANIFEST);
     let path = if own.is_file() {
@@ -29,7 +31,28 @@ fn manifest(stick: &Stick) -> Result<Option<Manifest>> {
     } else {
         stick.root.join("payload").join(MANIFEST)
     };
-    Ok(Manifest::load(&path)?)
+    Ok(Some(
+        Manifest::load(&path)?.unwrap_or_else(Manifest::built_in),
+    ))
+}
+
+/// After an install of the built-in pin on a stick without `payload.toml`:
+/// write it, so the stick keeps the pin it was set up with.
+fn keep_built_in_pin(ctx: &Context, stick: &Stick, version: &str) -> Result<()> {
+    let path = stick.payload_dir.join(MANIFEST);
+    if path.exists()
+        || stick.root.join("payload").join(MANIFEST).exists()
+        || Manifest::built_in().version != version
+    {
+        return Ok(());
+    }
+    crate::fsx::write_atomic(&path, crate::payload::manifest::BUILT_IN.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    note(&crate::messages::fill(
+        crate::messages::text(ctx.lang).payload_pin_written,
+        &[("version", version), ("path", &path.display().to_string())],
+    ));
+    Ok(())
 }
 
 fn source(ctx: &Context, registry_flag: Option<&str>) -> Source {
@@ -48,8 +71,19 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let stick = ctx.stick()?;
     // Two installs (or an install and a session) must not swap trees under each other.
     let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let targets = target::select(&args.target)
+        .map_err(|reason| crate::cmd::config::UsageError(format!("--target: {reason}")))?;
     let manifest = manifest(&stick)?;
-    let version = match (&args.version, &manifest) {
+    let source = source(ctx, args.npm_registry.as_deref());
+    let version = match (args.version.as_deref(), &manifest) {
+        (Some("latest"), _) => {
+            let v = source.latest(&ctx.net)?;
+            note(&crate::messages::fill(
+                crate::messages::text(ctx.lang).payload_latest,
+                &[("version", &v), ("source", &source.describe())],
+            ));
+            v
+        }
         (Some(v), _) => v
             .trim_start_matches("rust-v")
             .trim_start_matches('v')
@@ -59,11 +93,18 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
             bail!("no codex version pinned in payload/{MANIFEST}; pass --version X.Y.Z")
         }
     };
-    let targets = target::select(&args.target).map_err(|reason| PayloadError::Layout { reason })?;
-    let source = source(ctx, args.npm_registry.as_deref());
     for t in targets {
-        install_one(ctx, &stick, &version, t, &source, manifest.as_ref())?;
+        install_one(
+            ctx,
+            &stick,
+            &version,
+            t,
+            &source,
+            manifest.as_ref(),
+            args.force,
+        )?;
     }
+    keep_built_in_pin(ctx, &stick, &version)?;
     Ok(crate::exit::OK)
 }
 
@@ -74,7 +115,15 @@ fn install_one(
     t: &'static Target,
     source: &Source,
     manifest: Option<&Manifest>,
+    force: bool,
 ) -> Result<PathBuf> {
+    if !force && let Some(exe) = verified(stick, version, t) {
+        note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).payload_verified_already,
+            &[("version", version), ("target", t.triple)],
+        ));
+        return Ok(exe);
+    }
     note(&format!(
         "installing codex {version} for {} from {}",
         t.triple,
@@ -104,6 +153,14 @@ fn install_one(
     Ok(done.tree.exe)
 }
 
+/// The codex of `t` when `version` is installed there and verifies.
+fn verified(stick: &Stick, version: &str, t: &'static Target) -> Option<PathBuf> {
+    let tree = pl::tree_for(&stick.payload_dir, t).ok()?;
+    let record = Record::load(&tree.dir).ok()?;
+    (record.version == version && matches!(record.verify(&tree.dir), Verdict::Verified { .. }))
+        .then_some(tree.exe)
+}
+
 /// Install the host's payload before a launch (asked or `--yes`).
 pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> Result<PathBuf> {
     let manifest = manifest(stick)?;
@@ -111,14 +168,17 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
         .as_ref()
         .map(|m| m.version.clone())
         .with_context(|| format!("no codex version pinned in payload/{MANIFEST}; run `usbide payload install --version X.Y.Z`"))?;
-    install_one(
+    let exe = install_one(
         ctx,
         stick,
         &version,
         t,
         &source(ctx, None),
         manifest.as_ref(),
-    )
+        false,
+    )?;
+    keep_built_in_pin(ctx, stick, &version)?;
+    Ok(exe)
 }
 
 fn status(ctx: &Context) -> Result<i32> {

@@ -7,9 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{ColorArg, OutputArgs};
+use crate::cli::OutputArgs;
 use crate::context::Context;
-use crate::events::hints::Lang;
 use crate::events::lines;
 use crate::events::machine::Machine;
 use crate::events::render::{Batch, Renderer, Style};
@@ -17,17 +16,12 @@ use crate::events::render::{Batch, Renderer, Style};
 /// The output style for these options on this host.
 pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
     let terminal = io::stdout().is_terminal();
-    let color = match output.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => terminal && ctx.env.get("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let color = color && crate::platform::enable_ansi();
+    let color = ctx.color(terminal);
     Style {
         color,
         quiet: output.quiet,
         live_status: terminal && color,
-        lang: Lang::detect(&ctx.env, crate::platform::user_locale().as_deref()),
+        lang: ctx.lang,
     }
 }
 
@@ -80,7 +74,7 @@ pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) 
         _ => {
             let stdin = io::stdin();
             if stdin.is_terminal() {
-                let lang = Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+                let lang = ctx.lang;
                 crate::out::eprintln!("{}", crate::messages::text(lang).render_waiting);
             }
             Box::new(stdin.lock())

@@ -153,16 +153,16 @@ pub fn edit(
     Ok(Some((format!("{bom}{out}"), changed)))
 }
 
-const BOM: &str = "\u{feff}";
+pub(crate) const BOM: &str = "\u{feff}";
 
 /// Whether most line ends of `text` are CRLF.
-fn uses_crlf(text: &str) -> bool {
+pub(crate) fn uses_crlf(text: &str) -> bool {
     let crlf = text.matches("\r\n").count();
     crlf > 0 && crlf * 2 >= text.matches('\n').count()
 }
 
 /// Every bare `\n` of `text` as `\r\n` (the lines usbide added).
-fn to_crlf(text: &str) -> String {
+pub(crate) fn to_crlf(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev = '\0';
     for c in text.chars() {
@@ -203,7 +203,7 @@ fn set_key(doc: &mut DocumentMut, setting: &Setting) -> bool {
 /// Remove a top-level `key`, handing the comment lines and blank lines above
 /// it (its key's prefix decor) to whatever is written next: the next
 /// key-value, else the first table header, else the end of the document.
-fn remove_keeping_comments(doc: &mut DocumentMut, key: &str) {
+pub(crate) fn remove_keeping_comments(doc: &mut DocumentMut, key: &str) {
     let root = doc.as_table_mut();
     let prefix = root
         .key(key)

@@ -6,6 +6,11 @@
 //! codex would load. Runs under the stick lock.
 
 pub mod config;
+
+/// The `codex_home/config.toml` a new stick starts with (the repository's
+/// template, compiled in for `usbide init`).
+pub const CONFIG_TEMPLATE: &str = include_str!("../../codex_home/config.toml");
+
 pub mod dotenv;
 pub mod gitignore;
 pub mod location;

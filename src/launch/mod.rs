@@ -25,6 +25,8 @@ pub struct Invocation {
     pub exe: PathBuf,
     pub args: Vec<OsString>,
     pub env: Vec<(OsString, OsString)>,
+    /// The folder codex starts in (`None`: usbide's own).
+    pub cwd: Option<PathBuf>,
 }
 
 impl Invocation {
@@ -44,6 +46,7 @@ impl Invocation {
             exe: exe.to_path_buf(),
             args,
             env,
+            cwd: None,
         }
     }
 
@@ -64,6 +67,9 @@ impl Invocation {
         cmd.args(&self.args)
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
         crate::platform::tie_to_parent(&mut cmd);
         cmd
     }

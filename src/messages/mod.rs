@@ -207,6 +207,74 @@ catalogue! {
     line_skipped,
     /// A launch refusing a huge config.toml (`{path}`, `{size}` MB, `{max}` KB).
     config_too_large,
+    /// `--root` named the stick's `{name}` folder (`{given}`).
+    root_corrected,
+    /// `usbide config`: a value set by a flag (`{name}`).
+    config_flag,
+    /// `usbide config`: a value set by a variable (`{name}`).
+    config_env,
+    /// `usbide config`: a value from the stick's file (`{path}`).
+    config_file,
+    /// `usbide config`: a default value.
+    config_default,
+    /// `usbide config`: a setting with no value.
+    config_unset_value,
+    /// `usbide config set` (`{key}`, `{value}`, `{path}`).
+    config_saved,
+    /// `usbide config unset` (`{key}`, `{path}`).
+    config_removed,
+    /// `usbide config set` of a key a variable or flag overrides (`{key}`, `{by}`).
+    config_overridden,
+    /// `usbide config set` of an unknown key (`{key}`, `{known}`).
+    config_unknown_key,
+    /// `usbide config set` of a bad value (`{key}`, `{wants}`, `{value}`).
+    config_bad_value,
+    /// A usbide.toml that cannot be read (`{error}`).
+    config_broken,
+    /// `usbide --version`: the codex on the stick (`{version}`, `{target}`).
+    version_codex,
+    /// `usbide --version`: no codex for this computer.
+    version_no_codex,
+    /// `usbide --version`: no stick found.
+    version_no_stick,
+    /// Offer to set up a folder (`{dir}`, `{drive}`, `{size}`).
+    init_offer,
+    /// Init: the drive (`{fs}`, `{free}`).
+    init_drive,
+    /// Init refusing a personal folder (`{dir}`, `{what}`).
+    init_personal,
+    /// Init: a home folder.
+    init_home,
+    /// Init: Downloads, Desktop or Documents.
+    init_personal_folder,
+    /// Init: a temporary folder.
+    init_temp,
+    /// Init or a login-method change without a terminal.
+    init_needs_yes,
+    /// Init: the user said no.
+    init_declined,
+    /// Init: usbide copied itself (`{path}`).
+    init_copied,
+    /// Init: a file or folder written (`{path}`).
+    init_written,
+    /// Init finished (`{dir}`, `{exe}`).
+    init_done,
+    /// No stick around usbide: how to make one.
+    init_lone_hint,
+    /// `payload install` of what is there (`{version}`, `{target}`).
+    payload_verified_already,
+    /// `payload install` wrote the built-in pin (`{version}`, `{path}`).
+    payload_pin_written,
+    /// `--version latest` resolved (`{version}`, `{source}`).
+    payload_latest,
+    /// Where codex works when started from the stick itself (`{dir}`).
+    workdir,
+    /// A login's method recorded on the stick (`{method}`, `{path}`).
+    login_method_saved,
+    /// Asking before a login changes the stick's method (`{old}`, `{new}`).
+    login_method_change,
+    /// The user kept the stick's login method (`{old}`).
+    login_method_kept,
 }
 
 /// The fixed sentences of `lang`.

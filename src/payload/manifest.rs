@@ -50,7 +50,17 @@ pub enum ManifestError {
     },
 }
 
+/// The pin usbide was built and tested with (`payload/payload.toml` of its
+/// source), for a stick that has no `payload.toml` yet.
+pub const BUILT_IN: &str = include_str!("../../payload/payload.toml");
+
 impl Manifest {
+    /// The pin compiled into usbide.
+    pub fn built_in() -> Self {
+        // Checked by a unit test: the file in the repository parses.
+        toml::from_str(BUILT_IN).unwrap_or_default()
+    }
+
     /// Read `path`; `Ok(None)` when it does not exist.
     pub fn load(path: &Path) -> Result<Option<Self>, ManifestError> {
         let text = match std::fs::read_to_string(path) {
@@ -113,6 +123,16 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_pin_parses_and_pins_every_target() {
+        let m = Manifest::built_in();
+        assert!(!m.version.is_empty());
+        for t in crate::payload::target::ALL {
+            let pin = m.pin(&m.version, t.triple).expect(t.triple);
+            assert!(pin.npm_integrity.is_some(), "{}", t.triple);
+        }
+    }
 
     #[test]
     fn loads_pins_and_rejects_bad_ones() {

@@ -63,6 +63,46 @@ impl Source {
     }
 }
 
+impl Source {
+    /// The newest codex version this source publishes: the latest GitHub
+    /// release (`rust-v0.169.0` is 0.169.0) or npm's `latest` dist-tag.
+    pub fn latest(&self, env: &Environ) -> Result<String, PayloadError> {
+        let version = match self {
+            Self::Github { api } => {
+                #[derive(Deserialize)]
+                struct Latest {
+                    tag_name: String,
+                }
+                let url = format!(
+                    "{}/repos/openai/codex/releases/latest",
+                    api.trim_end_matches('/')
+                );
+                let latest: Latest = get_json(env, &url)?;
+                latest.tag_name.trim_start_matches("rust-v").to_string()
+            }
+            Self::Npm { registry } => {
+                #[derive(Deserialize)]
+                struct Tags {
+                    latest: String,
+                }
+                let url = format!(
+                    "{}/-/package/@openai%2Fcodex/dist-tags",
+                    registry.trim_end_matches('/')
+                );
+                let tags: Tags = get_json(env, &url)?;
+                tags.latest
+            }
+        };
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+');
+        if version.is_empty() || version.len() > 64 || !version.chars().all(plain) {
+            return Err(PayloadError::NotPublished {
+                what: format!("a usable latest version (the answer was {version:?})"),
+            });
+        }
+        Ok(version)
+    }
+}
+
 #[derive(Deserialize)]
 struct Release {
     assets: Vec<Asset>,

@@ -104,3 +104,14 @@ pub fn console_alone() -> bool {
 pub fn long_paths_enabled() -> Option<bool> {
     imp::long_paths_enabled()
 }
+
+/// Let the owner run `path` (a copied usbide); nothing to do on Windows.
+pub fn make_executable(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}

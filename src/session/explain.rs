@@ -6,13 +6,13 @@
 use crate::context::Context;
 use crate::events::diagnose::{self, Diagnosis};
 use crate::events::escape::strip_ansi;
-use crate::events::hints::{self, Lang};
+use crate::events::hints;
 use crate::session::Ready;
 use crate::ui::note;
 
 /// Print the diagnosis of a failed session.
 pub fn explain_failure(ctx: &Context, ready: &Ready, log: &std::path::Path, stderr: &str) {
-    let lang = Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    let lang = ctx.lang;
     let Some(mut d) = diagnosis(&strip_ansi(stderr)).or_else(|| diagnosis(&log_tail(log))) else {
         return;
     };

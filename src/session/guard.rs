@@ -40,7 +40,9 @@ pub fn check_login(
         Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing,
         Err(_) => return Ok(()),
     };
-    if terminal && ask(&problem.question())? {
+    // `--yes` answers only the documented questions (download, set up a
+    // stick); a login needs a person, so with it there is no prompt.
+    if terminal && !ctx.settings.assume_yes && ask(&problem.question())? {
         let code = crate::cmd::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
         if code == crate::exit::OK {
             return Ok(());

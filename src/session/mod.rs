@@ -11,6 +11,7 @@ pub mod prepare;
 pub mod private;
 pub mod resolve;
 pub mod scratch;
+pub mod workdir;
 
 use std::ffi::OsString;
 
@@ -30,6 +31,9 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     let ready = prepare_session(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let mut inv = ready.invocation(&codex.path, args);
+    if crate::login::needs_session(args) {
+        ready.keep_out_of_the_stick(&mut inv, args, ctx.lang);
+    }
     let scratch = scratch::Scratch::create(&ctx.env);
     if let Some(s) = &scratch {
         inv.set_vars(&s.vars());

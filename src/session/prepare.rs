@@ -41,6 +41,29 @@ impl Ready {
     pub fn invocation(&self, codex: &std::path::Path, args: &[OsString]) -> Invocation {
         Invocation::new(codex, &self.overrides, args, self.filtered.vars.clone())
     }
+
+    /// Start codex in the stick's `work/` folder when usbide runs from the
+    /// stick itself (see [`crate::session::workdir`]); says so, once.
+    pub fn keep_out_of_the_stick(
+        &self,
+        inv: &mut Invocation,
+        args: &[OsString],
+        lang: crate::messages::Lang,
+    ) {
+        let Ok(cwd) = std::env::current_dir() else {
+            return;
+        };
+        let Some(work) = crate::session::workdir::choose(&cwd, &self.stick, args) else {
+            return;
+        };
+        if std::fs::create_dir_all(&work).is_ok() {
+            crate::ui::note(&crate::messages::fill(
+                crate::messages::text(lang).workdir,
+                &[("dir", &work.display().to_string())],
+            ));
+            inv.cwd = Some(work);
+        }
+    }
 }
 
 /// Lock the stick, prepare CODEX_HOME and filter the environment, saying
@@ -60,10 +83,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     let (stick, lock, private) = match lock(ctx, &stick) {
         Ok(lock) => (stick, Some(lock), None),
         Err(e) if private_ok && is_write_protected(&e) => {
-            let lang = crate::events::hints::Lang::detect(
-                &ctx.env,
-                crate::platform::user_locale().as_deref(),
-            );
+            let lang = ctx.lang;
             if !crate::session::private::wanted(ctx, lang)? {
                 return Err(e);
             }
@@ -88,8 +108,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang)?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
-    let lang =
-        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
+    let lang = ctx.lang;
     for line in prepared.notes(lang) {
         note(&line);
     }
@@ -135,10 +154,7 @@ pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
     };
     match locked {
         Err(crate::lock::LockError::ReadOnly { .. }) => {
-            let lang = crate::events::hints::Lang::detect(
-                &ctx.env,
-                crate::platform::user_locale().as_deref(),
-            );
+            let lang = ctx.lang;
             Err(home::HomeError::write_protected(&stick.root, lang).into())
         }
         other => Ok(other?),

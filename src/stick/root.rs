@@ -55,6 +55,17 @@ pub fn locate(over: Option<&Path>, exe: &Path, env: &Environ) -> Result<PathBuf,
     Ok(root)
 }
 
+/// The stick root when `given` names one of its own folders (`codex_home`
+/// or `payload`, any case) rather than the root: its parent.
+pub fn corrected(given: &Path) -> Option<PathBuf> {
+    let name = given.file_name()?.to_str()?.to_ascii_lowercase();
+    if name != "codex_home" && name != "payload" {
+        return None;
+    }
+    let parent = std::path::absolute(given).ok()?.parent()?.to_path_buf();
+    (parent.join("codex_home").is_dir() || parent.join("payload").is_dir()).then_some(parent)
+}
+
 /// The first ancestor of `exe` that holds `codex_home/` or `payload/`.
 pub fn discover(exe: &Path) -> Option<PathBuf> {
     exe.ancestors()

@@ -1,0 +1,112 @@
+//! `usbide config [set KEY VALUE | unset KEY] [--json]`: the stick's own
+//! settings (`<root>/usbide.toml`), each with where its value comes from on
+//! this computer (flag > environment > usbide.toml > default).
+
+use anyhow::{Result, bail};
+
+use crate::cli::ConfigCommand;
+use crate::context::Context;
+use crate::messages::{fill, text};
+use crate::settings::{Origin, Source, file};
+use crate::ui::note;
+
+/// Dispatch `usbide config ...`.
+pub fn run(ctx: &Context, action: Option<&ConfigCommand>, json: bool) -> Result<i32> {
+    match action {
+        None => show(ctx, json),
+        Some(ConfigCommand::Set { key, value }) => change(ctx, key, Some(value)),
+        Some(ConfigCommand::Unset { key }) => change(ctx, key, None),
+    }
+}
+
+fn show(ctx: &Context, json: bool) -> Result<i32> {
+    let path = ctx.stick().ok().map(|s| s.root.join(file::FILE_NAME));
+    if json {
+        let doc = serde_json::json!({
+            "schema": 1,
+            "file": path.as_ref().map(|p| p.display().to_string()),
+            "settings": ctx.settings.origins,
+        });
+        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(crate::exit::OK);
+    }
+    let t = text(ctx.lang);
+    let shown_path = path
+        .as_ref()
+        .map_or(file::FILE_NAME.to_string(), |p| p.display().to_string());
+    for o in &ctx.settings.origins {
+        let value = o.value.as_deref().unwrap_or(t.config_unset_value);
+        crate::out::println!(
+            "{:<15} {:<28} {}",
+            o.key,
+            crate::events::escape::escape(value),
+            source_words(o, &shown_path, ctx.lang)
+        );
+    }
+    Ok(crate::exit::OK)
+}
+
+/// "variable USBIDE_LANG", "usbide.toml", "default".
+fn source_words(o: &Origin, path: &str, lang: crate::messages::Lang) -> String {
+    let t = text(lang);
+    match o.source {
+        Source::Flag => fill(t.config_flag, &[("name", o.set_by)]),
+        Source::Environment => fill(t.config_env, &[("name", o.set_by)]),
+        Source::StickFile => fill(t.config_file, &[("path", path)]),
+        Source::Default => t.config_default.to_string(),
+    }
+}
+
+fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
+    let t = text(ctx.lang);
+    let Some(wants) = file::wants(key) else {
+        let known: Vec<&str> = file::KEYS.iter().map(|(k, _)| *k).collect();
+        bail!(UsageError(fill(
+            t.config_unknown_key,
+            &[("key", key), ("known", &known.join(", "))]
+        )));
+    };
+    if let Some(v) = value
+        && !file::accepts(key, v)
+    {
+        bail!(UsageError(fill(
+            t.config_bad_value,
+            &[("key", key), ("wants", wants), ("value", &format!("{v:?}"))]
+        )));
+    }
+    let stick = ctx.stick()?;
+    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let path = stick.root.join(file::FILE_NAME);
+    let existing = file::read_for_edit(&stick.root);
+    let new = file::edited(existing.as_deref(), key, value.map(str::trim))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if existing.as_deref() != Some(new.as_str()) {
+        crate::fsx::write_atomic(&path, new.as_bytes())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    let shown = path.display().to_string();
+    match value {
+        Some(v) => note(&fill(
+            t.config_saved,
+            &[("key", key), ("value", v.trim()), ("path", &shown)],
+        )),
+        None => note(&fill(t.config_removed, &[("key", key), ("path", &shown)])),
+    }
+    if let Some(o) = ctx
+        .settings
+        .origins
+        .iter()
+        .find(|o| o.key == key && matches!(o.source, Source::Flag | Source::Environment))
+    {
+        note(&fill(
+            t.config_overridden,
+            &[("key", key), ("by", o.set_by)],
+        ));
+    }
+    Ok(crate::exit::OK)
+}
+
+/// A mistake in how usbide was called: exit code 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -1,0 +1,262 @@
+//! The stick's own settings file, `<root>/usbide.toml`: what a user chose
+//! once for this stick (login method, language, preflight, where downloads
+//! come from). A flag or a variable wins over it; it wins over the defaults.
+//!
+//! Read with a size cap (a planted 1 GB file is not read whole); edited with
+//! `toml_edit`, so the user's comments, order, line ends and byte order mark
+//! stay; written atomically ([`crate::fsx`]).
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, value};
+
+use crate::home::config::{BOM, to_crlf, uses_crlf};
+
+/// The settings file's name, at the stick root.
+pub const FILE_NAME: &str = "usbide.toml";
+
+/// The most of the file usbide reads.
+const MAX_BYTES: u64 = 64 * 1024;
+
+/// Every key the file may hold, with what it accepts (for `usbide config`
+/// and its errors).
+pub const KEYS: &[(&str, &str)] = &[
+    ("login_method", "chatgpt, api or none"),
+    ("language", "en or fr"),
+    ("preflight", "auto, local or off"),
+    ("npm_registry", "an http(s) URL"),
+    ("github_api", "an http(s) URL"),
+    ("update_channel", "stable or beta"),
+];
+
+/// The values found in `usbide.toml` (absent keys are `None`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StickFile {
+    /// Where it was read from (`None`: no stick, or no file).
+    pub path: Option<PathBuf>,
+    values: Vec<(String, String)>,
+}
+
+/// A `usbide.toml` usbide cannot use.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FileError {
+    #[error("{path}: {reason}")]
+    Parse { path: String, reason: String },
+    #[error("{path}: unknown key {key:?} (known: {known})")]
+    UnknownKey {
+        path: String,
+        key: String,
+        known: String,
+    },
+    #[error("{path}: {key} must be {wants}, not {found}")]
+    BadValue {
+        path: String,
+        key: String,
+        wants: String,
+        found: String,
+    },
+}
+
+impl StickFile {
+    /// The file at `<root>/usbide.toml`; an absent file is empty.
+    pub fn load(root: &Path) -> Result<Self, FileError> {
+        let path = root.join(FILE_NAME);
+        let Some(text) = read_capped(&path) else {
+            return Ok(Self::default());
+        };
+        let mut file = Self::parse(&text, &path)?;
+        file.path = Some(path);
+        Ok(file)
+    }
+
+    /// Parse the text of a settings file at `path` (named in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, FileError> {
+        let shown = path.display().to_string();
+        let doc: DocumentMut =
+            text.trim_start_matches(BOM)
+                .parse()
+                .map_err(|e: toml_edit::TomlError| FileError::Parse {
+                    path: shown.clone(),
+                    reason: e.message().to_string(),
+                })?;
+        let mut values = Vec::new();
+        for (key, item) in doc.as_table().iter() {
+            let Some(wants) = wants(key) else {
+                return Err(FileError::UnknownKey {
+                    path: shown,
+                    key: key.to_string(),
+                    known: KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "),
+                });
+            };
+            let Some(text) = item.as_str() else {
+                return Err(FileError::BadValue {
+                    path: shown,
+                    key: key.to_string(),
+                    wants: wants.to_string(),
+                    found: item.to_string().trim().to_string(),
+                });
+            };
+            if !accepts(key, text) {
+                return Err(FileError::BadValue {
+                    path: shown,
+                    key: key.to_string(),
+                    wants: wants.to_string(),
+                    found: format!("{text:?}"),
+                });
+            }
+            values.push((key.to_string(), text.to_string()));
+        }
+        Ok(Self { path: None, values })
+    }
+
+    /// The value of `key`, when the file sets it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What `key` accepts, or `None` for an unknown key.
+pub fn wants(key: &str) -> Option<&'static str> {
+    KEYS.iter().find(|(k, _)| *k == key).map(|(_, w)| *w)
+}
+
+/// Whether `text` is a value `key` accepts.
+pub fn accepts(key: &str, text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    match key {
+        "login_method" => ["chatgpt", "api", "none"].contains(&lower.as_str()),
+        "language" => ["en", "fr"].contains(&lower.as_str()),
+        "preflight" => ["auto", "local", "off"].contains(&lower.as_str()),
+        "npm_registry" | "github_api" => {
+            lower.starts_with("https://") || lower.starts_with("http://")
+        }
+        "update_channel" => ["stable", "beta"].contains(&lower.as_str()),
+        _ => false,
+    }
+}
+
+/// The text of `<root>/usbide.toml` with `key` set to `new` (or removed when
+/// `None`), keeping everything else byte for byte; a new file starts with a
+/// comment saying what it is.
+pub fn edited(existing: Option<&str>, key: &str, new: Option<&str>) -> Result<String, String> {
+    let existing = existing.unwrap_or(HEADER);
+    let (bom, body) = match existing.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", existing),
+    };
+    let mut doc: DocumentMut = body
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let mut appended = None;
+    match (new, doc.get_mut(key)) {
+        (Some(v), Some(item @ Item::Value(_))) => {
+            let decor = item.as_value().map(|old| old.decor().clone());
+            *item = value(v);
+            if let (Some(decor), Some(val)) = (decor, item.as_value_mut()) {
+                *val.decor_mut() = decor;
+            }
+        }
+        // A new key goes at the end, after the user's lines (toml_edit
+        // would put it above a file's closing comments).
+        (Some(v), _) => {
+            doc.remove(key);
+            appended = Some(format!("{key} = {}\n", value(v).to_string().trim()));
+        }
+        (None, _) => crate::home::config::remove_keeping_comments(&mut doc, key),
+    }
+    let mut out = doc.to_string();
+    if let Some(line) = appended {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&line);
+    }
+    if uses_crlf(body) {
+        out = to_crlf(&out);
+    }
+    Ok(format!("{bom}{out}"))
+}
+
+/// The first lines of a new `usbide.toml`.
+const HEADER: &str = "# usbide's settings for this stick (`usbide config` shows and changes them).\n\
+# A command-line flag or an environment variable wins over this file.\n";
+
+fn read_capped(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Read the current text of the file for an edit (`None`: no file yet).
+pub fn read_for_edit(root: &Path) -> Option<String> {
+    read_capped(&root.join(FILE_NAME))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<StickFile, FileError> {
+        StickFile::parse(text, Path::new("usbide.toml"))
+    }
+
+    #[test]
+    fn known_keys_are_read() {
+        let f = parse("# mine\nlogin_method = \"api\"\nlanguage = \"fr\"\n").expect("parses");
+        assert_eq!(f.get("login_method"), Some("api"));
+        assert_eq!(f.get("language"), Some("fr"));
+        assert_eq!(f.get("preflight"), None);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let err = parse("login = \"api\"\n").expect_err("unknown");
+        assert!(err.to_string().contains("unknown key \"login\""), "{err}");
+        let err = parse("login_method = \"sso\"\n").expect_err("bad");
+        assert!(
+            err.to_string()
+                .contains("login_method must be chatgpt, api or none, not \"sso\""),
+            "{err}"
+        );
+        let err = parse("language = 3\n").expect_err("not a string");
+        assert!(
+            err.to_string().contains("language must be en or fr"),
+            "{err}"
+        );
+        assert!(matches!(parse("= broken"), Err(FileError::Parse { .. })));
+    }
+
+    #[test]
+    fn an_edit_keeps_comments_line_ends_and_the_byte_order_mark() {
+        let mine = "\u{feff}# my stick\r\nlanguage = \"fr\" # French please\r\n";
+        let out = edited(Some(mine), "login_method", Some("api")).expect("edit");
+        assert!(
+            out.starts_with("\u{feff}# my stick\r\nlanguage = \"fr\" # French please\r\n"),
+            "{out:?}"
+        );
+        assert!(out.ends_with("login_method = \"api\"\r\n"), "{out:?}");
+        let out = edited(Some(&out), "language", Some("en")).expect("edit");
+        assert!(
+            out.contains("language = \"en\" # French please\r\n"),
+            "{out:?}"
+        );
+        let out = edited(Some(&out), "language", None).expect("edit");
+        assert!(!out.contains("language"), "{out:?}");
+        assert!(out.starts_with("\u{feff}# my stick\r\n"), "{out:?}");
+    }
+
+    #[test]
+    fn a_new_file_says_what_it_is() {
+        let out = edited(None, "preflight", Some("local")).expect("edit");
+        assert!(out.starts_with("# usbide's settings"), "{out}");
+        assert_eq!(parse(&out).expect("parses").get("preflight"), Some("local"));
+    }
+}

@@ -1,0 +1,407 @@
+//! Settings: the command line, the environment snapshot and the stick's
+//! `usbide.toml` ([`file`]), resolved once into plain values that the rest of
+//! usbide acts on, each with where it came from (flag > environment > stick
+//! file > default). Unit-tested without a process.
+
+pub mod file;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{GlobalArgs, LoginMethodArg};
+use crate::environ::Environ;
+use crate::messages::Lang;
+
+pub use file::StickFile;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Flag,
+    Environment,
+    StickFile,
+    Default,
+}
+
+/// One setting as `usbide config` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Origin {
+    pub key: &'static str,
+    /// The value in force (`None`: unset).
+    pub value: Option<String>,
+    pub source: Source,
+    /// The flag or variable that can set it.
+    pub set_by: &'static str,
+}
+
+/// The login method written to `forced_login_method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    /// `forced_login_method = "chatgpt"` (the default).
+    Chatgpt,
+    /// `forced_login_method = "api"`.
+    Api,
+    /// No forced method: the key is removed.
+    None,
+}
+
+impl LoginMethod {
+    /// The config value, or `None` when the key must be absent.
+    pub fn config_value(self) -> Option<&'static str> {
+        match self {
+            Self::Chatgpt => Some("chatgpt"),
+            Self::Api => Some("api"),
+            Self::None => None,
+        }
+    }
+
+    fn parse(value: &str) -> Result<Self, SettingsError> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "chatgpt" => Ok(Self::Chatgpt),
+            "api" => Ok(Self::Api),
+            "none" => Ok(Self::None),
+            _ => Err(SettingsError::LoginMethod(value.to_string())),
+        }
+    }
+}
+
+impl From<LoginMethodArg> for LoginMethod {
+    fn from(arg: LoginMethodArg) -> Self {
+        match arg {
+            LoginMethodArg::Chatgpt => Self::Chatgpt,
+            LoginMethodArg::Api => Self::Api,
+            LoginMethodArg::None => Self::None,
+        }
+    }
+}
+
+/// Everything usbide decides from flags and variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `--root` / `USBIDE_ROOT`.
+    pub root: Option<PathBuf>,
+    /// `--login-method` / `USBIDE_LOGIN_METHOD`.
+    pub login_method: LoginMethod,
+    /// `USBIDE_CODEX_ALLOW_API_KEY`.
+    pub allow_api_key: bool,
+    /// `USBIDE_CODEX_ALLOW_CUSTOM_BASE`.
+    pub allow_custom_base: bool,
+    /// `USBIDE_CODEX_KEEP`: extra `CODEX_*` names to pass through.
+    pub keep_codex_vars: Vec<String>,
+    /// `USBIDE_PAYLOAD_DIR`: payload folder other than `<root>/payload`.
+    pub payload_dir: Option<PathBuf>,
+    /// `USBIDE_GITHUB_API`: GitHub API base for release downloads.
+    pub github_api: String,
+    /// `npm_config_registry`: registry for `payload install` when set.
+    pub npm_registry: Option<String>,
+    /// `USBIDE_LOCK_WAIT_MS`: how long a second usbide waits for the stick.
+    pub lock_wait: Duration,
+    /// `--yes` / `USBIDE_YES`.
+    pub assume_yes: bool,
+    /// `--verbose` / `USBIDE_VERBOSE`: pass RUST_BACKTRACE on to codex.
+    pub verbose: bool,
+    /// `USBIDE_LANG` / `language`: `None` follows the computer's locale.
+    pub language: Option<Lang>,
+    /// `USBIDE_PREFLIGHT` / `preflight`: `auto`, `local` or `off`.
+    pub preflight: String,
+    /// `USBIDE_UPDATE_CHANNEL` / `update_channel`.
+    pub update_channel: String,
+    /// Where each stick-file setting came from (for `usbide config`).
+    pub origins: Vec<Origin>,
+    /// `--color`.
+    pub color: crate::cli::ColorArg,
+}
+
+/// The default GitHub API base.
+pub const GITHUB_API: &str = "https://api.github.com";
+
+/// Settings that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SettingsError {
+    #[error(
+        "unknown login method {0:?}: use chatgpt, api or none (--login-method or USBIDE_LOGIN_METHOD)"
+    )]
+    LoginMethod(String),
+    #[error("USBIDE_LOCK_WAIT_MS must be a number of milliseconds, not {0:?}")]
+    LockWait(String),
+    #[error("{name} must be {wants}, not {found:?}")]
+    BadVariable {
+        name: &'static str,
+        wants: &'static str,
+        found: String,
+    },
+    #[error(transparent)]
+    File(#[from] file::FileError),
+}
+
+/// A value from the first of: flag, variable, stick file.
+struct Pick<'a> {
+    env: &'a Environ,
+    file: &'a StickFile,
+    origins: Vec<Origin>,
+}
+
+impl Pick<'_> {
+    /// The value of stick-file `key` (variable `var`), checked; recorded
+    /// with its source.
+    fn pick(
+        &mut self,
+        key: &'static str,
+        flag: Option<String>,
+        (flag_name, var): (&'static str, &'static str),
+        default: Option<&str>,
+    ) -> Result<Option<String>, SettingsError> {
+        let from_env = self.env.get_str(var).filter(|v| !v.trim().is_empty());
+        let (value, source) = match (flag, from_env, self.file.get(key)) {
+            (Some(v), _, _) => (Some(v), Source::Flag),
+            (None, Some(v), _) => {
+                if !file::accepts(key, &v) {
+                    return Err(SettingsError::BadVariable {
+                        name: var,
+                        wants: file::wants(key).unwrap_or(""),
+                        found: v.clone(),
+                    });
+                }
+                (Some(v), Source::Environment)
+            }
+            (None, None, Some(v)) => (Some(v.to_string()), Source::StickFile),
+            (None, None, None) => (default.map(str::to_string), Source::Default),
+        };
+        let set_by = if flag_name.is_empty() { var } else { flag_name };
+        self.origins.push(Origin {
+            key,
+            value: value.clone(),
+            source,
+            set_by,
+        });
+        Ok(value.map(|v| v.trim().to_string()))
+    }
+}
+
+impl Settings {
+    /// Resolve flags and variables only (no stick file).
+    pub fn resolve(global: &GlobalArgs, env: &Environ) -> Result<Self, SettingsError> {
+        Self::resolve_with(global, env, &StickFile::default())
+    }
+
+    /// Resolve flags first, then variables, then the stick's file, then
+    /// defaults.
+    pub fn resolve_with(
+        global: &GlobalArgs,
+        env: &Environ,
+        file: &StickFile,
+    ) -> Result<Self, SettingsError> {
+        let mut pick = Pick {
+            env,
+            file,
+            origins: Vec::new(),
+        };
+        let flag_method = global.login_method.map(|m| {
+            LoginMethod::from(m)
+                .config_value()
+                .unwrap_or("none")
+                .to_string()
+        });
+        let login_method = match pick.pick(
+            "login_method",
+            flag_method,
+            ("--login-method", "USBIDE_LOGIN_METHOD"),
+            Some("chatgpt"),
+        ) {
+            Ok(v) => LoginMethod::parse(v.as_deref().unwrap_or("chatgpt"))?,
+            Err(SettingsError::BadVariable { found, .. }) => {
+                return Err(SettingsError::LoginMethod(found));
+            }
+            Err(e) => return Err(e),
+        };
+        let language = pick
+            .pick("language", None, ("", "USBIDE_LANG"), None)?
+            .map(|l| {
+                if l.eq_ignore_ascii_case("fr") {
+                    Lang::Fr
+                } else {
+                    Lang::En
+                }
+            });
+        let preflight = pick
+            .pick("preflight", None, ("", "USBIDE_PREFLIGHT"), Some("auto"))?
+            .unwrap_or_else(|| "auto".into())
+            .to_ascii_lowercase();
+        let npm_registry = pick.pick("npm_registry", None, ("", "npm_config_registry"), None);
+        // npm's own variable may hold anything npm accepts: only the file's
+        // value is checked.
+        let npm_registry = match npm_registry {
+            Err(SettingsError::BadVariable { found, .. }) => Some(found),
+            other => other?,
+        };
+        let github_api = pick
+            .pick(
+                "github_api",
+                None,
+                ("", "USBIDE_GITHUB_API"),
+                Some(GITHUB_API),
+            )?
+            .unwrap_or_else(|| GITHUB_API.to_string());
+        let update_channel = pick
+            .pick(
+                "update_channel",
+                None,
+                ("", "USBIDE_UPDATE_CHANNEL"),
+                Some("stable"),
+            )?
+            .unwrap_or_else(|| "stable".into())
+            .to_ascii_lowercase();
+        let lock_wait = match env.get_str("USBIDE_LOCK_WAIT_MS") {
+            Some(v) => crate::environ::clamp_wait(
+                v.trim()
+                    .parse()
+                    .map_err(|_| SettingsError::LockWait(v.clone()))?,
+                Duration::from_millis(1),
+            ),
+            None => Duration::from_secs(3),
+        };
+        Ok(Self {
+            root: global
+                .root
+                .clone()
+                .or_else(|| env.get_str("USBIDE_ROOT").map(PathBuf::from)),
+            login_method,
+            allow_api_key: env.truthy("USBIDE_CODEX_ALLOW_API_KEY"),
+            allow_custom_base: env.truthy("USBIDE_CODEX_ALLOW_CUSTOM_BASE"),
+            keep_codex_vars: env
+                .get_str("USBIDE_CODEX_KEEP")
+                .map(|v| split_list(&v))
+                .unwrap_or_default(),
+            payload_dir: env.get_str("USBIDE_PAYLOAD_DIR").map(PathBuf::from),
+            github_api,
+            npm_registry,
+            lock_wait,
+            assume_yes: global.yes || env.truthy("USBIDE_YES"),
+            verbose: global.verbose || env.truthy("USBIDE_VERBOSE"),
+            language,
+            preflight,
+            update_channel,
+            origins: pick.origins,
+            color: global.color,
+        })
+    }
+
+    /// Where the login method in force came from.
+    pub fn source_of(&self, key: &str) -> Source {
+        self.origins
+            .iter()
+            .find(|o| o.key == key)
+            .map_or(Source::Default, |o| o.source)
+    }
+}
+
+fn split_list(value: &str) -> Vec<String> {
+    value
+        .split([',', ';', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(args: GlobalArgs, pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::resolve(&args, &Environ::from_pairs(pairs, false))
+    }
+
+    #[test]
+    fn defaults() {
+        let s = resolve(GlobalArgs::default(), &[]).expect("settings");
+        assert_eq!(s.login_method, LoginMethod::Chatgpt);
+        assert_eq!(s.root, None);
+        assert!(!s.allow_api_key && !s.allow_custom_base && !s.assume_yes);
+        assert_eq!(s.github_api, GITHUB_API);
+        assert_eq!(s.lock_wait, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn flags_win_over_variables() {
+        let args = GlobalArgs {
+            root: Some("/flag".into()),
+            login_method: Some(LoginMethodArg::Api),
+            ..GlobalArgs::default()
+        };
+        let s = resolve(
+            args,
+            &[("USBIDE_ROOT", "/env"), ("USBIDE_LOGIN_METHOD", "none")],
+        )
+        .expect("settings");
+        assert_eq!(s.root, Some(PathBuf::from("/flag")));
+        assert_eq!(s.login_method, LoginMethod::Api);
+    }
+
+    #[test]
+    fn variables_fill_in() {
+        let s = resolve(
+            GlobalArgs::default(),
+            &[
+                ("USBIDE_ROOT", "/env"),
+                ("USBIDE_LOGIN_METHOD", "NONE"),
+                ("USBIDE_CODEX_ALLOW_API_KEY", "Yes"),
+                ("USBIDE_CODEX_ALLOW_CUSTOM_BASE", "0"),
+                ("USBIDE_CODEX_KEEP", "CODEX_A, CODEX_B"),
+                ("USBIDE_LOCK_WAIT_MS", "250"),
+            ],
+        )
+        .expect("settings");
+        assert_eq!(s.root, Some(PathBuf::from("/env")));
+        assert_eq!(s.login_method, LoginMethod::None);
+        assert!(s.allow_api_key);
+        assert!(!s.allow_custom_base);
+        assert_eq!(s.keep_codex_vars, ["CODEX_A", "CODEX_B"]);
+        assert_eq!(s.lock_wait, Duration::from_millis(250));
+    }
+
+    #[test]
+    fn the_stick_file_sits_between_variables_and_defaults() {
+        let file = StickFile::parse(
+            "login_method = \"api\"\nlanguage = \"fr\"\npreflight = \"local\"\n",
+            std::path::Path::new("usbide.toml"),
+        )
+        .expect("file");
+        let env = Environ::from_pairs(&[("USBIDE_PREFLIGHT", "off")], false);
+        let s = Settings::resolve_with(&GlobalArgs::default(), &env, &file).expect("settings");
+        assert_eq!(s.login_method, LoginMethod::Api);
+        assert_eq!(s.source_of("login_method"), Source::StickFile);
+        assert_eq!(s.language, Some(Lang::Fr));
+        assert_eq!(
+            (s.preflight.as_str(), s.source_of("preflight")),
+            ("off", Source::Environment)
+        );
+        assert_eq!(s.source_of("github_api"), Source::Default);
+        let args = GlobalArgs {
+            login_method: Some(LoginMethodArg::Chatgpt),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::resolve_with(&args, &env, &file).expect("settings");
+        assert_eq!(
+            (s.login_method, s.source_of("login_method")),
+            (LoginMethod::Chatgpt, Source::Flag)
+        );
+        let env = Environ::from_pairs(&[("USBIDE_PREFLIGHT", "sometimes")], false);
+        assert!(matches!(
+            Settings::resolve_with(&GlobalArgs::default(), &env, &file),
+            Err(SettingsError::BadVariable {
+                name: "USBIDE_PREFLIGHT",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = resolve(GlobalArgs::default(), &[("USBIDE_LOGIN_METHOD", "sso")]);
+        assert_eq!(err, Err(SettingsError::LoginMethod("sso".into())));
+        let err = resolve(GlobalArgs::default(), &[("USBIDE_LOCK_WAIT_MS", "soon")]);
+        assert_eq!(err, Err(SettingsError::LockWait("soon".into())));
+    }
+}

@@ -1,0 +1,383 @@
+//! The first five minutes: a lone usbide on an empty stick sets it up
+//! (pin compiled in, real codex from a loopback npm registry), settings that
+//! stick, an API-key login that lasts, and the command line people expect.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::standin::{Reply, Server};
+use crate::support::{PAYLOAD_TARGET, Run, Stick, exe_name, output, repo, usbide_bin};
+
+/// The npm platform of this OS's codex package.
+const NPM_PLATFORM: &str = if cfg!(windows) {
+    "win32-x64"
+} else {
+    "linux-x64"
+};
+
+/// The pinned version and the real npm tarball of codex for this OS, packed
+/// once with npm from the registry npm is configured with (scripts/win.sh
+/// packs the Windows one before Wine runs the tests).
+fn real_package() -> (String, Vec<u8>) {
+    let pin = fs::read_to_string(repo().join("payload").join("payload.toml")).expect("pin");
+    let version = pin
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("pinned version")
+        .to_string();
+    let dir = if cfg!(windows) {
+        repo().join("target").join("windows").join("npm")
+    } else {
+        repo().join("target").join("npm")
+    };
+    let file = dir.join(format!("openai-codex-{version}-{NPM_PLATFORM}.tgz"));
+    if !file.is_file() && !cfg!(windows) {
+        fs::create_dir_all(&dir).expect("npm dir");
+        let packed = std::process::Command::new("npm")
+            .args([
+                "pack",
+                "-q",
+                &format!("@openai/codex@{version}-{NPM_PLATFORM}"),
+            ])
+            .current_dir(&dir)
+            .status();
+        assert!(
+            packed.is_ok_and(|s| s.success()),
+            "npm pack @openai/codex@{version}-{NPM_PLATFORM} failed"
+        );
+    }
+    let bytes = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    (version, bytes)
+}
+
+/// A loopback npm registry serving the real package.
+fn registry() -> Server {
+    use base64::Engine;
+    use sha2::Digest;
+    let (version, tarball) = real_package();
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
+    );
+    let spec = format!("{version}-{NPM_PLATFORM}");
+    let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let base_in = base.clone();
+    let server = Server::start(move |req| {
+        if req.path == format!("/@openai%2Fcodex/{spec}") {
+            let url = format!("{}/codex.tgz", base_in.lock().expect("lock"));
+            let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
+                "dist": {"tarball": url, "integrity": integrity}});
+            Reply::Full(200, "application/json", doc.to_string().into_bytes())
+        } else if req.path == "/codex.tgz" {
+            Reply::Full(200, "application/octet-stream", tarball.clone())
+        } else {
+            Reply::Full(404, "application/json", b"{}".to_vec())
+        }
+    });
+    *base.lock().expect("lock") = server.url();
+    server
+}
+
+/// A folder `name` under `base` holding nothing but a copy of usbide.
+fn lone_folder(base: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let dir = base.join(name);
+    fs::create_dir_all(&dir).expect("lone folder");
+    let exe = dir.join(exe_name("usbide"));
+    fs::copy(usbide_bin(), &exe).expect("copy usbide");
+    (dir, exe)
+}
+
+fn run_exe(stick: &Stick, exe: &Path, args: &[&str]) -> Run {
+    let mut cmd = stick.command_for(exe, args);
+    cmd.env_remove("USBIDE_ROOT")
+        .env_remove("USBIDE_PAYLOAD_DIR");
+    Run::from(output(&mut cmd))
+}
+
+#[test]
+fn a_folder_holding_only_usbide_becomes_a_working_stick() {
+    let server = registry();
+    let mut stick = Stick::new();
+    stick.set("npm_config_registry", &server.url());
+    let (dir, exe) = lone_folder(stick.root.parent().expect("parent"), "EMPTY-STICK");
+    let init = run_exe(&stick, &exe, &["init", "--yes"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    assert!(init.stderr.contains("will be downloaded"), "{init:?}");
+    // The pin came from the binary and stays on the stick.
+    assert_eq!(
+        fs::read(dir.join("payload").join("payload.toml")).expect("pin written"),
+        fs::read(repo().join("payload").join("payload.toml")).expect("repo pin")
+    );
+    assert_eq!(
+        fs::read(dir.join("codex_home").join("config.toml")).expect("template"),
+        fs::read(repo().join("codex_home").join("config.toml")).expect("repo template")
+    );
+    let status = run_exe(&stick, &exe, &["payload", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("verified"), "{status:?}");
+    // Installing again downloads nothing.
+    let again = run_exe(&stick, &exe, &["payload", "install"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stderr.contains("already installed and verified"),
+        "{again:?}"
+    );
+    let downloads = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/codex.tgz")
+        .count();
+    assert_eq!(downloads, 1, "{again:?}");
+    // The real codex runs from it.
+    let codex = run_exe(&stick, &exe, &["codex", "--", "login", "status"]);
+    assert_eq!(codex.code, 1, "{codex:?}");
+    assert!(codex.stderr.contains("Not logged in"), "{codex:?}");
+    assert!(
+        dir.join("payload")
+            .join(PAYLOAD_TARGET)
+            .join("usbide-install.json")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_lone_usbide_asks_before_making_a_stick_and_never_takes_a_downloads_folder() {
+    let stick = Stick::new();
+    // Outside the repository, which is laid out like a stick itself.
+    let base = tempfile::tempdir().expect("a folder outside the repository");
+    // No terminal and no --yes: nobody can answer, nothing is written.
+    let (dir, exe) = lone_folder(base.path(), "LONE");
+    let run = run_exe(&stick, &exe, &[]);
+    assert_eq!(run.code, 71, "{run:?}");
+    assert!(run.stderr.contains("add --yes"), "{run:?}");
+    let left: Vec<_> = fs::read_dir(&dir).expect("dir").flatten().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+    // A downloads folder is never set up without being named.
+    let (downloads, exe) = lone_folder(base.path(), "Downloads");
+    let run = run_exe(&stick, &exe, &["init", "--yes"]);
+    assert_eq!(run.code, 71, "{run:?}");
+    assert!(
+        run.stderr.contains("does not turn it into a stick"),
+        "{run:?}"
+    );
+    assert!(!downloads.join("codex_home").exists());
+    // Nor a home folder, even when named.
+    let home = stick.outside.join("home").display().to_string();
+    let run = run_exe(&stick, &exe, &["init", &home, "--yes"]);
+    assert_eq!(run.code, 71, "{run:?}");
+    assert!(!stick.outside.join("home").join("codex_home").exists());
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
+)]
+fn an_api_key_login_lasts_through_status_usbide_and_exec() {
+    const KEY: &str = "sk-test-usbide-0123456789abcdef";
+    let model = Server::start(|req| {
+        let bearer = req.header("authorization").unwrap_or_default().to_string();
+        if req.path.ends_with("/responses") && bearer == format!("Bearer {KEY}") {
+            Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("hello with the key"),
+            )
+        } else {
+            Reply::Full(401, "application/json", b"{\"error\":\"who?\"}".to_vec())
+        }
+    });
+    let stick = Stick::new();
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "model = \"gpt-test\"\nopenai_base_url = \"{}/v1\"\napproval_policy = \"never\"\n",
+            model.url()
+        ),
+    );
+    // Without a terminal the change of method needs --yes.
+    let mut login = stick.command_for(
+        &usbide_bin(),
+        &["--login-method", "api", "login", "--with-api-key"],
+    );
+    let refused = Run::from(output(login.stdin(std::process::Stdio::null())));
+    assert_eq!(refused.code, 74, "{refused:?}");
+    assert!(!stick.root.join("usbide.toml").exists());
+    let mut login = stick.command_for(
+        &usbide_bin(),
+        &["--yes", "--login-method", "api", "login", "--with-api-key"],
+    );
+    login.stdin(std::process::Stdio::piped());
+    let mut child = login
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("login");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(KEY.as_bytes()).expect("key");
+    }
+    let logged = Run::from(child.wait_with_output().expect("login ends"));
+    assert_eq!(logged.code, 0, "{logged:?}");
+    assert!(!logged.stderr.contains(KEY) && !logged.stdout.contains(KEY));
+    assert!(stick.read("usbide.toml").contains("login_method = \"api\""));
+
+    // `status` writes nothing and sees no mismatch.
+    let before = snapshot(&stick.root);
+    let status = stick.run(&["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(!status.stdout.contains("MISMATCH"), "{status:?}");
+    assert_eq!(snapshot(&stick.root), before, "status changed a file");
+
+    // A plain launch and exec keep the method and use the key.
+    let launch = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(launch.code, 0, "{launch:?}");
+    let exec = stick.run(&["exec", "--skip-git-repo-check", "say hello"]);
+    assert_eq!(exec.code, 0, "{exec:?}");
+    assert!(exec.stdout.contains("hello with the key"), "{exec:?}");
+    assert!(
+        stick
+            .read("codex_home/config.toml")
+            .contains("forced_login_method = \"api\"")
+    );
+}
+
+/// Every file under `dir` with its bytes (logs excluded: usbide.log may
+/// grow by a line).
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p.ends_with("payload") {
+                    stack.push(p);
+                }
+            } else {
+                out.push((p.clone(), fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn settings_on_the_stick_apply_and_say_where_they_come_from() {
+    let mut stick = Stick::without_payload();
+    stick.unset("LANG");
+    let set = stick.run(&["config", "set", "language", "fr"]);
+    assert_eq!(set.code, 0, "{set:?}");
+    let shown = stick.run(&["config"]);
+    assert!(
+        shown.stdout.contains("language") && shown.stdout.contains("usbide.toml"),
+        "{shown:?}"
+    );
+    // The stick's language applies to what usbide says…
+    let bogus = stick.run(&["config", "set", "language", "klingon"]);
+    assert_eq!(bogus.code, 2, "{bogus:?}");
+    assert!(
+        bogus.stderr.contains("language doit valoir en or fr"),
+        "{bogus:?}"
+    );
+    // …and a variable wins over the file.
+    stick.set("USBIDE_LANG", "en");
+    let json = stick.run(&["config", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let lang = doc["settings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["key"] == "language"))
+        .cloned()
+        .expect("language");
+    assert_eq!(lang["value"], "en");
+    assert_eq!(lang["source"], "environment");
+    let unset = stick.run(&["config", "unset", "language"]);
+    assert_eq!(unset.code, 0, "{unset:?}");
+    assert!(!stick.read("usbide.toml").contains("language"));
+    // An unknown key is a usage mistake.
+    assert_eq!(stick.run(&["config", "set", "colour", "red"]).code, 2);
+}
+
+#[test]
+fn the_command_line_people_expect() {
+    let stick = Stick::without_payload();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = stick.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {run:?}");
+        assert!(run.stdout.contains("usbide"), "{shell}");
+        assert!(run.stdout.contains("completions"), "{shell}");
+    }
+    let version = stick.run(&["--version"]);
+    assert_eq!(version.code, 0, "{version:?}");
+    assert!(
+        version
+            .stdout
+            .starts_with(&format!("usbide {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{version:?}"
+    );
+    assert!(version.stdout.contains("codex"), "{version:?}");
+    // Usage mistakes exit 2.
+    assert_eq!(
+        stick.run(&["payload", "install", "--target", "bogus"]).code,
+        2
+    );
+    assert_eq!(stick.run(&["--no-such-flag"]).code, 2);
+    // `--root` naming codex_home is taken as the stick's root, with a note.
+    fs::create_dir_all(stick.codex_home()).expect("codex_home");
+    let home = stick.codex_home().display().to_string();
+    let run = stick.run(&["--root", &home, "stick"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with(&format!("root        {}\n", stick.root.display())),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("codex_home folder"), "{run:?}");
+    // Help: global options under their own heading, examples, exit codes.
+    let help = stick.run(&["help"]);
+    assert!(help.stdout.contains("Global options"), "{help:?}");
+    assert!(help.stdout.contains("Exit codes"), "{help:?}");
+    assert!(help.stdout.contains("USBIDE_ROOT"), "{help:?}");
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
+)]
+fn codex_started_from_the_stick_itself_works_in_its_work_folder() {
+    let model = Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("working"),
+            )
+        } else {
+            Reply::Full(404, "text/plain", b"no".to_vec())
+        }
+    });
+    let stick = Stick::with_model_provider(
+        &format!("{}/v1", model.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    let run = Run::from(output(
+        stick
+            .command_for(
+                &usbide_bin(),
+                &["exec", "--skip-git-repo-check", "where are you"],
+            )
+            .current_dir(&stick.root),
+    ));
+    assert_eq!(run.code, 0, "{run:?}");
+    let work = stick.root.join("work");
+    assert!(work.is_dir());
+    assert!(
+        run.stderr
+            .contains(&format!("codex works in {}", work.display())),
+        "{run:?}"
+    );
+}
