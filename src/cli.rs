@@ -157,13 +157,13 @@ pub enum Command {
     /// Log out: remove the stick's login.
     Logout,
     /// Logged in or not, mode, account, token age and expiry (no token shown).
-    Status,
+    Status(JsonArg),
     /// What on this host will break codex: stick, home, payload, login, network.
     Doctor(DoctorArgs),
     /// Show the environment codex would get, and what was removed and why.
-    Env,
+    Env(JsonArg),
     /// Show the stick usbide runs from: folder, drive, file system, space.
-    Stick,
+    Stick(JsonArg),
     /// Show what codex or usbide left on this computer, and remove it.
     Clean,
     /// Show the stick's settings and where each comes from; change them.
@@ -213,7 +213,15 @@ pub enum PayloadCommand {
     /// Download, verify and install codex into payload/<target>/.
     Install(PayloadInstallArgs),
     /// Show what is installed and whether it verifies.
-    Status,
+    Status(JsonArg),
+}
+
+/// `--json` of the commands that report state (schemas in docs/).
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct JsonArg {
+    /// Print the report as JSON (schema: docs/<command>.schema.json).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `usbide payload install` options.

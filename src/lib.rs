@@ -147,10 +147,10 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         }
         Some(Command::Login(args)) => cmd::login::run(&ctx, &args),
         Some(Command::Logout) => cmd::login::logout(&ctx),
-        Some(Command::Status) => cmd::status::run(&ctx),
+        Some(Command::Status(a)) => cmd::status::run(&ctx, a.json),
         Some(Command::Doctor(args)) => cmd::doctor::run(&ctx, &args),
-        Some(Command::Env) => cmd::env::run(&ctx),
-        Some(Command::Stick) => cmd::stick::run(&ctx),
+        Some(Command::Env(a)) => cmd::env::run(&ctx, a.json),
+        Some(Command::Stick(a)) => cmd::stick::run(&ctx, a.json),
         Some(Command::Clean) => cmd::clean::run(&ctx),
         Some(Command::Config { action, json }) => cmd::config::run(&ctx, action.as_ref(), json),
         Some(Command::Init { dir }) => cmd::init::run(&ctx, dir.as_deref()),

@@ -39,7 +39,12 @@ pub fn line(message: &str) {
     if let Some(file) = LOG.get()
         && let Ok(mut f) = file.lock()
     {
-        let _ = writeln!(f, "{} {}", crate::time::now(), crate::redact::text(message));
+        let _ = writeln!(
+            f,
+            "{} {}",
+            crate::time::local_rfc3339(),
+            crate::redact::text(message)
+        );
     }
 }
 

@@ -1,56 +1,34 @@
-//! The little date arithmetic usbide needs, without a date library: RFC 3339
-//! timestamps (auth.json) and HTTP dates (clock skew) to Unix seconds, and
-//! spans for people.
+//! Dates, through `jiff`: RFC 3339 timestamps (auth.json) and HTTP dates
+//! (clock skew) to Unix seconds, the local time of usbide's log, and spans
+//! for people.
+
+use std::str::FromStr;
 
 /// `2026-11-20T10:00:00Z`, `...00.123456Z` or `...+02:00` to Unix seconds.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if t.get(4..5)? != "-" || !matches!(t.get(10..11)?, "T" | "t" | " ") {
+    jiff::Timestamp::from_str(text.trim())
+        .ok()
+        .map(|t| t.as_second())
+}
+
+/// An HTTP `Date` (IMF-fixdate: `Wed, 25 Nov 2026 12:00:00 GMT`) to Unix
+/// seconds; only GMT, as HTTP requires.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if !text.ends_with(" GMT") {
         return None;
     }
-    let rest = t.get(19..)?;
-    let rest = rest
-        .strip_prefix('.')
-        .map_or(rest, |r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
-    let offset = match rest {
-        "Z" | "z" => 0,
-        r if r.len() == 6 && (r.starts_with('+') || r.starts_with('-')) => {
-            let sign = if r.starts_with('-') { -1 } else { 1 };
-            sign * (r.get(1..3)?.parse::<i64>().ok()? * 3600
-                + r.get(4..6)?.parse::<i64>().ok()? * 60)
-        }
-        _ => return None,
-    };
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset)
+    jiff::fmt::rfc2822::parse(text)
+        .ok()
+        .map(|z| z.timestamp().as_second())
 }
 
-/// An HTTP `Date` (IMF-fixdate: `Wed, 25 Nov 2026 12:00:00 GMT`) to Unix seconds.
-pub fn parse_http_date(text: &str) -> Option<i64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let mut parts = text.split_whitespace().skip(1);
-    let day: i64 = parts.next()?.parse().ok()?;
-    let month_name = parts.next()?;
-    let month = MONTHS.iter().position(|m| *m == month_name)? as i64 + 1;
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
-    (parts.next()? == "GMT")
-        .then(|| days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Now as RFC 3339 in the computer's local time, to the second
+/// (`2026-11-25T20:15:03+01:00`), for usbide's log.
+pub fn local_rfc3339() -> String {
+    jiff::Zoned::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 /// `3 days`, `5 hours`, `12 minutes`, `40 seconds`.
@@ -102,6 +80,16 @@ mod tests {
         );
         assert_eq!(parse_http_date("Fri, 20 Nov 2026 10:00:00 CET"), None);
         assert_eq!(parse_http_date("garbage"), None);
+    }
+
+    #[test]
+    fn the_log_time_is_rfc3339_local() {
+        let t = local_rfc3339();
+        assert!(
+            parse_rfc3339(&t).is_some_and(|s| (s - now()).abs() < 5),
+            "{t}"
+        );
+        assert_eq!(t.len(), "2026-11-25T20:15:03+01:00".len(), "{t}");
     }
 
     #[test]

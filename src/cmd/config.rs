@@ -23,7 +23,7 @@ fn show(ctx: &Context, json: bool) -> Result<i32> {
     let path = ctx.stick().ok().map(|s| s.root.join(file::FILE_NAME));
     if json {
         let doc = serde_json::json!({
-            "schema": 1,
+            "schema_version": 1,
             "file": path.as_ref().map(|p| p.display().to_string()),
             "settings": ctx.settings.origins,
         });

@@ -68,7 +68,8 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
         crate::out::println!("{json}");
     } else {
         let lang = ctx.lang;
-        crate::out::print!("{}", preflight::render(&report, lang));
+        let color = ctx.color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+        crate::out::print!("{}", preflight::render(&report, lang, color));
     }
     if let Some(path) = &args.bundle {
         bundle(ctx, &stick.root, &home, &json, path)?;

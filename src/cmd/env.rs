@@ -7,8 +7,8 @@ use crate::context::Context;
 use crate::events::escape::escape;
 use crate::redact;
 
-/// Print the report on stdout.
-pub fn run(ctx: &Context) -> Result<i32> {
+/// Print the report on stdout (`json`: docs/env.schema.json).
+pub fn run(ctx: &Context, json: bool) -> Result<i32> {
     let stick = ctx.stick()?;
     let crate::session::CodexEnv {
         filtered,
@@ -25,6 +25,33 @@ pub fn run(ctx: &Context) -> Result<i32> {
             None => d.why(ctx.lang),
         });
         notes.extend(d.warning(ctx.lang));
+    }
+    if json {
+        let vars: Vec<serde_json::Value> = filtered
+            .vars
+            .iter()
+            .map(|(name, value)| {
+                let name = name.to_string_lossy();
+                serde_json::json!({
+                    "name": escape(&name),
+                    "value": escape(&redact::env_value(&name, &value.to_string_lossy())),
+                })
+            })
+            .collect();
+        let removed: Vec<serde_json::Value> = filtered
+            .removed
+            .iter()
+            .map(|(name, reason)| serde_json::json!({"name": escape(name), "reason": reason.explain()}))
+            .collect();
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "variables": vars,
+            "removed": removed,
+            "notes": notes.iter().map(|n| redact::text(n)).collect::<Vec<_>>(),
+            "overrides": overrides,
+        });
+        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(crate::exit::OK);
     }
     let mut out = String::new();
     out.push_str("# environment codex gets (secret-looking values redacted)\n");

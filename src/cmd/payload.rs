@@ -18,7 +18,7 @@ use crate::ui::note;
 pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {
     match action {
         PayloadCommand::Install(args) => install_cmd(ctx, args),
-        PayloadCommand::Status => status(ctx),
+        PayloadCommand::Status(a) => status(ctx, a.json),
     }
 }
 
@@ -181,18 +181,24 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
     Ok(exe)
 }
 
-fn status(ctx: &Context) -> Result<i32> {
+/// One installed target, as `payload status` reports it.
+#[derive(Debug, serde::Serialize)]
+struct TargetState {
+    triple: String,
+    host: bool,
+    version: Option<String>,
+    origin: Option<String>,
+    /// `verified`, `missing`, `modified` or `unrecorded`.
+    state: &'static str,
+    /// The missing or modified file, or the number of verified files.
+    file: Option<String>,
+    files: Option<usize>,
+}
+
+fn status(ctx: &Context, json: bool) -> Result<i32> {
     let stick = ctx.stick()?;
     let pinned = manifest(&stick)?.map(|m| m.version);
-    crate::out::println!(
-        "payload {} (pinned: {})",
-        stick.payload_dir.display(),
-        pinned
-            .as_deref()
-            .map_or("none".to_string(), |v| format!("codex {v}"))
-    );
     let host = target::host();
-    let mut failed = false;
     // Putting back a tree an interrupted install moved aside writes: only
     // when no other usbide is at work (and the stick is writable).
     if let Some(h) = host
@@ -201,54 +207,87 @@ fn status(ctx: &Context) -> Result<i32> {
     {
         pl::recover(&stick.payload_dir, h.triple);
     }
-    let triples = pl::installed_triples(&stick.payload_dir);
-    for triple in &triples {
-        let mark = if host.is_some_and(|h| h.triple == triple) {
-            " (this host)"
-        } else {
-            ""
-        };
-        let tree = stick.payload_dir.join(triple);
-        let line = match Record::load(&tree) {
-            Err(_) => {
-                failed = true;
-                "no install record: not installed by usbide, cannot verify".to_string()
+    let states: Vec<TargetState> = pl::installed_triples(&stick.payload_dir)
+        .into_iter()
+        .map(|triple| {
+            let tree = stick.payload_dir.join(&triple);
+            let is_host = host.is_some_and(|h| h.triple == triple);
+            let mut st = TargetState {
+                triple,
+                host: is_host,
+                version: None,
+                origin: None,
+                state: "unrecorded",
+                file: None,
+                files: None,
+            };
+            if let Ok(rec) = Record::load(&tree) {
+                (st.state, st.file, st.files) = match rec.verify(&tree) {
+                    Verdict::Verified { files } => ("verified", None, Some(files)),
+                    Verdict::Missing(f) => ("missing", Some(f), None),
+                    Verdict::Modified(f) => ("modified", Some(f), None),
+                };
+                st.version = Some(rec.version);
+                st.origin = Some(rec.origin);
             }
-            Ok(rec) => match rec.verify(&tree) {
-                Verdict::Verified { files } => format!(
-                    "codex {} from {}: verified ({files} files)",
-                    rec.version, rec.origin
-                ),
-                Verdict::Missing(f) => {
-                    failed = true;
-                    format!(
-                        "codex {}: {f} is missing; reinstall with `usbide payload install`",
-                        rec.version
-                    )
-                }
-                Verdict::Modified(f) => {
-                    failed = true;
-                    format!(
-                        "codex {}: {f} was modified; reinstall with `usbide payload install`",
-                        rec.version
-                    )
-                }
-            },
-        };
-        crate::out::println!("{triple}{mark}: {line}");
+            st
+        })
+        .collect();
+    let interrupted = pl::interrupted(&stick.payload_dir);
+    let host_present = states.iter().any(|s| s.host);
+    let failed = states.iter().any(|s| s.state != "verified");
+    let code = if failed || !host_present {
+        crate::exit::PAYLOAD
+    } else {
+        crate::exit::OK
+    };
+    if json {
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "payload_dir": stick.payload_dir.display().to_string(),
+            "pinned": pinned,
+            "host": host.map(|h| h.triple),
+            "targets": states,
+            "interrupted": interrupted,
+        });
+        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(code);
     }
-    for t in pl::interrupted(&stick.payload_dir) {
+    crate::out::println!(
+        "payload {} (pinned: {})",
+        stick.payload_dir.display(),
+        pinned
+            .as_deref()
+            .map_or("none".to_string(), |v| format!("codex {v}"))
+    );
+    for st in &states {
+        let mark = if st.host { " (this host)" } else { "" };
+        let version = st.version.as_deref().unwrap_or("?");
+        let line = match st.state {
+            "verified" => format!(
+                "codex {version} from {}: verified ({} files)",
+                st.origin.as_deref().unwrap_or("?"),
+                st.files.unwrap_or(0)
+            ),
+            "missing" => format!(
+                "codex {version}: {} is missing; reinstall with `usbide payload install`",
+                st.file.as_deref().unwrap_or("?")
+            ),
+            "modified" => format!(
+                "codex {version}: {} was modified; reinstall with `usbide payload install`",
+                st.file.as_deref().unwrap_or("?")
+            ),
+            _ => "no install record: not installed by usbide, cannot verify".to_string(),
+        };
+        crate::out::println!("{}{mark}: {line}", st.triple);
+    }
+    for t in interrupted {
         crate::out::println!(
             "{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again"
         );
     }
-    let host_present = host.is_some_and(|h| triples.iter().any(|t| t == h.triple));
     if !host_present {
         crate::out::println!("no codex for this host; run `usbide payload install`");
     }
-    Ok(if failed || !host_present {
-        crate::exit::PAYLOAD
-    } else {
-        crate::exit::OK
-    })
+    Ok(code)
 }

@@ -12,8 +12,13 @@ use crate::settings::LoginMethod;
 use crate::time;
 
 /// Run the command: exit 0 when logged in.
-pub fn run(ctx: &Context) -> Result<i32> {
+pub fn run(ctx: &Context, json: bool) -> Result<i32> {
     let stick = ctx.stick()?;
+    if json {
+        let (doc, logged_in) = report(ctx, &stick.codex_home());
+        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(if logged_in { crate::exit::OK } else { 1 });
+    }
     Ok(if print(ctx, &stick.codex_home())? {
         crate::exit::OK
     } else {
@@ -66,9 +71,70 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
         crate::out::println!("token       {when}");
     }
     let workspace = crate::home::provider::Provider::read(codex_home, forced).workspace;
-    crate::out::println!("{}", forced_line(&summary, forced, workspace.as_deref()));
+    let line = forced_line(&summary, forced, workspace.as_deref());
+    let color = ctx.color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    match (color, line.contains("MISMATCH")) {
+        (true, true) => crate::out::println!("\x1b[1;31m{line}\x1b[0m"),
+        (true, false) => crate::out::println!("\x1b[32m{line}\x1b[0m"),
+        _ => crate::out::println!("{line}"),
+    }
     crate::out::println!("file        {}", path.display());
     Ok(true)
+}
+
+/// The status as JSON (docs/status.schema.json); never a token or key.
+fn report(ctx: &Context, codex_home: &Path) -> (serde_json::Value, bool) {
+    let path = login::auth_path(codex_home);
+    let forced = ctx.settings.login_method;
+    let workspace = crate::home::provider::Provider::read(codex_home, forced).workspace;
+    let forced_doc = |mismatch: Option<String>| {
+        serde_json::json!({
+            "method": forced.config_value(),
+            "workspace": workspace,
+            "mismatch": mismatch,
+        })
+    };
+    let summary = match claims::read(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            let error = match e {
+                AuthFileError::Missing => None,
+                other => Some(crate::redact::text(&other.to_string())),
+            };
+            return (
+                serde_json::json!({
+                    "schema_version": 1,
+                    "logged_in": false,
+                    "file": path.display().to_string(),
+                    "error": error,
+                    "forced": forced_doc(None),
+                }),
+                false,
+            );
+        }
+    };
+    let now = time::now();
+    let mode = match &summary.mode {
+        Some(Mode::Chatgpt) => "chatgpt".to_string(),
+        Some(Mode::ApiKey) => "api_key".to_string(),
+        Some(Mode::Other(m)) => crate::events::escape::escape(m).into_owned(),
+        None => "unknown".to_string(),
+    };
+    let mismatch = login::mismatch(&summary, forced, workspace.as_deref());
+    (
+        serde_json::json!({
+            "schema_version": 1,
+            "logged_in": true,
+            "file": path.display().to_string(),
+            "mode": mode,
+            "email": summary.email,
+            "plan": summary.plan,
+            "refreshed_seconds_ago": summary.last_refresh.map(|at| now - at),
+            "expires_in_seconds": summary.expires_at.map(|at| at - now),
+            "forced": forced_doc(mismatch),
+        }),
+        true,
+    )
 }
 
 /// The `forced` line: the same rule ([`login::mismatch`]) a launch and the

@@ -5,9 +5,20 @@ use anyhow::Result;
 use crate::context::Context;
 use crate::stick::drive::human_bytes;
 
-/// Print the stick report on stdout.
-pub fn run(ctx: &Context) -> Result<i32> {
+/// Print the stick report on stdout (`json`: docs/stick.schema.json).
+pub fn run(ctx: &Context, json: bool) -> Result<i32> {
     let stick = ctx.stick()?;
+    if json {
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "root": stick.root.display().to_string(),
+            "codex_home": stick.codex_home().display().to_string(),
+            "payload": stick.payload_dir.display().to_string(),
+            "drive": stick.drive(),
+        });
+        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(crate::exit::OK);
+    }
     crate::out::println!("root        {}", stick.root.display());
     crate::out::println!("codex_home  {}", stick.codex_home().display());
     crate::out::println!("payload     {}", stick.payload_dir.display());

@@ -309,7 +309,7 @@ fn status_line(text: &str) -> &str {
 
 /// The human report: one line per check by group, the fixes at the end, in
 /// the host's language.
-pub fn render(report: &Report, lang: crate::messages::Lang) -> String {
+pub fn render(report: &Report, lang: crate::messages::Lang, color: bool) -> String {
     let t = crate::messages::text(lang);
     let mut out = String::new();
     let mut group = None;
@@ -318,11 +318,16 @@ pub fn render(report: &Report, lang: crate::messages::Lang) -> String {
             out.push_str(&format!("\n{}\n", c.group.title_in(lang)));
             group = Some(c.group);
         }
-        let status = match c.status {
-            Status::Ok => "ok  ",
-            Status::Warn => "WARN",
-            Status::Fail => "FAIL",
-            Status::Skipped => "skip",
+        let (status, paint) = match c.status {
+            Status::Ok => ("ok  ", "32"),
+            Status::Warn => ("WARN", "33"),
+            Status::Fail => ("FAIL", "1;31"),
+            Status::Skipped => ("skip", "2"),
+        };
+        let status = if color {
+            format!("\x1b[{paint}m{status}\x1b[0m")
+        } else {
+            status.to_string()
         };
         out.push_str(&format!("  {status}  {:<28} {}\n", c.id, c.finding));
     }

@@ -336,6 +336,12 @@ fn the_command_line_people_expect() {
         "{run:?}"
     );
     assert!(run.stderr.contains("codex_home folder"), "{run:?}");
+    // --color applies to the doctor too; never colour without being asked
+    // when stdout is not a terminal.
+    let coloured = stick.run(&["--color", "always", "doctor", "--offline"]);
+    assert!(coloured.stdout.contains("\x1b["), "{coloured:?}");
+    let plain = stick.run(&["doctor", "--offline"]);
+    assert!(!plain.stdout.contains("\x1b["), "{plain:?}");
     // Help: global options under their own heading, examples, exit codes.
     let help = stick.run(&["help"]);
     assert!(help.stdout.contains("Global options"), "{help:?}");
@@ -380,4 +386,40 @@ fn codex_started_from_the_stick_itself_works_in_its_work_folder() {
             .contains(&format!("codex works in {}", work.display())),
         "{run:?}"
     );
+}
+
+#[test]
+fn each_json_report_validates_against_its_schema() {
+    let mut stick = Stick::new();
+    stick.set("OPENAI_API_KEY", "sk-canary-json-0123456789");
+    stick.write("usbide.toml", "language = \"en\"\n");
+    fs::create_dir_all(stick.codex_home()).expect("codex_home");
+    let reports = [
+        ("status", vec!["status", "--json"]),
+        ("stick", vec!["stick", "--json"]),
+        ("env", vec!["env", "--json"]),
+        ("payload-status", vec!["payload", "status", "--json"]),
+        ("config", vec!["config", "--json"]),
+    ];
+    for (name, args) in reports {
+        let run = stick.run(&args);
+        assert!(!run.stdout.contains("sk-canary-json"), "{name}: {run:?}");
+        let report: serde_json::Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {run:?}"));
+        let schema: serde_json::Value = serde_json::from_str(
+            &fs::read_to_string(repo().join("docs").join(format!("{name}.schema.json")))
+                .expect("schema"),
+        )
+        .expect("schema JSON");
+        let validator = jsonschema::validator_for(&schema).expect("valid schema");
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}\n{report:#}");
+        // The schema can fail: an extra field is refused.
+        let mut broken = report.clone();
+        broken["surprise"] = serde_json::json!(1);
+        assert!(!validator.is_valid(&broken), "{name}");
+    }
 }

@@ -95,6 +95,12 @@ impl Registry {
         let base_in = base.clone();
         let server = Server::start(move |req| {
             let versions = me.versions.lock().expect("lock");
+            if req.path == "/-/package/@openai%2Fcodex/dist-tags"
+                && let Some((latest, _, _)) = versions.last()
+            {
+                let doc = serde_json::json!({"latest": latest, "alpha": "99.0.0-alpha.1"});
+                return Reply::Full(200, "application/json", doc.to_string().into_bytes());
+            }
             for (v, tarball, integrity) in versions.iter() {
                 if req.path == format!("/@openai%2Fcodex/{v}-linux-x64") {
                     let url = format!(
@@ -178,6 +184,47 @@ fn npm_install_verifies_records_and_runs() {
         status.stdout.contains("bin/codex was modified"),
         "{status:?}"
     );
+}
+
+#[test]
+fn latest_is_asked_of_the_source_and_a_verified_payload_is_not_downloaded_again() {
+    let registry = Registry::default();
+    for v in ["9.9.1", "9.9.2"] {
+        let tarball = npm_package(v);
+        registry.publish(v, tarball.clone(), integrity(&tarball));
+    }
+    let server = registry.serve();
+    let (stick, _payload) = stick_with_own_payload();
+    let run = install(&stick, &server, "latest");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("is 9.9.2"), "{run:?}");
+    assert!(run.stderr.contains("installed codex 9.9.2"), "{run:?}");
+    let tarballs = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/tarballs/"))
+            .count()
+    };
+    assert_eq!(tarballs(), 1);
+    let again = install(&stick, &server, "9.9.2");
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stderr.contains("already installed and verified"),
+        "{again:?}"
+    );
+    assert_eq!(tarballs(), 1, "downloaded again");
+    let forced = stick.run(&[
+        "payload",
+        "install",
+        "--version",
+        "9.9.2",
+        "--force",
+        "--npm-registry",
+        &server.url(),
+    ]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert_eq!(tarballs(), 2);
 }
 
 #[test]
