@@ -16,6 +16,9 @@ fn main() {
     let date = git(&["log", "-1", "--format=%cs"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=USBIDE_COMMIT={commit}");
     println!("cargo:rustc-env=USBIDE_BUILD_DATE={date}");
+    // The target this usbide is built for: the name of its release archive.
+    let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown".into());
+    println!("cargo:rustc-env=USBIDE_TARGET={target}");
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
         println!("cargo:rerun-if-changed={dir}/HEAD");
         if let Some(head) = git(&["symbolic-ref", "-q", "HEAD"]) {

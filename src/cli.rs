@@ -186,6 +186,11 @@ pub enum Command {
         /// The folder to set up.
         dir: Option<PathBuf>,
     },
+    /// Replace this usbide with a newer signed release (or go back).
+    #[command(
+        after_help = "Examples:\n  usbide update --check\n  usbide update\n  usbide update --from E:\\usbide-0.2.0-x86_64-pc-windows-msvc.zip\n  usbide update --rollback"
+    )]
+    Update(UpdateArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Examples:\n  usbide completions bash > ~/.local/share/bash-completion/completions/usbide\n  usbide completions powershell >> $PROFILE"
@@ -196,6 +201,26 @@ pub enum Command {
         #[command(subcommand)]
         action: PayloadCommand,
     },
+}
+
+/// `usbide update` options.
+#[derive(Debug, Args, Clone, Default)]
+pub struct UpdateArgs {
+    /// Only say whether a newer usbide exists.
+    #[arg(long, conflicts_with_all = ["from", "rollback"])]
+    pub check: bool,
+    /// This version rather than the latest.
+    #[arg(long, conflicts_with_all = ["from", "rollback"])]
+    pub version: Option<String>,
+    /// Update from a release archive on disk (offline): usbide-<version>-<target>.zip.
+    #[arg(long, value_name = "FILE", conflicts_with = "rollback")]
+    pub from: Option<PathBuf>,
+    /// Go back to the usbide the last update replaced.
+    #[arg(long)]
+    pub rollback: bool,
+    /// Also install an older version.
+    #[arg(long)]
+    pub allow_downgrade: bool,
 }
 
 /// `usbide config ...`

@@ -23,6 +23,8 @@ pub const PAYLOAD: i32 = 73;
 pub const LOGIN: i32 = 74;
 /// Another usbide holds the stick.
 pub const BUSY: i32 = 75;
+/// An update was refused or failed (the installed usbide is unchanged).
+pub const UPDATE: i32 = 76;
 
 /// The exit code for an error, by what failed.
 pub fn code_for(err: &anyhow::Error) -> i32 {
@@ -39,6 +41,9 @@ pub fn code_for(err: &anyhow::Error) -> i32 {
             || cause.is::<crate::home::provider::ConfigTooLarge>()
         {
             return HOME;
+        }
+        if cause.is::<crate::update::UpdateError>() {
+            return UPDATE;
         }
         if cause.is::<PayloadError>() {
             return PAYLOAD;

@@ -30,6 +30,7 @@ pub mod settings;
 pub mod stick;
 pub mod time;
 pub mod ui;
+pub mod update;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -133,6 +134,7 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Err(e) => return Err(e.into()),
     };
     let ctx = Context::new(env, settings, exe);
+    update::replace::sweep(&ctx.exe);
     if cli.global.version {
         return cmd::version::run(&ctx);
     }
@@ -155,6 +157,7 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Some(Command::Config { action, json }) => cmd::config::run(&ctx, action.as_ref(), json),
         Some(Command::Init { dir }) => cmd::init::run(&ctx, dir.as_deref()),
         Some(Command::Completions { shell }) => cmd::completions::run(shell),
+        Some(Command::Update(args)) => update::run(&ctx, &args),
         Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),
     }
 }

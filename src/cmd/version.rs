@@ -11,12 +11,22 @@ pub const COMMIT: &str = env!("USBIDE_COMMIT");
 /// The date of that commit (reproducible: not the clock of the build).
 pub const BUILD_DATE: &str = env!("USBIDE_BUILD_DATE");
 
+/// The first line: `usbide 0.1.0 (commit 06c32bbe3778, 2026-11-25, x86_64-pc-windows-msvc)`.
+pub const LINE: &str = concat!(
+    "usbide ",
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("USBIDE_COMMIT"),
+    ", ",
+    env!("USBIDE_BUILD_DATE"),
+    ", ",
+    env!("USBIDE_TARGET"),
+    ")"
+);
+
 /// Print the version lines.
 pub fn run(ctx: &Context) -> Result<i32> {
-    crate::out::println!(
-        "usbide {} (commit {COMMIT}, {BUILD_DATE})",
-        env!("CARGO_PKG_VERSION")
-    );
+    crate::out::println!("{LINE}");
     crate::out::println!("{}", codex_line(ctx));
     Ok(crate::exit::OK)
 }

@@ -109,6 +109,11 @@ pub const TEXT: Text = Text {
     login_method_saved: "this stick now logs in with {method} (saved in {path})",
     login_method_change: "This stick logs in with {old}. Switch it to {new}?",
     login_method_kept: "the stick keeps {old}; nothing was changed",
+    update_available: "usbide {version} is available (this is {current}): `usbide update`",
+    update_up_to_date: "usbide {version} is up to date",
+    update_downloading: "downloading usbide {version} from {url}",
+    update_done: "usbide {version} is installed; the previous one is kept as {old} (`usbide update --rollback` goes back)",
+    update_rolled_back: "back to usbide {version}",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

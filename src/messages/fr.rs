@@ -110,6 +110,11 @@ pub const TEXT: Text = Text {
     login_method_saved: "cette clé USB s'identifie désormais avec {method} (enregistré dans {path})",
     login_method_change: "Cette clé USB s'identifie avec {old}. Passer à {new} ?",
     login_method_kept: "la clé USB garde {old} ; rien n'a été modifié",
+    update_available: "usbide {version} est disponible (celui-ci est en {current}) : `usbide update`",
+    update_up_to_date: "usbide {version} est à jour",
+    update_downloading: "téléchargement d'usbide {version} depuis {url}",
+    update_done: "usbide {version} est installé ; le précédent est conservé sous {old} (`usbide update --rollback` y revient)",
+    update_rolled_back: "retour à usbide {version}",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

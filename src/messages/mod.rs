@@ -275,6 +275,16 @@ catalogue! {
     login_method_change,
     /// The user kept the stick's login method (`{old}`).
     login_method_kept,
+    /// A newer usbide exists (`{version}`, `{current}`).
+    update_available,
+    /// No newer usbide (`{version}`).
+    update_up_to_date,
+    /// An update starts (`{version}`, `{url}`).
+    update_downloading,
+    /// An update finished (`{version}`, `{old}`).
+    update_done,
+    /// A rollback finished (`{version}`).
+    update_rolled_back,
 }
 
 /// The fixed sentences of `lang`.

@@ -38,11 +38,13 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     if let Some(s) = &scratch {
         inv.set_vars(&s.vars());
     }
+    let newer = crate::update::check::start(ctx, &ready.stick.codex_home());
     guard::check_login(ctx, &ready, &codex.path, args, interactive)?;
     if crate::login::needs_session(args) {
         preflight::preflight_on_launch(ctx, &ready);
     }
     ready.seen();
+    crate::update::check::report(newer, ctx.lang);
     let started = if interactive {
         inv.run_inherited_keeping_stderr(STDERR_TAIL)
     } else {

@@ -27,6 +27,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("npm_registry", "an http(s) URL"),
     ("github_api", "an http(s) URL"),
     ("update_channel", "stable or beta"),
+    ("update_check", "on or off"),
 ];
 
 /// The values found in `usbide.toml` (absent keys are `None`).
@@ -134,6 +135,7 @@ pub fn accepts(key: &str, text: &str) -> bool {
             lower.starts_with("https://") || lower.starts_with("http://")
         }
         "update_channel" => ["stable", "beta"].contains(&lower.as_str()),
+        "update_check" => ["on", "off"].contains(&lower.as_str()),
         _ => false,
     }
 }

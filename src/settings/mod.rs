@@ -111,6 +111,8 @@ pub struct Settings {
     pub origins: Vec<Origin>,
     /// `--color`.
     pub color: crate::cli::ColorArg,
+    /// `USBIDE_UPDATE_CHECK` / `update_check`: the daily look for a newer usbide.
+    pub update_check: bool,
 }
 
 /// The default GitHub API base.
@@ -252,6 +254,14 @@ impl Settings {
             )?
             .unwrap_or_else(|| "stable".into())
             .to_ascii_lowercase();
+        let update_check = pick
+            .pick(
+                "update_check",
+                None,
+                ("", "USBIDE_UPDATE_CHECK"),
+                Some("on"),
+            )?
+            .is_none_or(|v| v.eq_ignore_ascii_case("on"));
         let lock_wait = match env.get_str("USBIDE_LOCK_WAIT_MS") {
             Some(v) => crate::environ::clamp_wait(
                 v.trim()
@@ -284,6 +294,7 @@ impl Settings {
             update_channel,
             origins: pick.origins,
             color: global.color,
+            update_check,
         })
     }
 

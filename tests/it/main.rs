@@ -29,5 +29,6 @@ mod secrets;
 mod readonly;
 mod standin;
 mod support;
+mod update;
 mod watchdog;
 mod windows;

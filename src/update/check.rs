@@ -1,0 +1,86 @@
+//! The daily look for a newer usbide, in the background of a launch: at most
+//! once a day per release source (a stamp on the stick), never delaying the
+//! launch by more than a few milliseconds, silent when it fails (offline),
+//! and one line when something newer exists. Off with `update_check = "off"`
+//! in usbide.toml or `USBIDE_UPDATE_CHECK=off`.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::Context;
+
+/// How long a launch waits for an answer already on its way.
+const WAIT: Duration = Duration::from_millis(50);
+
+/// A day.
+const INTERVAL_SECS: i64 = 24 * 60 * 60;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stamp {
+    /// Release source (API base) -> last check, Unix seconds.
+    checked: std::collections::BTreeMap<String, i64>,
+}
+
+fn stamp_path(codex_home: &Path) -> PathBuf {
+    crate::login::state_dir(codex_home).join("update-check.json")
+}
+
+fn read_stamp(path: &Path) -> Stamp {
+    use std::io::Read;
+    let mut text = String::new();
+    let _ = std::fs::File::open(path).map(|f| f.take(64 * 1024).read_to_string(&mut text));
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+/// A check under way.
+#[derive(Debug)]
+pub struct Pending(mpsc::Receiver<Option<semver::Version>>);
+
+/// Start the check when it is due and allowed.
+pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
+    if !ctx.settings.update_check {
+        return None;
+    }
+    let path = stamp_path(codex_home);
+    let api = ctx.settings.github_api.clone();
+    let mut stamp = read_stamp(&path);
+    let now = crate::time::now();
+    if stamp
+        .checked
+        .get(&api)
+        .is_some_and(|at| (now - at).abs() < INTERVAL_SECS)
+    {
+        return None;
+    }
+    let (tx, rx) = mpsc::channel();
+    let net = ctx.net.clone();
+    std::thread::spawn(move || {
+        let found = crate::update::release::find(&net, &api, None)
+            .ok()
+            .map(|f| f.version)
+            .filter(|v| *v > crate::update::current());
+        let _ = tx.send(found);
+        stamp.checked.insert(api, now);
+        if let Ok(text) = serde_json::to_vec_pretty(&stamp) {
+            let _ = crate::fsx::write_atomic(&path, &text);
+        }
+    });
+    Some(Pending(rx))
+}
+
+/// Say so when a newer usbide was found in time.
+pub fn report(pending: Option<Pending>, lang: crate::messages::Lang) {
+    let Some(Pending(rx)) = pending else { return };
+    if let Ok(Some(version)) = rx.recv_timeout(WAIT) {
+        crate::ui::note(&crate::messages::fill(
+            crate::messages::text(lang).update_available,
+            &[
+                ("version", &version.to_string()),
+                ("current", &crate::update::current().to_string()),
+            ],
+        ));
+    }
+}

@@ -1,0 +1,168 @@
+//! `usbide update`: replace the usbide on the stick with a newer release,
+//! signed by its publisher, with a way back. A stick is updated on whatever
+//! computer it is plugged into, sometimes offline (`--from FILE`), sometimes
+//! pulled out half-way: at every moment the stick holds a usbide that starts.
+//!
+//! The steps: find the release ([`release`]), download it next to usbide
+//! (`.usbide-update/`, swept at the next start when abandoned), verify its
+//! zipsign signature against the keys compiled in (the archive's own name is
+//! signed too: a renamed archive fails), check and unpack its one binary
+//! ([`archive`]), run it once (`--version` must name the expected version),
+//! keep the running binary as `usbide.old`, and swap the new one in
+//! ([`replace`], with the `self_replace` crate: a running `.exe` on Windows
+//! too). `--rollback` swaps `usbide.old` back.
+
+pub mod archive;
+pub mod check;
+pub mod release;
+pub mod replace;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use semver::Version;
+
+use crate::cli::UpdateArgs;
+use crate::context::Context;
+use crate::messages::{fill, text};
+use crate::ui::note;
+
+/// Why an update was refused or failed. The installed usbide is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("cannot reach {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    #[error("the release {what} has no archive for this computer ({name})")]
+    NoAsset { what: String, name: String },
+    #[error("{name} is not signed by usbide's publisher ({reason}); nothing was changed")]
+    Signature { name: String, reason: String },
+    #[error("{name} is not a usbide release archive: {reason}; nothing was changed")]
+    Archive { name: String, reason: String },
+    #[error("{name} is larger than a usbide release can be ({size} bytes); nothing was changed")]
+    TooLarge { name: String, size: u64 },
+    #[error("the new usbide did not start as version {expected}: {reason}; nothing was changed")]
+    Probe { expected: String, reason: String },
+    #[error(
+        "{found} is not newer than this usbide ({current}); --allow-downgrade installs it anyway"
+    )]
+    NotNewer { found: String, current: String },
+    #[error("{0} is not a version number")]
+    BadVersion(String),
+    #[error("no previous usbide to go back to ({0} does not exist)")]
+    NoPrevious(PathBuf),
+    #[error("cannot replace {path}: {reason}")]
+    Replace { path: String, reason: String },
+}
+
+/// This usbide's version.
+pub fn current() -> Version {
+    Version::parse(env!("CARGO_PKG_VERSION")).unwrap_or_else(|_| Version::new(0, 0, 0))
+}
+
+/// `usbide update ...`.
+pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
+    let exe = std::fs::canonicalize(&ctx.exe).unwrap_or_else(|_| ctx.exe.clone());
+    if args.rollback {
+        let back = replace::rollback(&exe)?;
+        note(&fill(
+            text(ctx.lang).update_rolled_back,
+            &[("version", &back)],
+        ));
+        return Ok(crate::exit::OK);
+    }
+    let (archive_path, version, downloaded) = match &args.from {
+        Some(file) => {
+            let version = release::version_from_name(file)?;
+            (file.clone(), version, false)
+        }
+        None => {
+            let found = release::find(&ctx.net, &ctx.settings.github_api, args.version.as_deref())?;
+            if !newer_or_allowed(&found.version, args.allow_downgrade)? && !args.check {
+                note(&fill(
+                    text(ctx.lang).update_up_to_date,
+                    &[("version", &current().to_string())],
+                ));
+                return Ok(crate::exit::OK);
+            }
+            if args.check {
+                let t = text(ctx.lang);
+                if found.version > current() {
+                    crate::out::println!(
+                        "{}",
+                        fill(
+                            t.update_available,
+                            &[
+                                ("version", &found.version.to_string()),
+                                ("current", &current().to_string())
+                            ]
+                        )
+                    );
+                } else {
+                    crate::out::println!(
+                        "{}",
+                        fill(t.update_up_to_date, &[("version", &current().to_string())])
+                    );
+                }
+                return Ok(crate::exit::OK);
+            }
+            note(&fill(
+                text(ctx.lang).update_downloading,
+                &[("version", &found.version.to_string()), ("url", &found.url)],
+            ));
+            let path = release::download(&ctx.net, &found, &replace::staging_dir(&exe))?;
+            (path, found.version, true)
+        }
+    };
+    if args.from.is_some() && !newer_or_allowed(&version, args.allow_downgrade)? {
+        return Err(UpdateError::NotNewer {
+            found: version.to_string(),
+            current: current().to_string(),
+        }
+        .into());
+    }
+    let result = install_archive(&exe, &archive_path, &version);
+    if downloaded {
+        replace::clean_staging(&exe);
+    }
+    result?;
+    note(&fill(
+        text(ctx.lang).update_done,
+        &[
+            ("version", &version.to_string()),
+            ("old", &replace::old_path(&exe).display().to_string()),
+        ],
+    ));
+    Ok(crate::exit::OK)
+}
+
+/// Whether `found` may replace this usbide: newer, or any other version
+/// with `--allow-downgrade`; the same version never (nothing to do).
+fn newer_or_allowed(found: &Version, allow_downgrade: bool) -> Result<bool, UpdateError> {
+    let current = current();
+    if *found > current {
+        return Ok(true);
+    }
+    if *found == current {
+        return Ok(false);
+    }
+    if allow_downgrade {
+        Ok(true)
+    } else {
+        Err(UpdateError::NotNewer {
+            found: found.to_string(),
+            current: current.to_string(),
+        })
+    }
+}
+
+/// Verify, unpack, probe and swap in the archive at `path`.
+fn install_archive(exe: &Path, path: &Path, version: &Version) -> Result<(), UpdateError> {
+    archive::verify(path)?;
+    let new = replace::new_path(exe);
+    archive::extract_binary(path, &new)?;
+    if let Err(e) = replace::probe(&new, version) {
+        let _ = std::fs::remove_file(&new);
+        return Err(e);
+    }
+    replace::swap_in(exe, &new)
+}

@@ -1,0 +1,200 @@
+//! Where a usbide release is: the GitHub releases of `usbide/usbide` (or a
+//! mirror at another API base: GitHub Enterprise, or any server answering
+//! the same two URLs), or an archive on disk. Archives are named
+//! `usbide-<version>-<target>.zip`.
+
+use std::path::{Path, PathBuf};
+
+use semver::Version;
+use serde::Deserialize;
+
+use crate::environ::Environ;
+use crate::update::UpdateError;
+
+/// The repository whose releases carry usbide.
+pub const REPO: &str = "usbide/usbide";
+
+/// The target this usbide was built for.
+pub const TARGET: &str = env!("USBIDE_TARGET");
+
+/// The most a release archive may weigh (a debug build, with its debug
+/// information, is ten times a release).
+pub const MAX_ARCHIVE_BYTES: u64 = if cfg!(debug_assertions) {
+    512 << 20
+} else {
+    64 << 20
+};
+
+/// The archive name of `version` for this computer.
+pub fn asset_name(version: &Version) -> String {
+    format!("usbide-{version}-{TARGET}.zip")
+}
+
+/// A release found at the source.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub version: Version,
+    pub name: String,
+    pub url: String,
+    pub size: u64,
+}
+
+#[derive(Deserialize)]
+struct GhRelease {
+    tag_name: String,
+    #[serde(default)]
+    assets: Vec<GhAsset>,
+}
+
+#[derive(Deserialize)]
+struct GhAsset {
+    name: String,
+    browser_download_url: String,
+    #[serde(default)]
+    size: u64,
+}
+
+/// The latest release, or the one of `version`.
+pub fn find(env: &Environ, api: &str, version: Option<&str>) -> Result<Found, UpdateError> {
+    let api = api.trim_end_matches('/');
+    let url = match version {
+        Some(v) => format!(
+            "{api}/repos/{REPO}/releases/tags/v{}",
+            v.trim_start_matches('v')
+        ),
+        None => format!("{api}/repos/{REPO}/releases/latest"),
+    };
+    let release: GhRelease = get_json(env, &url)?;
+    let version = parse_version(&release.tag_name)?;
+    let name = asset_name(&version);
+    let asset = release
+        .assets
+        .into_iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| UpdateError::NoAsset {
+            what: release.tag_name.clone(),
+            name: name.clone(),
+        })?;
+    if asset.size > MAX_ARCHIVE_BYTES {
+        return Err(UpdateError::TooLarge {
+            name,
+            size: asset.size,
+        });
+    }
+    Ok(Found {
+        version,
+        name,
+        url: asset.browser_download_url,
+        size: asset.size,
+    })
+}
+
+/// `v1.2.3` or `1.2.3`.
+pub fn parse_version(text: &str) -> Result<Version, UpdateError> {
+    Version::parse(text.trim().trim_start_matches('v'))
+        .map_err(|_| UpdateError::BadVersion(text.chars().take(64).collect()))
+}
+
+/// The version an archive on disk claims by its name
+/// (`usbide-<version>-<target>.zip`, this computer's target); its signature
+/// covers that name.
+pub fn version_from_name(path: &Path) -> Result<Version, UpdateError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bad = |reason: &str| UpdateError::Archive {
+        name: name.clone(),
+        reason: reason.to_string(),
+    };
+    let middle = name
+        .strip_prefix("usbide-")
+        .and_then(|r| r.strip_suffix(".zip"))
+        .ok_or_else(|| bad("its name is not usbide-<version>-<target>.zip"))?;
+    let version = middle
+        .strip_suffix(&format!("-{TARGET}"))
+        .ok_or_else(|| bad(&format!("it is not for this computer ({TARGET})")))?;
+    let version = parse_version(version)?;
+    if asset_name(&version) != name {
+        return Err(bad("its name is not usbide-<version>-<target>.zip"));
+    }
+    Ok(version)
+}
+
+/// Download `found` into `dir` under its own name (the name is signed),
+/// refusing more than [`MAX_ARCHIVE_BYTES`]. usbide's own HTTP agent: the
+/// proxy and the certificates (a company's TLS inspection) codex gets too.
+pub fn download(env: &Environ, found: &Found, dir: &Path) -> Result<PathBuf, UpdateError> {
+    use std::io::{Read, Write};
+    let fail = |reason: String| UpdateError::Fetch {
+        url: found.url.clone(),
+        reason,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    let path = dir.join(&found.name);
+    let agent = crate::net::agent_for(env, &found.url).map_err(fail)?;
+    let response = agent
+        .get(&found.url)
+        .header("Accept", "application/octet-stream")
+        .call()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut body = response
+        .into_body()
+        .into_reader()
+        .take(MAX_ARCHIVE_BYTES + 1);
+    let mut file = std::fs::File::create(&path).map_err(|e| fail(e.to_string()))?;
+    let written = std::io::copy(&mut body, &mut file).map_err(|e| fail(e.to_string()))?;
+    if written > MAX_ARCHIVE_BYTES {
+        drop(file);
+        let _ = std::fs::remove_file(&path);
+        return Err(UpdateError::TooLarge {
+            name: found.name.clone(),
+            size: written,
+        });
+    }
+    file.flush().map_err(|e| fail(e.to_string()))?;
+    file.sync_all().map_err(|e| fail(e.to_string()))?;
+    Ok(path)
+}
+
+fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<T, UpdateError> {
+    let fail = |reason: String| UpdateError::Fetch {
+        url: url.into(),
+        reason,
+    };
+    let agent = crate::net::agent_for(env, url).map_err(fail)?;
+    let mut response = agent
+        .get(url)
+        .header("Accept", "application/vnd.github+json")
+        .call()
+        .map_err(|e| fail(e.to_string()))?;
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(4 * 1024 * 1024)
+        .read_to_string()
+        .map_err(|e| fail(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_archive_names_its_version_and_target() {
+        let good = format!("/x/usbide-1.2.3-{TARGET}.zip");
+        assert_eq!(
+            version_from_name(Path::new(&good)).expect("good"),
+            Version::new(1, 2, 3)
+        );
+        for bad in [
+            "/x/usbide-1.2.3-other-target.zip".to_string(),
+            format!("/x/usbide-1.2.3-{TARGET}.zip.renamed"),
+            format!("/x/usbide-v1.2.3-{TARGET}.zip"),
+            format!("/x/codex-1.2.3-{TARGET}.zip"),
+        ] {
+            assert!(version_from_name(Path::new(&bad)).is_err(), "{bad}");
+        }
+    }
+}
