@@ -239,6 +239,29 @@ pub enum PayloadCommand {
     Install(PayloadInstallArgs),
     /// Show what is installed and whether it verifies.
     Status(JsonArg),
+    /// Install a newer codex (the latest by default), keep the one it
+    /// replaces for `payload rollback`, and move payload.toml's pin along.
+    Update(PayloadUpdateArgs),
+    /// Go back to the codex `payload update` replaced.
+    Rollback {
+        /// `host` or a target triple.
+        #[arg(long, default_value = "host")]
+        target: String,
+    },
+}
+
+/// `usbide payload update` options.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PayloadUpdateArgs {
+    /// `host`, `all`, or a target triple.
+    #[arg(long, default_value = "host")]
+    pub target: String,
+    /// The codex version (default: the latest the source publishes).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Take the npm packages from this npm-compatible registry. Env: npm_config_registry.
+    #[arg(long, value_name = "URL")]
+    pub npm_registry: Option<String>,
 }
 
 /// `--json` of the commands that report state (schemas in docs/).

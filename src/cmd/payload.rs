@@ -19,6 +19,8 @@ pub fn run(ctx: &Context, action: &PayloadCommand) -> Result<i32> {
     match action {
         PayloadCommand::Install(args) => install_cmd(ctx, args),
         PayloadCommand::Status(a) => status(ctx, a.json),
+        PayloadCommand::Update(a) => update(ctx, a),
+        PayloadCommand::Rollback { target } => rollback(ctx, target),
     }
 }
 
@@ -117,6 +119,20 @@ fn install_one(
     manifest: Option<&Manifest>,
     force: bool,
 ) -> Result<PathBuf> {
+    install_with(ctx, stick, version, t, source, manifest, force, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn install_with(
+    ctx: &Context,
+    stick: &Stick,
+    version: &str,
+    t: &'static Target,
+    source: &Source,
+    manifest: Option<&Manifest>,
+    force: bool,
+    keep_previous: bool,
+) -> Result<PathBuf> {
     if !force && let Some(exe) = verified(stick, version, t) {
         note(&crate::messages::fill(
             crate::messages::text(ctx.lang).payload_verified_already,
@@ -134,6 +150,7 @@ fn install_one(
         target: t,
         source: source.clone(),
         pin: manifest.and_then(|m| m.pin(version, t.triple)),
+        keep_previous,
     };
     let done = install::install(&stick.payload_dir, &ctx.net, &req)
         .with_context(|| format!("codex {version} for {} was not installed", t.triple))?;
@@ -179,6 +196,116 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
     )?;
     keep_built_in_pin(ctx, stick, &version)?;
     Ok(exe)
+}
+
+/// `usbide payload update`: a newer codex in, the previous one kept, the
+/// pin moved to the new version with the digests the source publishes.
+fn update(ctx: &Context, args: &crate::cli::PayloadUpdateArgs) -> Result<i32> {
+    let stick = ctx.stick()?;
+    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let targets = target::select(&args.target)
+        .map_err(|reason| crate::cmd::config::UsageError(format!("--target: {reason}")))?;
+    let source = source(ctx, args.npm_registry.as_deref());
+    let version = match args.version.as_deref() {
+        Some(v) => v
+            .trim_start_matches("rust-v")
+            .trim_start_matches('v')
+            .to_string(),
+        None => source.latest(&ctx.net)?,
+    };
+    let manifest = manifest(&stick)?;
+    let mut changed = false;
+    for t in targets {
+        if verified(&stick, &version, t).is_some() {
+            note(&crate::messages::fill(
+                crate::messages::text(ctx.lang).payload_verified_already,
+                &[("version", &version), ("target", t.triple)],
+            ));
+            continue;
+        }
+        install_with(
+            ctx,
+            &stick,
+            &version,
+            t,
+            &source,
+            manifest.as_ref(),
+            false,
+            true,
+        )?;
+        changed = true;
+    }
+    if changed {
+        move_pin(ctx, &stick, &version, &source)?;
+    }
+    Ok(crate::exit::OK)
+}
+
+/// Write `payload.toml` for `version` (every target's digest the source
+/// gives), keeping the previous file as `payload.toml.rollback`.
+fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Result<()> {
+    let path = stick.payload_dir.join(MANIFEST);
+    let old = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| crate::payload::manifest::BUILT_IN.to_string());
+    let header: String = old
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut text = format!("{header}version = \"{version}\"\n");
+    for t in target::ALL {
+        let Ok(artifact) = source.resolve(&ctx.net, version, t, None) else {
+            continue;
+        };
+        let field = match source {
+            Source::Npm { .. } => "npm_integrity",
+            Source::Github { .. } => "github_sha256",
+        };
+        text.push_str(&format!(
+            "\n[targets.{}]\n{field} = \"{}\"\n",
+            t.triple, artifact.digest
+        ));
+    }
+    let keep = stick.payload_dir.join(format!("{MANIFEST}.rollback"));
+    crate::fsx::write_atomic(&keep, old.as_bytes())
+        .with_context(|| format!("cannot write {}", keep.display()))?;
+    crate::fsx::write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    note(&crate::messages::fill(
+        crate::messages::text(ctx.lang).payload_pin_written,
+        &[("version", version), ("path", &path.display().to_string())],
+    ));
+    Ok(())
+}
+
+/// `usbide payload rollback`.
+fn rollback(ctx: &Context, target_arg: &str) -> Result<i32> {
+    let stick = ctx.stick()?;
+    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let targets = target::select(target_arg)
+        .map_err(|reason| crate::cmd::config::UsageError(format!("--target: {reason}")))?;
+    for t in targets {
+        pl::rollback(&stick.payload_dir, t.triple)?;
+        let version = Record::load(&stick.payload_dir.join(t.triple))
+            .map(|r| r.version)
+            .unwrap_or_default();
+        note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).payload_rolled_back,
+            &[("version", &version), ("target", t.triple)],
+        ));
+    }
+    let (pin, kept) = (
+        stick.payload_dir.join(MANIFEST),
+        stick.payload_dir.join(format!("{MANIFEST}.rollback")),
+    );
+    if let Ok(previous) = std::fs::read(&kept) {
+        let current = std::fs::read(&pin).unwrap_or_default();
+        crate::fsx::write_atomic(&pin, &previous)
+            .with_context(|| format!("cannot write {}", pin.display()))?;
+        crate::fsx::write_atomic(&kept, &current)
+            .with_context(|| format!("cannot write {}", kept.display()))?;
+    }
+    Ok(crate::exit::OK)
 }
 
 /// One installed target, as `payload status` reports it.

@@ -114,6 +114,7 @@ pub const TEXT: Text = Text {
     update_downloading: "downloading usbide {version} from {url}",
     update_done: "usbide {version} is installed; the previous one is kept as {old} (`usbide update --rollback` goes back)",
     update_rolled_back: "back to usbide {version}",
+    payload_rolled_back: "back to codex {version} for {target}",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

@@ -115,6 +115,7 @@ pub const TEXT: Text = Text {
     update_downloading: "téléchargement d'usbide {version} depuis {url}",
     update_done: "usbide {version} est installé ; le précédent est conservé sous {old} (`usbide update --rollback` y revient)",
     update_rolled_back: "retour à usbide {version}",
+    payload_rolled_back: "retour à codex {version} pour {target}",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

@@ -285,6 +285,8 @@ catalogue! {
     update_done,
     /// A rollback finished (`{version}`).
     update_rolled_back,
+    /// `payload rollback` finished (`{version}`, `{target}`).
+    payload_rolled_back,
 }
 
 /// The fixed sentences of `lang`.

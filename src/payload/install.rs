@@ -30,6 +30,9 @@ pub struct Request<'a> {
     pub target: &'static Target,
     pub source: Source,
     pub pin: Option<&'a PinnedTarget>,
+    /// Keep the tree this install replaces as `.rollback-<triple>`
+    /// (`payload update`), for `payload rollback`.
+    pub keep_previous: bool,
 }
 
 /// A finished install.
@@ -86,7 +89,8 @@ pub fn install(
     let limits = Limits::from_env(env);
     let result =
         stage(staging.path(), env, req, &artifact, &limits).and_then(|(tree_dir, record)| {
-            swap_in(payload_dir, req.target.triple, &tree_dir).map(|final_dir| (final_dir, record))
+            swap_in(payload_dir, req.target.triple, &tree_dir, req.keep_previous)
+                .map(|final_dir| (final_dir, record))
         });
     drop(staging); // removes what is left of it
     let (final_dir, record) = result?;
@@ -395,7 +399,12 @@ fn find_dir_with(dir: &Path, file: &str, depth: usize) -> Option<PathBuf> {
 
 /// Rename `tree` to `payload/<triple>`, moving the old one aside first and
 /// back again if the swap fails. Returns the final folder.
-fn swap_in(payload_dir: &Path, triple: &str, tree: &Path) -> Result<PathBuf, PayloadError> {
+fn swap_in(
+    payload_dir: &Path,
+    triple: &str,
+    tree: &Path,
+    keep_previous: bool,
+) -> Result<PathBuf, PayloadError> {
     let final_dir = payload_dir.join(triple);
     let previous = payload_dir.join(format!(".previous-{triple}"));
     let io_err = |what: &str, path: &Path| {
@@ -421,7 +430,11 @@ fn swap_in(payload_dir: &Path, triple: &str, tree: &Path) -> Result<PathBuf, Pay
         });
     }
     if had_previous {
-        let _ = fs::remove_dir_all(&previous);
+        let kept = crate::payload::rollback_dir(payload_dir, triple);
+        let _ = fs::remove_dir_all(&kept);
+        if !keep_previous || fsx::rename_with_retry(&previous, &kept).is_err() {
+            let _ = fs::remove_dir_all(&previous);
+        }
     }
     Ok(final_dir)
 }

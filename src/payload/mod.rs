@@ -70,6 +70,60 @@ pub fn recover(payload_dir: &Path, triple: &str) -> bool {
         && crate::fsx::rename_with_retry(&previous, &final_dir).is_ok()
 }
 
+/// Where `payload update` keeps the tree it replaced.
+pub fn rollback_dir(payload_dir: &Path, triple: &str) -> PathBuf {
+    payload_dir.join(format!(".rollback-{triple}"))
+}
+
+/// Go back to the tree `payload update` replaced; the tree it leaves
+/// becomes the one to go back to (a second rollback undoes the first).
+/// Cut short, [`recover`] puts a tree back at the next start.
+pub fn rollback(payload_dir: &Path, triple: &str) -> Result<(), PayloadError> {
+    let kept = rollback_dir(payload_dir, triple);
+    let final_dir = payload_dir.join(triple);
+    let previous = payload_dir.join(format!(".previous-{triple}"));
+    let io_err = |what: &str, path: &Path| {
+        let (what, path) = (what.to_string(), path.to_path_buf());
+        move |source| PayloadError::Io { what, path, source }
+    };
+    if !kept.is_dir() {
+        return Err(PayloadError::Layout {
+            reason: format!(
+                "no earlier codex for {triple} is kept (only `usbide payload update` keeps one, until the next codex run that succeeds)"
+            ),
+        });
+    }
+    if previous.exists() {
+        fs::remove_dir_all(&previous).map_err(io_err("remove", &previous))?;
+    }
+    crate::fsx::rename_with_retry(&final_dir, &previous)
+        .map_err(io_err("move aside (is codex still running?)", &final_dir))?;
+    if let Err(source) = crate::fsx::rename_with_retry(&kept, &final_dir) {
+        let _ = crate::fsx::rename_with_retry(&previous, &final_dir);
+        return Err(PayloadError::Io {
+            what: "move back into place".into(),
+            path: final_dir,
+            source,
+        });
+    }
+    let _ = crate::fsx::rename_with_retry(&previous, &kept);
+    Ok(())
+}
+
+/// After a codex run that succeeded: the trees and pin kept for a
+/// rollback are no longer needed.
+pub fn forget_rollback(payload_dir: &Path) {
+    let Ok(entries) = fs::read_dir(payload_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(".rollback-") {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+    let _ = fs::remove_file(payload_dir.join(format!("{MANIFEST}.rollback")));
+}
+
 /// The installed tree for `target`, if there is a usable one.
 pub fn tree_for(payload_dir: &Path, target: &Target) -> Result<Tree, String> {
     recover(payload_dir, target.triple);

@@ -53,6 +53,10 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     let (code, stderr) =
         started.with_context(|| format!("cannot start {}", codex.path.display()))?;
     drop(scratch);
+    if code == 0 {
+        // A codex run that succeeded: nothing to roll back to any more.
+        crate::payload::forget_rollback(&ready.stick.payload_dir);
+    }
     if interactive && code != 0 {
         explain::explain_failure(
             ctx,

@@ -228,6 +228,40 @@ fn latest_is_asked_of_the_source_and_a_verified_payload_is_not_downloaded_again(
 }
 
 #[test]
+fn payload_update_keeps_the_previous_codex_until_a_run_succeeds() {
+    let registry = Registry::default();
+    for v in ["9.9.1", "9.9.2"] {
+        let tarball = npm_package(v);
+        registry.publish(v, tarball.clone(), integrity(&tarball));
+    }
+    let server = registry.serve();
+    let (stick, payload) = stick_with_own_payload();
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+
+    let update = stick.run(&["payload", "update", "--npm-registry", &server.url()]);
+    assert_eq!(update.code, 0, "{update:?}");
+    let status = stick.run(&["payload", "status"]);
+    assert!(status.stdout.contains("codex 9.9.2"), "{status:?}");
+    let pin = fs::read_to_string(payload.join("payload.toml")).expect("pin");
+    assert!(pin.contains("version = \"9.9.2\""), "{pin}");
+    assert!(pin.contains(&integrity(&npm_package("9.9.2"))), "{pin}");
+
+    let back = stick.run(&["payload", "rollback"]);
+    assert_eq!(back.code, 0, "{back:?}");
+    assert!(back.stderr.contains("back to codex 9.9.1"), "{back:?}");
+    let pin = fs::read_to_string(payload.join("payload.toml")).expect("pin");
+    assert!(!pin.contains("9.9.2"), "{pin}");
+    // A run that succeeds ends the chance to go back.
+    assert_eq!(
+        stick.run(&["codex", "--", "--version"]).stdout,
+        "codex-cli 9.9.1\n"
+    );
+    let again = stick.run(&["payload", "rollback"]);
+    assert_eq!(again.code, 73, "{again:?}");
+    assert!(again.stderr.contains("no earlier codex"), "{again:?}");
+}
+
+#[test]
 fn a_corrupted_download_is_refused_and_the_previous_payload_stays() {
     let registry = Registry::default();
     let good = npm_package("9.9.1");
