@@ -67,6 +67,7 @@ Environment (a flag wins over a variable, a variable over usbide.toml):
   USBIDE_CODEX_ALLOW_CUSTOM_BASE  pass OPENAI_BASE_URL on to codex
   USBIDE_CODEX_KEEP             more CODEX_* variables to pass on
   USBIDE_LOCK_WAIT_MS           how long to wait for another usbide
+  USBIDE_UPDATE_CHECK           on or off: the daily look for a newer usbide
   NO_COLOR                      no colour (like --color never)
 
 Exit codes (when codex ran, its own code):
@@ -79,6 +80,7 @@ Exit codes (when codex ran, its own code):
   73  no usable codex payload, or a failed install
   74  not logged in where a login is needed
   75  another usbide is using the stick
+  76  an update was refused or failed (usbide is unchanged)
   124 codex stopped answering (exec)";
 
 /// Options every subcommand understands.

@@ -407,3 +407,47 @@ fn a_launch_says_once_a_day_that_a_newer_usbide_exists() {
         .count();
     assert_eq!(asked, 1);
 }
+
+#[test]
+#[cfg(unix)]
+fn the_release_script_names_and_signs_an_archive_update_takes() {
+    let dist = tempfile::tempdir().expect("dist");
+    let tool = usbide_bin()
+        .parent()
+        .expect("target dir")
+        .join("examples")
+        .join(exe_name("release_archive"));
+    let binary = dist.path().join("usbide-0.2.0");
+    fs::write(&binary, usbide_as("0.2.0")).expect("binary");
+    let script = repo().join("scripts").join("release-archive.sh");
+    let out = output(
+        std::process::Command::new("bash")
+            .arg(&script)
+            .arg(&binary)
+            .arg("v0.2.0")
+            .arg(target())
+            .arg(
+                repo()
+                    .join("tests")
+                    .join("fixtures")
+                    .join("update-test.key"),
+            )
+            .arg(dist.path())
+            .env("USBIDE_RELEASE_TOOL", &tool),
+    );
+    assert!(out.status.success(), "{out:?}");
+    let name = name_of("0.2.0");
+    let archive = dist.path().join(&name);
+    let sums = fs::read_to_string(dist.path().join("SHA256SUMS")).expect("sums");
+    assert!(sums.trim_end().ends_with(&format!("  {name}")), "{sums}");
+    // The archive it made is one `usbide update --from` takes.
+    let server = Releases::default().serve();
+    let (stick, exe) = stick_with_usbide(&server.url());
+    let update = run(
+        &stick,
+        &exe,
+        &["update", "--from", &archive.display().to_string()],
+    );
+    assert_eq!(update.code, 0, "{update:?}");
+    assert!(version_of(&stick, &exe).starts_with("usbide 0.2.0 "));
+}
