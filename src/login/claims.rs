@@ -42,9 +42,9 @@ pub struct Summary {
 /// Why `auth.json` could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthFileError {
-    #[error("no auth.json")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Missing,
-    #[error("{path} cannot be read: {reason}; log in again with `usbide login --reset`")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Unreadable { path: String, reason: String },
 }
 

@@ -21,32 +21,12 @@ use crate::settings::LoginMethod;
 /// A launch stopped before codex could run into a login problem.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    #[error(
-        "not logged in on this stick; run `usbide login` (a one-time code works on any computer)"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Missing,
-    #[error(
-        "{why}: codex would delete this login on start. Run `usbide login` to log in with the stick's method, or change it with --login-method"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Mismatch { why: String },
-    #[error("the login did not complete (the reason is above); codex was not started")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Failed,
-}
-
-impl LoginError {
-    /// The question a terminal user is asked.
-    pub fn question(&self) -> String {
-        match self {
-            Self::Missing => {
-                "this stick has no login yet. Log in now (a one-time code works on any computer)?"
-                    .into()
-            }
-            Self::Mismatch { why } => format!(
-                "{why}, and codex would delete that login. Log in again with the stick's method now?"
-            ),
-            Self::Failed => "log in again now?".into(),
-        }
-    }
 }
 
 /// Codex commands that run without a login (and never delete one).
@@ -188,12 +168,7 @@ pub fn recover_if_idle(codex_home: &Path, lang: Lang) -> Option<String> {
 
 /// What to say when an interrupted login was put back.
 pub fn restored_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "an interrupted login had removed auth.json; the previous login is back",
-        Lang::Fr => {
-            "une connexion interrompue avait supprimé auth.json ; la connexion précédente est rétablie"
-        }
-    }
+    crate::messages::text(lang).login_restored
 }
 
 /// Remove every copy of the login usbide made (logout). Returns them.

@@ -21,6 +21,7 @@
 //! "clé d'API" an API key.
 
 pub mod en;
+pub mod errors;
 pub mod fr;
 
 use crate::environ::Environ;
@@ -439,6 +440,118 @@ catalogue! {
     codex_version_failed,
     /// Doctor: codex's own login status, quoted (`{output}`).
     codex_login_status,
+    /// The final error of a command (`{message}`).
+    error_prefix,
+    /// No stick folder above the executable (`{exe}`).
+    root_not_found,
+    /// usbide runs from a temporary folder (`{root}`, `{temp}`).
+    root_in_temp,
+    /// usbide runs from inside an archive (`{path}`).
+    root_in_archive,
+    /// The `--root` folder does not exist (`{root}`).
+    root_missing,
+    /// Another usbide holds the stick (`{home}`, `{holder}`).
+    lock_busy,
+    /// The holder of the lock is not known.
+    lock_pid_unknown,
+    /// The stick is write-protected (`{home}`).
+    lock_read_only,
+    /// The lock file cannot be locked (`{path}`).
+    lock_io,
+    /// codex_home cannot be created (`{path}`).
+    home_create,
+    /// A file cannot be updated (`{path}`).
+    home_update,
+    /// A file cannot be cleaned (`{path}`).
+    home_clean,
+    /// An interrupted login cannot be put back (`{path}`).
+    home_recover,
+    /// A file to replace is read-only (`{path}`).
+    file_read_only,
+    /// A config file cannot be read (`{path}`, `{error}`).
+    config_read,
+    /// config.toml does not parse (`{place}`: path:line:column, `{message}`, `{backup}`: a `config_good_backup` or nothing).
+    config_parse,
+    /// Appended to `config_parse` (`{path}`).
+    config_good_backup,
+    /// A config file cannot be written (`{path}`, `{error}`).
+    config_write,
+    /// A download failed (`{url}`, `{reason}`).
+    payload_fetch,
+    /// A release is not published (`{what}`).
+    payload_not_published,
+    /// A download does not match its digest (`{url}`, `{actual}`, `{expected}`).
+    payload_digest_mismatch,
+    /// The published digest is not the pinned one (`{url}`, `{published}`, `{pinned}`).
+    payload_pin_mismatch,
+    /// A download without any digest (`{url}`).
+    payload_no_digest,
+    /// A file operation of an install failed (`{what}`: a `payload_do_*`, `{path}`, `{error}`).
+    payload_io,
+    /// payload.toml cannot be read (`{path}`, `{error}`).
+    manifest_read,
+    /// payload.toml does not parse (`{place}`, `{message}`).
+    manifest_parse,
+    /// payload.toml has a bad digest (`{path}`, `{field}`, `{target}`).
+    manifest_bad_digest,
+    /// No auth.json.
+    auth_missing,
+    /// auth.json cannot be read (`{path}`, `{reason}`).
+    auth_unreadable,
+    /// A launch without a login.
+    login_error_missing,
+    /// A launch with a login of the wrong kind (`{why}`).
+    login_error_mismatch,
+    /// A launch whose login did not complete.
+    login_error_failed,
+    /// Asked when a launch finds no login.
+    login_ask_missing,
+    /// Asked when the login is of the wrong kind (`{why}`).
+    login_ask_mismatch,
+    /// Asked after a failed login.
+    login_ask_failed,
+    /// An unknown `--login-method` (`{value}`).
+    settings_login_method,
+    /// A bad USBIDE_LOCK_WAIT_MS (`{value}`).
+    settings_lock_wait,
+    /// What an install could not do: create.
+    payload_do_create,
+    /// What an install could not do: remove a leftover.
+    payload_do_remove_leftover,
+    /// What an install could not do: create a staging folder.
+    payload_do_staging,
+    /// What an install could not do: unpack.
+    payload_do_unpack,
+    /// What an install could not do: record the install.
+    payload_do_record,
+    /// What an install could not do: write.
+    payload_do_write,
+    /// What an install could not do: arrange the files.
+    payload_do_arrange,
+    /// What an install could not do: remove.
+    payload_do_remove,
+    /// What an install could not do: move the old tree aside.
+    payload_do_move_aside,
+    /// What an install could not do: move the new tree in.
+    payload_do_move_in,
+    /// A launch on a write-protected stick (`{root}`).
+    home_write_protected,
+    /// Launch: `.gitignore` is read-only (`{path}`).
+    home_gitignore_read_only,
+    /// Launch: git does not ignore auth.json (`{path}`).
+    home_git_tracks_auth,
+    /// Launch: config.toml created (`{config}`).
+    home_config_created,
+    /// Launch: config.toml updated (`{config}`, `{keys}`, `{backup}`).
+    home_config_updated,
+    /// Launch: config.toml was empty or cut (`{config}`, `{keys}`, `{backup}`).
+    home_config_kept_good,
+    /// Launch: config.toml is read-only (`{config}`, `{keys}`).
+    home_config_read_only,
+    /// Launch: filtered variables removed from `.env` (`{names}`, `{path}`).
+    home_dotenv_removed,
+    /// An interrupted login was put back.
+    login_restored,
 }
 
 /// The fixed sentences of `lang`.

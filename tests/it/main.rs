@@ -10,6 +10,7 @@ mod envfilter;
 mod exec;
 #[cfg(unix)]
 mod fat32;
+mod french;
 // Hostile host input: non-UTF-8 names, closed pipes, a fake codex in `sh`.
 #[cfg(unix)]
 mod hostile;
