@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{PayloadCommand, PayloadInstallArgs};
 use crate::context::Context;
+use crate::messages::{fill, text};
 use crate::payload::install::{self, Request};
 use crate::payload::manifest::Manifest;
 use crate::payload::record::{Record, Verdict};
@@ -56,7 +57,10 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
             .to_string(),
         (None, Some(m)) => m.version.clone(),
         (None, None) => {
-            bail!("no codex version pinned in payload/{MANIFEST}; pass --version X.Y.Z")
+            bail!(fill(
+                text(ctx.lang).payload_no_pin,
+                &[("manifest", MANIFEST)]
+            ))
         }
     };
     let targets = target::select(&args.target).map_err(|reason| PayloadError::Layout { reason })?;
@@ -75,10 +79,15 @@ fn install_one(
     source: &Source,
     manifest: Option<&Manifest>,
 ) -> Result<PathBuf> {
-    note(&format!(
-        "installing codex {version} for {} from {}",
-        t.triple,
-        source.describe()
+    let tx = text(ctx.lang);
+    let what = [("version", version), ("target", t.triple)];
+    note(&fill(
+        tx.payload_installing,
+        &[
+            ("version", version),
+            ("target", t.triple),
+            ("source", &source.describe()),
+        ],
     ));
     let req = Request {
         version: version.to_string(),
@@ -87,19 +96,18 @@ fn install_one(
         pin: manifest.and_then(|m| m.pin(version, t.triple)),
     };
     let done = install::install(&stick.payload_dir, &ctx.net, &req)
-        .with_context(|| format!("codex {version} for {} was not installed", t.triple))?;
+        .with_context(|| fill(tx.payload_not_installed, &what))?;
     if done.cleaned_interrupted {
-        note(&format!(
-            "an earlier install of {} had been interrupted; its leftovers were removed",
-            t.triple
-        ));
+        note(&fill(tx.payload_leftovers, &what));
     }
-    note(&format!(
-        "installed codex {} in {} ({} files, archive {})",
-        done.record.version,
-        done.tree.dir.display(),
-        done.record.files.len(),
-        done.record.archive_digest
+    note(&fill(
+        tx.payload_installed,
+        &[
+            ("version", &done.record.version),
+            ("dir", &done.tree.dir.display().to_string()),
+            ("files", &done.record.files.len().to_string()),
+            ("digest", &done.record.archive_digest),
+        ],
     ));
     Ok(done.tree.exe)
 }
@@ -110,7 +118,12 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
     let version = manifest
         .as_ref()
         .map(|m| m.version.clone())
-        .with_context(|| format!("no codex version pinned in payload/{MANIFEST}; run `usbide payload install --version X.Y.Z`"))?;
+        .with_context(|| {
+            fill(
+                text(ctx.lang).payload_no_pin_launch,
+                &[("manifest", MANIFEST)],
+            )
+        })?;
     install_one(
         ctx,
         stick,
@@ -122,14 +135,23 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
 }
 
 fn status(ctx: &Context) -> Result<i32> {
+    let t = text(ctx.lang);
     let stick = ctx.stick()?;
     let pinned = manifest(&stick)?.map(|m| m.version);
     crate::out::println!(
-        "payload {} (pinned: {})",
-        stick.payload_dir.display(),
-        pinned
-            .as_deref()
-            .map_or("none".to_string(), |v| format!("codex {v}"))
+        "{}",
+        fill(
+            t.payload_status_head,
+            &[
+                ("dir", &stick.payload_dir.display().to_string()),
+                (
+                    "pinned",
+                    &pinned
+                        .as_deref()
+                        .map_or(t.payload_pinned_none.to_string(), |v| format!("codex {v}"))
+                ),
+            ],
+        )
     );
     let host = target::host();
     let mut failed = false;
@@ -144,7 +166,7 @@ fn status(ctx: &Context) -> Result<i32> {
     let triples = pl::installed_triples(&stick.payload_dir);
     for triple in &triples {
         let mark = if host.is_some_and(|h| h.triple == triple) {
-            " (this host)"
+            t.payload_this_host
         } else {
             ""
         };
@@ -152,39 +174,50 @@ fn status(ctx: &Context) -> Result<i32> {
         let line = match Record::load(&tree) {
             Err(_) => {
                 failed = true;
-                "no install record: not installed by usbide, cannot verify".to_string()
+                t.payload_no_record_status.to_string()
             }
             Ok(rec) => match rec.verify(&tree) {
-                Verdict::Verified { files } => format!(
-                    "codex {} from {}: verified ({files} files)",
-                    rec.version, rec.origin
+                Verdict::Verified { files } => fill(
+                    t.payload_verified_status,
+                    &[
+                        ("version", &rec.version),
+                        ("origin", &rec.origin.to_string()),
+                        ("files", &files.to_string()),
+                    ],
                 ),
                 Verdict::Missing(f) => {
                     failed = true;
-                    format!(
-                        "codex {}: {f} is missing; reinstall with `usbide payload install`",
-                        rec.version
+                    fill(
+                        t.payload_missing_status,
+                        &[("version", &rec.version), ("file", &f)],
                     )
                 }
                 Verdict::Modified(f) => {
                     failed = true;
-                    format!(
-                        "codex {}: {f} was modified; reinstall with `usbide payload install`",
-                        rec.version
+                    fill(
+                        t.payload_modified_status,
+                        &[("version", &rec.version), ("file", &f)],
                     )
                 }
             },
         };
-        crate::out::println!("{triple}{mark}: {line}");
-    }
-    for t in pl::interrupted(&stick.payload_dir) {
         crate::out::println!(
-            "{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again"
+            "{}",
+            fill(
+                t.payload_status_line,
+                &[("target", triple), ("mark", mark), ("line", &line)],
+            )
+        );
+    }
+    for target in pl::interrupted(&stick.payload_dir) {
+        crate::out::println!(
+            "{}",
+            fill(t.payload_interrupted_status, &[("target", &target)])
         );
     }
     let host_present = host.is_some_and(|h| triples.iter().any(|t| t == h.triple));
     if !host_present {
-        crate::out::println!("no codex for this host; run `usbide payload install`");
+        crate::out::println!("{}", t.payload_none_for_host);
     }
     Ok(if failed || !host_present {
         crate::exit::PAYLOAD

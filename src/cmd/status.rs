@@ -23,51 +23,57 @@ pub fn run(ctx: &Context) -> Result<i32> {
 
 /// Print the status of `codex_home`; returns whether a login is stored.
 pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
+    let t = crate::messages::text(ctx.lang);
+    let fill = crate::messages::fill;
     let path = login::auth_path(codex_home);
     let forced = ctx.settings.login_method;
     let summary = match claims::read(&path) {
         Ok(s) => s,
         Err(AuthFileError::Missing) => {
             crate::out::println!(
-                "login       not logged in on this stick ({} does not exist)",
-                path.display()
+                "{}",
+                fill(t.status_no_login, &[("path", &path.display().to_string())])
             );
-            crate::out::println!("            run `usbide login`");
             return Ok(false);
         }
         Err(e) => {
-            crate::out::println!("login       unreadable: {e}");
+            let e = crate::messages::errors::localize(&e, ctx.lang);
+            crate::out::println!("{}", fill(t.status_unreadable, &[("error", &e)]));
             return Ok(false);
         }
     };
     let mode = summary
         .mode
         .clone()
-        .unwrap_or(Mode::Other("unknown".into()));
+        .unwrap_or(Mode::Other(t.login_mode_unknown.into()));
     let who = match (&summary.email, &summary.plan) {
-        (Some(e), Some(p)) => format!(" as {e}, plan {p}"),
-        (Some(e), None) => format!(" as {e}"),
+        (Some(e), Some(p)) => fill(t.status_as_plan, &[("email", e), ("plan", p)]),
+        (Some(e), None) => fill(t.status_as, &[("email", e)]),
         _ => String::new(),
     };
-    crate::out::println!("login       {}{who}", mode.label());
+    let line = fill(
+        t.status_login,
+        &[("mode", &mode.label_in(ctx.lang)), ("who", &who)],
+    );
+    crate::out::println!("{line}");
     let now = time::now();
+    let span = |s| time::span_in(s, ctx.lang);
     if let Some(at) = summary.last_refresh {
-        crate::out::println!("refreshed   {} ago", time::span(now - at));
+        let line = fill(t.status_refreshed, &[("ago", &span(now - at))]);
+        crate::out::println!("{line}");
     }
     if let Some(exp) = summary.expires_at {
-        let when = if exp >= now {
-            format!("expires in {}", time::span(exp - now))
+        let line = if exp >= now {
+            fill(t.status_expires, &[("span", &span(exp - now))])
         } else {
-            format!(
-                "expired {} ago (codex refreshes it on the next request)",
-                time::span(now - exp)
-            )
+            fill(t.status_expired, &[("ago", &span(now - exp))])
         };
-        crate::out::println!("token       {when}");
+        crate::out::println!("{line}");
     }
     let workspace = crate::home::provider::Provider::read(codex_home, forced).workspace;
     crate::out::println!("{}", forced_line(&summary, forced, workspace.as_deref()));
-    crate::out::println!("file        {}", path.display());
+    let line = fill(t.status_file, &[("path", &path.display().to_string())]);
+    crate::out::println!("{line}");
     Ok(true)
 }
 

@@ -18,9 +18,14 @@ pub enum Mode {
 impl Mode {
     /// How people call it.
     pub fn label(&self) -> String {
+        self.label_in(crate::messages::Lang::En)
+    }
+
+    /// [`Self::label`] in `lang`.
+    pub fn label_in(&self, lang: crate::messages::Lang) -> String {
         match self {
             Self::Chatgpt => "ChatGPT".into(),
-            Self::ApiKey => "API key".into(),
+            Self::ApiKey => crate::messages::text(lang).login_mode_api_key.into(),
             Self::Other(m) => m.clone(),
         }
     }

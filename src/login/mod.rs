@@ -253,14 +253,23 @@ pub fn mismatch(
     forced: LoginMethod,
     workspace: Option<&str>,
 ) -> Option<String> {
+    mismatch_in(summary, forced, workspace, Lang::En)
+}
+
+/// [`mismatch`], said in `lang`.
+pub fn mismatch_in(
+    summary: &claims::Summary,
+    forced: LoginMethod,
+    workspace: Option<&str>,
+    lang: Lang,
+) -> Option<String> {
+    let t = crate::messages::text(lang);
     match (forced, &summary.mode) {
         (LoginMethod::Chatgpt, Some(claims::Mode::ApiKey)) => {
-            return Some(
-                "the stick's login is an API key, but forced_login_method is \"chatgpt\"".into(),
-            );
+            return Some(t.mismatch_api_key.into());
         }
         (LoginMethod::Api, Some(claims::Mode::Chatgpt)) => {
-            return Some("the stick's login is ChatGPT, but forced_login_method is \"api\"".into());
+            return Some(t.mismatch_chatgpt.into());
         }
         _ => {}
     }
@@ -271,9 +280,11 @@ pub fn mismatch(
         (Some(claims::Mode::Chatgpt), Some(account))
             if !allowed.is_empty() && !allowed.contains(&account) =>
         {
-            Some(format!(
-                "the stick's login belongs to another workspace than forced_chatgpt_workspace_id ({})",
-                crate::events::escape::escape(&allowed.join(", "))
+            let allowed = allowed.join(", ");
+            let allowed = crate::events::escape::escape(&allowed);
+            Some(crate::messages::fill(
+                t.mismatch_workspace,
+                &[("allowed", &allowed)],
             ))
         }
         _ => None,

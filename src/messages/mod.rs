@@ -552,6 +552,64 @@ catalogue! {
     home_dotenv_removed,
     /// An interrupted login was put back.
     login_restored,
+    /// `payload install` without a version (`{manifest}`).
+    payload_no_pin,
+    /// A launch that would install codex without a version (`{manifest}`).
+    payload_no_pin_launch,
+    /// An install starts (`{version}`, `{target}`, `{source}`).
+    payload_installing,
+    /// An install failed (`{version}`, `{target}`).
+    payload_not_installed,
+    /// An interrupted install was cleaned (`{target}`).
+    payload_leftovers,
+    /// An install finished (`{version}`, `{dir}`, `{files}`, `{digest}`).
+    payload_installed,
+    /// `payload status`: the folder (`{dir}`, `{pinned}`).
+    payload_status_head,
+    /// `payload status`: no pinned version.
+    payload_pinned_none,
+    /// `payload status`: marks the host's target.
+    payload_this_host,
+    /// `payload status`: one target (`{target}`, `{mark}`, `{line}`).
+    payload_status_line,
+    /// `payload status`: a tree without a record.
+    payload_no_record_status,
+    /// `payload status`: a verified tree (`{version}`, `{origin}`, `{files}`).
+    payload_verified_status,
+    /// `payload status`: a file missing (`{version}`, `{file}`).
+    payload_missing_status,
+    /// `payload status`: a file modified (`{version}`, `{file}`).
+    payload_modified_status,
+    /// `payload status`: an interrupted install (`{target}`).
+    payload_interrupted_status,
+    /// `payload status`: no codex for this host.
+    payload_none_for_host,
+    /// `usbide status`: no login (`{path}`); the label column is 12 wide.
+    status_no_login,
+    /// `usbide status`: auth.json unreadable (`{error}`).
+    status_unreadable,
+    /// `usbide status`: the login (`{mode}`, `{who}`: a `status_as` or nothing).
+    status_login,
+    /// `usbide status`: whose login (`{email}`).
+    status_as,
+    /// `usbide status`: whose login and plan (`{email}`, `{plan}`).
+    status_as_plan,
+    /// `usbide status`: last refresh (`{ago}`).
+    status_refreshed,
+    /// `usbide status`: the token expires (`{span}`).
+    status_expires,
+    /// `usbide status`: the token expired (`{ago}`).
+    status_expired,
+    /// `usbide status`: the file (`{path}`).
+    status_file,
+    /// The kind of a login by API key.
+    login_mode_api_key,
+    /// The stick's login is an API key, the stick forces ChatGPT.
+    mismatch_api_key,
+    /// The stick's login is ChatGPT, the stick forces an API key.
+    mismatch_chatgpt,
+    /// The login's workspace is not allowed (`{allowed}`).
+    mismatch_workspace,
 }
 
 /// The fixed sentences of `lang`.

@@ -192,7 +192,7 @@ fn auth(
     let mode = summary
         .mode
         .as_ref()
-        .map_or(t.login_mode_unknown.to_string(), claims::Mode::label);
+        .map_or(t.login_mode_unknown.to_string(), |m| m.label_in(lang));
     let mut finding = fill(t.login_stored, &[("mode", &mode)]);
     let now = crate::time::now();
     if let Some(at) = summary.last_refresh {
@@ -201,10 +201,11 @@ fn auth(
     }
     let mut checks = vec![Check::ok(Group::Login, "login.stored", finding)];
     checks.push(
-        match login::mismatch(
+        match login::mismatch_in(
             &summary,
             settings.login_method,
             provider.workspace.as_deref(),
+            lang,
         ) {
             Some(why) => Check::fail(
                 Group::Login,

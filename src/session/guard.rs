@@ -29,10 +29,11 @@ pub fn check_login(
     }
     let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
     let problem = match claims::read(&login::auth_path(&home)) {
-        Ok(summary) => match login::mismatch(
+        Ok(summary) => match login::mismatch_in(
             &summary,
             ctx.settings.login_method,
             provider.workspace.as_deref(),
+            ctx.lang,
         ) {
             Some(why) => LoginError::Mismatch { why },
             None => return Ok(()),
