@@ -171,7 +171,7 @@ impl PayloadError {
             } => fill(
                 t.payload_io,
                 &[
-                    ("what", action(what, lang)),
+                    ("what", super::in_lang(what, lang)),
                     ("path", &path(p)),
                     ("error", &source.to_string()),
                 ],
@@ -179,26 +179,6 @@ impl PayloadError {
             Self::Manifest(e) => e.message(lang),
         }
     }
-}
-
-/// What an install failed to do, named by its English verb (`PayloadError::Io`).
-fn action(what: &str, lang: Lang) -> &str {
-    let (en, t) = (text(Lang::En), text(lang));
-    [
-        (en.payload_do_create, t.payload_do_create),
-        (en.payload_do_remove_leftover, t.payload_do_remove_leftover),
-        (en.payload_do_staging, t.payload_do_staging),
-        (en.payload_do_unpack, t.payload_do_unpack),
-        (en.payload_do_record, t.payload_do_record),
-        (en.payload_do_write, t.payload_do_write),
-        (en.payload_do_arrange, t.payload_do_arrange),
-        (en.payload_do_remove, t.payload_do_remove),
-        (en.payload_do_move_aside, t.payload_do_move_aside),
-        (en.payload_do_move_in, t.payload_do_move_in),
-    ]
-    .into_iter()
-    .find(|(e, _)| *e == what)
-    .map_or(what, |(_, said)| said)
 }
 
 impl ManifestError {

@@ -610,6 +610,70 @@ catalogue! {
     mismatch_chatgpt,
     /// The login's workspace is not allowed (`{allowed}`).
     mismatch_workspace,
+    /// `login --with-api-key` on a stick that forces ChatGPT.
+    login_forces_chatgpt,
+    /// `login` without a key on a stick that forces API keys.
+    login_forces_api,
+    /// The login cannot be copied before a new one (`{path}`).
+    login_backup_failed,
+    /// Why a one-time code: asked for.
+    login_device_asked,
+    /// Why a one-time code: SSH.
+    login_device_ssh,
+    /// Why a one-time code: remote desktop.
+    login_device_rdp,
+    /// Why a one-time code: no display.
+    login_device_no_display,
+    /// Why a one-time code: ports taken.
+    login_device_ports,
+    /// Why a one-time code: the browser failed before.
+    login_device_failed_before,
+    /// A device-code login starts (`{why}`).
+    login_with_code,
+    /// After a failed browser login.
+    login_browser_failed,
+    /// A login that failed; the previous one is back.
+    login_incomplete_restored,
+    /// A login that failed.
+    login_incomplete,
+    /// `codex logout` cannot run.
+    login_cannot_run_logout,
+    /// `login --reset` removed the tokens.
+    login_reset_done,
+    /// `codex login` cannot start (`{command}`).
+    login_cannot_start,
+    /// The hidden API key prompt.
+    login_key_prompt,
+    /// The API key cannot be read from the terminal.
+    login_key_unreadable,
+    /// The API key cannot be read from stdin.
+    login_key_unreadable_stdin,
+    /// No API key on stdin.
+    login_key_empty,
+    /// The one-time code expired.
+    login_code_expired,
+    /// The device-code countdown (`{left}` as m:ss).
+    login_waiting,
+    /// `codex login` did not finish.
+    login_unfinished,
+    /// codex said success but wrote no auth.json (`{path}`).
+    login_no_auth_file,
+    /// After a login (`{path}`).
+    login_done,
+    /// The host has its own, other login (`{path}`).
+    login_host_other,
+    /// The host has a login of the same account (`{path}`).
+    login_host_same,
+    /// Asks to move the host's copy aside (`{path}`, `{aside}`).
+    login_host_ask_move,
+    /// The host's copy left in place (`{path}`).
+    login_host_left,
+    /// The host's copy cannot be moved (`{path}`).
+    login_host_cannot_move,
+    /// The host's copy moved (`{path}`, `{aside}`).
+    login_host_moved,
+    /// `usbide logout` removed a copy (`{path}`).
+    logout_removed_copy,
 }
 
 /// The fixed sentences of `lang`.
@@ -618,6 +682,17 @@ pub fn text(lang: Lang) -> &'static Text {
         Lang::En => &en::TEXT,
         Lang::Fr => &fr::TEXT,
     }
+}
+
+/// An English catalogue sentence said in `lang`: for values made in English
+/// before the language is known (an error's field, a reason code keeps).
+/// Text not in the catalogue is returned as it is.
+pub fn in_lang(english: &str, lang: Lang) -> &str {
+    let (en, said) = (en::TEXT.entries(), text(lang).entries());
+    en.iter()
+        .zip(said)
+        .find(|((_, e), _)| *e == english)
+        .map_or(english, |(_, (_, s))| s)
 }
 
 /// `template` with each `{name}` replaced by its value.
