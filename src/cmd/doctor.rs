@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let codex_env = crate::session::codex_environment(ctx, &home);
     let sandbox = codex_env.sandbox.clone();
     let codex = crate::payload::target::host()
-        .and_then(|t| crate::payload::tree_for(&stick.payload_dir, t).ok())
+        .and_then(|t| crate::payload::tree_for(&stick.payload_dir, t, ctx.lang).ok())
         .map(|tree| CodexCall {
             exe: tree.exe,
             overrides: codex_env.overrides,

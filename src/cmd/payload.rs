@@ -63,7 +63,8 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
             ))
         }
     };
-    let targets = target::select(&args.target).map_err(|reason| PayloadError::Layout { reason })?;
+    let targets =
+        target::select(&args.target, ctx.lang).map_err(|reason| PayloadError::Layout { reason })?;
     let source = source(ctx, args.npm_registry.as_deref());
     for t in targets {
         install_one(ctx, &stick, &version, t, &source, manifest.as_ref())?;
@@ -86,7 +87,7 @@ fn install_one(
         &[
             ("version", version),
             ("target", t.triple),
-            ("source", &source.describe()),
+            ("source", &source.describe(ctx.lang)),
         ],
     ));
     let req = Request {
@@ -94,6 +95,7 @@ fn install_one(
         target: t,
         source: source.clone(),
         pin: manifest.and_then(|m| m.pin(version, t.triple)),
+        lang: ctx.lang,
     };
     let done = install::install(&stick.payload_dir, &ctx.net, &req)
         .with_context(|| fill(tx.payload_not_installed, &what))?;

@@ -674,6 +674,56 @@ catalogue! {
     login_host_moved,
     /// `usbide logout` removed a copy (`{path}`).
     logout_removed_copy,
+    /// A codex package file cannot be read (`{path}`, `{error}`).
+    layout_unreadable,
+    /// Not a codex package file (`{path}`, `{error}`).
+    layout_not_package,
+    /// The package names a codex that is not there (`{path}`, `{entry}`).
+    layout_entry_missing,
+    /// No codex executable in a folder (`{dir}`).
+    layout_no_exe,
+    /// `--target host` on a host without codex.
+    target_unpublished,
+    /// An unknown `--target` (`{triple}`, `{known}`).
+    target_unknown,
+    /// Where codex comes from: GitHub.
+    source_github,
+    /// Where codex comes from: an npm registry (`{registry}`).
+    source_npm,
+    /// A download announced too big (`{announced}`, `{max}`).
+    download_too_big,
+    /// A download broke off (`{total}`, `{error}`).
+    download_broke,
+    /// A download broke off without a reason (`{total}`).
+    download_broke_silent,
+    /// A download took too long (`{secs}`, `{total}`).
+    download_too_long,
+    /// A download stalled (`{secs}`, `{total}`).
+    download_stalled,
+    /// A download longer than announced (`{cap}`).
+    download_over_announced,
+    /// A download over the limit (`{cap}`).
+    download_over_cap,
+    /// A download shorter than announced (`{total}`, `{length}`).
+    download_short,
+    /// An archive without codex (`{target}`).
+    archive_no_codex,
+    /// A launch offers to download codex (`{missing}`).
+    codex_no_payload_ask,
+    /// A launch uses the host's codex (`{missing}`, `{path}`).
+    codex_from_path,
+    /// A launch finds no codex at all (`{missing}`).
+    codex_nowhere,
+    /// A session on a write-protected stick uses a private copy (`{path}`).
+    private_copy_used,
+    /// Asks to run on a private copy of a write-protected stick.
+    private_copy_ask,
+    /// The private folder cannot be created (`{path}`).
+    private_cannot_create,
+    /// A folder cannot be created (`{path}`).
+    cannot_create,
+    /// A program cannot start (`{path}`).
+    cannot_start,
 }
 
 /// The fixed sentences of `lang`.

@@ -63,9 +63,13 @@ pub fn recover(payload_dir: &Path, triple: &str) -> bool {
 }
 
 /// The installed tree for `target`, if there is a usable one.
-pub fn tree_for(payload_dir: &Path, target: &Target) -> Result<Tree, String> {
+pub fn tree_for(
+    payload_dir: &Path,
+    target: &Target,
+    lang: crate::messages::Lang,
+) -> Result<Tree, String> {
     recover(payload_dir, target.triple);
-    layout::open(&payload_dir.join(target.triple), target)
+    layout::open(&payload_dir.join(target.triple), target, lang)
 }
 
 /// Target folders present under `payload_dir`, sorted.

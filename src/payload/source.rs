@@ -41,10 +41,13 @@ pub struct Artifact {
 
 impl Source {
     /// A short name for messages.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
         match self {
-            Self::Github { .. } => "GitHub releases of openai/codex".into(),
-            Self::Npm { registry } => format!("the npm registry {registry}"),
+            Self::Github { .. } => t.source_github.into(),
+            Self::Npm { registry } => {
+                crate::messages::fill(t.source_npm, &[("registry", registry)])
+            }
         }
     }
 

@@ -360,7 +360,7 @@ pub fn payload(stick: &Stick, full: bool, lang: Lang) -> Vec<Check> {
             t.payload_unpublished_fix,
         )];
     };
-    let tree = match crate::payload::tree_for(&stick.payload_dir, target) {
+    let tree = match crate::payload::tree_for(&stick.payload_dir, target, lang) {
         Ok(t) => t,
         Err(reason) => {
             return vec![Check::fail(
