@@ -15,11 +15,12 @@ pub fn note(message: &str) {
 
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
 /// without a terminal (nobody to answer).
-pub fn ask(question: &str) -> Result<bool> {
+pub fn ask(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    crate::out::eprint!("usbide: {question} [Y/n] ");
+    let suffix = crate::messages::text(lang).ask_suffix;
+    crate::out::eprint!("usbide: {question} {suffix} ");
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;

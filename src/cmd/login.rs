@@ -386,7 +386,7 @@ fn handle_host_copy(ctx: &Context, auth: &Path, copy: &Path, asked: bool) -> Res
         ("path", path.as_str()),
         ("aside", &aside.display().to_string()),
     ];
-    if !(asked || crate::ui::ask(&fill(t.login_host_ask_move, &names))?) {
+    if !(asked || crate::ui::ask(&fill(t.login_host_ask_move, &names), ctx.lang)?) {
         note(&fill(t.login_host_left, &names));
         return Ok(());
     }

@@ -333,6 +333,11 @@ pub const TEXT: Text = Text {
     private_cannot_create: "cannot create a private folder in {path}",
     cannot_create: "cannot create {path}",
     cannot_start: "cannot start {path}",
+    cannot_run_login_status: "cannot run codex login status",
+    cannot_write_output: "cannot write the output",
+    exec_stalled: "codex sent nothing for {secs} s while nothing was running (no answer from the model?); usbide stopped it. Set USBIDE_EXEC_IDLE_SECS to wait longer (0: forever)",
+    usbide_line: "usbide: {message}",
+    ask_suffix: "[Y/n]",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

@@ -334,6 +334,11 @@ pub const TEXT: Text = Text {
     private_cannot_create: "impossible de créer un dossier privé dans {path}",
     cannot_create: "impossible de créer {path}",
     cannot_start: "impossible de lancer {path}",
+    cannot_run_login_status: "impossible de lancer codex login status",
+    cannot_write_output: "impossible d'écrire la sortie",
+    exec_stalled: "codex n'a rien envoyé pendant {secs} s alors que rien ne tournait (pas de réponse du modèle ?) ; usbide l'a arrêté. Mettez USBIDE_EXEC_IDLE_SECS pour attendre plus longtemps (0 : sans limite)",
+    usbide_line: "usbide : {message}",
+    ask_suffix: "[O/n]",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

@@ -724,6 +724,16 @@ catalogue! {
     cannot_create,
     /// A program cannot start (`{path}`).
     cannot_start,
+    /// `codex login status` cannot run.
+    cannot_run_login_status,
+    /// The output cannot be written.
+    cannot_write_output,
+    /// The exec watchdog stopped a silent codex (`{secs}`).
+    exec_stalled,
+    /// A line usbide says on stderr (`{message}`).
+    usbide_line,
+    /// After a question Enter answers yes to.
+    ask_suffix,
 }
 
 /// The fixed sentences of `lang`.

@@ -41,7 +41,7 @@ pub fn check_login(
         Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing,
         Err(_) => return Ok(()),
     };
-    if terminal && ask(&problem.question_in(ctx.lang))? {
+    if terminal && ask(&problem.question_in(ctx.lang), ctx.lang)? {
         let code = crate::cmd::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
         if code == crate::exit::OK {
             return Ok(());

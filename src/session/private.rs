@@ -47,7 +47,7 @@ pub fn wanted(ctx: &Context, lang: Lang) -> Result<bool> {
         Some("stop") => return Ok(false),
         _ => {}
     }
-    crate::ui::ask(crate::messages::text(lang).private_copy_ask)
+    crate::ui::ask(crate::messages::text(lang).private_copy_ask, lang)
 }
 
 /// The host's temporary folder, from the environment snapshot.

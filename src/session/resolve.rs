@@ -23,7 +23,12 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
         }
         Err(reason) => reason,
     };
-    if ctx.settings.assume_yes || ask(&fill(t.codex_no_payload_ask, &[("missing", &missing)]))? {
+    if ctx.settings.assume_yes
+        || ask(
+            &fill(t.codex_no_payload_ask, &[("missing", &missing)]),
+            ctx.lang,
+        )?
+    {
         let installed = crate::cmd::payload::install_for_launch(ctx, stick, target)?;
         return Ok(CodexExe {
             path: installed,
