@@ -255,7 +255,8 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                         "{}",
                         screen(
                             &reader.prompt,
-                            io::stdout().is_terminal() || ctx.env.truthy("USBIDE_QR")
+                            io::stdout().is_terminal() || ctx.env.truthy("USBIDE_QR"),
+                            ctx.lang,
                         )
                     );
                     io::stdout().flush()?;

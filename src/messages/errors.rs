@@ -37,6 +37,13 @@ pub fn localize(err: &(dyn Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::fsx::ReadOnlyFile>() {
         e.message(lang)
+    } else if let Some(e) = err.downcast_ref::<crate::payload::unpack::Refused>() {
+        e.message(lang)
+    } else if let Some(inner) = err
+        .downcast_ref::<std::io::Error>()
+        .and_then(|e| e.get_ref())
+    {
+        localize(inner, lang)
     } else {
         err.to_string()
     }
@@ -173,7 +180,7 @@ impl PayloadError {
                 &[
                     ("what", super::in_lang(what, lang)),
                     ("path", &path(p)),
-                    ("error", &source.to_string()),
+                    ("error", &localize(source, lang)),
                 ],
             ),
             Self::Manifest(e) => e.message(lang),

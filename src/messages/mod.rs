@@ -734,6 +734,74 @@ catalogue! {
     usbide_line,
     /// After a question Enter answers yes to.
     ask_suffix,
+    /// The one-time code screen: its first line.
+    device_intro,
+    /// The one-time code screen: the link (`{url}`).
+    device_open,
+    /// The one-time code screen: the code (`{code}`).
+    device_enter,
+    /// The one-time code screen: how long the code lasts.
+    device_expires,
+    /// `doctor --bundle` wrote its file (`{path}`).
+    bundle_written,
+    /// The doctor's report cannot be encoded.
+    cannot_encode_report,
+    /// A file cannot be written (`{path}`).
+    cannot_write,
+    /// A file cannot be opened (`{path}`).
+    cannot_open,
+    /// A file cannot be removed (`{path}`).
+    cannot_remove,
+    /// The event stream cannot be rendered.
+    cannot_render,
+    /// An archive entry leaves its folder (`{name}`).
+    archive_escapes,
+    /// An archive unpacks too big (`{max}`).
+    archive_bomb,
+    /// A launch behind TLS inspection (`{path}`).
+    tls_bundle_launch,
+    /// A launch: a preflight finding (`{id}`, `{finding}`, `{fix}`).
+    preflight_note,
+    /// `usbide stick`: where things are (`{root}`, `{home}`, `{payload}`); the label column is 12 wide.
+    stick_report,
+    /// `usbide stick`: a drive the OS does not list.
+    stick_report_unlisted,
+    /// `usbide stick`: the drive (`{mount}`, `{letter}`, `{fs}`, `{perm}`: a `stick_report_no_perm` or nothing, `{removable}`, `{read_only}`, `{free}`, `{total}`, `{id}`).
+    stick_report_drive,
+    /// `usbide stick`: a file system without permissions.
+    stick_report_no_perm,
+    /// A yes in a report.
+    yes,
+    /// A no in a report.
+    no,
+    /// `usbide env`: the heading.
+    env_heading,
+    /// `usbide env`: the removed variables' heading.
+    env_removed_heading,
+    /// `usbide env`: nothing removed.
+    env_removed_none,
+    /// `usbide env`: one removed variable (`{name}`, `{why}`).
+    env_removed_line,
+    /// `usbide env`: codex's extra arguments (`{list}`).
+    env_overrides,
+    /// `usbide env`: why an API key is removed.
+    drop_api_key,
+    /// `usbide env`: why a base URL is removed.
+    drop_custom_base,
+    /// `usbide env`: why a codex-internal variable is removed.
+    drop_internal,
+    /// `usbide env`: why a backtrace switch is removed.
+    drop_backtrace,
+    /// The Windows proxy given to codex (`{list}`).
+    proxy_windows_static,
+    /// Windows finds its proxy automatically (`{how}`).
+    proxy_windows_auto,
+    /// How Windows finds its proxy: a PAC script (`{url}`).
+    proxy_how_pac,
+    /// How Windows finds its proxy: WPAD.
+    proxy_how_wpad,
+    /// `usbide stick`: a volume id not known.
+    volume_id_unknown,
 }
 
 /// The fixed sentences of `lang`.

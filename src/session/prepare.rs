@@ -211,6 +211,7 @@ pub fn codex_environment(ctx: &Context, codex_home: &Path) -> CodexEnv {
         &ctx.env,
         codex_home,
         crate::platform::internet_settings(),
+        ctx.lang,
     );
     for (name, value) in host.vars {
         let same = |k: &OsString| {
