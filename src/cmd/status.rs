@@ -71,7 +71,8 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
         crate::out::println!("{line}");
     }
     let workspace = crate::home::provider::Provider::read(codex_home, forced).workspace;
-    crate::out::println!("{}", forced_line(&summary, forced, workspace.as_deref()));
+    let line = forced_line(&summary, forced, workspace.as_deref(), ctx.lang);
+    crate::out::println!("{line}");
     let line = fill(t.status_file, &[("path", &path.display().to_string())]);
     crate::out::println!("{line}");
     Ok(true)
@@ -79,22 +80,28 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
 
 /// The `forced` line: the same rule ([`login::mismatch`]) a launch and the
 /// doctor apply, so status never says "matches" where a launch refuses.
-fn forced_line(summary: &claims::Summary, forced: LoginMethod, workspace: Option<&str>) -> String {
-    let mut what = forced.config_value().unwrap_or("not forced").to_string();
+fn forced_line(
+    summary: &claims::Summary,
+    forced: LoginMethod,
+    workspace: Option<&str>,
+    lang: crate::messages::Lang,
+) -> String {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
+    let mut what = forced
+        .config_value()
+        .unwrap_or(t.status_forced_none)
+        .to_string();
     if let Some(ws) = workspace {
-        what.push_str(&format!(
-            ", workspace {}",
-            crate::events::escape::escape(ws)
-        ));
+        let ws = crate::events::escape::escape(ws);
+        what.push_str(&fill(t.status_forced_workspace, &[("ws", &ws)]));
     }
-    match login::mismatch(summary, forced, workspace) {
-        Some(why) => format!(
-            "forced      {what}: MISMATCH, {why}; codex would delete this login: run `usbide login`"
-        ),
+    match login::mismatch_in(summary, forced, workspace, lang) {
+        Some(why) => fill(t.status_forced_mismatch, &[("what", &what), ("why", &why)]),
         None if forced == LoginMethod::None && workspace.is_none() => {
-            "forced      not forced".to_string()
+            t.status_forced_off.to_string()
         }
-        None => format!("forced      {what} (matches)"),
+        None => fill(t.status_forced_ok, &[("what", &what)]),
     }
 }
 
@@ -112,14 +119,34 @@ mod tests {
 
     #[test]
     fn a_workspace_mismatch_is_never_called_a_match() {
-        let line = forced_line(&chatgpt("acc-1"), LoginMethod::Chatgpt, Some("ws-other"));
+        let line = forced_line(
+            &chatgpt("acc-1"),
+            LoginMethod::Chatgpt,
+            Some("ws-other"),
+            crate::messages::Lang::En,
+        );
         assert!(line.contains("MISMATCH"), "{line}");
-        let line = forced_line(&chatgpt("acc-1"), LoginMethod::None, Some("ws-a,ws-b"));
+        let line = forced_line(
+            &chatgpt("acc-1"),
+            LoginMethod::None,
+            Some("ws-a,ws-b"),
+            crate::messages::Lang::En,
+        );
         assert!(line.contains("MISMATCH"), "{line}");
-        let line = forced_line(&chatgpt("ws-b"), LoginMethod::Chatgpt, Some("ws-a,ws-b"));
+        let line = forced_line(
+            &chatgpt("ws-b"),
+            LoginMethod::Chatgpt,
+            Some("ws-a,ws-b"),
+            crate::messages::Lang::En,
+        );
         assert!(line.ends_with("(matches)"), "{line}");
         assert_eq!(
-            forced_line(&chatgpt("acc-1"), LoginMethod::None, None),
+            forced_line(
+                &chatgpt("acc-1"),
+                LoginMethod::None,
+                None,
+                crate::messages::Lang::En
+            ),
             "forced      not forced"
         );
     }

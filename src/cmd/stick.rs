@@ -45,10 +45,7 @@ pub fn run(ctx: &Context) -> Result<i32> {
             ("read_only", yes_no(d.read_only)),
             ("free", &human_bytes_in(d.free_bytes, ctx.lang)),
             ("total", &human_bytes_in(d.total_bytes, ctx.lang)),
-            (
-                "id",
-                d.volume_id.as_deref().unwrap_or(t.volume_id_unknown),
-            ),
+            ("id", d.volume_id.as_deref().unwrap_or(t.volume_id_unknown)),
         ],
     );
     crate::out::println!("{drive}");

@@ -372,6 +372,11 @@ pub const TEXT: Text = Text {
     proxy_how_pac: "PAC script {url}",
     proxy_how_wpad: "automatic detection (WPAD)",
     volume_id_unknown: "unknown",
+    status_forced_none: "not forced",
+    status_forced_workspace: ", workspace {ws}",
+    status_forced_mismatch: "forced      {what}: MISMATCH, {why}; codex would delete this login: run `usbide login`",
+    status_forced_off: "forced      not forced",
+    status_forced_ok: "forced      {what} (matches)",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

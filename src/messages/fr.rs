@@ -264,15 +264,16 @@ pub const TEXT: Text = Text {
     payload_modified_status: "codex {version} : {file} a été modifié ; réinstallez avec `usbide payload install`",
     payload_interrupted_status: "{target} : une installation a été interrompue ; le paquet codex précédent (s'il y en avait un) est intact ; relancez `usbide payload install`",
     payload_none_for_host: "pas de codex pour cet ordinateur ; lancez `usbide payload install`",
-    status_no_login: "identif.    aucune identification sur cette clé USB ({path} n'existe pas)\n            lancez `usbide login`",
-    status_unreadable: "identif.    illisible : {error}",
-    status_login: "identif.    {mode}{who}",
+    status_no_login: "identification  aucune sur cette clé USB ({path} n'existe pas)
+                lancez `usbide login`",
+    status_unreadable: "identification  illisible : {error}",
+    status_login: "identification  {mode}{who}",
     status_as: " en tant que {email}",
     status_as_plan: " en tant que {email}, offre {plan}",
-    status_refreshed: "renouvelée  il y a {ago}",
-    status_expires: "jeton       expire dans {span}",
-    status_expired: "jeton       expiré depuis {ago} (codex le renouvelle à la prochaine requête)",
-    status_file: "fichier     {path}",
+    status_refreshed: "renouvelée      il y a {ago}",
+    status_expires: "jeton           expire dans {span}",
+    status_expired: "jeton           expiré depuis {ago} (codex le renouvelle à la prochaine requête)",
+    status_file: "fichier         {path}",
     login_mode_api_key: "clé d'API",
     mismatch_api_key: "l'identification de la clé USB est une clé d'API, mais forced_login_method vaut \"chatgpt\"",
     mismatch_chatgpt: "l'identification de la clé USB est ChatGPT, mais forced_login_method vaut \"api\"",
@@ -353,9 +354,16 @@ pub const TEXT: Text = Text {
     archive_bomb: "l'archive se décompresse en plus de {max} octets (une bombe de décompression, ou un mauvais fichier) ; refusée",
     tls_bundle_launch: "inspection TLS sur ce réseau : codex reçoit le fichier des autorités {path}",
     preflight_note: "{id} : {finding} ({fix})",
-    stick_report: "racine      {root}\ncodex_home  {home}\npayload     {payload}",
-    stick_report_unlisted: "lecteur     non listé par le système",
-    stick_report_drive: "lecteur     {mount}{letter}\nsystème de fichiers {fs}{perm}\namovible    {removable}\nlecture seule {read_only}\nespace      {free} libres sur {total}\nid. volume  {id}",
+    stick_report: "racine              {root}
+codex_home          {home}
+payload             {payload}",
+    stick_report_unlisted: "lecteur             non listé par le système",
+    stick_report_drive: "lecteur             {mount}{letter}
+système de fichiers {fs}{perm}
+amovible            {removable}
+lecture seule       {read_only}
+espace              {free} libres sur {total}
+id. du volume       {id}",
     stick_report_no_perm: " (pas de droits d'accès : quiconque a la clé USB peut lire auth.json)",
     yes: "oui",
     no: "non",
@@ -373,6 +381,11 @@ pub const TEXT: Text = Text {
     proxy_how_pac: "le script PAC {url}",
     proxy_how_wpad: "la détection automatique (WPAD)",
     volume_id_unknown: "inconnu",
+    status_forced_none: "aucune méthode",
+    status_forced_workspace: ", espace de travail {ws}",
+    status_forced_mismatch: "imposée         {what} : DISCORDANCE, {why} ; codex supprimerait cette identification : lancez `usbide login`",
+    status_forced_off: "imposée         aucune méthode",
+    status_forced_ok: "imposée         {what} (conforme)",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

@@ -802,6 +802,16 @@ catalogue! {
     proxy_how_wpad,
     /// `usbide stick`: a volume id not known.
     volume_id_unknown,
+    /// `usbide status`: no login method forced.
+    status_forced_none,
+    /// `usbide status`: the forced workspace, appended (`{ws}`).
+    status_forced_workspace,
+    /// `usbide status`: the login contradicts the forced method (`{what}`, `{why}`).
+    status_forced_mismatch,
+    /// `usbide status`: nothing forced.
+    status_forced_off,
+    /// `usbide status`: the login matches the forced method (`{what}`).
+    status_forced_ok,
 }
 
 /// The fixed sentences of `lang`.
