@@ -174,7 +174,13 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+        .with_context(|| {
+            let path = codex.path.display().to_string();
+            crate::messages::fill(
+                crate::messages::text(ctx.lang).cannot_start,
+                &[("path", &path)],
+            )
+        })?;
     // Bounded: a codex printing faster than the terminal shows waits for it
     // instead of piling lines up in memory.
     let (tx, rx) = mpsc::sync_channel(8);

@@ -377,6 +377,8 @@ pub const TEXT: Text = Text {
     status_forced_mismatch: "forced      {what}: MISMATCH, {why}; codex would delete this login: run `usbide login`",
     status_forced_off: "forced      not forced",
     status_forced_ok: "forced      {what} (matches)",
+    codex_home_replaced: "CODEX_HOME was {old} on this host; codex uses the stick's {new} instead",
+    download_progress: "downloading codex ",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

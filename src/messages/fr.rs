@@ -386,6 +386,8 @@ id. du volume       {id}",
     status_forced_mismatch: "imposée         {what} : DISCORDANCE, {why} ; codex supprimerait cette identification : lancez `usbide login`",
     status_forced_off: "imposée         aucune méthode",
     status_forced_ok: "imposée         {what} (conforme)",
+    codex_home_replaced: "CODEX_HOME valait {old} sur cet ordinateur ; codex utilise à la place celui de la clé USB, {new}",
+    download_progress: "téléchargement de codex ",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

@@ -812,6 +812,10 @@ catalogue! {
     status_forced_off,
     /// `usbide status`: the login matches the forced method (`{what}`).
     status_forced_ok,
+    /// A launch: the host's CODEX_HOME is replaced (`{old}`, `{new}`).
+    codex_home_replaced,
+    /// The download's progress bar, before the bar.
+    download_progress,
 }
 
 /// The fixed sentences of `lang`.

@@ -238,7 +238,7 @@ fn download(
         .limit(u64::MAX)
         .reader();
     let chunks = read_ahead(reader);
-    let bar = progress_bar(length);
+    let bar = progress_bar(length, t.download_progress);
     let mut hasher = artifact.digest.hasher();
     let write_err = |source| PayloadError::Io {
         what: "write".into(),
@@ -341,7 +341,7 @@ fn read_ahead(mut reader: impl Read + Send + 'static) -> mpsc::Receiver<io::Resu
     rx
 }
 
-fn progress_bar(length: Option<u64>) -> ProgressBar {
+fn progress_bar(length: Option<u64>, message: &'static str) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -351,7 +351,7 @@ fn progress_bar(length: Option<u64>) -> ProgressBar {
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_message("downloading codex ");
+    bar.set_message(message);
     bar
 }
 

@@ -201,10 +201,12 @@ pub fn codex_environment(ctx: &Context, codex_home: &Path) -> CodexEnv {
     let mut filtered = envfilter::filter(&ctx.env, &ctx.policy(), codex_home);
     let mut notes = Vec::new();
     if let Some(old) = &filtered.replaced_codex_home {
-        notes.push(format!(
-            "CODEX_HOME was {} on this host; codex uses the stick's {} instead",
-            old.to_string_lossy(),
-            codex_home.display()
+        notes.push(crate::messages::fill(
+            crate::messages::text(ctx.lang).codex_home_replaced,
+            &[
+                ("old", &old.to_string_lossy()),
+                ("new", &codex_home.display().to_string()),
+            ],
         ));
     }
     let host = crate::preflight::host::additions(

@@ -70,3 +70,40 @@ fn a_missing_stick_is_explained_in_french() {
     assert!(run.stderr.contains("n'existe pas"), "{run:?}");
     assert_french(&run);
 }
+
+#[test]
+fn env_stick_and_status_speak_french() {
+    let mut stick = french(Stick::without_payload());
+    stick.set("OPENAI_API_KEY", "sk-canary-not-a-key");
+    for args in [&["env"][..], &["stick"], &["status"]] {
+        let run = stick.run(args);
+        assert_french(&run);
+    }
+    let run = stick.run(&["env"]);
+    assert!(
+        run.stdout.contains("# OPENAI_API_KEY : une clé d'API"),
+        "{run:?}"
+    );
+    let run = stick.run(&["status"]);
+    assert!(run.stdout.contains("aucune sur cette clé USB"), "{run:?}");
+}
+
+#[test]
+fn bad_settings_and_a_missing_pin_are_refused_in_french() {
+    let mut stick = french(Stick::without_payload());
+    let run = stick.run(&["payload", "install"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("aucune version de codex fixée"),
+        "{run:?}"
+    );
+    assert_french(&run);
+    stick.set("USBIDE_LOGIN_METHOD", "bogus");
+    let run = stick.run(&["status"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("méthode d'identification inconnue"),
+        "{run:?}"
+    );
+    assert_french(&run);
+}
