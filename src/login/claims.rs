@@ -51,6 +51,12 @@ pub enum AuthFileError {
     Missing,
     #[error("{}", self.message(crate::messages::Lang::En))]
     Unreadable { path: String, reason: String },
+    #[error("{}", self.message(crate::messages::Lang::En))]
+    NotJson {
+        path: String,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// Read and summarise `auth.json`.
@@ -66,9 +72,10 @@ pub fn read(path: &Path) -> Result<Summary, AuthFileError> {
         }
     };
     // serde's message never quotes the input, so it cannot leak a token.
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| AuthFileError::Unreadable {
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| AuthFileError::NotJson {
         path: path.display().to_string(),
-        reason: format!("not valid JSON (line {}, column {})", e.line(), e.column()),
+        line: e.line(),
+        column: e.column(),
     })?;
     Ok(summarise(&doc))
 }

@@ -379,6 +379,11 @@ pub const TEXT: Text = Text {
     status_forced_ok: "forced      {what} (matches)",
     codex_home_replaced: "CODEX_HOME was {old} on this host; codex uses the stick's {new} instead",
     download_progress: "downloading codex ",
+    auth_not_json: "{path} cannot be read: not valid JSON (line {line}, column {column}); log in again with `usbide login --reset`",
+    url_not_http: "not an http(s) URL: {url}",
+    proxy_unusable: "the proxy {proxy} is not usable: {error}",
+    release_asset: "{name} in release rust-v{version}",
+    unexpected_answer: "unexpected answer: {error}",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

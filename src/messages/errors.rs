@@ -230,6 +230,18 @@ impl AuthFileError {
             Self::Unreadable { path: p, reason } => {
                 fill(t.auth_unreadable, &[("path", p), ("reason", reason)])
             }
+            Self::NotJson {
+                path: p,
+                line,
+                column,
+            } => fill(
+                t.auth_not_json,
+                &[
+                    ("path", p),
+                    ("line", &line.to_string()),
+                    ("column", &column.to_string()),
+                ],
+            ),
         }
     }
 }

@@ -388,6 +388,11 @@ id. du volume       {id}",
     status_forced_ok: "imposée         {what} (conforme)",
     codex_home_replaced: "CODEX_HOME valait {old} sur cet ordinateur ; codex utilise à la place celui de la clé USB, {new}",
     download_progress: "téléchargement de codex ",
+    auth_not_json: "{path} est illisible : JSON invalide (ligne {line}, colonne {column}) ; identifiez-vous à nouveau avec `usbide login --reset`",
+    url_not_http: "pas une URL http(s) : {url}",
+    proxy_unusable: "le proxy {proxy} est inutilisable : {error}",
+    release_asset: "{name} dans la version rust-v{version}",
+    unexpected_answer: "réponse inattendue : {error}",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

@@ -816,6 +816,16 @@ catalogue! {
     codex_home_replaced,
     /// The download's progress bar, before the bar.
     download_progress,
+    /// auth.json is not JSON (`{path}`, `{line}`, `{column}`).
+    auth_not_json,
+    /// Not an http(s) URL (`{url}`).
+    url_not_http,
+    /// A proxy that cannot be used (`{proxy}`, `{error}`).
+    proxy_unusable,
+    /// What a release lacks (`{name}`, `{version}`).
+    release_asset,
+    /// A server's answer usbide cannot read (`{error}`).
+    unexpected_answer,
 }
 
 /// The fixed sentences of `lang`.

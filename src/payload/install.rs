@@ -79,7 +79,9 @@ pub fn install(
     for old in leftovers {
         fs::remove_dir_all(&old).map_err(io_err("remove the leftover", &old))?;
     }
-    let artifact = req.source.resolve(env, &req.version, req.target, req.pin)?;
+    let artifact = req
+        .source
+        .resolve(env, &req.version, req.target, req.pin, req.lang)?;
     let staging = tempfile::Builder::new()
         .prefix(&format!(".staging-{}.", req.target.triple))
         .rand_bytes(6)
@@ -209,7 +211,7 @@ fn download(
         url: artifact.url.clone(),
         reason,
     };
-    let agent = crate::net::agent_for(env, &artifact.url).map_err(fail)?;
+    let agent = crate::net::agent_for(env, &artifact.url, lang).map_err(fail)?;
     let response = agent
         .get(&artifact.url)
         .config()

@@ -58,10 +58,11 @@ impl Source {
         version: &str,
         target: &Target,
         pin: Option<&PinnedTarget>,
+        lang: crate::messages::Lang,
     ) -> Result<Artifact, PayloadError> {
         match self {
-            Self::Github { api } => github(env, api, version, target, pin),
-            Self::Npm { registry } => npm(env, registry, version, target, pin),
+            Self::Github { api } => github(env, api, version, target, (pin, lang)),
+            Self::Npm { registry } => npm(env, registry, version, target, (pin, lang)),
         }
     }
 }
@@ -83,20 +84,23 @@ fn github(
     api: &str,
     version: &str,
     target: &Target,
-    pin: Option<&PinnedTarget>,
+    (pin, lang): (Option<&PinnedTarget>, crate::messages::Lang),
 ) -> Result<Artifact, PayloadError> {
     let url = format!(
         "{}/repos/openai/codex/releases/tags/rust-v{version}",
         api.trim_end_matches('/')
     );
-    let release: Release = get_json(env, &url)?;
+    let release: Release = get_json(env, &url, lang)?;
     let name = target.github_asset();
     let asset = release
         .assets
         .into_iter()
         .find(|a| a.name == name)
         .ok_or_else(|| PayloadError::NotPublished {
-            what: format!("{name} in release rust-v{version}"),
+            what: crate::messages::fill(
+                crate::messages::text(lang).release_asset,
+                &[("name", &name), ("version", version)],
+            ),
         })?;
     let published = asset.digest.as_deref().and_then(Digest::parse_sha256);
     let pinned = pin
@@ -131,11 +135,11 @@ fn npm(
     registry: &str,
     version: &str,
     target: &Target,
-    pin: Option<&PinnedTarget>,
+    (pin, lang): (Option<&PinnedTarget>, crate::messages::Lang),
 ) -> Result<Artifact, PayloadError> {
     let spec = format!("{version}-{}", target.npm);
     let url = format!("{}/@openai%2Fcodex/{spec}", registry.trim_end_matches('/'));
-    let doc: NpmVersion = get_json(env, &url)?;
+    let doc: NpmVersion = get_json(env, &url, lang)?;
     let published = doc
         .dist
         .integrity
@@ -171,12 +175,16 @@ fn agree(
     }
 }
 
-fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<T, PayloadError> {
+fn get_json<T: serde::de::DeserializeOwned>(
+    env: &Environ,
+    url: &str,
+    lang: crate::messages::Lang,
+) -> Result<T, PayloadError> {
     let fail = |reason: String| PayloadError::Fetch {
         url: url.into(),
         reason,
     };
-    let agent = crate::net::agent_for(env, url).map_err(fail)?;
+    let agent = crate::net::agent_for(env, url, lang).map_err(fail)?;
     let mut response = agent
         .get(url)
         .header("Accept", "application/json")
@@ -191,7 +199,14 @@ fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<
         .body_mut()
         .read_to_string()
         .map_err(|e| fail(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
+    serde_json::from_str(&text).map_err(|e| {
+        let error = e.to_string();
+        let t = crate::messages::text(lang);
+        fail(crate::messages::fill(
+            t.unexpected_answer,
+            &[("error", &error)],
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ fn auth(
             return vec![Check::fail(
                 Group::Login,
                 "login.stored",
-                e.to_string(),
+                e.message(lang),
                 t.login_reset_fix,
             )];
         }
