@@ -1009,6 +1009,17 @@ mod tests {
     }
 
     #[test]
+    fn an_english_entry_is_found_in_the_other_language() {
+        let en = &en::TEXT;
+        assert_eq!(in_lang(en.payload_do_move_in, Lang::Fr), "mettre en place");
+        assert_eq!(in_lang(en.payload_do_move_in, Lang::En), "move into place");
+        assert_eq!(
+            in_lang("not in the catalogue", Lang::Fr),
+            "not in the catalogue"
+        );
+    }
+
+    #[test]
     fn fill_replaces_named_values_only() {
         assert_eq!(
             fill("a {x} b {y} {z}", &[("x", "1"), ("y", "{x}")]),

@@ -379,6 +379,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_french_report_has_french_tags_and_typography() {
+        let fr = crate::messages::Lang::Fr;
+        let t = crate::messages::text(fr);
+        let report = Report {
+            schema_version: 1,
+            usbide_version: "0",
+            overall: Status::Fail,
+            duration_ms: 1,
+            checks: vec![
+                local::proxy(
+                    &Environ::from_pairs(&[], false),
+                    &Environ::from_pairs(&[], false),
+                    fr,
+                ),
+                Check::fail(
+                    Group::Stick,
+                    "stick.writable",
+                    t.stick_read_only,
+                    t.stick_read_only_fix,
+                ),
+                network::clock(&[], fr),
+            ],
+            ca_bundle: None,
+        };
+        let out = render(&report, fr);
+        assert!(out.contains("ÉCHEC stick.writable"), "{out}");
+        assert!(out.contains("1. stick.writable : désactivez"), "{out}");
+        assert!(out.contains("aucune variable de proxy définie"), "{out}");
+        assert!(out.contains("aucun serveur n'a donné l'heure"), "{out}");
+        for english in ["FAIL", "WARN", "skip", "What to do", "no server"] {
+            assert!(!out.contains(english), "{english}: {out}");
+        }
+    }
+
+    #[test]
     fn the_status_line_is_found_after_codex_warnings() {
         let wine =
             "WARNING: failed to clean up stale arg0 temp dirs: Access denied\nNot logged in\n";
