@@ -29,7 +29,7 @@ const MAX_LINKS: usize = 40;
 
 /// The error inside an [`io::Error`] when the file to replace is read-only.
 #[derive(Debug, thiserror::Error)]
-#[error("{} is read-only", path.display())]
+#[error("{}", self.message(crate::messages::Lang::En))]
 pub struct ReadOnlyFile {
     pub path: PathBuf,
 }

@@ -59,9 +59,11 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     let code = match dispatch(cli, env) {
         Ok(code) => code,
         Err(err) => {
+            let message = redact::text(&chain(&err, lang));
+            let message = events::escape::escape(&message);
             crate::out::eprintln!(
-                "usbide: error: {}",
-                events::escape::escape(&redact::text(&chain(&err)))
+                "{}",
+                messages::fill(messages::text(lang).error_prefix, &[("message", &message)])
             );
             exit::code_for(&err)
         }
@@ -72,18 +74,22 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     code
 }
 
-/// The error and its causes, `: `-joined, each said once: a message that
-/// already quotes its cause (`cannot lock X: Read-only file system`) does
-/// not get it again.
-fn chain(err: &anyhow::Error) -> String {
+/// The error and its causes in `lang`, `: `-joined, each said once: a
+/// message that already quotes its cause (`cannot lock X: Read-only file
+/// system`) does not get it again.
+fn chain(err: &anyhow::Error, lang: messages::Lang) -> String {
+    let separator = match lang {
+        messages::Lang::En => ": ",
+        messages::Lang::Fr => " : ",
+    };
     let mut out = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = messages::errors::localize(cause, lang);
         if out.contains(&text) {
             continue;
         }
         if !out.is_empty() {
-            out.push_str(": ");
+            out.push_str(separator);
         }
         out.push_str(&text);
     }

@@ -20,16 +20,13 @@ pub struct StickLock {
 /// Why the lock was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
-    #[error(
-        "another usbide is using {home} ({holder}); codex must not run twice on one stick. \
-         Close the other window (or wait for it to finish) and try again"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Busy { home: PathBuf, holder: String },
     /// The stick is mounted read-only: nothing can be written, so nothing
     /// needs the lock either.
-    #[error("{home} is on a write-protected drive")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     ReadOnly { home: PathBuf },
-    #[error("cannot lock {path}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Io { path: PathBuf, source: io::Error },
 }
 
@@ -67,7 +64,7 @@ impl StickLock {
                     let mut holder = String::new();
                     let _ = file.read_to_string(&mut holder);
                     let holder = match holder.trim() {
-                        "" => "pid unknown".to_string(),
+                        "" => String::new(),
                         h => h.chars().take(40).collect(),
                     };
                     return Err(LockError::Busy {

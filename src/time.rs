@@ -33,14 +33,22 @@ pub fn local_rfc3339() -> String {
 
 /// `3 days`, `5 hours`, `12 minutes`, `40 seconds`.
 pub fn span(seconds: i64) -> String {
+    span_in(seconds, crate::messages::Lang::En)
+}
+
+/// [`span`] in `lang` (`3 jours`); one and zero are singular in French.
+pub fn span_in(seconds: i64, lang: crate::messages::Lang) -> String {
+    let t = crate::messages::text(lang);
     let s = seconds.abs();
-    let (n, unit) = match s {
-        0..=119 => (s, "second"),
-        120..=7_199 => (s / 60, "minute"),
-        7_200..=172_799 => (s / 3600, "hour"),
-        _ => (s / 86_400, "day"),
+    let (n, one, many) = match s {
+        0..=119 => (s, t.span_second, t.span_seconds),
+        120..=7_199 => (s / 60, t.span_minute, t.span_minutes),
+        7_200..=172_799 => (s / 3600, t.span_hour, t.span_hours),
+        _ => (s / 86_400, t.span_day, t.span_days),
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    let singular = n == 1 || (n == 0 && lang == crate::messages::Lang::Fr);
+    let template = if singular { one } else { many };
+    crate::messages::fill(template, &[("n", &n.to_string())])
 }
 
 /// Now, in Unix seconds.
@@ -98,5 +106,9 @@ mod tests {
         assert_eq!(span(600), "10 minutes");
         assert_eq!(span(-3 * 86_400), "3 days");
         assert_eq!(span(5 * 3600), "5 hours");
+        let fr = crate::messages::Lang::Fr;
+        assert_eq!(span_in(-3 * 86_400, fr), "3 jours");
+        assert_eq!(span_in(1, fr), "1 seconde");
+        assert_eq!(span_in(0, fr), "0 seconde");
     }
 }

@@ -20,11 +20,14 @@ pub fn can_ask() -> bool {
 
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
 /// without a terminal (nobody to answer).
-pub fn ask(question: &str) -> Result<bool> {
+pub fn ask(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    crate::out::eprint!("usbide: {question} [Y/n] ");
+    let t = crate::messages::text(lang);
+    let asked = format!("{question} {}", t.ask_suffix);
+    let line = crate::messages::fill(t.usbide_line, &[("message", &asked)]);
+    crate::out::eprint!("{line} ");
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
@@ -40,10 +43,10 @@ pub fn confirm(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
         return Ok(false);
     }
-    crate::out::eprint!(
-        "usbide: {question} {} ",
-        crate::messages::text(lang).confirm_suffix
-    );
+    let t = crate::messages::text(lang);
+    let asked = format!("{question} {}", t.confirm_suffix);
+    let line = crate::messages::fill(t.usbide_line, &[("message", &asked)]);
+    crate::out::eprint!("{line} ");
     io::stderr().flush()?;
     let mut answer = String::new();
     io::stdin().lock().read_line(&mut answer)?;
@@ -63,7 +66,9 @@ pub fn should_pause(console_alone: bool, code: i32, session: bool) -> bool {
 
 /// Say why the window stays open and wait for Enter.
 pub fn pause(lang: crate::messages::Lang) {
-    crate::out::eprintln!("\nusbide: {}", crate::messages::text(lang).pause_to_close);
+    let t = crate::messages::text(lang);
+    let line = crate::messages::fill(t.usbide_line, &[("message", t.pause_to_close)]);
+    crate::out::eprintln!("\n{line}");
     let mut answer = String::new();
     let _ = io::stdin().lock().read_line(&mut answer);
 }

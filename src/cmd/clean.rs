@@ -27,14 +27,12 @@ pub fn run(ctx: &Context) -> Result<i32> {
     for trace in found {
         match trace {
             Trace::Scratch(dir) => {
-                std::fs::remove_dir_all(&dir)
-                    .with_context(|| format!("cannot remove {}", dir.display()))?;
+                std::fs::remove_dir_all(&dir).with_context(|| said(t.cannot_remove, &dir))?;
                 note(&said(t.clean_removed, &dir));
             }
             Trace::CodexHome(dir) => {
                 if confirm(&said(t.clean_ask_codex_home, &dir), ctx.lang)? {
-                    std::fs::remove_dir_all(&dir)
-                        .with_context(|| format!("cannot remove {}", dir.display()))?;
+                    std::fs::remove_dir_all(&dir).with_context(|| said(t.cannot_remove, &dir))?;
                     note(&said(t.clean_removed, &dir));
                 } else {
                     kept = true;

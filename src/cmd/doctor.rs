@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let codex_env = crate::session::codex_environment(ctx, &home);
     let sandbox = codex_env.sandbox.clone();
     let codex = crate::payload::target::host()
-        .and_then(|t| crate::payload::tree_for(&stick.payload_dir, t).ok())
+        .and_then(|t| crate::payload::tree_for(&stick.payload_dir, t, ctx.lang).ok())
         .map(|tree| CodexCall {
             exe: tree.exe,
             overrides: codex_env.overrides,
@@ -62,20 +62,21 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
             crate::time::now(),
         );
     }
-    let json = serde_json::to_string_pretty(&report).context("cannot encode the report")?;
+    let t = crate::messages::text(ctx.lang);
+    let json = serde_json::to_string_pretty(&report).context(t.cannot_encode_report)?;
     let json = crate::redact::text(&json);
     if args.json {
         crate::out::println!("{json}");
     } else {
-        let lang = ctx.lang;
         let color = ctx.color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-        crate::out::print!("{}", preflight::render(&report, lang, color));
+        crate::out::print!("{}", preflight::render(&report, ctx.lang, color));
     }
     if let Some(path) = &args.bundle {
         bundle(ctx, &stick.root, &home, &json, path)?;
-        crate::ui::note(&format!(
-            "wrote the support bundle {} (no token, key, auth.json, .env or session in it)",
-            path.display()
+        let shown = path.display().to_string();
+        crate::ui::note(&crate::messages::fill(
+            t.bundle_written,
+            &[("path", &shown)],
         ));
     }
     Ok(if report.passed() { crate::exit::OK } else { 1 })
@@ -125,6 +126,11 @@ fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Pat
         zip.write_all(text.as_bytes())?;
     }
     let bytes = zip.finish()?.into_inner();
-    crate::fsx::write_atomic(dest, &bytes)
-        .with_context(|| format!("cannot write {}", dest.display()))
+    crate::fsx::write_atomic(dest, &bytes).with_context(|| {
+        let path = dest.display().to_string();
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_write,
+            &[("path", &path)],
+        )
+    })
 }

@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
         let removed: Vec<serde_json::Value> = filtered
             .removed
             .iter()
-            .map(|(name, reason)| serde_json::json!({"name": escape(name), "reason": reason.explain()}))
+            .map(|(name, reason)| serde_json::json!({"name": escape(name), "reason": reason.explain(ctx.lang)}))
             .collect();
         let doc = serde_json::json!({
             "schema_version": 1,
@@ -54,7 +54,8 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
         return Ok(crate::exit::OK);
     }
     let mut out = String::new();
-    out.push_str("# environment codex gets (secret-looking values redacted)\n");
+    let t = crate::messages::text(ctx.lang);
+    out.push_str(&format!("{}\n", t.env_heading));
     for (name, value) in &filtered.vars {
         let name = name.to_string_lossy();
         // Host names and values are untrusted text: redacted, then escaped.
@@ -64,20 +65,22 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
             escape(&redact::env_value(&name, &value.to_string_lossy()))
         ));
     }
-    out.push_str("\n# removed\n");
+    out.push_str(&format!("\n{}\n", t.env_removed_heading));
     if filtered.removed.is_empty() {
-        out.push_str("# (nothing)\n");
+        out.push_str(&format!("{}\n", t.env_removed_none));
     }
     for (name, reason) in &filtered.removed {
-        out.push_str(&format!("# {}: {}\n", escape(name), reason.explain()));
+        let line = crate::messages::fill(
+            t.env_removed_line,
+            &[("name", &escape(name)), ("why", reason.explain(ctx.lang))],
+        );
+        out.push_str(&format!("{line}\n"));
     }
     for line in notes {
         out.push_str(&format!("# {line}\n"));
     }
-    out.push_str(&format!(
-        "\n# codex is also started with: {}\n",
-        overrides.join(" ")
-    ));
+    let line = crate::messages::fill(t.env_overrides, &[("list", &overrides.join(" "))]);
+    out.push_str(&format!("\n{line}\n"));
     crate::out::print!("{out}");
     Ok(crate::exit::OK)
 }

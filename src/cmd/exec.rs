@@ -133,7 +133,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             .command()
             .stdin(Stdio::null())
             .output()
-            .context("cannot run codex login status")?;
+            .context(crate::messages::text(ctx.lang).cannot_run_login_status)?;
         if !out.status.success() {
             // Nothing was sent: the stick has no login codex accepts.
             let d = Diagnosis::of(Cause::NoLogin);
@@ -147,7 +147,9 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
                     "{}",
                     crate::messages::fill(t.exec_not_started, &[("title", title)])
                 );
-                crate::out::eprintln!("usbide: {}", hints::hint(&d, style.lang));
+                let hint = hints::hint(&d, style.lang);
+                let line = crate::messages::fill(t.usbide_line, &[("message", &hint)]);
+                crate::out::eprintln!("{line}");
             }
             return Ok(crate::exit::LOGIN);
         }
@@ -173,7 +175,13 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .with_context(|| format!("cannot start {}", codex.path.display()))?;
+        .with_context(|| {
+            let path = codex.path.display().to_string();
+            crate::messages::fill(
+                crate::messages::text(ctx.lang).cannot_start,
+                &[("path", &path)],
+            )
+        })?;
     // Bounded: a codex printing faster than the terminal shows waits for it
     // instead of piling lines up in memory.
     let (tx, rx) = mpsc::sync_channel(8);
@@ -230,7 +238,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         if let Err(e) = shown
             && e.kind() != io::ErrorKind::BrokenPipe
         {
-            return Err(e).context("cannot write the output");
+            return Err(e).context(crate::messages::text(ctx.lang).cannot_write_output);
         }
     }
     if gone_at.is_none() {
@@ -239,14 +247,16 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             let _ = h.join();
         }
     } // else a grandchild may hold a pipe open: its reader is left behind.
-    let status = child.wait().context("codex did not finish")?;
+    let status = child
+        .wait()
+        .context(crate::messages::text(ctx.lang).codex_unfinished)?;
     let mut code = crate::platform::exit_code(status);
     if watchdog.fired {
         code = STALLED;
-        crate::ui::note(&format!(
-            "codex sent nothing for {} s while nothing was running (no answer from the model?); usbide stopped it. \
-             Set USBIDE_EXEC_IDLE_SECS to wait longer (0: forever)",
-            watchdog.limit.as_secs()
+        let secs = watchdog.limit.as_secs().to_string();
+        crate::ui::note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).exec_stalled,
+            &[("secs", &secs)],
         ));
     }
     let causes: Vec<Cause> = if args.json {

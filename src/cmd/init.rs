@@ -157,7 +157,7 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
         note(&question);
         note(t.init_needs_yes);
         return Ok(false);
-    } else if !crate::ui::ask(&question)? {
+    } else if !crate::ui::ask(&question, ctx.lang)? {
         note(t.init_declined);
         return Ok(false);
     }

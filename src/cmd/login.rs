@@ -13,13 +13,13 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::LoginArgs;
 use crate::context::Context;
-use crate::events::hints::Lang;
 use crate::events::render::clean;
 use crate::launch::Invocation;
 use crate::login::claims;
 use crate::login::device::{PromptReader, screen};
 use crate::login::method::{self, HostConditions, Method};
 use crate::login::{self, AuthBackup};
+use crate::messages::{fill, in_lang, text};
 use crate::session::{Ready, prepare, resolve_codex};
 use crate::settings::LoginMethod;
 use crate::ui::note;
@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<i32> {
     }
     let codex = resolve_codex(ctx, &ready.stick)?.path;
     let code = login(ctx, &ready, &codex, args)?;
-    if code == crate::exit::OK {
+    if code == crate::exit::OK && method != LoginMethod::None {
         record_method(ctx, &ready.stick.root, method)?;
     }
     Ok(code)
@@ -80,11 +80,11 @@ fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
             asked.config_value().unwrap_or("none"),
         )));
     }
-    let new = if current == LoginMethod::None {
-        current
-    } else {
-        asked
-    };
+    // `none` forces nothing: the stick's recorded method stays.
+    if current == LoginMethod::None {
+        return Ok(Some(current));
+    }
+    let new = asked;
     let recorded = ctx
         .stick()
         .ok()
@@ -108,7 +108,7 @@ fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
         note(t.init_needs_yes);
         return Ok(None);
     }
-    if crate::ui::ask(&question)? {
+    if crate::ui::ask(&question, ctx.lang)? {
         Ok(Some(new))
     } else {
         note(&crate::messages::fill(
@@ -131,21 +131,28 @@ fn replace_existing(ctx: &Context, home: &Path) -> Result<bool> {
         .map(|e| crate::events::escape::escape(e).into_owned())
         .unwrap_or_else(|| summary.mode.as_ref().map(|m| m.label()).unwrap_or_default());
     let question = match ctx.lang {
-        Lang::En => format!("This stick is already logged in ({who}). Replace that login?"),
-        Lang::Fr => {
+        crate::messages::Lang::En => {
+            format!("This stick is already logged in ({who}). Replace that login?")
+        }
+        crate::messages::Lang::Fr => {
             format!("Cette clé USB est déjà identifiée ({who}). Remplacer cette identification ?")
         }
     };
-    if ctx.settings.assume_yes {
-        note(&question);
+    // Without a terminal nobody can answer, and the command itself asked
+    // for a login: go ahead, saying so (the previous login comes back if
+    // the new one fails).
+    if ctx.settings.assume_yes || !crate::ui::can_ask() {
+        note(&match ctx.lang {
+            crate::messages::Lang::En => {
+                format!("this stick is logged in ({who}); a new login replaces it")
+            }
+            crate::messages::Lang::Fr => format!(
+                "cette clé USB est identifiée ({who}) ; une nouvelle identification la remplace"
+            ),
+        });
         return Ok(true);
     }
-    if !crate::ui::can_ask() {
-        note(&question);
-        note(crate::messages::text(ctx.lang).init_needs_yes);
-        return Ok(false);
-    }
-    crate::ui::ask(&question)
+    crate::ui::ask(&question, ctx.lang)
 }
 
 /// Keep the method of a successful login in the stick's usbide.toml, so the
@@ -171,46 +178,45 @@ fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> 
 
 /// Log in with `args` on a prepared stick; also used before a launch.
 pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Result<i32> {
+    let t = text(ctx.lang);
     let home = ready.stick.codex_home();
     if args.reset {
-        reset(ready, codex, &home)?;
+        reset(ctx, ready, codex, &home)?;
     }
     if args.with_api_key && ctx.settings.login_method == LoginMethod::Chatgpt {
         bail!(crate::cmd::config::UsageError(
-            "this stick forces ChatGPT login; to store an API key run `usbide --login-method api login --with-api-key` (or set USBIDE_LOGIN_METHOD=api)".into()
+            t.login_forces_chatgpt.into()
         ));
     }
     if !args.with_api_key && ctx.settings.login_method == LoginMethod::Api {
-        bail!(crate::cmd::config::UsageError(
-            "this stick forces API-key login; run `usbide login --with-api-key` (or `--login-method chatgpt`)".into()
-        ));
+        bail!(crate::cmd::config::UsageError(t.login_forces_api.into()));
     }
-    let backup = AuthBackup::take(&home)
-        .with_context(|| format!("cannot keep a copy of {}", home.join("auth.json").display()))?;
+    let backup = AuthBackup::take(&home).with_context(|| {
+        let path = home.join("auth.json").display().to_string();
+        fill(t.login_backup_failed, &[("path", &path)])
+    })?;
     // A closed terminal or a `kill` ends usbide; the previous login goes back first.
     let _signals = login::RestoreOnSignal::arm(&home);
     let code = if args.with_api_key {
-        api_key(ready, codex)?
+        api_key(ctx, ready, codex)?
     } else {
         let memory = login::state_dir(&home).join("browser-login-failed");
         let host = method::host_name(&ctx.env);
         let chosen = match (args.device_auth, args.browser) {
-            (true, _) => Method::DeviceCode("asked for with --device-auth"),
+            (true, _) => Method::DeviceCode(crate::messages::en::TEXT.login_device_asked),
             (_, true) => Method::Browser,
             _ => method::choose(&HostConditions::gather(&ctx.env, &memory, &host)),
         };
         match chosen {
             Method::DeviceCode(why) => {
-                note(&format!("logging in with a one-time code ({why})"));
+                note(&fill(t.login_with_code, &[("why", in_lang(why, ctx.lang))]));
                 device_code(ctx, ready, codex)?
             }
             Method::Browser => {
                 let code = browser(ctx, ready, codex)?;
                 if code != 0 {
                     let _ = method::remember_browser_failure(&memory, &host);
-                    note(
-                        "the browser login failed; next time usbide uses a one-time code on this computer (or run `usbide login --device-auth` now)",
-                    );
+                    note(t.login_browser_failed);
                 }
                 code
             }
@@ -218,9 +224,9 @@ pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Re
     };
     if code != 0 {
         if !args.reset && backup.restore().unwrap_or(false) {
-            note("the login did not complete; your previous login is back, unchanged");
+            note(t.login_incomplete_restored);
         } else {
-            note("the login did not complete");
+            note(t.login_incomplete);
         }
         return Ok(code);
     }
@@ -243,23 +249,23 @@ fn codex_login(ready: &Ready, codex: &Path, extra: &[&str], issuer: Option<Strin
 }
 
 /// `codex logout` with the stick's environment; its output, not printed.
-fn codex_logout(ready: &Ready, codex: &Path) -> Result<std::process::Output> {
+fn codex_logout(ctx: &Context, ready: &Ready, codex: &Path) -> Result<std::process::Output> {
     ready
         .invocation(codex, &["logout".into()])
         .command()
         .stdin(Stdio::null())
         .output()
-        .context("cannot run codex logout")
+        .context(text(ctx.lang).login_cannot_run_logout)
 }
 
-fn reset(ready: &Ready, codex: &Path, home: &Path) -> Result<()> {
-    let out = codex_logout(ready, codex)?;
+fn reset(ctx: &Context, ready: &Ready, codex: &Path, home: &Path) -> Result<()> {
+    let out = codex_logout(ctx, ready, codex)?;
     drop(out); // "Not logged in" is fine here: the files go either way.
     for name in ["auth.json", "auth.json.lock", "auth.lock"] {
         let _ = std::fs::remove_file(home.join(name));
     }
     login::remove_copies(home);
-    note("logged out and removed the token files; logging in again");
+    note(text(ctx.lang).login_reset_done);
     Ok(())
 }
 
@@ -267,24 +273,30 @@ fn reset(ready: &Ready, codex: &Path, home: &Path) -> Result<()> {
 fn browser(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
     codex_login(ready, codex, &[], ctx.env.get_str("USBIDE_LOGIN_ISSUER"))
         .run_inherited()
-        .context("cannot start codex login")
+        .with_context(|| cannot_start(ctx, "codex login"))
+}
+
+/// That `command` (a codex login) could not start, in the host's language.
+fn cannot_start(ctx: &Context, command: &str) -> String {
+    fill(text(ctx.lang).login_cannot_start, &[("command", command)])
 }
 
 /// `codex login --with-api-key`, the key read from our stdin and passed on
 /// through a pipe: it never appears in an argument list or on screen.
-fn api_key(ready: &Ready, codex: &Path) -> Result<i32> {
+fn api_key(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
+    let t = text(ctx.lang);
     let key = if io::stdin().is_terminal() {
-        rpassword::prompt_password("API key (input hidden): ").context("cannot read the API key")?
+        rpassword::prompt_password(t.login_key_prompt).context(t.login_key_unreadable)?
     } else {
         let mut text = String::new();
         io::stdin()
             .read_to_string(&mut text)
-            .context("cannot read the API key from stdin")?;
+            .context(t.login_key_unreadable_stdin)?;
         text
     };
     let key = key.trim();
     if key.is_empty() {
-        bail!("no API key was given on stdin; pipe it in: `usbide login --with-api-key < key.txt`");
+        bail!(t.login_key_empty);
     }
     let mut child = codex_login(ready, codex, &["--with-api-key"], None)
         .command()
@@ -292,7 +304,7 @@ fn api_key(ready: &Ready, codex: &Path) -> Result<i32> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("cannot start codex login")?;
+        .with_context(|| cannot_start(ctx, "codex login"))?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(key.as_bytes())?;
         stdin.write_all(b"\n")?;
@@ -331,7 +343,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
     .stdout(Stdio::piped())
     .stderr(Stdio::piped())
     .spawn()
-    .context("cannot start codex login --device-auth")?;
+    .with_context(|| cannot_start(ctx, "codex login --device-auth"))?;
     let (tx, rx) = mpsc::channel::<(bool, String)>();
     for (is_err, stream) in [
         (
@@ -386,7 +398,8 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                         "{}",
                         screen(
                             &reader.prompt,
-                            io::stdout().is_terminal() || ctx.env.truthy("USBIDE_QR")
+                            io::stdout().is_terminal() || ctx.env.truthy("USBIDE_QR"),
+                            ctx.lang,
                         )
                     );
                     io::stdout().flush()?;
@@ -413,23 +426,21 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
             if live {
                 crate::out::eprintln!();
             }
-            note("the one-time code expired before the login was approved");
+            note(text(ctx.lang).login_code_expired);
             let _ = child.wait();
             return Ok(LOGIN_FAILED);
         }
         if live && reader.complete() {
             let left = deadline.saturating_duration_since(Instant::now()).as_secs();
-            crate::out::eprint!(
-                "\r\x1b[2Kwaiting for approval... {}:{:02} left",
-                left / 60,
-                left % 60
-            );
+            let left = format!("{}:{:02}", left / 60, left % 60);
+            let waiting = fill(text(ctx.lang).login_waiting, &[("left", &left)]);
+            crate::out::eprint!("\r\x1b[2K{waiting}");
         }
     }
     if live && reader.complete() {
         crate::out::eprintln!();
     }
-    let status = wait(&mut child)?;
+    let status = wait(ctx, &mut child)?;
     if status != 0 {
         show_codex_errors(errors.join("\n").as_bytes(), None);
         explain_failure(ctx, &errors);
@@ -455,40 +466,28 @@ fn explain_failure(ctx: &Context, errors: &[String]) {
     {
         d = found;
     }
-    let lang =
-        crate::events::hints::Lang::detect(&ctx.env, crate::platform::user_locale().as_deref());
-    note(&crate::events::hints::explain(&d, lang));
+    note(&crate::events::hints::explain(&d, ctx.lang));
 }
 
-fn wait(child: &mut Child) -> Result<i32> {
+fn wait(ctx: &Context, child: &mut Child) -> Result<i32> {
     Ok(crate::platform::exit_code(
-        child.wait().context("codex login did not finish")?,
+        child.wait().context(text(ctx.lang).login_unfinished)?,
     ))
 }
 
 /// Tokens on the stick: tighten, point out a copy on the host, confirm.
 fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<()> {
+    let t = text(ctx.lang);
     let auth = home.join("auth.json");
+    let path = auth.display().to_string();
     if !auth.is_file() {
-        bail!(
-            "codex reported success but {} is missing; check cli_auth_credentials_store in config.toml",
-            auth.display()
-        );
+        bail!(fill(t.login_no_auth_file, &[("path", &path)]));
     }
     login::tighten(&auth);
     if let Some(copy) = host_copy(ctx) {
         handle_host_copy(ctx, &auth, &copy, remove_host_copy)?;
     }
-    note(&match ctx.lang {
-        Lang::En => format!(
-            "logged in; the tokens are in {} (guarded by its .gitignore)",
-            auth.display()
-        ),
-        Lang::Fr => format!(
-            "connecté ; les jetons sont dans {} (protégé par son .gitignore)",
-            auth.display()
-        ),
-    });
+    note(&fill(t.login_done, &[("path", &path)]));
     crate::cmd::status::print(ctx, home)?;
     Ok(())
 }
@@ -517,72 +516,27 @@ fn same_account(a: &claims::Summary, b: &claims::Summary) -> bool {
 /// question naming the file, or `--remove-host-copy`), and it is moved
 /// aside, never deleted.
 fn handle_host_copy(ctx: &Context, auth: &Path, copy: &Path, asked: bool) -> Result<()> {
-    let lang = ctx.lang;
+    let t = text(ctx.lang);
     let stick = claims::read(auth).unwrap_or_default();
     let host = claims::read(copy).unwrap_or_default();
+    let path = copy.display().to_string();
     if !same_account(&stick, &host) {
-        note(&match lang {
-            Lang::En => format!(
-                "this computer has its own Codex login at {} (not this account, or not one usbide can compare); usbide leaves it alone",
-                copy.display()
-            ),
-            Lang::Fr => format!(
-                "cet ordinateur a sa propre connexion Codex dans {} (pas ce compte, ou un compte qu'usbide ne peut pas comparer) ; usbide n'y touche pas",
-                copy.display()
-            ),
-        });
+        note(&fill(t.login_host_other, &[("path", &path)]));
         return Ok(());
     }
-    note(&match lang {
-        Lang::En => format!(
-            "this computer also has a Codex login for the same account at {}; two copies of one login break each other (\"refresh token was already used\")",
-            copy.display()
-        ),
-        Lang::Fr => format!(
-            "cet ordinateur a aussi une connexion Codex pour le même compte dans {} ; deux copies d'une même connexion se cassent l'une l'autre (« refresh token was already used »)",
-            copy.display()
-        ),
-    });
+    note(&fill(t.login_host_same, &[("path", &path)]));
     let aside = aside_name(copy);
-    let question = match lang {
-        Lang::En => format!(
-            "move the computer's copy {} aside to {} (the stick keeps its own)?",
-            copy.display(),
-            aside.display()
-        ),
-        Lang::Fr => format!(
-            "mettre de côté la copie de l'ordinateur {} sous {} (la clé garde la sienne) ?",
-            copy.display(),
-            aside.display()
-        ),
-    };
-    if !(asked || crate::ui::ask(&question)?) {
-        note(&match lang {
-            Lang::En => format!(
-                "left {} in place; `usbide login --remove-host-copy` moves it aside",
-                copy.display()
-            ),
-            Lang::Fr => format!(
-                "{} reste en place ; `usbide login --remove-host-copy` la met de côté",
-                copy.display()
-            ),
-        });
+    let names = [
+        ("path", path.as_str()),
+        ("aside", &aside.display().to_string()),
+    ];
+    if !(asked || crate::ui::ask(&fill(t.login_host_ask_move, &names), ctx.lang)?) {
+        note(&fill(t.login_host_left, &names));
         return Ok(());
     }
     crate::fsx::rename_with_retry(copy, &aside)
-        .with_context(|| format!("cannot move {} aside", copy.display()))?;
-    note(&match lang {
-        Lang::En => format!(
-            "moved {} to {}; codex on this computer no longer uses it (rename it back to undo)",
-            copy.display(),
-            aside.display()
-        ),
-        Lang::Fr => format!(
-            "{} a été renommé en {} ; codex sur cet ordinateur ne l'utilise plus (renommez-le pour annuler)",
-            copy.display(),
-            aside.display()
-        ),
-    });
+        .with_context(|| fill(t.login_host_cannot_move, &names))?;
+    note(&fill(t.login_host_moved, &names));
     Ok(())
 }
 
@@ -601,7 +555,7 @@ fn aside_name(copy: &Path) -> PathBuf {
 pub fn logout(ctx: &Context) -> Result<i32> {
     let ready = prepare(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?.path;
-    let out = codex_logout(&ready, &codex)?;
+    let out = codex_logout(ctx, &ready, &codex)?;
     for line in String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -613,13 +567,11 @@ pub fn logout(ctx: &Context) -> Result<i32> {
     }
     // usbide's own copies of the login go too, or a later launch would bring it back.
     for copy in login::remove_copies(&ready.stick.codex_home()) {
-        note(&match ctx.lang {
-            Lang::En => format!("removed usbide's copy of the login {}", copy.display()),
-            Lang::Fr => format!(
-                "copie de la connexion faite par usbide supprimée : {}",
-                copy.display()
-            ),
-        });
+        let path = copy.display().to_string();
+        note(&fill(
+            text(ctx.lang).logout_removed_copy,
+            &[("path", &path)],
+        ));
     }
     Ok(crate::platform::exit_code(out.status))
 }

@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{PayloadCommand, PayloadInstallArgs};
 use crate::context::Context;
+use crate::messages::{fill, text};
 use crate::payload::install::{self, Request};
 use crate::payload::manifest::Manifest;
 use crate::payload::record::{Record, Verdict};
@@ -73,16 +74,16 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let stick = ctx.stick()?;
     // Two installs (or an install and a session) must not swap trees under each other.
     let _lock = crate::session::prepare::lock(ctx, &stick)?;
-    let targets = target::select(&args.target)
+    let targets = target::select(&args.target, ctx.lang)
         .map_err(|reason| crate::cmd::config::UsageError(format!("--target: {reason}")))?;
     let manifest = manifest(&stick)?;
     let source = source(ctx, args.npm_registry.as_deref());
     let version = match (args.version.as_deref(), &manifest) {
         (Some("latest"), _) => {
-            let v = source.latest(&ctx.net)?;
+            let v = source.latest(&ctx.net, ctx.lang)?;
             note(&crate::messages::fill(
                 crate::messages::text(ctx.lang).payload_latest,
-                &[("version", &v), ("source", &source.describe())],
+                &[("version", &v), ("source", &source.describe(ctx.lang))],
             ));
             v
         }
@@ -92,7 +93,10 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
             .to_string(),
         (None, Some(m)) => m.version.clone(),
         (None, None) => {
-            bail!("no codex version pinned in payload/{MANIFEST}; pass --version X.Y.Z")
+            bail!(fill(
+                text(ctx.lang).payload_no_pin,
+                &[("manifest", MANIFEST)]
+            ))
         }
     };
     for t in targets {
@@ -134,16 +138,32 @@ fn install_with(
     keep_previous: bool,
 ) -> Result<PathBuf> {
     if !force && let Some(exe) = verified(stick, version, t) {
+        // What an interrupted install left is removed all the same.
+        let leftovers = install::leftover_staging(&stick.payload_dir, t.triple);
+        if !leftovers.is_empty() {
+            for dir in leftovers {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            note(&fill(
+                text(ctx.lang).payload_leftovers,
+                &[("version", version), ("target", t.triple)],
+            ));
+        }
         note(&crate::messages::fill(
             crate::messages::text(ctx.lang).payload_verified_already,
             &[("version", version), ("target", t.triple)],
         ));
         return Ok(exe);
     }
-    note(&format!(
-        "installing codex {version} for {} from {}",
-        t.triple,
-        source.describe()
+    let tx = text(ctx.lang);
+    let what = [("version", version), ("target", t.triple)];
+    note(&fill(
+        tx.payload_installing,
+        &[
+            ("version", version),
+            ("target", t.triple),
+            ("source", &source.describe(ctx.lang)),
+        ],
     ));
     let req = Request {
         version: version.to_string(),
@@ -151,28 +171,28 @@ fn install_with(
         source: source.clone(),
         pin: manifest.and_then(|m| m.pin(version, t.triple)),
         keep_previous,
+        lang: ctx.lang,
     };
     let done = install::install(&stick.payload_dir, &ctx.net, &req)
-        .with_context(|| format!("codex {version} for {} was not installed", t.triple))?;
+        .with_context(|| fill(tx.payload_not_installed, &what))?;
     if done.cleaned_interrupted {
-        note(&format!(
-            "an earlier install of {} had been interrupted; its leftovers were removed",
-            t.triple
-        ));
+        note(&fill(tx.payload_leftovers, &what));
     }
-    note(&format!(
-        "installed codex {} in {} ({} files, archive {})",
-        done.record.version,
-        done.tree.dir.display(),
-        done.record.files.len(),
-        done.record.archive_digest
+    note(&fill(
+        tx.payload_installed,
+        &[
+            ("version", &done.record.version),
+            ("dir", &done.tree.dir.display().to_string()),
+            ("files", &done.record.files.len().to_string()),
+            ("digest", &done.record.archive_digest),
+        ],
     ));
     Ok(done.tree.exe)
 }
 
 /// The codex of `t` when `version` is installed there and verifies.
 fn verified(stick: &Stick, version: &str, t: &'static Target) -> Option<PathBuf> {
-    let tree = pl::tree_for(&stick.payload_dir, t).ok()?;
+    let tree = pl::tree_for(&stick.payload_dir, t, crate::messages::Lang::En).ok()?;
     let record = Record::load(&tree.dir).ok()?;
     (record.version == version && matches!(record.verify(&tree.dir), Verdict::Verified { .. }))
         .then_some(tree.exe)
@@ -184,7 +204,12 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
     let version = manifest
         .as_ref()
         .map(|m| m.version.clone())
-        .with_context(|| format!("no codex version pinned in payload/{MANIFEST}; run `usbide payload install --version X.Y.Z`"))?;
+        .with_context(|| {
+            fill(
+                text(ctx.lang).payload_no_pin_launch,
+                &[("manifest", MANIFEST)],
+            )
+        })?;
     let exe = install_one(
         ctx,
         stick,
@@ -203,7 +228,7 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
 fn update(ctx: &Context, args: &crate::cli::PayloadUpdateArgs) -> Result<i32> {
     let stick = ctx.stick()?;
     let _lock = crate::session::prepare::lock(ctx, &stick)?;
-    let targets = target::select(&args.target)
+    let targets = target::select(&args.target, ctx.lang)
         .map_err(|reason| crate::cmd::config::UsageError(format!("--target: {reason}")))?;
     let source = source(ctx, args.npm_registry.as_deref());
     let version = match args.version.as_deref() {
@@ -211,7 +236,7 @@ fn update(ctx: &Context, args: &crate::cli::PayloadUpdateArgs) -> Result<i32> {
             .trim_start_matches("rust-v")
             .trim_start_matches('v')
             .to_string(),
-        None => source.latest(&ctx.net)?,
+        None => source.latest(&ctx.net, ctx.lang)?,
     };
     let manifest = manifest(&stick)?;
     let mut changed = false;
@@ -254,7 +279,7 @@ fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Res
         .collect();
     let mut text = format!("{header}version = \"{version}\"\n");
     for t in target::ALL {
-        let Ok(artifact) = source.resolve(&ctx.net, version, t, None) else {
+        let Ok(artifact) = source.resolve(&ctx.net, version, t, None, ctx.lang) else {
             continue;
         };
         let field = match source {
@@ -282,7 +307,7 @@ fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Res
 fn rollback(ctx: &Context, target_arg: &str) -> Result<i32> {
     let stick = ctx.stick()?;
     let _lock = crate::session::prepare::lock(ctx, &stick)?;
-    let targets = target::select(target_arg)
+    let targets = target::select(target_arg, ctx.lang)
         .map_err(|reason| crate::cmd::config::UsageError(format!("--target: {reason}")))?;
     for t in targets {
         pl::rollback(&stick.payload_dir, t.triple)?;
@@ -380,41 +405,61 @@ fn status(ctx: &Context, json: bool) -> Result<i32> {
         crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(code);
     }
+    let t = text(ctx.lang);
     crate::out::println!(
-        "payload {} (pinned: {})",
-        stick.payload_dir.display(),
-        pinned
-            .as_deref()
-            .map_or("none".to_string(), |v| format!("codex {v}"))
+        "{}",
+        fill(
+            t.payload_status_head,
+            &[
+                ("dir", &stick.payload_dir.display().to_string()),
+                (
+                    "pinned",
+                    &pinned
+                        .as_deref()
+                        .map_or(t.payload_pinned_none.to_string(), |v| format!("codex {v}"))
+                ),
+            ],
+        )
     );
     for st in &states {
-        let mark = if st.host { " (this host)" } else { "" };
+        let mark = if st.host { t.payload_this_host } else { "" };
         let version = st.version.as_deref().unwrap_or("?");
+        let file = st.file.as_deref().unwrap_or("?");
         let line = match st.state {
-            "verified" => format!(
-                "codex {version} from {}: verified ({} files)",
-                st.origin.as_deref().unwrap_or("?"),
-                st.files.unwrap_or(0)
+            "verified" => fill(
+                t.payload_verified_status,
+                &[
+                    ("version", version),
+                    ("origin", st.origin.as_deref().unwrap_or("?")),
+                    ("files", &st.files.unwrap_or(0).to_string()),
+                ],
             ),
-            "missing" => format!(
-                "codex {version}: {} is missing; reinstall with `usbide payload install`",
-                st.file.as_deref().unwrap_or("?")
+            "missing" => fill(
+                t.payload_missing_status,
+                &[("version", version), ("file", file)],
             ),
-            "modified" => format!(
-                "codex {version}: {} was modified; reinstall with `usbide payload install`",
-                st.file.as_deref().unwrap_or("?")
+            "modified" => fill(
+                t.payload_modified_status,
+                &[("version", version), ("file", file)],
             ),
-            _ => "no install record: not installed by usbide, cannot verify".to_string(),
+            _ => t.payload_no_record_status.to_string(),
         };
-        crate::out::println!("{}{mark}: {line}", st.triple);
-    }
-    for t in interrupted {
         crate::out::println!(
-            "{t}: an install was interrupted; the previous payload (if any) is untouched; run `usbide payload install` again"
+            "{}",
+            fill(
+                t.payload_status_line,
+                &[("target", &st.triple), ("mark", mark), ("line", &line)],
+            )
+        );
+    }
+    for target in interrupted {
+        crate::out::println!(
+            "{}",
+            fill(t.payload_interrupted_status, &[("target", &target)])
         );
     }
     if !host_present {
-        crate::out::println!("no codex for this host; run `usbide payload install`");
+        crate::out::println!("{}", t.payload_none_for_host);
     }
     Ok(code)
 }

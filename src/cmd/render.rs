@@ -68,9 +68,13 @@ fn each_line(
 /// Run the command.
 pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) -> Result<i32> {
     let input: Box<dyn Read> = match file {
-        Some(p) if p != Path::new("-") => {
-            Box::new(File::open(p).with_context(|| format!("cannot open {}", p.display()))?)
-        }
+        Some(p) if p != Path::new("-") => Box::new(File::open(p).with_context(|| {
+            let path = p.display().to_string();
+            crate::messages::fill(
+                crate::messages::text(ctx.lang).cannot_open,
+                &[("path", &path)],
+            )
+        })?),
         _ => {
             let stdin = io::stdin();
             if stdin.is_terminal() {
@@ -105,7 +109,7 @@ pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) 
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(crate::exit::OK),
         other => other
             .map(|()| if failed { 1 } else { crate::exit::OK })
-            .context("cannot render the stream"),
+            .context(crate::messages::text(ctx.lang).cannot_render),
     }
 }
 

@@ -28,57 +28,64 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
 
 /// Print the status of `codex_home`; returns whether a login is stored.
 pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
+    let t = crate::messages::text(ctx.lang);
+    let fill = crate::messages::fill;
     let path = login::auth_path(codex_home);
     let forced = ctx.settings.login_method;
     let summary = match claims::read(&path) {
         Ok(s) => s,
         Err(AuthFileError::Missing) => {
             crate::out::println!(
-                "login       not logged in on this stick ({} does not exist)",
-                path.display()
+                "{}",
+                fill(t.status_no_login, &[("path", &path.display().to_string())])
             );
-            crate::out::println!("            run `usbide login`");
             return Ok(false);
         }
         Err(e) => {
-            crate::out::println!("login       unreadable: {e}");
+            let e = crate::messages::errors::localize(&e, ctx.lang);
+            crate::out::println!("{}", fill(t.status_unreadable, &[("error", &e)]));
             return Ok(false);
         }
     };
     let mode = summary
         .mode
         .clone()
-        .unwrap_or(Mode::Other("unknown".into()));
+        .unwrap_or(Mode::Other(t.login_mode_unknown.into()));
     let who = match (&summary.email, &summary.plan) {
-        (Some(e), Some(p)) => format!(" as {e}, plan {p}"),
-        (Some(e), None) => format!(" as {e}"),
+        (Some(e), Some(p)) => fill(t.status_as_plan, &[("email", e), ("plan", p)]),
+        (Some(e), None) => fill(t.status_as, &[("email", e)]),
         _ => String::new(),
     };
-    crate::out::println!("login       {}{who}", mode.label());
+    let line = fill(
+        t.status_login,
+        &[("mode", &mode.label_in(ctx.lang)), ("who", &who)],
+    );
+    crate::out::println!("{line}");
     let now = time::now();
+    let span = |s| time::span_in(s, ctx.lang);
     if let Some(at) = summary.last_refresh {
-        crate::out::println!("refreshed   {} ago", time::span(now - at));
+        let line = fill(t.status_refreshed, &[("ago", &span(now - at))]);
+        crate::out::println!("{line}");
     }
     if let Some(exp) = summary.expires_at {
-        let when = if exp >= now {
-            format!("expires in {}", time::span(exp - now))
+        let line = if exp >= now {
+            fill(t.status_expires, &[("span", &span(exp - now))])
         } else {
-            format!(
-                "expired {} ago (codex refreshes it on the next request)",
-                time::span(now - exp)
-            )
+            fill(t.status_expired, &[("ago", &span(now - exp))])
         };
-        crate::out::println!("token       {when}");
+        crate::out::println!("{line}");
     }
     let workspace = crate::home::provider::Provider::read(codex_home, forced).workspace;
-    let line = forced_line(&summary, forced, workspace.as_deref());
+    let line = forced_line(&summary, forced, workspace.as_deref(), ctx.lang);
+    let mismatch = login::mismatch(&summary, forced, workspace.as_deref()).is_some();
     let color = ctx.color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-    match (color, line.contains("MISMATCH")) {
+    match (color, mismatch) {
         (true, true) => crate::out::println!("\x1b[1;31m{line}\x1b[0m"),
         (true, false) => crate::out::println!("\x1b[32m{line}\x1b[0m"),
         _ => crate::out::println!("{line}"),
     }
-    crate::out::println!("file        {}", path.display());
+    let line = fill(t.status_file, &[("path", &path.display().to_string())]);
+    crate::out::println!("{line}");
     Ok(true)
 }
 
@@ -139,22 +146,28 @@ fn report(ctx: &Context, codex_home: &Path) -> (serde_json::Value, bool) {
 
 /// The `forced` line: the same rule ([`login::mismatch`]) a launch and the
 /// doctor apply, so status never says "matches" where a launch refuses.
-fn forced_line(summary: &claims::Summary, forced: LoginMethod, workspace: Option<&str>) -> String {
-    let mut what = forced.config_value().unwrap_or("not forced").to_string();
+fn forced_line(
+    summary: &claims::Summary,
+    forced: LoginMethod,
+    workspace: Option<&str>,
+    lang: crate::messages::Lang,
+) -> String {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
+    let mut what = forced
+        .config_value()
+        .unwrap_or(t.status_forced_none)
+        .to_string();
     if let Some(ws) = workspace {
-        what.push_str(&format!(
-            ", workspace {}",
-            crate::events::escape::escape(ws)
-        ));
+        let ws = crate::events::escape::escape(ws);
+        what.push_str(&fill(t.status_forced_workspace, &[("ws", &ws)]));
     }
-    match login::mismatch(summary, forced, workspace) {
-        Some(why) => format!(
-            "forced      {what}: MISMATCH, {why}; codex would delete this login: run `usbide login`"
-        ),
+    match login::mismatch_in(summary, forced, workspace, lang) {
+        Some(why) => fill(t.status_forced_mismatch, &[("what", &what), ("why", &why)]),
         None if forced == LoginMethod::None && workspace.is_none() => {
-            "forced      not forced".to_string()
+            t.status_forced_off.to_string()
         }
-        None => format!("forced      {what} (matches)"),
+        None => fill(t.status_forced_ok, &[("what", &what)]),
     }
 }
 
@@ -172,14 +185,34 @@ mod tests {
 
     #[test]
     fn a_workspace_mismatch_is_never_called_a_match() {
-        let line = forced_line(&chatgpt("acc-1"), LoginMethod::Chatgpt, Some("ws-other"));
+        let line = forced_line(
+            &chatgpt("acc-1"),
+            LoginMethod::Chatgpt,
+            Some("ws-other"),
+            crate::messages::Lang::En,
+        );
         assert!(line.contains("MISMATCH"), "{line}");
-        let line = forced_line(&chatgpt("acc-1"), LoginMethod::None, Some("ws-a,ws-b"));
+        let line = forced_line(
+            &chatgpt("acc-1"),
+            LoginMethod::None,
+            Some("ws-a,ws-b"),
+            crate::messages::Lang::En,
+        );
         assert!(line.contains("MISMATCH"), "{line}");
-        let line = forced_line(&chatgpt("ws-b"), LoginMethod::Chatgpt, Some("ws-a,ws-b"));
+        let line = forced_line(
+            &chatgpt("ws-b"),
+            LoginMethod::Chatgpt,
+            Some("ws-a,ws-b"),
+            crate::messages::Lang::En,
+        );
         assert!(line.ends_with("(matches)"), "{line}");
         assert_eq!(
-            forced_line(&chatgpt("acc-1"), LoginMethod::None, None),
+            forced_line(
+                &chatgpt("acc-1"),
+                LoginMethod::None,
+                None,
+                crate::messages::Lang::En
+            ),
             "forced      not forced"
         );
     }

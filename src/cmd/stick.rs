@@ -3,10 +3,13 @@
 use anyhow::Result;
 
 use crate::context::Context;
-use crate::stick::drive::human_bytes;
+use crate::messages::fill;
+use crate::stick::drive::human_bytes_in;
 
 /// Print the stick report on stdout (`json`: docs/stick.schema.json).
 pub fn run(ctx: &Context, json: bool) -> Result<i32> {
+    let t = crate::messages::text(ctx.lang);
+    let shown = |p: &std::path::Path| p.display().to_string();
     let stick = ctx.stick()?;
     if json {
         let doc = serde_json::json!({
@@ -19,37 +22,43 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
         crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(crate::exit::OK);
     }
-    crate::out::println!("root        {}", stick.root.display());
-    crate::out::println!("codex_home  {}", stick.codex_home().display());
-    crate::out::println!("payload     {}", stick.payload_dir.display());
+    let report = fill(
+        t.stick_report,
+        &[
+            ("root", &shown(&stick.root)),
+            ("home", &shown(&stick.codex_home())),
+            ("payload", &shown(&stick.payload_dir)),
+        ],
+    );
+    crate::out::println!("{report}");
     let Some(d) = stick.drive() else {
-        crate::out::println!("drive       not listed by the OS");
+        crate::out::println!("{}", t.stick_report_unlisted);
         return Ok(crate::exit::OK);
     };
     let letter = d
         .drive_letter
         .map(|l| format!(" ({l}:)"))
         .unwrap_or_default();
-    crate::out::println!("drive       {}{letter}", d.mount_point);
-    crate::out::println!(
-        "file system {}{}",
-        d.file_system,
-        if d.lacks_permissions() {
-            " (no file permissions: anyone with the stick can read auth.json)"
-        } else {
-            ""
-        }
+    let yes_no = |b: bool| if b { t.yes } else { t.no };
+    let perm = if d.lacks_permissions() {
+        t.stick_report_no_perm
+    } else {
+        ""
+    };
+    let drive = fill(
+        t.stick_report_drive,
+        &[
+            ("mount", &d.mount_point),
+            ("letter", &letter),
+            ("fs", &d.file_system),
+            ("perm", perm),
+            ("removable", yes_no(d.removable)),
+            ("read_only", yes_no(d.read_only)),
+            ("free", &human_bytes_in(d.free_bytes, ctx.lang)),
+            ("total", &human_bytes_in(d.total_bytes, ctx.lang)),
+            ("id", d.volume_id.as_deref().unwrap_or(t.volume_id_unknown)),
+        ],
     );
-    crate::out::println!("removable   {}", if d.removable { "yes" } else { "no" });
-    crate::out::println!("read-only   {}", if d.read_only { "yes" } else { "no" });
-    crate::out::println!(
-        "space       {} free of {}",
-        human_bytes(d.free_bytes),
-        human_bytes(d.total_bytes)
-    );
-    crate::out::println!(
-        "volume id   {}",
-        d.volume_id.as_deref().unwrap_or("unknown")
-    );
+    crate::out::println!("{drive}");
     Ok(crate::exit::OK)
 }

@@ -88,16 +88,9 @@ pub fn cli_overrides(settings: &[Setting]) -> Vec<String> {
 /// Why the config could not be brought in line.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Read { path: PathBuf, source: io::Error },
-    #[error(
-        "{path}:{line}:{column}: {message}\n\
-         usbide left this file untouched and did not start codex. Fix the TOML at that line \
-         (or rename the file to start from a fresh one) and run usbide again.{}",
-        good_backup.as_ref().map_or(String::new(), |b| format!(
-            " The last good version is {}.", b.display()
-        ))
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Parse {
         path: PathBuf,
         line: usize,
@@ -106,7 +99,7 @@ pub enum ConfigError {
         /// A backup that parses, to copy back.
         good_backup: Option<PathBuf>,
     },
-    #[error("cannot write {path}: {source}; is the stick write-protected or full?")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Write { path: PathBuf, source: io::Error },
 }
 

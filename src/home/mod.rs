@@ -26,6 +26,7 @@ use crate::events::hints::Lang;
 use crate::fsx;
 use crate::launch::envfilter::Policy;
 use crate::login::{self, Recovery};
+use crate::messages::fill;
 use crate::settings::LoginMethod;
 
 /// What preparing CODEX_HOME did, for the user to read.
@@ -37,88 +38,97 @@ pub struct Prepared {
     pub dotenv_removed: Vec<String>,
     /// What was found of an interrupted login.
     pub login: Recovery,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Something wrong with the stick that does not stop codex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// `.gitignore` is read-only: its patterns were not added.
+    GitignoreReadOnly(PathBuf),
+    /// git does not ignore this `auth.json`.
+    GitTracksAuth(PathBuf),
+}
+
+impl Warning {
+    /// The warning in `lang`.
+    pub fn say(&self, lang: Lang) -> String {
+        let t = crate::messages::text(lang);
+        let (template, path) = match self {
+            Self::GitignoreReadOnly(p) => (t.home_gitignore_read_only, p),
+            Self::GitTracksAuth(p) => (t.home_git_tracks_auth, p),
+        };
+        crate::messages::fill(template, &[("path", &path.display().to_string())])
+    }
 }
 
 impl Prepared {
     /// Lines worth telling the user (stderr), none when nothing happened.
     pub fn notes(&self, lang: Lang) -> Vec<String> {
+        let t = crate::messages::text(lang);
         let config = self.codex_home.join("config.toml");
-        let config = config.display();
+        let config = config.display().to_string();
         let mut notes = Vec::new();
-        match (&self.config, lang) {
-            (config::Outcome::Created, Lang::En) => notes.push(format!("created {config}")),
-            (config::Outcome::Created, Lang::Fr) => notes.push(format!("{config} a été créé")),
-            (config::Outcome::Updated { keys, backup }, _) => {
-                notes.push(updated_note(&config.to_string(), keys, backup, lang));
+        match &self.config {
+            config::Outcome::Created => {
+                notes.push(fill(t.home_config_created, &[("config", &config)]));
             }
-            (config::Outcome::ReadOnly(keys), Lang::En) => notes.push(format!(
-                "{config} is read-only, so usbide left it as it is; codex gets {} from the command line for this session instead",
-                keys.join(", ")
+            config::Outcome::Updated { keys, backup } => {
+                notes.push(updated_note(&config, keys, backup, lang));
+            }
+            config::Outcome::ReadOnly(keys) => notes.push(fill(
+                t.home_config_read_only,
+                &[("config", &config), ("keys", &keys.join(", "))],
             )),
-            (config::Outcome::ReadOnly(keys), Lang::Fr) => notes.push(format!(
-                "{config} est en lecture seule : usbide n'y touche pas ; codex reçoit {} par la ligne de commande pour cette session",
-                keys.join(", ")
-            )),
-            (config::Outcome::Unchanged, _) => {}
+            config::Outcome::Unchanged => {}
         }
         if !self.dotenv_removed.is_empty() {
-            let names = self.dotenv_removed.join(", ");
             let env = self.codex_home.join(".env");
-            notes.push(match lang {
-                Lang::En => format!(
-                    "removed {names} from {} (codex would load it behind usbide's back)",
-                    env.display()
-                ),
-                Lang::Fr => format!(
-                    "{names} retiré de {} (codex le chargerait dans le dos d'usbide)",
-                    env.display()
-                ),
-            });
+            notes.push(fill(
+                t.home_dotenv_removed,
+                &[
+                    ("names", &self.dotenv_removed.join(", ")),
+                    ("path", &env.display().to_string()),
+                ],
+            ));
         }
         if self.login == Recovery::Restored {
             notes.push(login::restored_note(lang).into());
         }
-        notes.extend(self.warnings.iter().cloned());
+        notes.extend(self.warnings.iter().map(|w| w.say(lang)));
         notes
     }
 }
 
 fn updated_note(config: &str, keys: &[&str], backup: &config::Backup, lang: Lang) -> String {
-    let keys = keys.join(", ");
-    match (backup, lang) {
-        (config::Backup::Saved(bak), Lang::En) => format!(
-            "updated {config} ({keys}); the previous version is {}",
-            bak.display()
-        ),
-        (config::Backup::Saved(bak), Lang::Fr) => format!(
-            "{config} mis à jour ({keys}) ; la version précédente est {}",
-            bak.display()
-        ),
-        (config::Backup::KeptGood(bak), Lang::En) => format!(
-            "{config} was empty or cut off (a stick pulled out mid-write?); usbide added {keys} and kept the last good version in {}: copy it back if you did not empty the file yourself",
-            bak.display()
-        ),
-        (config::Backup::KeptGood(bak), Lang::Fr) => format!(
-            "{config} était vide ou tronqué (clé retirée pendant une écriture ?) ; usbide a ajouté {keys} et gardé la dernière bonne version dans {} : recopiez-la si vous n'avez pas vidé le fichier vous-même",
-            bak.display()
-        ),
-    }
+    let t = crate::messages::text(lang);
+    let (template, bak) = match backup {
+        config::Backup::Saved(bak) => (t.home_config_updated, bak),
+        config::Backup::KeptGood(bak) => (t.home_config_kept_good, bak),
+    };
+    fill(
+        template,
+        &[
+            ("config", config),
+            ("keys", &keys.join(", ")),
+            ("backup", &bak.display().to_string()),
+        ],
+    )
 }
 
 /// Why CODEX_HOME could not be prepared.
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
-    #[error("cannot create {path}; is the stick write-protected or full?")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Create { path: PathBuf, source: io::Error },
-    #[error("cannot update {path}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Gitignore { path: PathBuf, source: io::Error },
-    #[error("cannot clean {path}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Dotenv { path: PathBuf, source: io::Error },
-    #[error("cannot put back the login an interrupted `usbide login` removed ({path})")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Recover { path: PathBuf, source: io::Error },
     /// The stick is mounted read-only; the message says what that means.
-    #[error("{message}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     WriteProtected { message: String },
     #[error(transparent)]
     Config(#[from] config::ConfigError),
@@ -127,26 +137,10 @@ pub enum HomeError {
 impl HomeError {
     /// Why codex cannot run from a stick mounted read-only, and what works.
     pub fn write_protected(root: &Path, lang: Lang) -> Self {
-        let root = root.display();
-        let message = match lang {
-            Lang::En => format!(
-                "the stick {root} is write-protected: its lock switch is on, or this computer's policy \
-                 makes USB drives read-only. usbide keeps codex's login and history on the stick, so \
-                 here a login could not be saved, a refreshed token would be lost (the stick's login \
-                 may then need `usbide login` again) and nothing of the session would be kept. Slide \
-                 the switch to unlock, or use a computer that lets you write to USB drives, and run \
-                 usbide again. `usbide doctor` and `usbide status` work on a write-protected stick."
-            ),
-            Lang::Fr => format!(
-                "la clé {root} est protégée en écriture : son verrou est engagé, ou la politique de cet \
-                 ordinateur met les clés USB en lecture seule. usbide garde la connexion et \
-                 l'historique de codex sur la clé : ici une connexion ne serait pas enregistrée, un \
-                 jeton renouvelé serait perdu (il faudrait alors refaire `usbide login`) et rien de \
-                 la session ne serait gardé. Déverrouillez la clé, ou utilisez un ordinateur qui \
-                 permet d'écrire sur les clés USB, puis relancez usbide. `usbide doctor` et \
-                 `usbide status` fonctionnent sur une clé protégée en écriture."
-            ),
-        };
+        let message = crate::messages::fill(
+            crate::messages::text(lang).home_write_protected,
+            &[("root", &root.display().to_string())],
+        );
         Self::WriteProtected { message }
     }
 }
@@ -171,12 +165,7 @@ pub fn prepare(
     let gitignore_added = match guard_tokens(codex_home) {
         // The user made it read-only: respected, and said.
         Err(HomeError::Gitignore { path, source }) if fsx::is_read_only_file(&source) => {
-            warnings.push(format!(
-                "warning: {} is read-only, so usbide did not add the patterns that keep tokens out of git / \
-                 {} est en lecture seule : usbide n'y a pas ajouté les motifs qui gardent les jetons hors de git",
-                path.display(),
-                path.display()
-            ));
+            warnings.push(Warning::GitignoreReadOnly(path));
             Vec::new()
         }
         other => other?,
@@ -217,7 +206,7 @@ fn guard_tokens(codex_home: &Path) -> Result<Vec<&'static str>, HomeError> {
 
 /// When the stick sits inside a git work tree, check that git really ignores
 /// `auth.json` there (a tracked file or a parent rule can defeat ours).
-fn git_warning(codex_home: &Path) -> Option<String> {
+fn git_warning(codex_home: &Path) -> Option<Warning> {
     codex_home.ancestors().find(|d| d.join(".git").exists())?;
     let status = Command::new("git")
         .arg("-C")
@@ -228,13 +217,7 @@ fn git_warning(codex_home: &Path) -> Option<String> {
         .stderr(Stdio::null())
         .status()
         .ok()?;
-    (status.code() == Some(1)).then(|| {
-        format!(
-            "warning: git does not ignore {} (is it committed?); it holds your login tokens: \
-             run `git rm --cached auth.json` there and check the repository's .gitignore",
-            codex_home.join("auth.json").display()
-        )
-    })
+    (status.code() == Some(1)).then(|| Warning::GitTracksAuth(codex_home.join("auth.json")))
 }
 
 #[cfg(test)]
@@ -306,7 +289,9 @@ mod tests {
         let p = prepare(&home, LoginMethod::Chatgpt, &policy()).expect("prepare");
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
         assert!(
-            p.warnings[0].contains("git rm --cached auth.json"),
+            p.warnings[0]
+                .say(Lang::En)
+                .contains("git rm --cached auth.json"),
             "{:?}",
             p.warnings
         );

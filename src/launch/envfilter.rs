@@ -28,18 +28,13 @@ pub enum DropReason {
 
 impl DropReason {
     /// One plain sentence for `usbide env`.
-    pub fn explain(self) -> &'static str {
+    pub fn explain(self, lang: crate::messages::Lang) -> &'static str {
+        let t = crate::messages::text(lang);
         match self {
-            Self::ApiKey => {
-                "an API key would replace the stick's login (set USBIDE_CODEX_ALLOW_API_KEY=1 to keep it)"
-            }
-            Self::CustomBase => {
-                "a base-URL override sends requests elsewhere (set USBIDE_CODEX_ALLOW_CUSTOM_BASE=1 to keep it)"
-            }
-            Self::CodexInternal => "internal to codex or left by another codex or its npm wrapper",
-            Self::Backtrace => {
-                "a Rust backtrace switch would bury codex's errors in unreadable frames (kept with --verbose)"
-            }
+            Self::ApiKey => t.drop_api_key,
+            Self::CustomBase => t.drop_custom_base,
+            Self::CodexInternal => t.drop_internal,
+            Self::Backtrace => t.drop_backtrace,
         }
     }
 }

@@ -18,9 +18,14 @@ pub enum Mode {
 impl Mode {
     /// How people call it.
     pub fn label(&self) -> String {
+        self.label_in(crate::messages::Lang::En)
+    }
+
+    /// [`Self::label`] in `lang`.
+    pub fn label_in(&self, lang: crate::messages::Lang) -> String {
         match self {
             Self::Chatgpt => "ChatGPT".into(),
-            Self::ApiKey => "API key".into(),
+            Self::ApiKey => crate::messages::text(lang).login_mode_api_key.into(),
             Self::Other(m) => m.clone(),
         }
     }
@@ -42,10 +47,16 @@ pub struct Summary {
 /// Why `auth.json` could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthFileError {
-    #[error("no auth.json")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Missing,
-    #[error("{path} cannot be read: {reason}; log in again with `usbide login --reset`")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Unreadable { path: String, reason: String },
+    #[error("{}", self.message(crate::messages::Lang::En))]
+    NotJson {
+        path: String,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// Read and summarise `auth.json`.
@@ -61,9 +72,10 @@ pub fn read(path: &Path) -> Result<Summary, AuthFileError> {
         }
     };
     // serde's message never quotes the input, so it cannot leak a token.
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| AuthFileError::Unreadable {
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| AuthFileError::NotJson {
         path: path.display().to_string(),
-        reason: format!("not valid JSON (line {}, column {})", e.line(), e.column()),
+        line: e.line(),
+        column: e.column(),
     })?;
     Ok(summarise(&doc))
 }

@@ -68,14 +68,19 @@ pub fn is_warning(text: &str) -> bool {
 }
 
 /// The screen usbide shows for a prompt (`qr`: draw the QR code).
-pub fn screen(prompt: &Prompt, qr: bool) -> String {
+pub fn screen(prompt: &Prompt, qr: bool, lang: crate::messages::Lang) -> String {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
     let url = escape(prompt.url.as_deref().unwrap_or_default()).into_owned();
     let code = escape(prompt.code.as_deref().unwrap_or_default()).into_owned();
     let mut out = String::new();
-    out.push_str("\nLog in to ChatGPT with a one-time code. On any device (a phone works):\n\n");
-    out.push_str(&format!("  1. open     {url}\n"));
-    out.push_str(&format!("  2. enter    {}\n", spaced(&code)));
-    out.push_str("\n  The code expires in 15 minutes.\n");
+    out.push_str(&format!("\n{}\n\n", t.device_intro));
+    out.push_str(&format!("  {}\n", fill(t.device_open, &[("url", &url)])));
+    out.push_str(&format!(
+        "  {}\n",
+        fill(t.device_enter, &[("code", &spaced(&code))])
+    ));
+    out.push_str(&format!("\n  {}\n", t.device_expires));
     if let Some(w) = &prompt.warning {
         out.push_str(&format!("  {}\n", escape(w)));
     }
@@ -147,11 +152,11 @@ Follow these steps to sign in with ChatGPT using device code authorization:\n\
                 "Device codes are a common phishing target. Never share this code.".into(),
             ),
         };
-        let s = screen(&prompt, true);
+        let s = screen(&prompt, true, crate::messages::Lang::En);
         assert!(s.contains("https://auth.example/codex/device"));
         assert!(s.contains("W X Y Z - 9 8 7 6"));
         assert!(s.contains("phishing"));
         assert!(s.contains('█') || s.contains('▀'), "{s}");
-        assert!(!screen(&prompt, false).contains('▀'));
+        assert!(!screen(&prompt, false, crate::messages::Lang::En).contains('▀'));
     }
 }

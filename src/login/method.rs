@@ -31,18 +31,21 @@ pub enum Method {
     DeviceCode(&'static str),
 }
 
+/// The reasons are English; [`crate::messages::in_lang`] says them.
+const EN: &crate::messages::Text = &crate::messages::en::TEXT;
+
 /// Choose the flow for `host`.
 pub fn choose(host: &HostConditions) -> Method {
     if host.ssh {
-        Method::DeviceCode("this is an SSH session: a browser here cannot reach it")
+        Method::DeviceCode(EN.login_device_ssh)
     } else if host.rdp {
-        Method::DeviceCode("this is a remote desktop session")
+        Method::DeviceCode(EN.login_device_rdp)
     } else if !host.display {
-        Method::DeviceCode("there is no display to open a browser on")
+        Method::DeviceCode(EN.login_device_no_display)
     } else if !host.port_1455_free && !host.port_1457_free {
-        Method::DeviceCode("ports 1455 and 1457, which the browser login needs, are taken")
+        Method::DeviceCode(EN.login_device_ports)
     } else if host.browser_failed_before {
-        Method::DeviceCode("the browser login already failed on this computer")
+        Method::DeviceCode(EN.login_device_failed_before)
     } else {
         Method::Browser
     }

@@ -21,32 +21,12 @@ use crate::settings::LoginMethod;
 /// A launch stopped before codex could run into a login problem.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    #[error(
-        "not logged in on this stick; run `usbide login` (a one-time code works on any computer)"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Missing,
-    #[error(
-        "{why}: codex would delete this login on start. Run `usbide login` to log in with the stick's method, or change it with --login-method"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Mismatch { why: String },
-    #[error("the login did not complete (the reason is above); codex was not started")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Failed,
-}
-
-impl LoginError {
-    /// The question a terminal user is asked.
-    pub fn question(&self) -> String {
-        match self {
-            Self::Missing => {
-                "this stick has no login yet. Log in now (a one-time code works on any computer)?"
-                    .into()
-            }
-            Self::Mismatch { why } => format!(
-                "{why}, and codex would delete that login. Log in again with the stick's method now?"
-            ),
-            Self::Failed => "log in again now?".into(),
-        }
-    }
 }
 
 /// Codex commands that run without a login (and never delete one).
@@ -188,12 +168,7 @@ pub fn recover_if_idle(codex_home: &Path, lang: Lang) -> Option<String> {
 
 /// What to say when an interrupted login was put back.
 pub fn restored_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "an interrupted login had removed auth.json; the previous login is back",
-        Lang::Fr => {
-            "une connexion interrompue avait supprimé auth.json ; la connexion précédente est rétablie"
-        }
-    }
+    crate::messages::text(lang).login_restored
 }
 
 /// Remove every copy of the login usbide made (logout). Returns them.
@@ -278,14 +253,23 @@ pub fn mismatch(
     forced: LoginMethod,
     workspace: Option<&str>,
 ) -> Option<String> {
+    mismatch_in(summary, forced, workspace, Lang::En)
+}
+
+/// [`mismatch`], said in `lang`.
+pub fn mismatch_in(
+    summary: &claims::Summary,
+    forced: LoginMethod,
+    workspace: Option<&str>,
+    lang: Lang,
+) -> Option<String> {
+    let t = crate::messages::text(lang);
     match (forced, &summary.mode) {
         (LoginMethod::Chatgpt, Some(claims::Mode::ApiKey)) => {
-            return Some(
-                "the stick's login is an API key, but forced_login_method is \"chatgpt\"".into(),
-            );
+            return Some(t.mismatch_api_key.into());
         }
         (LoginMethod::Api, Some(claims::Mode::Chatgpt)) => {
-            return Some("the stick's login is ChatGPT, but forced_login_method is \"api\"".into());
+            return Some(t.mismatch_chatgpt.into());
         }
         _ => {}
     }
@@ -296,9 +280,11 @@ pub fn mismatch(
         (Some(claims::Mode::Chatgpt), Some(account))
             if !allowed.is_empty() && !allowed.contains(&account) =>
         {
-            Some(format!(
-                "the stick's login belongs to another workspace than forced_chatgpt_workspace_id ({})",
-                crate::events::escape::escape(&allowed.join(", "))
+            let allowed = allowed.join(", ");
+            let allowed = crate::events::escape::escape(&allowed);
+            Some(crate::messages::fill(
+                t.mismatch_workspace,
+                &[("allowed", &allowed)],
             ))
         }
         _ => None,

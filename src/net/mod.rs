@@ -14,14 +14,21 @@ use crate::environ::Environ;
 pub const USER_AGENT: &str = concat!("usbide/", env!("CARGO_PKG_VERSION"));
 
 /// An agent for `url`, through the proxy the environment names for its host.
-pub fn agent_for(env: &Environ, url: &str) -> Result<ureq::Agent, String> {
+pub fn agent_for(
+    env: &Environ,
+    url: &str,
+    lang: crate::messages::Lang,
+) -> Result<ureq::Agent, String> {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
     let (scheme, host) =
-        scheme_and_host(url).ok_or_else(|| format!("not an http(s) URL: {url}"))?;
+        scheme_and_host(url).ok_or_else(|| fill(t.url_not_http, &[("url", url)]))?;
     let proxy = match proxy::proxy_for(env, scheme, host) {
         Some(p) => Some(ureq::Proxy::new(&p).map_err(|e| {
-            format!(
-                "the proxy {} is not usable: {e}",
-                crate::redact::url_password(&p)
+            let proxy = crate::redact::url_password(&p);
+            fill(
+                t.proxy_unusable,
+                &[("proxy", &proxy), ("error", &e.to_string())],
             )
         })?),
         None => None,

@@ -33,6 +33,8 @@ pub struct Request<'a> {
     /// Keep the tree this install replaces as `.rollback-<triple>`
     /// (`payload update`), for `payload rollback`.
     pub keep_previous: bool,
+    /// The language of the errors.
+    pub lang: crate::messages::Lang,
 }
 
 /// A finished install.
@@ -80,7 +82,9 @@ pub fn install(
     for old in leftovers {
         fs::remove_dir_all(&old).map_err(io_err("remove the leftover", &old))?;
     }
-    let artifact = req.source.resolve(env, &req.version, req.target, req.pin)?;
+    let artifact = req
+        .source
+        .resolve(env, &req.version, req.target, req.pin, req.lang)?;
     let staging = tempfile::Builder::new()
         .prefix(&format!(".staging-{}.", req.target.triple))
         .rand_bytes(6)
@@ -94,8 +98,8 @@ pub fn install(
         });
     drop(staging); // removes what is left of it
     let (final_dir, record) = result?;
-    let tree =
-        layout::open(&final_dir, req.target).map_err(|reason| PayloadError::Layout { reason })?;
+    let tree = layout::open(&final_dir, req.target, req.lang)
+        .map_err(|reason| PayloadError::Layout { reason })?;
     Ok(Installed {
         tree,
         record,
@@ -112,7 +116,7 @@ fn stage(
     limits: &Limits,
 ) -> Result<(PathBuf, Record), PayloadError> {
     let archive = staging.join("download.part");
-    let size = download(env, artifact, &archive, limits)?;
+    let size = download(env, artifact, &archive, limits, req.lang)?;
     let unpacked = staging.join("unpacked");
     let cap = limits.unpack_cap(size);
     crate::payload::unpack::unpack(&archive, artifact.kind, &unpacked, cap).map_err(|source| {
@@ -123,9 +127,9 @@ fn stage(
         }
     })?;
     let _ = fs::remove_file(&archive);
-    let tree_dir = find_tree(&unpacked, req.target)?;
-    let tree =
-        layout::open(&tree_dir, req.target).map_err(|reason| PayloadError::Layout { reason })?;
+    let tree_dir = find_tree(&unpacked, req.target, req.lang)?;
+    let tree = layout::open(&tree_dir, req.target, req.lang)
+        .map_err(|reason| PayloadError::Layout { reason })?;
     let io_err = |source| PayloadError::Io {
         what: "record".into(),
         path: tree_dir.clone(),
@@ -203,12 +207,15 @@ fn download(
     artifact: &Artifact,
     dest: &Path,
     limits: &Limits,
+    lang: crate::messages::Lang,
 ) -> Result<u64, PayloadError> {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
     let fail = |reason: String| PayloadError::Fetch {
         url: artifact.url.clone(),
         reason,
     };
-    let agent = crate::net::agent_for(env, &artifact.url).map_err(fail)?;
+    let agent = crate::net::agent_for(env, &artifact.url, lang).map_err(fail)?;
     let response = agent
         .get(&artifact.url)
         .config()
@@ -222,9 +229,12 @@ fn download(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if let Some(announced) = length.filter(|l| *l > limits.max_bytes) {
-        return Err(fail(format!(
-            "the server announces {announced} bytes, more than the {} usbide accepts (USBIDE_DOWNLOAD_MAX_BYTES)",
-            limits.max_bytes
+        return Err(fail(fill(
+            t.download_too_big,
+            &[
+                ("announced", &announced.to_string()),
+                ("max", &limits.max_bytes.to_string()),
+            ],
         )));
     }
     let cap = length.unwrap_or(limits.max_bytes);
@@ -234,7 +244,7 @@ fn download(
         .limit(u64::MAX)
         .reader();
     let chunks = read_ahead(reader);
-    let bar = progress_bar(length);
+    let bar = progress_bar(length, t.download_progress);
     let mut hasher = artifact.digest.hasher();
     let write_err = |source| PayloadError::Io {
         what: "write".into(),
@@ -245,6 +255,8 @@ fn download(
     let deadline = Instant::now() + limits.overall;
     let mut total = 0u64;
     loop {
+        let arrived = total.to_string();
+        let total_is = ("total", arrived.as_str());
         let wait = limits
             .stall
             .min(deadline.saturating_duration_since(Instant::now()));
@@ -252,34 +264,34 @@ fn download(
             Ok(Ok(chunk)) if chunk.is_empty() => break,
             Ok(Ok(chunk)) => chunk,
             Ok(Err(e)) => {
-                return Err(fail(format!("download broke off after {total} bytes: {e}")));
+                return Err(fail(fill(
+                    t.download_broke,
+                    &[total_is, ("error", &e.to_string())],
+                )));
             }
             Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
-                return Err(fail(format!(
-                    "the download took longer than {} s (USBIDE_DOWNLOAD_MAX_SECS); {total} bytes arrived",
-                    limits.overall.as_secs()
+                let secs = limits.overall.as_secs().to_string();
+                return Err(fail(fill(
+                    t.download_too_long,
+                    &[total_is, ("secs", &secs)],
                 )));
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                return Err(fail(format!(
-                    "the server sent nothing for {} s after {total} bytes (USBIDE_DOWNLOAD_STALL_SECS); try again, or from another network",
-                    limits.stall.as_secs()
-                )));
+                let secs = limits.stall.as_secs().to_string();
+                return Err(fail(fill(t.download_stalled, &[total_is, ("secs", &secs)])));
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(fail(format!("download broke off after {total} bytes")));
+                return Err(fail(fill(t.download_broke_silent, &[total_is])));
             }
         };
         total += chunk.len() as u64;
         if total > cap {
-            return Err(fail(format!(
-                "the server sent more than the {cap} bytes {}; refused",
-                if length.is_some() {
-                    "it announced"
-                } else {
-                    "usbide accepts (USBIDE_DOWNLOAD_MAX_BYTES)"
-                }
-            )));
+            let template = if length.is_some() {
+                t.download_over_announced
+            } else {
+                t.download_over_cap
+            };
+            return Err(fail(fill(template, &[("cap", &cap.to_string())])));
         }
         hasher.update(&chunk);
         file.write_all(&chunk).map_err(write_err)?;
@@ -287,9 +299,12 @@ fn download(
     }
     bar.finish_and_clear();
     if length.is_some_and(|l| l != total) {
-        return Err(fail(format!(
-            "download ended after {total} of {} bytes",
-            length.unwrap_or(0)
+        return Err(fail(fill(
+            t.download_short,
+            &[
+                ("total", &total.to_string()),
+                ("length", &length.unwrap_or(0).to_string()),
+            ],
         )));
     }
     file.sync_all().map_err(write_err)?;
@@ -332,7 +347,7 @@ fn read_ahead(mut reader: impl Read + Send + 'static) -> mpsc::Receiver<io::Resu
     rx
 }
 
-fn progress_bar(length: Option<u64>) -> ProgressBar {
+fn progress_bar(length: Option<u64>, message: &'static str) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -342,14 +357,18 @@ fn progress_bar(length: Option<u64>) -> ProgressBar {
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_message("downloading codex ");
+    bar.set_message(message);
     bar
 }
 
 /// The codex tree inside an unpacked archive: npm's `package/vendor/<triple>`,
 /// any folder with a `codex-package.json`, or a lone binary (GitHub assets),
 /// which is moved to `bin/codex[.exe]`.
-fn find_tree(unpacked: &Path, target: &Target) -> Result<PathBuf, PayloadError> {
+fn find_tree(
+    unpacked: &Path,
+    target: &Target,
+    lang: crate::messages::Lang,
+) -> Result<PathBuf, PayloadError> {
     let npm = unpacked.join("package").join("vendor").join(target.triple);
     if npm.is_dir() {
         return Ok(npm);
@@ -364,7 +383,10 @@ fn find_tree(unpacked: &Path, target: &Target) -> Result<PathBuf, PayloadError> 
     let lone = names.iter().map(|n| unpacked.join(n)).find(|p| p.is_file());
     let Some(lone) = lone else {
         return Err(PayloadError::Layout {
-            reason: format!("the archive holds no codex for {}", target.triple),
+            reason: crate::messages::fill(
+                crate::messages::text(lang).archive_no_codex,
+                &[("target", target.triple)],
+            ),
         });
     };
     let tree = unpacked.join("tree");

@@ -32,14 +32,27 @@ pub struct Tree {
 }
 
 /// Find the executable in `dir` for `target`, or say what is missing.
-pub fn open(dir: &Path, target: &Target) -> Result<Tree, String> {
+pub fn open(dir: &Path, target: &Target, lang: crate::messages::Lang) -> Result<Tree, String> {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
+    let shown = |p: &Path| p.display().to_string();
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let manifest = dir.join("codex-package.json");
     if manifest.is_file() {
-        let text = fs::read_to_string(&manifest)
-            .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-        let pkg: PackageJson = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not a codex package file: {e}", manifest.display()))?;
+        let text = fs::read_to_string(&manifest).map_err(|e| {
+            let error = e.to_string();
+            fill(
+                t.layout_unreadable,
+                &[("path", &shown(&manifest)), ("error", &error)],
+            )
+        })?;
+        let pkg: PackageJson = serde_json::from_str(&text).map_err(|e| {
+            let error = e.to_string();
+            fill(
+                t.layout_not_package,
+                &[("path", &shown(&manifest)), ("error", &error)],
+            )
+        })?;
         let exe = dir.join(&pkg.entrypoint);
         if safe_relative(&pkg.entrypoint) && exe.is_file() {
             return Ok(Tree {
@@ -48,10 +61,9 @@ pub fn open(dir: &Path, target: &Target) -> Result<Tree, String> {
                 version: pkg.version,
             });
         }
-        return Err(format!(
-            "{} names {} as codex, which is not there",
-            manifest.display(),
-            pkg.entrypoint
+        return Err(fill(
+            t.layout_entry_missing,
+            &[("path", &shown(&manifest)), ("entry", &pkg.entrypoint)],
         ));
     }
     let candidates = [
@@ -69,7 +81,7 @@ pub fn open(dir: &Path, target: &Target) -> Result<Tree, String> {
             exe,
             version: None,
         })
-        .ok_or_else(|| format!("no codex executable in {}", dir.display()))
+        .ok_or_else(|| fill(t.layout_no_exe, &[("dir", &shown(&dir))]))
 }
 
 /// A relative path that stays inside its folder.
@@ -91,7 +103,7 @@ mod tests {
     use crate::payload::target;
 
     fn linux() -> &'static Target {
-        target::select("x86_64-unknown-linux-musl").expect("known")[0]
+        target::select("x86_64-unknown-linux-musl", crate::messages::Lang::En).expect("known")[0]
     }
 
     #[test]
@@ -104,7 +116,7 @@ mod tests {
             r#"{"layoutVersion":1,"version":"0.169.0","entrypoint":"bin/codex","pathDir":"codex-path"}"#,
         )
         .expect("json");
-        let tree = open(dir.path(), linux()).expect("tree");
+        let tree = open(dir.path(), linux(), crate::messages::Lang::En).expect("tree");
         assert_eq!(tree.exe, dir.path().join("bin/codex"));
         assert_eq!(tree.version.as_deref(), Some("0.169.0"));
         assert!(tree.exe.is_absolute());
@@ -112,18 +124,21 @@ mod tests {
 
     #[test]
     fn older_layouts_are_found() {
-        let win = target::select("x86_64-pc-windows-msvc").expect("known")[0];
+        let win =
+            target::select("x86_64-pc-windows-msvc", crate::messages::Lang::En).expect("known")[0];
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir_all(dir.path().join("codex")).expect("dir");
         fs::write(dir.path().join("codex/codex.exe"), "").expect("exe");
         assert_eq!(
-            open(dir.path(), win).expect("tree").exe,
+            open(dir.path(), win, crate::messages::Lang::En)
+                .expect("tree")
+                .exe,
             dir.path().join("codex/codex.exe")
         );
         let single = tempfile::tempdir().expect("tempdir");
         fs::write(single.path().join("codex-x86_64-pc-windows-msvc.exe"), "").expect("exe");
-        assert!(open(single.path(), win).is_ok());
-        assert!(open(single.path(), linux()).is_err());
+        assert!(open(single.path(), win, crate::messages::Lang::En).is_ok());
+        assert!(open(single.path(), linux(), crate::messages::Lang::En).is_err());
     }
 
     #[test]

@@ -30,19 +30,19 @@ pub struct PinnedTarget {
 /// Why the manifest could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
-    #[error("cannot read {path}: {source}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}:{column}: {message}; fix the file or restore it from the repository")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Parse {
         path: PathBuf,
         line: usize,
         column: usize,
         message: String,
     },
-    #[error("{path}: the {field} of {target} is not a valid digest")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     BadDigest {
         path: PathBuf,
         target: String,

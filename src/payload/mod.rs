@@ -22,35 +22,27 @@ pub const MANIFEST: &str = "payload.toml";
 /// Why a payload could not be installed or used.
 #[derive(Debug, thiserror::Error)]
 pub enum PayloadError {
-    #[error("cannot download {url}: {reason}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Fetch { url: String, reason: String },
-    #[error("{what} is not published (HTTP 404); check --version and the source")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     NotPublished { what: String },
-    #[error(
-        "refused {url}: its digest is {actual}, expected {expected}; the download is corrupt or was \
-         tampered with. The installed payload was not touched"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     DigestMismatch {
         url: String,
         expected: String,
         actual: String,
     },
-    #[error(
-        "refused {url}: the source publishes digest {published} but payload.toml pins {pinned}; \
-         update payload/payload.toml only if you trust the new release"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     PinMismatch {
         url: String,
         published: String,
         pinned: String,
     },
-    #[error(
-        "refused {url}: no digest is published or pinned, so it cannot be verified; pin one in payload/payload.toml"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     NoDigest { url: String },
-    #[error("{reason}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Layout { reason: String },
-    #[error("cannot {what} {path}: {source}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Io {
         what: String,
         path: PathBuf,
@@ -125,9 +117,13 @@ pub fn forget_rollback(payload_dir: &Path) {
 }
 
 /// The installed tree for `target`, if there is a usable one.
-pub fn tree_for(payload_dir: &Path, target: &Target) -> Result<Tree, String> {
+pub fn tree_for(
+    payload_dir: &Path,
+    target: &Target,
+    lang: crate::messages::Lang,
+) -> Result<Tree, String> {
     recover(payload_dir, target.triple);
-    layout::open(&payload_dir.join(target.triple), target)
+    layout::open(&payload_dir.join(target.triple), target, lang)
 }
 
 /// Target folders present under `payload_dir`, sorted.

@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use crate::environ::Environ;
+use crate::messages::Lang;
 use crate::payload::PayloadError;
 use crate::payload::digest::Digest;
 use crate::payload::manifest::PinnedTarget;
@@ -41,10 +42,13 @@ pub struct Artifact {
 
 impl Source {
     /// A short name for messages.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
         match self {
-            Self::Github { .. } => "GitHub releases of openai/codex".into(),
-            Self::Npm { registry } => format!("the npm registry {registry}"),
+            Self::Github { .. } => t.source_github.into(),
+            Self::Npm { registry } => {
+                crate::messages::fill(t.source_npm, &[("registry", registry)])
+            }
         }
     }
 
@@ -55,10 +59,11 @@ impl Source {
         version: &str,
         target: &Target,
         pin: Option<&PinnedTarget>,
+        lang: crate::messages::Lang,
     ) -> Result<Artifact, PayloadError> {
         match self {
-            Self::Github { api } => github(env, api, version, target, pin),
-            Self::Npm { registry } => npm(env, registry, version, target, pin),
+            Self::Github { api } => github(env, api, version, target, (pin, lang)),
+            Self::Npm { registry } => npm(env, registry, version, target, (pin, lang)),
         }
     }
 }
@@ -66,7 +71,7 @@ impl Source {
 impl Source {
     /// The newest codex version this source publishes: the latest GitHub
     /// release (`rust-v0.169.0` is 0.169.0) or npm's `latest` dist-tag.
-    pub fn latest(&self, env: &Environ) -> Result<String, PayloadError> {
+    pub fn latest(&self, env: &Environ, lang: Lang) -> Result<String, PayloadError> {
         let version = match self {
             Self::Github { api } => {
                 #[derive(Deserialize)]
@@ -77,7 +82,7 @@ impl Source {
                     "{}/repos/openai/codex/releases/latest",
                     api.trim_end_matches('/')
                 );
-                let latest: Latest = get_json(env, &url)?;
+                let latest: Latest = get_json(env, &url, lang)?;
                 latest.tag_name.trim_start_matches("rust-v").to_string()
             }
             Self::Npm { registry } => {
@@ -89,7 +94,7 @@ impl Source {
                     "{}/-/package/@openai%2Fcodex/dist-tags",
                     registry.trim_end_matches('/')
                 );
-                let tags: Tags = get_json(env, &url)?;
+                let tags: Tags = get_json(env, &url, lang)?;
                 tags.latest
             }
         };
@@ -120,20 +125,23 @@ fn github(
     api: &str,
     version: &str,
     target: &Target,
-    pin: Option<&PinnedTarget>,
+    (pin, lang): (Option<&PinnedTarget>, crate::messages::Lang),
 ) -> Result<Artifact, PayloadError> {
     let url = format!(
         "{}/repos/openai/codex/releases/tags/rust-v{version}",
         api.trim_end_matches('/')
     );
-    let release: Release = get_json(env, &url)?;
+    let release: Release = get_json(env, &url, lang)?;
     let name = target.github_asset();
     let asset = release
         .assets
         .into_iter()
         .find(|a| a.name == name)
         .ok_or_else(|| PayloadError::NotPublished {
-            what: format!("{name} in release rust-v{version}"),
+            what: crate::messages::fill(
+                crate::messages::text(lang).release_asset,
+                &[("name", &name), ("version", version)],
+            ),
         })?;
     let published = asset.digest.as_deref().and_then(Digest::parse_sha256);
     let pinned = pin
@@ -168,11 +176,11 @@ fn npm(
     registry: &str,
     version: &str,
     target: &Target,
-    pin: Option<&PinnedTarget>,
+    (pin, lang): (Option<&PinnedTarget>, crate::messages::Lang),
 ) -> Result<Artifact, PayloadError> {
     let spec = format!("{version}-{}", target.npm);
     let url = format!("{}/@openai%2Fcodex/{spec}", registry.trim_end_matches('/'));
-    let doc: NpmVersion = get_json(env, &url)?;
+    let doc: NpmVersion = get_json(env, &url, lang)?;
     let published = doc
         .dist
         .integrity
@@ -208,12 +216,16 @@ fn agree(
     }
 }
 
-fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<T, PayloadError> {
+fn get_json<T: serde::de::DeserializeOwned>(
+    env: &Environ,
+    url: &str,
+    lang: crate::messages::Lang,
+) -> Result<T, PayloadError> {
     let fail = |reason: String| PayloadError::Fetch {
         url: url.into(),
         reason,
     };
-    let agent = crate::net::agent_for(env, url).map_err(fail)?;
+    let agent = crate::net::agent_for(env, url, lang).map_err(fail)?;
     let mut response = agent
         .get(url)
         .header("Accept", "application/json")
@@ -228,7 +240,14 @@ fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<
         .body_mut()
         .read_to_string()
         .map_err(|e| fail(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
+    serde_json::from_str(&text).map_err(|e| {
+        let error = e.to_string();
+        let t = crate::messages::text(lang);
+        fail(crate::messages::fill(
+            t.unexpected_answer,
+            &[("error", &error)],
+        ))
+    })
 }
 
 #[cfg(test)]

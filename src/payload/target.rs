@@ -85,11 +85,12 @@ pub fn host() -> Option<&'static Target> {
 }
 
 /// `host`, `all` or a triple, as `--target` takes it.
-pub fn select(spec: &str) -> Result<Vec<&'static Target>, String> {
+pub fn select(spec: &str, lang: crate::messages::Lang) -> Result<Vec<&'static Target>, String> {
+    let text = crate::messages::text(lang);
     match spec {
         "host" => host()
             .map(|t| vec![t])
-            .ok_or_else(|| "codex is not published for this machine's OS and architecture".into()),
+            .ok_or_else(|| text.target_unpublished.into()),
         "all" => Ok(ALL.iter().collect()),
         triple => ALL
             .iter()
@@ -97,9 +98,12 @@ pub fn select(spec: &str) -> Result<Vec<&'static Target>, String> {
             .map(|t| vec![t])
             .ok_or_else(|| {
                 let known: Vec<_> = ALL.iter().map(|t| t.triple).collect();
-                format!(
-                    "unknown target {triple:?}; use host, all or one of {}",
-                    known.join(", ")
+                crate::messages::fill(
+                    text.target_unknown,
+                    &[
+                        ("triple", &format!("{triple:?}")),
+                        ("known", &known.join(", ")),
+                    ],
                 )
             }),
     }
@@ -124,17 +128,21 @@ mod tests {
 
     #[test]
     fn asset_names_follow_the_release() {
-        let win = select("x86_64-pc-windows-msvc").expect("known")[0];
+        let win = select("x86_64-pc-windows-msvc", crate::messages::Lang::En).expect("known")[0];
         assert_eq!(win.github_asset(), "codex-x86_64-pc-windows-msvc.exe.zip");
         assert_eq!(win.exe("codex"), "codex.exe");
-        let linux = select("aarch64-unknown-linux-musl").expect("known")[0];
+        let linux =
+            select("aarch64-unknown-linux-musl", crate::messages::Lang::En).expect("known")[0];
         assert_eq!(
             linux.github_asset(),
             "codex-aarch64-unknown-linux-musl.tar.gz"
         );
-        assert_eq!(select("all").expect("all").len(), 6);
+        assert_eq!(
+            select("all", crate::messages::Lang::En).expect("all").len(),
+            6
+        );
         assert!(
-            select("sparc")
+            select("sparc", crate::messages::Lang::En)
                 .expect_err("unknown")
                 .contains("x86_64-pc-windows-msvc")
         );

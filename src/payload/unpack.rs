@@ -10,6 +10,31 @@ use std::path::{Path, PathBuf};
 use crate::payload::layout::safe_relative;
 use crate::payload::source::ArchiveKind;
 
+/// An archive refused while unpacking (inside the [`io::Error`]).
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::messages::Lang::En))]
+pub enum Refused {
+    /// An entry whose path leaves the payload folder.
+    Escapes { name: String },
+    /// More bytes than the budget allows.
+    TooBig { cap: u64 },
+}
+
+impl Refused {
+    /// The refusal in `lang`.
+    pub fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Escapes { name } => {
+                crate::messages::fill(t.archive_escapes, &[("name", &format!("{name:?}"))])
+            }
+            Self::TooBig { cap } => {
+                crate::messages::fill(t.archive_bomb, &[("max", &cap.to_string())])
+            }
+        }
+    }
+}
+
 /// Unpack `archive` into `dest` (created), writing at most `cap` bytes.
 pub fn unpack(archive: &Path, kind: ArchiveKind, dest: &Path, cap: u64) -> io::Result<()> {
     fs::create_dir_all(dest)?;
@@ -67,7 +92,7 @@ fn target_path(dest: &Path, name: &str) -> io::Result<PathBuf> {
     if !safe_relative(trimmed) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("archive entry {name:?} would leave the payload folder"),
+            Refused::Escapes { name: name.into() },
         ));
     }
     Ok(dest.join(trimmed))
@@ -92,10 +117,7 @@ fn write_file(
         let _ = fs::remove_file(&path);
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!(
-                "the archive unpacks to more than {} bytes (a decompression bomb, or a wrong file); refused",
-                budget.cap
-            ),
+            Refused::TooBig { cap: budget.cap },
         ));
     }
     budget.left -= written;

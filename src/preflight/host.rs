@@ -44,7 +44,14 @@ pub fn system_proxy_vars(
 }
 
 /// The additions for this computer.
-pub fn additions(env: &Environ, codex_home: &Path, system: Option<InternetSettings>) -> Additions {
+pub fn additions(
+    env: &Environ,
+    codex_home: &Path,
+    system: Option<InternetSettings>,
+    lang: crate::messages::Lang,
+) -> Additions {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
     let mut out = Additions::default();
     let host = crate::login::method::host_name(env);
     if let Some(bundle) = tlsbundle::for_launch(codex_home, &host, env) {
@@ -62,10 +69,8 @@ pub fn additions(env: &Environ, codex_home: &Path, system: Option<InternetSettin
                 .iter()
                 .map(|(k, v)| format!("{k}={}", crate::redact::url_password(v)))
                 .collect();
-            out.notes.push(format!(
-                "using the Windows proxy for codex: {}",
-                shown.join(" ")
-            ));
+            out.notes
+                .push(fill(t.proxy_windows_static, &[("list", &shown.join(" "))]));
             out.vars.extend(
                 pairs
                     .into_iter()
@@ -73,9 +78,13 @@ pub fn additions(env: &Environ, codex_home: &Path, system: Option<InternetSettin
             );
         }
         Some(SystemProxy::Automatic(how)) => {
-            out.notes.push(format!(
-                "Windows finds its proxy by {how}; codex is told to use the system proxy"
-            ));
+            // `how` is English (sysproxy): a PAC script's URL, or WPAD.
+            let pac = crate::messages::en::TEXT.proxy_how_pac.replace("{url}", "");
+            let how = match how.strip_prefix(pac.as_str()) {
+                Some(url) => fill(t.proxy_how_pac, &[("url", url)]),
+                None => crate::messages::in_lang(&how, lang).to_string(),
+            };
+            out.notes.push(fill(t.proxy_windows_auto, &[("how", &how)]));
             out.overrides.extend([
                 "-c".to_string(),
                 "features.respect_system_proxy=true".to_string(),
@@ -102,7 +111,12 @@ mod tests {
     fn a_static_windows_proxy_reaches_codex_unless_a_variable_is_set() {
         let dir = tempfile::tempdir().expect("tempdir");
         let bare = Environ::from_pairs(&[], true);
-        let got = additions(&bare, dir.path(), Some(static_proxy()));
+        let got = additions(
+            &bare,
+            dir.path(),
+            Some(static_proxy()),
+            crate::messages::Lang::En,
+        );
         let names: Vec<_> = got
             .vars
             .iter()
@@ -112,10 +126,18 @@ mod tests {
         assert!(got.notes[0].contains("HTTPS_PROXY=http://proxy.corp:8080"));
         let chosen = Environ::from_pairs(&[("https_proxy", "http://mine:1")], true);
         assert_eq!(
-            additions(&chosen, dir.path(), Some(static_proxy())),
+            additions(
+                &chosen,
+                dir.path(),
+                Some(static_proxy()),
+                crate::messages::Lang::En
+            ),
             Additions::default()
         );
-        assert_eq!(additions(&bare, dir.path(), None), Additions::default());
+        assert_eq!(
+            additions(&bare, dir.path(), None, crate::messages::Lang::En),
+            Additions::default()
+        );
     }
 
     #[test]
@@ -130,6 +152,7 @@ mod tests {
             &bare,
             std::path::Path::new("/nowhere"),
             Some(static_proxy()),
+            crate::messages::Lang::En,
         );
         let system = system_proxy_vars(&bare, Some(static_proxy()));
         assert_eq!(codex_gets.vars, system);
@@ -146,11 +169,11 @@ mod tests {
             auto_config_url: Some("http://wpad/proxy.pac".into()),
             ..Default::default()
         };
-        let got = additions(&env, dir.path(), Some(pac));
+        let got = additions(&env, dir.path(), Some(pac), crate::messages::Lang::En);
         assert_eq!(got.overrides, ["-c", "features.respect_system_proxy=true"]);
         assert!(got.vars.is_empty());
         tlsbundle::write(dir.path(), "PC-9", &env).expect("bundle");
-        let got = additions(&env, dir.path(), None);
+        let got = additions(&env, dir.path(), None, crate::messages::Lang::En);
         assert_eq!(
             got.vars,
             [(

@@ -10,20 +10,22 @@ use crate::home::provider::Provider;
 use crate::home::{config, gitignore};
 use crate::launch::envfilter;
 use crate::login::{self, claims};
+use crate::messages::{Lang, fill, text};
 use crate::preflight::check::{Check, Group, Status};
 use crate::settings::Settings;
 use crate::stick::Stick;
-use crate::stick::drive::human_bytes;
+use crate::stick::drive::human_bytes_in;
 
 /// The stick's drive.
-pub fn stick(stick: &Stick) -> Vec<Check> {
+pub fn stick(stick: &Stick, lang: Lang) -> Vec<Check> {
+    let t = text(lang);
     let Some(d) = stick.drive() else {
         return vec![Check::skipped(
             Group::Stick,
             "stick.drive",
-            format!(
-                "{} is on a volume the OS does not list",
-                stick.root.display()
+            fill(
+                t.stick_unlisted,
+                &[("root", &stick.root.display().to_string())],
             ),
         )];
     };
@@ -31,36 +33,50 @@ pub fn stick(stick: &Stick) -> Vec<Check> {
         .drive_letter
         .map(|l| format!(" ({l}:)"))
         .unwrap_or_default();
-    let kind = if d.removable { "removable" } else { "fixed" };
+    let kind = if d.removable {
+        t.stick_removable
+    } else {
+        t.stick_fixed
+    };
+    let free = human_bytes_in(d.free_bytes, lang);
     let mut checks = vec![Check::ok(
         Group::Stick,
         "stick.drive",
-        format!(
-            "{}{letter}: {}, {kind}, {} free of {}",
-            d.mount_point,
-            d.file_system,
-            human_bytes(d.free_bytes),
-            human_bytes(d.total_bytes)
+        fill(
+            t.stick_drive,
+            &[
+                ("mount", &d.mount_point),
+                ("letter", &letter),
+                ("fs", &d.file_system),
+                ("kind", kind),
+                ("free", &free),
+                ("total", &human_bytes_in(d.total_bytes, lang)),
+            ],
         ),
     )];
     if d.read_only {
         checks.push(Check::fail(
             Group::Stick,
             "stick.writable",
-            "the stick is read-only: codex cannot keep its login or history",
-            "slide the stick's write-protect switch off, or copy usbide to a writable stick",
+            t.stick_read_only,
+            t.stick_read_only_fix,
         ));
     }
     if d.free_bytes < 500_000_000 {
         checks.push(Check::warn(
             Group::Stick,
             "stick.space",
-            format!("only {} free", human_bytes(d.free_bytes)),
-            "free some space: codex's sessions and databases grow",
+            fill(t.stick_low_space, &[("free", &free)]),
+            t.stick_low_space_fix,
         ));
     }
     if d.lacks_permissions() {
-        checks.push(Check::warn(Group::Stick, "stick.permissions", format!("{} has no file permissions: anyone holding the stick can read auth.json (your login)", d.file_system), "keep the stick like a key; `usbide logout` on a stick you lend"));
+        checks.push(Check::warn(
+            Group::Stick,
+            "stick.permissions",
+            fill(t.stick_no_permissions, &[("fs", &d.file_system)]),
+            t.stick_no_permissions_fix,
+        ));
     }
     checks
 }
@@ -71,9 +87,11 @@ pub fn codex_home(
     settings: &Settings,
     env: &Environ,
     provider: &Provider,
+    lang: Lang,
 ) -> Vec<Check> {
+    let t = text(lang);
     let home = stick.codex_home();
-    let mut checks = vec![config_check(&home, settings)];
+    let mut checks = vec![config_check(&home, settings, lang)];
     let gi = std::fs::read(home.join(".gitignore")).unwrap_or_default();
     let unguarded =
         gitignore::merge(&gi).is_some_and(|(_, missing)| missing.contains(&"auth.json"));
@@ -81,46 +99,38 @@ pub fn codex_home(
         Check::warn(
             Group::CodexHome,
             "home.gitignore",
-            "codex_home/.gitignore does not ignore auth.json",
-            "run usbide once: it adds the patterns that keep tokens out of git",
+            t.home_gitignore_missing,
+            t.home_gitignore_fix,
         )
     } else {
-        Check::ok(
-            Group::CodexHome,
-            "home.gitignore",
-            ".gitignore keeps auth.json out of git",
-        )
+        Check::ok(Group::CodexHome, "home.gitignore", t.home_gitignore_ok)
     });
     let policy = envfilter::Policy::from_settings(settings);
     let dotenv = std::fs::read(home.join(".env")).unwrap_or_default();
     let (_, smuggled) = crate::home::dotenv::filter(&dotenv, |n| policy.classify(n).is_some());
     checks.push(if smuggled.is_empty() {
-        Check::ok(
-            Group::CodexHome,
-            "home.dotenv",
-            "no .env override of the filtered variables",
-        )
+        Check::ok(Group::CodexHome, "home.dotenv", t.home_dotenv_ok)
     } else {
         Check::warn(
             Group::CodexHome,
             "home.dotenv",
-            format!("codex_home/.env sets {}", smuggled.join(", ")),
-            "run usbide once: it strips them (codex would load them behind usbide's back)",
+            fill(t.home_dotenv_sets, &[("list", &smuggled.join(", "))]),
+            t.home_dotenv_fix,
         )
     });
-    checks.extend(auth(&home, settings, env, provider));
+    checks.extend(auth(&home, settings, env, provider, lang));
     checks
 }
 
-fn config_check(home: &Path, settings: &Settings) -> Check {
+fn config_check(home: &Path, settings: &Settings, lang: Lang) -> Check {
+    let t = text(lang);
     let path = home.join("config.toml");
-    // The doctor's report is English, like every other check here.
-    if let Err(e) = crate::home::provider::check_config_size(&path, crate::messages::Lang::En) {
+    if let Err(e) = crate::home::provider::check_config_size(&path, lang) {
         return Check::fail(
             Group::CodexHome,
             "home.config",
             e.to_string(),
-            "move the big file away and keep a small config.toml",
+            t.home_config_big_fix,
         );
     }
     let text = match std::fs::read_to_string(&path) {
@@ -129,8 +139,8 @@ fn config_check(home: &Path, settings: &Settings) -> Check {
             return Check::warn(
                 Group::CodexHome,
                 "home.config",
-                "codex_home/config.toml is missing",
-                "run usbide once: it creates it",
+                t.home_config_missing,
+                t.home_config_missing_fix,
             );
         }
     };
@@ -139,27 +149,26 @@ fn config_check(home: &Path, settings: &Settings) -> Check {
             Group::CodexHome,
             "home.config",
             format!("{}:{}:{}: {}", path.display(), f.line, f.column, f.message),
-            "fix the TOML at that line; usbide will not start codex until it parses",
+            t.home_config_broken_fix,
         ),
         Ok(Some((_, keys))) => Check::warn(
             Group::CodexHome,
             "home.config",
-            format!("config.toml does not enforce {}", keys.join(", ")),
-            "run usbide once: it sets them (they are also passed as -c overrides)",
+            fill(t.home_config_unenforced, &[("keys", &keys.join(", "))]),
+            t.home_config_unenforced_fix,
         ),
-        Ok(None) => Check::ok(
-            Group::CodexHome,
-            "home.config",
-            "config.toml parses; forced_login_method, cli_auth_credentials_store and check_for_update_on_startup are in force",
-        ),
+        Ok(None) => Check::ok(Group::CodexHome, "home.config", t.home_config_ok),
     }
 }
 
-fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) -> Vec<Check> {
-    let t = crate::messages::text(crate::messages::Lang::detect(
-        env,
-        crate::platform::user_locale().as_deref(),
-    ));
+fn auth(
+    home: &Path,
+    settings: &Settings,
+    env: &Environ,
+    provider: &Provider,
+    lang: Lang,
+) -> Vec<Check> {
+    let t = text(lang);
     let path = login::auth_path(home);
     let summary = match claims::read(&path) {
         Ok(s) => s,
@@ -175,39 +184,36 @@ fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) ->
             return vec![Check::fail(
                 Group::Login,
                 "login.stored",
-                e.to_string(),
-                "run `usbide login --reset`",
+                e.message(lang),
+                t.login_reset_fix,
             )];
         }
     };
     let mode = summary
         .mode
         .as_ref()
-        .map_or("unknown".to_string(), claims::Mode::label);
-    let mut finding = crate::messages::fill(t.login_stored, &[("mode", &mode)]);
+        .map_or(t.login_mode_unknown.to_string(), |m| m.label_in(lang));
+    let mut finding = fill(t.login_stored, &[("mode", &mode)]);
     let now = crate::time::now();
     if let Some(at) = summary.last_refresh {
-        let ago = crate::time::span(now - at);
-        finding.push_str(&crate::messages::fill(t.login_refreshed, &[("ago", &ago)]));
+        let ago = crate::time::span_in(now - at, lang);
+        finding.push_str(&fill(t.login_refreshed, &[("ago", &ago)]));
     }
     let mut checks = vec![Check::ok(Group::Login, "login.stored", finding)];
     checks.push(
-        match login::mismatch(
+        match login::mismatch_in(
             &summary,
             settings.login_method,
             provider.workspace.as_deref(),
+            lang,
         ) {
             Some(why) => Check::fail(
                 Group::Login,
                 "login.mode",
-                format!("{why}: codex would delete this login"),
-                "run `usbide login` with the stick's method, or change --login-method",
+                fill(t.login_mode_mismatch, &[("why", &why)]),
+                t.login_mode_mismatch_fix,
             ),
-            None => Check::ok(
-                Group::Login,
-                "login.mode",
-                "the stored login matches forced_login_method",
-            ),
+            None => Check::ok(Group::Login, "login.mode", t.login_mode_ok),
         },
     );
     if settings.allow_api_key
@@ -218,15 +224,16 @@ fn auth(home: &Path, settings: &Settings, env: &Environ, provider: &Provider) ->
         checks.push(Check::fail(
             Group::Login,
             "login.api_key_env",
-            "CODEX_API_KEY is passed to codex while the stick forces ChatGPT: codex would log out",
-            "unset USBIDE_CODEX_ALLOW_API_KEY or CODEX_API_KEY",
+            t.login_api_key_env,
+            t.login_api_key_env_fix,
         ));
     }
-    checks.push(permissions(&path));
+    checks.push(permissions(&path, lang));
     checks
 }
 
-fn permissions(path: &Path) -> Check {
+fn permissions(path: &Path, lang: Lang) -> Check {
+    let t = text(lang);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -237,59 +244,54 @@ fn permissions(path: &Path) -> Check {
             return Check::ok(
                 Group::Login,
                 "login.permissions",
-                format!("auth.json is readable by its owner only ({mode:o})"),
+                fill(t.auth_private, &[("mode", &format!("{mode:o}"))]),
             );
         }
         // FAT shows every file as 0777 or 0700 and refuses chmod: the stick check says so.
         Check::warn(
             Group::Login,
             "login.permissions",
-            format!("auth.json is readable by others (mode {mode:o})"),
-            "on a FAT stick nothing can be done; elsewhere run `chmod 600` on it (usbide does at login)",
+            fill(t.auth_readable, &[("mode", &format!("{mode:o}"))]),
+            t.auth_readable_fix,
         )
     }
     #[cfg(not(unix))]
     {
         let _ = path;
-        Check::skipped(
-            Group::Login,
-            "login.permissions",
-            "owner-only ACLs are not checked on Windows yet",
-        )
+        Check::skipped(Group::Login, "login.permissions", t.auth_acl_unchecked)
     }
 }
 
 /// Variables of the host that matter to codex (names and redacted values only).
-pub fn environment(env: &Environ, settings: &Settings, codex_home: &Path) -> Vec<Check> {
+pub fn environment(
+    env: &Environ,
+    settings: &Settings,
+    codex_home: &Path,
+    lang: Lang,
+) -> Vec<Check> {
+    let t = text(lang);
     let filtered = envfilter::filter(env, &envfilter::Policy::from_settings(settings), codex_home);
     let mut checks = Vec::new();
     checks.push(if filtered.removed.is_empty() {
-        Check::ok(
-            Group::Environment,
-            "env.filtered",
-            "no API key, base URL or codex-internal variable to remove",
-        )
+        Check::ok(Group::Environment, "env.filtered", t.env_nothing_removed)
     } else {
         let names: Vec<&str> = filtered.removed.iter().map(|(n, _)| n.as_str()).collect();
         Check::ok(
             Group::Environment,
             "env.filtered",
-            format!("kept from codex: {}", names.join(", ")),
+            fill(t.env_removed, &[("list", &names.join(", "))]),
         )
     });
     if let Some(old) = &filtered.replaced_codex_home {
         checks.push(Check::ok(
             Group::Environment,
             "env.codex_home",
-            format!(
-                "this computer sets CODEX_HOME={}; codex gets the stick's instead",
-                old.to_string_lossy()
-            ),
+            fill(t.env_codex_home, &[("path", &old.to_string_lossy())]),
         ));
     }
     for name in ["CODEX_CA_CERTIFICATE", "SSL_CERT_FILE"] {
         if let Some(path) = env.get_str(name) {
-            checks.push(ca_file(name, &path));
+            checks.push(ca_file(name, &path, lang));
         }
     }
     checks
@@ -297,7 +299,7 @@ pub fn environment(env: &Environ, settings: &Settings, codex_home: &Path) -> Vec
 
 /// The proxy codex and usbide's probes use: `net` is `env` plus the Windows
 /// system proxy; a value only `net` has came from the Internet Settings.
-pub fn proxy(env: &Environ, net: &Environ, lang: crate::messages::Lang) -> Check {
+pub fn proxy(env: &Environ, net: &Environ, lang: Lang) -> Check {
     let proxies: Vec<String> = ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"]
         .iter()
         .filter_map(|n| {
@@ -309,13 +311,13 @@ pub fn proxy(env: &Environ, net: &Environ, lang: crate::messages::Lang) -> Check
         .iter()
         .any(|n| env.get_str(n).is_none() && net.get_str(n).is_some());
     if proxies.is_empty() {
-        Check::ok(Group::Environment, "env.proxy", "no proxy variable set")
+        Check::ok(Group::Environment, "env.proxy", text(lang).env_no_proxy)
     } else if from_windows {
         Check::ok(
             Group::Environment,
             "env.proxy",
-            crate::messages::fill(
-                crate::messages::text(lang).proxy_from_windows,
+            fill(
+                text(lang).proxy_from_windows,
                 &[("list", &proxies.join(" "))],
             ),
         )
@@ -324,51 +326,48 @@ pub fn proxy(env: &Environ, net: &Environ, lang: crate::messages::Lang) -> Check
     }
 }
 
-fn ca_file(name: &str, path: &str) -> Check {
+fn ca_file(name: &str, path: &str, lang: Lang) -> Check {
+    let t = text(lang);
+    let vars = [("name", name), ("path", path)];
     let id = format!("env.{}", name.to_ascii_lowercase());
     match std::fs::read(path) {
         Err(_) => Check::fail(
             Group::Environment,
             id,
-            format!("{name} points at {path}, which cannot be read: codex's login fails"),
-            format!("fix the path or unset {name}"),
+            fill(t.ca_unreadable, &vars),
+            fill(t.ca_unreadable_fix, &vars),
         ),
         Ok(bytes) if !String::from_utf8_lossy(&bytes).contains("-----BEGIN CERTIFICATE-----") => {
             Check::fail(
                 Group::Environment,
                 id,
-                format!(
-                    "{name} points at {path}, which holds no PEM certificate: codex's login fails"
-                ),
-                format!("point {name} at a PEM file (-----BEGIN CERTIFICATE-----), or unset it"),
+                fill(t.ca_not_pem, &vars),
+                fill(t.ca_not_pem_fix, &vars),
             )
         }
-        Ok(_) => Check::ok(
-            Group::Environment,
-            id,
-            format!("{name} points at a PEM file"),
-        ),
+        Ok(_) => Check::ok(Group::Environment, id, fill(t.ca_ok, &vars)),
     }
 }
 
 /// The payload for this host; `full` also verifies every file's digest.
-pub fn payload(stick: &Stick, full: bool) -> Vec<Check> {
+pub fn payload(stick: &Stick, full: bool, lang: Lang) -> Vec<Check> {
+    let t = text(lang);
     let Some(target) = crate::payload::target::host() else {
         return vec![Check::fail(
             Group::Payload,
             "payload.tree",
-            "codex is not published for this OS and architecture",
-            "run codex from another computer",
+            t.payload_unpublished,
+            t.payload_unpublished_fix,
         )];
     };
-    let tree = match crate::payload::tree_for(&stick.payload_dir, target) {
+    let tree = match crate::payload::tree_for(&stick.payload_dir, target, lang) {
         Ok(t) => t,
         Err(reason) => {
             return vec![Check::fail(
                 Group::Payload,
                 "payload.tree",
                 reason,
-                "run `usbide payload install`",
+                t.payload_install_fix,
             )];
         }
     };
@@ -379,36 +378,39 @@ pub fn payload(stick: &Stick, full: bool) -> Vec<Check> {
         .map(|r| r.version.clone())
         .ok()
         .or(tree.version)
-        .unwrap_or_else(|| "unknown".into());
+        .unwrap_or_else(|| t.payload_version_unknown.into());
     let mut checks = vec![Check::ok(
         Group::Payload,
         "payload.tree",
-        format!("codex {version} for {}", target.triple),
+        fill(
+            t.payload_tree_ok,
+            &[("version", &version), ("target", target.triple)],
+        ),
     )];
     if full {
         checks.push(match record.map(|r| r.verify(&dir)) {
             Err(_) => Check::warn(
                 Group::Payload,
                 "payload.digests",
-                "no install record: cannot verify the files",
-                "reinstall with `usbide payload install`",
+                t.payload_no_record,
+                t.payload_reinstall_fix,
             ),
             Ok(crate::payload::record::Verdict::Verified { files }) => Check::ok(
                 Group::Payload,
                 "payload.digests",
-                format!("{files} files match their recorded SHA-256"),
+                fill(t.payload_verified, &[("files", &files.to_string())]),
             ),
             Ok(crate::payload::record::Verdict::Missing(f)) => Check::fail(
                 Group::Payload,
                 "payload.digests",
-                format!("{f} is missing"),
-                "reinstall with `usbide payload install`",
+                fill(t.payload_file_missing, &[("file", &f)]),
+                t.payload_reinstall_fix,
             ),
             Ok(crate::payload::record::Verdict::Modified(f)) => Check::fail(
                 Group::Payload,
                 "payload.digests",
-                format!("{f} was modified"),
-                "reinstall with `usbide payload install`",
+                fill(t.payload_file_modified, &[("file", &f)]),
+                t.payload_reinstall_fix,
             ),
         });
     }
@@ -419,8 +421,8 @@ pub fn payload(stick: &Stick, full: bool) -> Vec<Check> {
 /// is folded into `login.stored`, so the report states the login once, with
 /// one fix, and says so when the two disagree (an API key stored that codex
 /// does not count, say).
-pub fn merge_login(checks: &mut Vec<Check>, lang: crate::messages::Lang) {
-    let t = crate::messages::text(lang);
+pub fn merge_login(checks: &mut Vec<Check>, lang: Lang) {
+    let t = text(lang);
     let Some(at) = checks.iter().position(|c| c.id == "login.status") else {
         return;
     };
@@ -441,7 +443,7 @@ pub fn merge_login(checks: &mut Vec<Check>, lang: crate::messages::Lang) {
     } else {
         t.login_disagrees
     };
-    stored.finding = crate::messages::fill(
+    stored.finding = fill(
         template,
         &[("stored", &stored.finding), ("codex", &codex.finding)],
     );

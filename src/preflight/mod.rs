@@ -137,7 +137,7 @@ pub fn run(
         ] {
             let (tx, call) = (tx.clone(), call.clone());
             std::thread::spawn(move || {
-                let _ = tx.send(vec![run_codex(&call, id, &args, group, deadline)]);
+                let _ = tx.send(vec![run_codex(&call, id, &args, group, deadline, lang)]);
             });
         }
     }
@@ -148,39 +148,51 @@ pub fn run(
             let _ = tx.send(windows::checks(sandbox.as_ref(), &facts, lang));
         });
     }
-    let mut checks = local::stick(stick);
+    let t = crate::messages::text(lang);
+    let mut checks = local::stick(stick, lang);
     // A launch has just enforced codex_home and found the payload; only the
     // doctor looks at them again.
     if opts.full {
-        checks.extend(local::codex_home(stick, settings, env, &opts.provider));
-        checks.extend(local::payload(stick, true));
+        checks.extend(local::codex_home(
+            stick,
+            settings,
+            env,
+            &opts.provider,
+            lang,
+        ));
+        checks.extend(local::payload(stick, true, lang));
     }
-    checks.extend(local::environment(env, settings, &codex_home));
+    checks.extend(local::environment(env, settings, &codex_home, lang));
     checks.push(local::proxy(env, net, lang));
     if opts.full {
         checks.push(traces::check(&traces::find(env), lang));
     }
     let mut ca_bundle = None;
     if opts.network && !opts.endpoints.is_empty() {
-        let reports = network::check_all(net, &opts.endpoints, opts.timeout);
+        let reports = network::check_all(net, &opts.endpoints, opts.timeout, lang);
         checks.extend(reports.iter().flat_map(|r| r.checks.clone()));
-        checks.push(network::clock(&reports));
+        checks.push(network::clock(&reports, lang));
         if reports.iter().any(|r| r.inspected) {
             let host = crate::login::method::host_name(env);
             checks.push(match tlsbundle::write(&codex_home, &host, env) {
                 Ok((path, n)) => {
                     ca_bundle = Some(path.clone());
-                    Check::ok(Group::Network, "tls.bundle", format!("wrote {} ({n} roots); codex gets it as CODEX_CA_CERTIFICATE on this computer", path.display()))
+                    let found = crate::messages::fill(
+                        t.tls_bundle_written,
+                        &[("path", &path.display().to_string()), ("n", &n.to_string())],
+                    );
+                    Check::ok(Group::Network, "tls.bundle", found)
                 }
-                Err(e) => Check::fail(Group::Network, "tls.bundle", format!("cannot write the CA bundle: {e}"), "free some space on the stick"),
+                Err(e) => Check::fail(
+                    Group::Network,
+                    "tls.bundle",
+                    crate::messages::fill(t.tls_bundle_failed, &[("error", &e.to_string())]),
+                    t.free_space_fix,
+                ),
             });
         }
     } else {
-        checks.push(Check::skipped(
-            Group::Network,
-            "network",
-            "not checked (offline)",
-        ));
+        checks.push(Check::skipped(Group::Network, "network", t.network_offline));
     }
     drop(tx);
     while let Ok(more) = rx.recv_timeout(
@@ -208,7 +220,16 @@ pub fn run(
 
 /// Run codex with `args` under the deadline; its output never leaves here
 /// except as a cleaned first line.
-fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: Instant) -> Check {
+fn run_codex(
+    call: &CodexCall,
+    id: &str,
+    args: &[&str],
+    group: Group,
+    deadline: Instant,
+    lang: crate::messages::Lang,
+) -> Check {
+    let t = crate::messages::text(lang);
+    let fill = crate::messages::fill;
     let user: Vec<OsString> = args.iter().map(OsString::from).collect();
     let inv = Invocation::new(&call.exe, &call.overrides, &user, call.env.clone());
     let child = inv
@@ -221,8 +242,11 @@ fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: 
         return Check::fail(
             group,
             id,
-            format!("{} does not start", call.exe.display()),
-            "reinstall with `usbide payload install`",
+            fill(
+                t.codex_wont_start,
+                &[("path", &call.exe.display().to_string())],
+            ),
+            t.payload_reinstall_fix,
         );
     };
     loop {
@@ -232,23 +256,13 @@ fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: 
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Check::warn(
-                    group,
-                    id,
-                    "codex did not answer in time (a slow stick?)",
-                    "run `usbide doctor` again; copy the stick to a faster one if it persists",
-                );
+                return Check::warn(group, id, t.codex_slow, t.codex_slow_fix);
             }
         }
     }
     let out = child.wait_with_output();
     let Ok(out) = out else {
-        return Check::fail(
-            group,
-            id,
-            "codex did not finish",
-            "reinstall with `usbide payload install`",
-        );
+        return Check::fail(group, id, t.codex_unfinished, t.payload_reinstall_fix);
     };
     let text = format!(
         "{}{}",
@@ -257,32 +271,33 @@ fn run_codex(call: &CodexCall, id: &str, args: &[&str], group: Group, deadline: 
     );
     let first = crate::events::render::clean(status_line(&text));
     match (id, out.status.success()) {
-        ("payload.runs", true) => Check::ok(group, id, format!("{first} runs")),
+        ("payload.runs", true) => Check::ok(group, id, fill(t.codex_runs, &[("version", &first)])),
         ("payload.runs", false) => Check::fail(
             group,
             id,
-            format!("codex --version failed: {first}"),
-            "reinstall with `usbide payload install`",
+            fill(t.codex_version_failed, &[("output", &first)]),
+            t.payload_reinstall_fix,
         ),
         (_, true) => Check::ok(
             group,
             id,
-            format!(
-                "codex login status: {}",
-                first.split(" - ").next().unwrap_or_default()
+            fill(
+                t.codex_login_status,
+                &[("output", first.split(" - ").next().unwrap_or_default())],
             ),
         ),
+        // codex's own words are quoted as they are: they match its docs.
         (_, false) if first.starts_with("Not logged in") => Check::warn(
             group,
             id,
-            "codex login status: Not logged in",
-            "run `usbide login`",
+            fill(t.codex_login_status, &[("output", "Not logged in")]),
+            t.login_missing_fix,
         ),
         (_, false) => Check::fail(
             group,
             id,
-            format!("codex login status: {first}"),
-            "run `usbide login --reset`",
+            fill(t.codex_login_status, &[("output", &first)]),
+            t.login_reset_fix,
         ),
     }
 }
@@ -319,17 +334,19 @@ pub fn render(report: &Report, lang: crate::messages::Lang, color: bool) -> Stri
             group = Some(c.group);
         }
         let (status, paint) = match c.status {
-            Status::Ok => ("ok  ", "32"),
-            Status::Warn => ("WARN", "33"),
-            Status::Fail => ("FAIL", "1;31"),
-            Status::Skipped => ("skip", "2"),
+            Status::Ok => (t.doctor_ok, "32"),
+            Status::Warn => (t.doctor_warn, "33"),
+            Status::Fail => (t.doctor_fail, "1;31"),
+            Status::Skipped => (t.doctor_skip, "2"),
         };
+        // Padded first: the colour codes take no room on screen.
+        let status = format!("{status:<5}");
         let status = if color {
             format!("\x1b[{paint}m{status}\x1b[0m")
         } else {
-            status.to_string()
+            status
         };
-        out.push_str(&format!("  {status}  {:<28} {}\n", c.id, c.finding));
+        out.push_str(&format!("  {status} {:<28} {}\n", c.id, c.finding));
     }
     let fixes: Vec<&Check> = report
         .checks
@@ -339,12 +356,15 @@ pub fn render(report: &Report, lang: crate::messages::Lang, color: bool) -> Stri
     if !fixes.is_empty() {
         out.push_str(&format!("\n{}\n", t.doctor_what_to_do));
         for (i, c) in fixes.iter().enumerate() {
-            out.push_str(&format!(
-                "  {}. {}: {}\n",
-                i + 1,
-                c.id,
-                c.fix.as_deref().unwrap_or(t.doctor_see_above)
-            ));
+            let line = crate::messages::fill(
+                t.doctor_fix_line,
+                &[
+                    ("n", &(i + 1).to_string()),
+                    ("id", &c.id),
+                    ("fix", c.fix.as_deref().unwrap_or(t.doctor_see_above)),
+                ],
+            );
+            out.push_str(&format!("  {line}\n"));
         }
     }
     let no_login = report
@@ -364,6 +384,41 @@ pub fn render(report: &Report, lang: crate::messages::Lang, color: bool) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_french_report_has_french_tags_and_typography() {
+        let fr = crate::messages::Lang::Fr;
+        let t = crate::messages::text(fr);
+        let report = Report {
+            schema_version: 1,
+            usbide_version: "0",
+            overall: Status::Fail,
+            duration_ms: 1,
+            checks: vec![
+                local::proxy(
+                    &Environ::from_pairs(&[], false),
+                    &Environ::from_pairs(&[], false),
+                    fr,
+                ),
+                Check::fail(
+                    Group::Stick,
+                    "stick.writable",
+                    t.stick_read_only,
+                    t.stick_read_only_fix,
+                ),
+                network::clock(&[], fr),
+            ],
+            ca_bundle: None,
+        };
+        let out = render(&report, fr, false);
+        assert!(out.contains("ÉCHEC stick.writable"), "{out}");
+        assert!(out.contains("1. stick.writable : désactivez"), "{out}");
+        assert!(out.contains("aucune variable de proxy définie"), "{out}");
+        assert!(out.contains("aucun serveur n'a donné l'heure"), "{out}");
+        for english in ["FAIL", "WARN", "skip", "What to do", "no server"] {
+            assert!(!out.contains(english), "{english}: {out}");
+        }
+    }
 
     #[test]
     fn the_status_line_is_found_after_codex_warnings() {

@@ -12,6 +12,7 @@ use ureq::tls::RootCerts;
 
 use crate::environ::Environ;
 use crate::events::diagnose::Cause;
+use crate::messages::{Lang, fill, text};
 use crate::net::reach::{self, Route, Unreachable};
 use crate::net::{port_of, scheme_and_host, trust};
 use crate::preflight::check::{Check, Group};
@@ -27,7 +28,13 @@ pub struct EndpointReport {
 }
 
 /// Check every endpoint concurrently; finish within `timeout` (plus a hair).
-pub fn check_all(env: &Environ, endpoints: &[String], timeout: Duration) -> Vec<EndpointReport> {
+pub fn check_all(
+    env: &Environ,
+    endpoints: &[String],
+    timeout: Duration,
+    lang: Lang,
+) -> Vec<EndpointReport> {
+    let t = text(lang);
     let deadline = Instant::now() + timeout;
     // The steps stop a little early so that their own finding (not "no
     // answer") is what the report gets.
@@ -37,7 +44,7 @@ pub fn check_all(env: &Environ, endpoints: &[String], timeout: Duration) -> Vec<
     for (i, url) in endpoints.iter().enumerate() {
         let (tx, env, url) = (tx.clone(), env.clone(), url.clone());
         std::thread::spawn(move || {
-            let _ = tx.send((i, check_one(&env, &url, steps_deadline)));
+            let _ = tx.send((i, check_one(&env, &url, steps_deadline, lang)));
         });
     }
     drop(tx);
@@ -54,7 +61,18 @@ pub fn check_all(env: &Environ, endpoints: &[String], timeout: Duration) -> Vec<
         .zip(endpoints)
         .map(|(r, url)| {
             r.unwrap_or_else(|| EndpointReport {
-                checks: vec![Check::fail(Group::Network, id(url), format!("no answer from {} within {} ms", host_of(url), timeout.as_millis()), "the network drops the traffic silently (a firewall?); try another network or ask for this host to be allowed")],
+                checks: vec![Check::fail(
+                    Group::Network,
+                    id(url),
+                    fill(
+                        t.net_silent,
+                        &[
+                            ("host", &host_of(url)),
+                            ("ms", &timeout.as_millis().to_string()),
+                        ],
+                    ),
+                    t.net_silent_fix,
+                )],
                 inspected: false,
                 skew: None,
             })
@@ -75,33 +93,38 @@ fn host_of(url: &str) -> String {
     }
 }
 
-fn check_one(env: &Environ, url: &str, deadline: Instant) -> EndpointReport {
+fn check_one(env: &Environ, url: &str, deadline: Instant, lang: Lang) -> EndpointReport {
+    let t = text(lang);
     let started = Instant::now();
     let route = match reach::reach(env, url, deadline) {
         Ok(route) => route,
         Err(u) => {
             return EndpointReport {
-                checks: vec![unreachable(url, &u)],
+                checks: vec![unreachable(url, &u, lang)],
                 inspected: false,
                 skew: None,
             };
         }
     };
     let route = match route {
-        Route::Direct => "directly".to_string(),
-        Route::Proxy(p) => format!("through the proxy {p}"),
+        Route::Direct => t.net_directly.to_string(),
+        Route::Proxy(p) => fill(t.net_through_proxy, &[("proxy", &p.to_string())]),
     };
     let host = host_of(url);
     let mut checks = vec![Check::ok(
         Group::Network,
         id(url),
-        format!(
-            "{host} reachable {route} ({} ms)",
-            started.elapsed().as_millis()
+        fill(
+            t.net_reachable,
+            &[
+                ("host", &host),
+                ("route", &route),
+                ("ms", &started.elapsed().as_millis().to_string()),
+            ],
         ),
     )];
     let (tls_check, inspected, date) = if url.starts_with("https") {
-        tls_twice(env, url, &host, deadline)
+        tls_twice(env, url, &host, deadline, lang)
     } else {
         (
             None,
@@ -118,46 +141,47 @@ fn check_one(env: &Environ, url: &str, deadline: Instant) -> EndpointReport {
 }
 
 /// The failed check for an endpoint that could not be reached.
-fn unreachable(url: &str, u: &Unreachable) -> Check {
-    let check_proxy = "check HTTPS_PROXY (`usbide env`)";
+fn unreachable(url: &str, u: &Unreachable, lang: Lang) -> Check {
+    let t = text(lang);
+    // `what` is the endpoint's URL, or `the proxy X` (net::reach).
+    let named = |what: &str| match what.strip_prefix("the proxy ") {
+        Some(proxy) => fill(t.net_the_proxy, &[("proxy", proxy)]),
+        None => what.to_string(),
+    };
+    let one = |template: &str, what: &str| fill(template, &[("what", &named(what))]);
     let (finding, fix) = match u {
-        Unreachable::NotAUrl { what } => (
-            format!("{what} is not an http(s) URL"),
-            "fix USBIDE_DOCTOR_ENDPOINTS or HTTPS_PROXY",
-        ),
+        Unreachable::NotAUrl { what } => (one(t.net_not_url, what), t.net_not_url_fix),
         Unreachable::Dns { what } if what.starts_with("the proxy") => {
-            (format!("{what} cannot be resolved"), check_proxy)
+            (one(t.net_proxy_dns, what), t.net_check_proxy_fix)
         }
-        Unreachable::Dns { what } => (
-            format!("{what} cannot be resolved (DNS)"),
-            "check the network; behind a company proxy set HTTPS_PROXY=http://proxy-host:port",
-        ),
-        Unreachable::Refused { what } => (
-            format!("{what} refused the connection"),
-            "nothing listens there: check the address, or HTTPS_PROXY / codex_home/.env (`usbide env`)",
-        ),
-        Unreachable::Timeout { what } => (
-            format!("{what} did not answer (connection timed out)"),
-            "a firewall drops the traffic; try another network or set HTTPS_PROXY to your company proxy",
-        ),
+        Unreachable::Dns { what } => (one(t.net_dns, what), t.net_dns_fix),
+        Unreachable::Refused { what } => (one(t.net_refused, what), t.net_refused_fix),
+        Unreachable::Timeout { what } => (one(t.net_timeout, what), t.net_timeout_fix),
         Unreachable::Io { what, kind } => (
-            format!("cannot connect to {what}: {kind}"),
-            "check the network connection",
+            fill(
+                t.net_io,
+                &[("what", &named(what)), ("kind", &kind.to_string())],
+            ),
+            t.net_io_fix,
         ),
         Unreachable::ProxyAuth { proxy } => (
-            format!("the proxy {proxy} needs credentials (407)"),
-            "set HTTPS_PROXY=http://user:password@proxy-host:port",
+            fill(t.net_proxy_auth, &[("proxy", &proxy.to_string())]),
+            t.net_proxy_auth_fix,
         ),
         Unreachable::ProxyStatus { proxy, status } => (
-            format!(
-                "the proxy {proxy} refused the tunnel to {} (HTTP {status})",
-                host_of(url)
+            fill(
+                t.net_proxy_refused,
+                &[
+                    ("proxy", &proxy.to_string()),
+                    ("host", &host_of(url)),
+                    ("status", &status.to_string()),
+                ],
             ),
-            "ask for this host to be allowed through the proxy",
+            t.net_proxy_refused_fix,
         ),
         Unreachable::ProxySilent { proxy } => (
-            format!("the proxy {proxy} did not answer the tunnel request"),
-            check_proxy,
+            fill(t.net_proxy_silent, &[("proxy", &proxy.to_string())]),
+            t.net_check_proxy_fix,
         ),
     };
     Check::fail(Group::Network, id(url), finding, fix)
@@ -168,7 +192,10 @@ fn tls_twice(
     url: &str,
     host: &str,
     deadline: Instant,
+    lang: Lang,
 ) -> (Option<Check>, bool, Option<i64>) {
+    let t = text(lang);
+    let h = [("host", host)];
     let tls_id = format!("tls:{host}");
     let bundled = match reach::https_get(
         env,
@@ -178,11 +205,7 @@ fn tls_twice(
     ) {
         Ok(date) => {
             return (
-                Some(Check::ok(
-                    Group::Network,
-                    tls_id,
-                    "certificate trusted (Mozilla roots)",
-                )),
+                Some(Check::ok(Group::Network, tls_id, t.tls_trusted)),
                 false,
                 date,
             );
@@ -202,10 +225,8 @@ fn tls_twice(
             Some(Check::warn(
                 Group::Network,
                 tls_id,
-                format!(
-                    "{host} presents a certificate only this computer trusts: a company proxy inspects TLS"
-                ),
-                "usbide gives codex a CA bundle with this computer's roots (CODEX_CA_CERTIFICATE); nothing to do",
+                fill(t.tls_inspected, &h),
+                t.tls_inspected_fix,
             )),
             true,
             date,
@@ -214,8 +235,8 @@ fn tls_twice(
             Some(Check::fail(
                 Group::Network,
                 tls_id,
-                format!("{host}'s certificate is trusted by no root here"),
-                "export your company's root certificate as PEM and set CODEX_CA_CERTIFICATE=path\\to\\root.pem",
+                fill(t.tls_untrusted, &h),
+                t.tls_untrusted_fix,
             )),
             false,
             None,
@@ -224,8 +245,8 @@ fn tls_twice(
             Some(Check::fail(
                 Group::Network,
                 tls_id,
-                format!("{host} accepted the connection but never completed TLS"),
-                "a firewall holds the traffic; try another network or set HTTPS_PROXY",
+                fill(t.tls_stalled, &h),
+                t.tls_stalled_fix,
             )),
             false,
             None,
@@ -234,11 +255,14 @@ fn tls_twice(
             Some(Check::fail(
                 Group::Network,
                 tls_id,
-                format!(
-                    "TLS with {host} failed ({})",
-                    crate::events::hints::title(cause, crate::events::hints::Lang::En)
+                fill(
+                    t.tls_failed,
+                    &[
+                        ("host", host),
+                        ("cause", crate::messages::title(cause, lang)),
+                    ],
                 ),
-                "check the network and proxy (`usbide env`)",
+                t.tls_failed_fix,
             )),
             false,
             None,
@@ -247,31 +271,29 @@ fn tls_twice(
 }
 
 /// The `clock` check from the skews the endpoints reported.
-pub fn clock(reports: &[EndpointReport]) -> Check {
+pub fn clock(reports: &[EndpointReport], lang: Lang) -> Check {
+    let t = text(lang);
     let Some(skew) = reports.iter().find_map(|r| r.skew) else {
-        return Check::skipped(Group::Network, "clock", "no server told the time");
+        return Check::skipped(Group::Network, "clock", t.clock_unknown);
     };
-    let span = crate::time::span(skew);
-    let direction = if skew > 0 { "behind" } else { "ahead of" };
+    let span = crate::time::span_in(skew, lang);
+    let span = [("span", span.as_str())];
+    let off = fill(
+        if skew > 0 {
+            t.clock_behind
+        } else {
+            t.clock_ahead
+        },
+        &span,
+    );
     match skew.abs() {
-        0..=300 => Check::ok(
-            Group::Network,
-            "clock",
-            format!("this computer's clock agrees with the servers (within {span})"),
-        ),
-        301..=86_400 => Check::warn(
-            Group::Network,
-            "clock",
-            format!("this computer's clock is {span} {direction} the servers"),
-            "set the date and time (Windows: Settings > Time > Sync now)",
-        ),
+        0..=300 => Check::ok(Group::Network, "clock", fill(t.clock_ok, &span)),
+        301..=86_400 => Check::warn(Group::Network, "clock", off, t.clock_fix),
         _ => Check::fail(
             Group::Network,
             "clock",
-            format!(
-                "this computer's clock is {span} {direction} the servers: certificates will look invalid"
-            ),
-            "set the date and time (Windows: Settings > Time > Sync now)",
+            fill(t.clock_far, &[("off", &off)]),
+            t.clock_fix,
         ),
     }
 }
@@ -288,18 +310,18 @@ mod tests {
             skew,
         };
         assert_eq!(
-            clock(&[r(None)]).status,
+            clock(&[r(None)], Lang::En).status,
             crate::preflight::check::Status::Skipped
         );
         assert_eq!(
-            clock(&[r(Some(12))]).status,
+            clock(&[r(Some(12))], Lang::En).status,
             crate::preflight::check::Status::Ok
         );
         assert_eq!(
-            clock(&[r(Some(-3600))]).status,
+            clock(&[r(Some(-3600))], Lang::En).status,
             crate::preflight::check::Status::Warn
         );
-        let far = clock(&[r(None), r(Some(2 * 86_400))]);
+        let far = clock(&[r(None), r(Some(2 * 86_400))], Lang::En);
         assert_eq!(far.status, crate::preflight::check::Status::Fail);
         assert!(far.finding.contains("2 days behind"), "{}", far.finding);
     }

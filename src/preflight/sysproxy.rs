@@ -50,9 +50,13 @@ pub fn interpret(s: &InternetSettings) -> SystemProxy {
     }
     match (&s.auto_config_url, s.auto_detect) {
         (Some(url), _) if !url.trim().is_empty() => {
-            SystemProxy::Automatic(format!("PAC script {}", url.trim()))
+            let en = &crate::messages::en::TEXT;
+            SystemProxy::Automatic(crate::messages::fill(
+                en.proxy_how_pac,
+                &[("url", url.trim())],
+            ))
         }
-        (_, true) => SystemProxy::Automatic("automatic detection (WPAD)".into()),
+        (_, true) => SystemProxy::Automatic(crate::messages::en::TEXT.proxy_how_wpad.into()),
         _ => SystemProxy::None,
     }
 }

@@ -29,10 +29,11 @@ pub fn check_login(
     }
     let terminal = io::stdin().is_terminal() && io::stderr().is_terminal();
     let problem = match claims::read(&login::auth_path(&home)) {
-        Ok(summary) => match login::mismatch(
+        Ok(summary) => match login::mismatch_in(
             &summary,
             ctx.settings.login_method,
             provider.workspace.as_deref(),
+            ctx.lang,
         ) {
             Some(why) => LoginError::Mismatch { why },
             None => return Ok(()),
@@ -42,7 +43,7 @@ pub fn check_login(
     };
     // `--yes` answers only the documented questions (download, set up a
     // stick); a login needs a person, so with it there is no prompt.
-    if terminal && !ctx.settings.assume_yes && ask(&problem.question())? {
+    if terminal && !ctx.settings.assume_yes && ask(&problem.question_in(ctx.lang), ctx.lang)? {
         let code = crate::cmd::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
         if code == crate::exit::OK {
             return Ok(());

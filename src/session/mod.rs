@@ -50,8 +50,13 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     } else {
         inv.run_inherited().map(|code| (code, Vec::new()))
     };
-    let (code, stderr) =
-        started.with_context(|| format!("cannot start {}", codex.path.display()))?;
+    let (code, stderr) = started.with_context(|| {
+        let path = codex.path.display().to_string();
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_start,
+            &[("path", &path)],
+        )
+    })?;
     drop(scratch);
     if code == 0 {
         // A codex run that succeeded: nothing to roll back to any more.

@@ -60,17 +60,19 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
             let _ = std::fs::create_dir_all(crate::login::state_dir(&home));
             let _ = crate::fsx::write_atomic(&fat_note, b"shown\n");
         }
-        note(&format!(
-            "{}: {} ({})",
-            c.id,
-            c.finding,
-            c.fix.as_deref().unwrap_or_default()
+        note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).preflight_note,
+            &[
+                ("id", &c.id),
+                ("finding", &c.finding),
+                ("fix", c.fix.as_deref().unwrap_or_default()),
+            ],
         ));
     }
     if let Some(bundle) = &report.ca_bundle {
-        note(&format!(
-            "TLS inspection on this network: codex gets the CA bundle {}",
-            bundle.display()
+        note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).tls_bundle_launch,
+            &[("path", &bundle.display().to_string())],
         ));
     }
 }

@@ -88,16 +88,10 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
                 return Err(e);
             }
             let mut private = crate::session::private::create(ctx, &stick)?;
-            note(&match lang {
-                crate::events::hints::Lang::En => format!(
-                    "the stick is write-protected: codex uses a private copy in {} for this session",
-                    private.stick.codex_home().display()
-                ),
-                crate::events::hints::Lang::Fr => format!(
-                    "la clé est protégée en écriture : codex utilise une copie privée dans {} pour cette session",
-                    private.stick.codex_home().display()
-                ),
-            });
+            note(&crate::messages::fill(
+                crate::messages::text(lang).private_copy_used,
+                &[("path", &private.stick.codex_home().display().to_string())],
+            ));
             let lock = private.lock.take();
             (private.stick.clone(), lock, Some(private))
         }
@@ -148,7 +142,13 @@ pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
     let locked = match created {
         Err(_) if read_only => Err(crate::lock::LockError::ReadOnly { home: home.clone() }),
         Err(e) => {
-            return Err(e).with_context(|| format!("cannot create {}", home.display()));
+            return Err(e).with_context(|| {
+                let path = home.display().to_string();
+                crate::messages::fill(
+                    crate::messages::text(ctx.lang).cannot_create,
+                    &[("path", &path)],
+                )
+            });
         }
         Ok(()) => StickLock::acquire(&home, ctx.settings.lock_wait),
     };
@@ -217,16 +217,19 @@ pub fn codex_environment(ctx: &Context, codex_home: &Path) -> CodexEnv {
     let mut filtered = envfilter::filter(&ctx.env, &ctx.policy(), codex_home);
     let mut notes = Vec::new();
     if let Some(old) = &filtered.replaced_codex_home {
-        notes.push(format!(
-            "CODEX_HOME was {} on this host; codex uses the stick's {} instead",
-            old.to_string_lossy(),
-            codex_home.display()
+        notes.push(crate::messages::fill(
+            crate::messages::text(ctx.lang).codex_home_replaced,
+            &[
+                ("old", &old.to_string_lossy()),
+                ("new", &codex_home.display().to_string()),
+            ],
         ));
     }
     let host = crate::preflight::host::additions(
         &ctx.env,
         codex_home,
         crate::platform::internet_settings(),
+        ctx.lang,
     );
     for (name, value) in host.vars {
         let same = |k: &OsString| {

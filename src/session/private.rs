@@ -47,21 +47,7 @@ pub fn wanted(ctx: &Context, lang: Lang) -> Result<bool> {
         Some("stop") => return Ok(false),
         _ => {}
     }
-    crate::ui::ask(match lang {
-        Lang::En => {
-            "run codex this once with a private copy of the stick's settings and login in this \
-             computer's temporary folder? It is removed when codex ends: nothing of this session \
-             stays on the stick or on this computer, and a token codex refreshes is lost (then run \
-             `usbide login` on a computer that can write to the stick)"
-        }
-        Lang::Fr => {
-            "lancer codex cette fois avec une copie privée des réglages et de la connexion de la clé \
-             dans le dossier temporaire de cet ordinateur ? Elle est supprimée à la fin de codex : \
-             rien de cette session ne reste sur la clé ni sur cet ordinateur, et un jeton renouvelé \
-             par codex est perdu (refaites alors `usbide login` sur un ordinateur qui peut écrire \
-             sur la clé)"
-        }
-    })
+    crate::ui::ask(crate::messages::text(lang).private_copy_ask, lang)
 }
 
 /// The host's temporary folder, from the environment snapshot.
@@ -75,14 +61,21 @@ fn temp_dir(ctx: &Context) -> PathBuf {
 
 /// Copy the stick's settings and login into a new private home.
 pub fn create(ctx: &Context, stick: &Stick) -> Result<PrivateHome> {
+    let t = crate::messages::text(ctx.lang);
     let base = temp_dir(ctx);
     sweep(&base);
     let dir = tempfile::Builder::new()
         .prefix(PREFIX)
         .tempdir_in(&base)
-        .with_context(|| format!("cannot create a private folder in {}", base.display()))?;
+        .with_context(|| {
+            let path = base.display().to_string();
+            crate::messages::fill(t.private_cannot_create, &[("path", &path)])
+        })?;
     let home = dir.path().join("codex_home");
-    fs::create_dir(&home).with_context(|| format!("cannot create {}", home.display()))?;
+    fs::create_dir(&home).with_context(|| {
+        let path = home.display().to_string();
+        crate::messages::fill(t.cannot_create, &[("path", &path)])
+    })?;
     copy_settings(&stick.codex_home(), &home)?;
     let lock = StickLock::acquire(&home, std::time::Duration::ZERO)?;
     Ok(PrivateHome {

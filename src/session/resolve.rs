@@ -11,9 +11,10 @@ use crate::ui::{ask, note};
 /// The codex to run: the stick's payload for this host; if it is missing,
 /// offer to install it (on a terminal), else fall back to PATH with a warning.
 pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
-    let target = crate::payload::target::host()
-        .context("codex is not published for this OS and architecture")?;
-    let missing = match crate::payload::tree_for(&stick.payload_dir, target) {
+    let t = crate::messages::text(ctx.lang);
+    let fill = crate::messages::fill;
+    let target = crate::payload::target::host().context(t.payload_unpublished)?;
+    let missing = match crate::payload::tree_for(&stick.payload_dir, target, ctx.lang) {
         Ok(tree) => {
             return Ok(CodexExe {
                 path: tree.exe,
@@ -23,9 +24,10 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
         Err(reason) => reason,
     };
     if ctx.settings.assume_yes
-        || ask(&format!(
-            "codex is not on this stick yet ({missing}). Download it now?"
-        ))?
+        || ask(
+            &fill(t.codex_no_payload_ask, &[("missing", &missing)]),
+            ctx.lang,
+        )?
     {
         let installed = crate::cmd::payload::install_for_launch(ctx, stick, target)?;
         return Ok(CodexExe {
@@ -34,10 +36,10 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
         });
     }
     if let Some(path) = crate::launch::find_on_path(&ctx.env, "codex") {
-        note(&format!(
-            "warning: no codex on the stick ({missing}); using {} from this host's PATH. \
-             Its version is not the stick's; run `usbide payload install` to carry codex with you",
-            path.display()
+        let shown = path.display().to_string();
+        note(&fill(
+            t.codex_from_path,
+            &[("missing", &missing), ("path", &shown)],
         ));
         return Ok(CodexExe {
             path,
@@ -45,9 +47,7 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
         });
     }
     Err(crate::payload::PayloadError::Layout {
-        reason: format!(
-            "no codex on the stick ({missing}) and none on PATH; run `usbide payload install`"
-        ),
+        reason: fill(t.codex_nowhere, &[("missing", &missing)]),
     }
     .into())
 }

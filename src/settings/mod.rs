@@ -121,19 +121,17 @@ pub const GITHUB_API: &str = "https://api.github.com";
 /// Settings that cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SettingsError {
-    #[error(
-        "unknown login method {0:?}: use chatgpt, api or none (--login-method or USBIDE_LOGIN_METHOD)"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     LoginMethod(String),
-    #[error("USBIDE_LOCK_WAIT_MS must be a number of milliseconds, not {0:?}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     LockWait(String),
-    #[error("{name} must be {wants}, not {found:?}")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     BadVariable {
         name: &'static str,
         wants: &'static str,
         found: String,
     },
-    #[error(transparent)]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     File(#[from] file::FileError),
 }
 

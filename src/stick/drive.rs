@@ -121,17 +121,25 @@ fn pick_mount(root: &Path, mounts: &[String]) -> Option<usize> {
 
 /// `12.3 GB`-style size for people.
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    human_bytes_in(bytes, crate::messages::Lang::En)
+}
+
+/// [`human_bytes`] in `lang` (`12,3 Go`).
+pub fn human_bytes_in(bytes: u64, lang: crate::messages::Lang) -> String {
+    let units: Vec<&str> = crate::messages::text(lang).bytes_units.split('|').collect();
     let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
+    while value >= 1000.0 && unit + 1 < units.len() {
         value /= 1000.0;
         unit += 1;
     }
+    let name = units.get(unit).copied().unwrap_or_default();
     if unit == 0 {
-        format!("{bytes} B")
+        format!("{bytes} {name}")
+    } else if lang == crate::messages::Lang::Fr {
+        format!("{value:.1} {name}").replace('.', ",")
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{value:.1} {name}")
     }
 }
 
@@ -185,5 +193,8 @@ mod tests {
         assert_eq!(human_bytes(999), "999 B");
         assert_eq!(human_bytes(1_500_000), "1.5 MB");
         assert_eq!(human_bytes(31_900_000_000), "31.9 GB");
+        let fr = crate::messages::Lang::Fr;
+        assert_eq!(human_bytes_in(31_900_000_000, fr), "31,9 Go");
+        assert_eq!(human_bytes_in(999, fr), "999 o");
     }
 }

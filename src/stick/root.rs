@@ -14,23 +14,13 @@ use crate::stick::winpath;
 /// Why no usable root was found.
 #[derive(Debug, thiserror::Error)]
 pub enum RootError {
-    #[error(
-        "no stick folder found above {exe}: none of its parent folders holds codex_home/ or payload/; \
-         copy the whole usbide folder onto the stick, or pass --root DIR"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     NotFound { exe: PathBuf },
-    #[error(
-        "usbide is running from a temporary folder ({root} is inside {temp}), probably straight from a \
-         zip or a download; anything it writes there is lost. Extract the whole folder onto the stick \
-         and run usbide from there, or pass --root DIR"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     InTemp { root: PathBuf, temp: PathBuf },
-    #[error(
-        "usbide is running from inside an archive ({path}); extract the whole folder onto the stick \
-         and run usbide from there"
-    )]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     InArchive { path: PathBuf },
-    #[error("the stick folder {root} given by --root or USBIDE_ROOT does not exist")]
+    #[error("{}", self.message(crate::messages::Lang::En))]
     Missing { root: PathBuf },
 }
 

@@ -57,8 +57,9 @@ pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
     }
     let (tx, rx) = mpsc::channel();
     let net = ctx.net.clone();
+    let lang = ctx.lang;
     std::thread::spawn(move || {
-        let found = crate::update::release::find(&net, &api, None)
+        let found = crate::update::release::find(&net, &api, None, lang)
             .ok()
             .map(|f| f.version)
             .filter(|v| *v > crate::update::current());

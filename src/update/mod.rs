@@ -76,7 +76,12 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
             (file.clone(), version, false)
         }
         None => {
-            let found = release::find(&ctx.net, &ctx.settings.github_api, args.version.as_deref())?;
+            let found = release::find(
+                &ctx.net,
+                &ctx.settings.github_api,
+                args.version.as_deref(),
+                ctx.lang,
+            )?;
             if !newer_or_allowed(&found.version, args.allow_downgrade)? && !args.check {
                 note(&fill(
                     text(ctx.lang).update_up_to_date,
@@ -109,7 +114,7 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
                 text(ctx.lang).update_downloading,
                 &[("version", &found.version.to_string()), ("url", &found.url)],
             ));
-            let path = release::download(&ctx.net, &found, &replace::staging_dir(&exe))?;
+            let path = release::download(&ctx.net, &found, &replace::staging_dir(&exe), ctx.lang)?;
             (path, found.version, true)
         }
     };

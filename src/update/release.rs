@@ -9,6 +9,7 @@ use semver::Version;
 use serde::Deserialize;
 
 use crate::environ::Environ;
+use crate::messages::Lang;
 use crate::update::UpdateError;
 
 /// The repository whose releases carry usbide.
@@ -55,7 +56,12 @@ struct GhAsset {
 }
 
 /// The latest release, or the one of `version`.
-pub fn find(env: &Environ, api: &str, version: Option<&str>) -> Result<Found, UpdateError> {
+pub fn find(
+    env: &Environ,
+    api: &str,
+    version: Option<&str>,
+    lang: Lang,
+) -> Result<Found, UpdateError> {
     let api = api.trim_end_matches('/');
     let url = match version {
         Some(v) => format!(
@@ -64,7 +70,7 @@ pub fn find(env: &Environ, api: &str, version: Option<&str>) -> Result<Found, Up
         ),
         None => format!("{api}/repos/{REPO}/releases/latest"),
     };
-    let release: GhRelease = get_json(env, &url)?;
+    let release: GhRelease = get_json(env, &url, lang)?;
     let version = parse_version(&release.tag_name)?;
     let name = asset_name(&version);
     let asset = release
@@ -124,7 +130,12 @@ pub fn version_from_name(path: &Path) -> Result<Version, UpdateError> {
 /// Download `found` into `dir` under its own name (the name is signed),
 /// refusing more than [`MAX_ARCHIVE_BYTES`]. usbide's own HTTP agent: the
 /// proxy and the certificates (a company's TLS inspection) codex gets too.
-pub fn download(env: &Environ, found: &Found, dir: &Path) -> Result<PathBuf, UpdateError> {
+pub fn download(
+    env: &Environ,
+    found: &Found,
+    dir: &Path,
+    lang: Lang,
+) -> Result<PathBuf, UpdateError> {
     use std::io::{Read, Write};
     let fail = |reason: String| UpdateError::Fetch {
         url: found.url.clone(),
@@ -132,7 +143,7 @@ pub fn download(env: &Environ, found: &Found, dir: &Path) -> Result<PathBuf, Upd
     };
     std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
     let path = dir.join(&found.name);
-    let agent = crate::net::agent_for(env, &found.url).map_err(fail)?;
+    let agent = crate::net::agent_for(env, &found.url, lang).map_err(fail)?;
     let response = agent
         .get(&found.url)
         .header("Accept", "application/octet-stream")
@@ -157,12 +168,16 @@ pub fn download(env: &Environ, found: &Found, dir: &Path) -> Result<PathBuf, Upd
     Ok(path)
 }
 
-fn get_json<T: serde::de::DeserializeOwned>(env: &Environ, url: &str) -> Result<T, UpdateError> {
+fn get_json<T: serde::de::DeserializeOwned>(
+    env: &Environ,
+    url: &str,
+    lang: Lang,
+) -> Result<T, UpdateError> {
     let fail = |reason: String| UpdateError::Fetch {
         url: url.into(),
         reason,
     };
-    let agent = crate::net::agent_for(env, url).map_err(fail)?;
+    let agent = crate::net::agent_for(env, url, lang).map_err(fail)?;
     let mut response = agent
         .get(url)
         .header("Accept", "application/vnd.github+json")

@@ -168,7 +168,9 @@ fn api_key_login_reads_stdin_and_never_shows_the_key() {
     let key = "sk-canary-apikey-9876543210abcdef";
     let mut cmd = stick.command_for(
         &crate::support::usbide_bin(),
-        &["--login-method", "api", "login", "--with-api-key"],
+        // --yes: without a terminal, the stick's change to API-key login
+        // needs it.
+        &["--yes", "--login-method", "api", "login", "--with-api-key"],
     );
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -196,10 +198,19 @@ fn api_key_login_reads_stdin_and_never_shows_the_key() {
     );
     assert!(!status.all().contains("sk-"), "{status:?}");
 
-    // With the stick forcing ChatGPT, codex would delete this login: caught first.
-    let mismatch = stick.run(&["status"]);
+    // The login recorded its method on the stick: a plain status agrees.
+    let plain = stick.run(&["status"]);
+    assert!(plain.stdout.contains("(matches)"), "{plain:?}");
+    // Forcing ChatGPT, codex would delete this login: caught first.
+    let mismatch = stick.run(&["--login-method", "chatgpt", "status"]);
     assert!(mismatch.stdout.contains("MISMATCH"), "{mismatch:?}");
-    let launch = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
+    let launch = stick.run(&[
+        "--login-method",
+        "chatgpt",
+        "exec",
+        "--skip-git-repo-check",
+        "hello",
+    ]);
     assert_eq!(launch.code, 74, "{launch:?}");
     assert!(launch.stderr.contains("codex would delete"), "{launch:?}");
     assert!(

@@ -11,6 +11,7 @@ mod exec;
 #[cfg(unix)]
 mod fat32;
 mod firstrun;
+mod french;
 // Hostile host input: non-UTF-8 names, closed pipes, a fake codex in `sh`.
 #[cfg(unix)]
 mod hostile;

@@ -1,0 +1,109 @@
+//! With a French locale, what usbide writes is French: the doctor's report,
+//! a failing `payload status`, a missing stick. Each run is searched for
+//! English words that no French sentence holds.
+
+use crate::support::{Run, Stick};
+
+/// Words of usbide's English sentences that French ones never contain
+/// (commands, paths and ids aside).
+const ENGLISH: &[&str] = &[
+    " the ", " is ", " not ", "cannot", " found", "run `", " free", " missing", " checked",
+    " with ", " this ", " your ", "error:", "warning:", " of ",
+];
+
+/// The run's output without what is not prose: the quoted commands and the
+/// check ids of the doctor's report.
+fn prose(run: &Run) -> String {
+    run.all()
+        .split('`')
+        .step_by(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_french(run: &Run) {
+    let text = prose(run);
+    for word in ENGLISH {
+        assert!(!text.contains(word), "English {word:?} in:\n{}", run.all());
+    }
+}
+
+fn french(mut stick: Stick) -> Stick {
+    stick.set("LANG", "fr_FR.UTF-8");
+    stick
+}
+
+#[test]
+fn the_doctor_speaks_french() {
+    let stick = french(Stick::without_payload());
+    let run = stick.run(&["doctor", "--offline"]);
+    assert!(run.stdout.contains("Que faire :"), "{run:?}");
+    assert!(run.stdout.contains("non vérifié (hors ligne)"), "{run:?}");
+    assert_french(&run);
+}
+
+#[test]
+fn the_doctor_with_codex_speaks_french() {
+    let stick = french(Stick::new());
+    let run = stick.run(&["doctor", "--offline"]);
+    assert!(run.stdout.contains("fonctionne"), "{run:?}");
+    assert_french(&run);
+}
+
+#[test]
+fn a_stick_without_codex_is_explained_in_french() {
+    let stick = french(Stick::without_payload());
+    let run = stick.run(&["payload", "status"]);
+    assert_french(&run);
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("usbide : erreur :"), "{run:?}");
+    assert_french(&run);
+}
+
+#[test]
+fn a_missing_stick_is_explained_in_french() {
+    let mut stick = french(Stick::without_payload());
+    stick.set("USBIDE_ROOT", "/nonexistent/STICK");
+    let run = stick.run(&["status"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("n'existe pas"), "{run:?}");
+    assert_french(&run);
+}
+
+#[test]
+fn env_stick_and_status_speak_french() {
+    let mut stick = french(Stick::without_payload());
+    stick.set("OPENAI_API_KEY", "sk-canary-not-a-key");
+    for args in [&["env"][..], &["stick"], &["status"]] {
+        let run = stick.run(args);
+        assert_french(&run);
+    }
+    let run = stick.run(&["env"]);
+    assert!(
+        run.stdout.contains("# OPENAI_API_KEY : une clé d'API"),
+        "{run:?}"
+    );
+    let run = stick.run(&["status"]);
+    assert!(run.stdout.contains("aucune sur cette clé USB"), "{run:?}");
+}
+
+#[test]
+fn bad_settings_and_an_unreachable_registry_are_refused_in_french() {
+    let mut stick = french(Stick::without_payload());
+    // No payload.toml: the pin compiled into usbide is used; the registry
+    // (a closed port) cannot be reached.
+    stick.set("npm_config_registry", "http://127.0.0.1:9");
+    let run = stick.run(&["payload", "install"]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("impossible de télécharger"), "{run:?}");
+    assert_french(&run);
+    stick.set("USBIDE_LOGIN_METHOD", "bogus");
+    let run = stick.run(&["status"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("méthode d'identification inconnue"),
+        "{run:?}"
+    );
+    assert_french(&run);
+}
