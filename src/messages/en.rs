@@ -425,6 +425,9 @@ pub const TEXT: Text = Text {
     release_asset: "{name} in release rust-v{version}",
     unexpected_answer: "unexpected answer: {error}",
     settings_bad_value: "{key} must be {wants}, not {value}",
+    payload_unreachable: "cannot reach {url}: {title}. Check the network or the proxy (`usbide doctor` names what blocks it), or take codex from another source (`--npm-registry URL`, or `npm_registry` / `github_api` in usbide.toml)",
+    payload_unpacking: "verified; unpacking the archive ({size})",
+    payload_hashing: "recording the SHA-256 of every file",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

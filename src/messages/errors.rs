@@ -150,7 +150,23 @@ impl PayloadError {
         let t = text(lang);
         match self {
             Self::Fetch { url, reason } => {
-                fill(t.payload_fetch, &[("url", url), ("reason", reason)])
+                use crate::events::diagnose::{Cause, classify};
+                // A network cause is named with what to try, not as the
+                // HTTP library's words ("io: Connection refused (os error 111)").
+                match classify(reason).map(|d| d.cause) {
+                    Some(
+                        cause @ (Cause::Dns
+                        | Cause::ConnectionRefused
+                        | Cause::Tls
+                        | Cause::ProxyAuth
+                        | Cause::Timeout
+                        | Cause::NetworkUnknown),
+                    ) => fill(
+                        t.payload_unreachable,
+                        &[("url", url), ("title", crate::messages::title(cause, lang))],
+                    ),
+                    _ => fill(t.payload_fetch, &[("url", url), ("reason", reason)]),
+                }
             }
             Self::NotPublished { what } => fill(t.payload_not_published, &[("what", what)]),
             Self::DigestMismatch {

@@ -434,6 +434,9 @@ id. du volume       {id}",
     release_asset: "{name} dans la version rust-v{version}",
     unexpected_answer: "réponse inattendue : {error}",
     settings_bad_value: "{key} doit valoir {wants}, pas {value}",
+    payload_unreachable: "impossible de joindre {url} : {title}. Vérifiez le réseau ou le proxy (`usbide doctor` dit ce qui bloque), ou prenez codex à une autre source (`--npm-registry URL`, ou `npm_registry` / `github_api` dans usbide.toml)",
+    payload_unpacking: "vérifiée ; décompression de l'archive ({size})",
+    payload_hashing: "enregistrement du SHA-256 de chaque fichier",
 };
 
 /// Le titre d'une cause, sa solution, et la solution quand le diagnostic

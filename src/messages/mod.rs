@@ -908,6 +908,11 @@ catalogue! {
     unexpected_answer,
     /// A setting with a value it does not accept (`{key}`, `{wants}`, `{value}`).
     settings_bad_value,
+    /// A download that could not reach its server (`{url}`, `{title}`: the cause).
+    payload_unreachable,
+    /// An install unpacks the archive it verified (`{size}`).
+    payload_unpacking,    /// An install records the SHA-256 of every file it unpacked.
+    payload_hashing,
 }
 
 /// The fixed sentences of `lang`.

@@ -119,6 +119,11 @@ fn stage(
     let size = download(env, artifact, &archive, limits, req.lang)?;
     let unpacked = staging.join("unpacked");
     let cap = limits.unpack_cap(size);
+    let t = crate::messages::text(req.lang);
+    crate::ui::note(&crate::messages::fill(
+        t.payload_unpacking,
+        &[("size", &crate::stick::drive::human_bytes_in(size, req.lang))],
+    ));
     crate::payload::unpack::unpack(&archive, artifact.kind, &unpacked, cap).map_err(|source| {
         PayloadError::Io {
             what: "unpack".into(),
@@ -135,6 +140,7 @@ fn stage(
         path: tree_dir.clone(),
         source,
     };
+    crate::ui::note(t.payload_hashing);
     let record = Record {
         version: tree.version.clone().unwrap_or_else(|| req.version.clone()),
         target: req.target.triple.into(),

@@ -423,3 +423,16 @@ fn each_json_report_validates_against_its_schema() {
         assert!(!validator.is_valid(&broken), "{name}");
     }
 }
+
+#[test]
+fn a_download_that_cannot_reach_its_server_says_what_to_try() {
+    let stick = Stick::without_payload();
+    let run = stick.run(&["payload", "install", "--npm-registry", "http://127.0.0.1:9"]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(
+        run.stderr.contains("cannot reach http://127.0.0.1:9/"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("usbide doctor"), "{run:?}");
+    assert!(!run.stderr.contains("io:"), "{run:?}");
+}

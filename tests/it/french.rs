@@ -96,7 +96,7 @@ fn bad_settings_and_an_unreachable_registry_are_refused_in_french() {
     stick.set("npm_config_registry", "http://127.0.0.1:9");
     let run = stick.run(&["payload", "install"]);
     assert_eq!(run.code, 73, "{run:?}");
-    assert!(run.stderr.contains("impossible de télécharger"), "{run:?}");
+    assert!(run.stderr.contains("impossible de joindre"), "{run:?}");
     assert_french(&run);
     stick.set("USBIDE_LOGIN_METHOD", "bogus");
     let run = stick.run(&["status"]);
