@@ -75,7 +75,15 @@ pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
 /// Say so when a newer usbide was found in time.
 pub fn report(pending: Option<Pending>, lang: crate::messages::Lang) {
     let Some(Pending(rx)) = pending else { return };
-    if let Ok(Some(version)) = rx.recv_timeout(WAIT) {
+    // Test hook (debug builds only): a loaded test machine may need longer.
+    #[cfg(debug_assertions)]
+    let wait = std::env::var("USBIDE_TEST_UPDATE_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(WAIT, Duration::from_millis);
+    #[cfg(not(debug_assertions))]
+    let wait = WAIT;
+    if let Ok(Some(version)) = rx.recv_timeout(wait) {
         crate::ui::note(&crate::messages::fill(
             crate::messages::text(lang).update_available,
             &[

@@ -119,10 +119,26 @@ pub fn swap_in(exe: &Path, new: &Path) -> Result<(), UpdateError> {
     crate::fsx::write_atomic(&old, &current).map_err(|e| fail(&old, e))?;
     crate::platform::make_executable(&old);
     crash_point("update:kept-old");
-    self_replace::self_replace(new).map_err(|e| fail(exe, e))?;
+    replace_running(exe, new).map_err(|e| fail(exe, e))?;
     crash_point("update:replaced");
     let _ = std::fs::remove_file(new);
     Ok(())
+}
+
+/// Put `new` in place of the running binary `exe`. Windows cannot replace a
+/// running `.exe` by rename: the `self_replace` crate moves it aside first.
+/// On Unix a rename over a running binary is fine; usbide's own atomic write
+/// is used because `self_replace` copies the file's permissions and fails on
+/// a FAT stick whose mount refuses them.
+fn replace_running(exe: &Path, new: &Path) -> std::io::Result<()> {
+    if cfg!(windows) {
+        self_replace::self_replace(new)
+    } else {
+        let bytes = std::fs::read(new)?;
+        crate::fsx::write_atomic(exe, &bytes)?;
+        crate::platform::make_executable(exe);
+        Ok(())
+    }
 }
 
 /// Put `usbide.old` back in place of the running binary (which becomes

@@ -244,3 +244,40 @@ fn trust_and_tools_follow_the_stick_to_another_mount_point() {
     );
     assert!(said.contains("-o showexec"), "{exec:?}");
 }
+
+#[test]
+fn usbide_updates_and_rolls_back_on_fat32() {
+    let mut host = Stick::new();
+    let base = host.root.parent().expect("parent").join("fat-update");
+    let Some(fat) = FatMount::new(&base) else {
+        return;
+    };
+    let root = fat.dir.join("usbide");
+    fs::create_dir_all(root.join("codex_home")).expect("codex_home on FAT");
+    let exe = root.join("usbide");
+    copy_file(&usbide_bin(), &exe);
+    let original = fs::read(&exe).expect("usbide on FAT");
+    let (name, bytes) = crate::update::release("0.2.0");
+    let archive = host.outside.join(&name);
+    fs::write(&archive, bytes).expect("archive");
+    let public =
+        fs::read(crate::support::repo().join("tests/fixtures/update-test.pub")).expect("test key");
+    host.unset("USBIDE_ROOT")
+        .unset("USBIDE_PAYLOAD_DIR")
+        .set("USBIDE_TEST_UPDATE_KEY", &hex::encode(public))
+        .set("USBIDE_UPDATE_CHECK", "off");
+    let run = |args: &[&str]| {
+        crate::support::Run::from(crate::support::output(&mut host.command_for(&exe, args)))
+    };
+    let update = run(&["update", "--from", &archive.display().to_string()]);
+    assert_eq!(update.code, 0, "{update:?}");
+    assert!(run(&["--version"]).stdout.starts_with("usbide 0.2.0 "));
+    let back = run(&["update", "--rollback"]);
+    assert_eq!(back.code, 0, "{back:?}");
+    assert_eq!(fs::read(&exe).expect("usbide on FAT"), original);
+    assert!(
+        run(&["--version"])
+            .stdout
+            .starts_with(&format!("usbide {} ", crate::update::CURRENT))
+    );
+}

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use crate::standin::{Reply, Server};
 use crate::support::{Run, Stick, exe_name, output, repo, usbide_bin};
 
-const CURRENT: &str = env!("CARGO_PKG_VERSION");
+pub const CURRENT: &str = env!("CARGO_PKG_VERSION");
 
 /// This build's target, as `usbide --version` names it (the archive
 /// names carry it).
@@ -93,7 +93,7 @@ fn name_of(version: &str) -> String {
 }
 
 /// A well-formed release of `version`, signed with the test key.
-fn release(version: &str) -> (String, Vec<u8>) {
+pub fn release(version: &str) -> (String, Vec<u8>) {
     let name = name_of(version);
     let zip = zip_of(&[(&exe_name("usbide"), &usbide_as(version), 0o755)]);
     let bytes = signed(&zip, &name, &key("update-test.key"));
@@ -392,6 +392,9 @@ fn a_launch_says_once_a_day_that_a_newer_usbide_exists() {
     let server = releases.serve();
     let (mut stick, exe) = stick_with_usbide(&server.url());
     stick.unset("USBIDE_UPDATE_CHECK");
+    // The launch waits a few ms for the answer; a loaded test machine may
+    // need longer (debug builds only).
+    stick.set("USBIDE_TEST_UPDATE_WAIT_MS", "10000");
     let first = run(&stick, &exe, &["codex", "--", "--version"]);
     assert_eq!(first.code, 0, "{first:?}");
     assert!(
