@@ -140,6 +140,7 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         Err(e) => return Err(e.into()),
     };
     let ctx = Context::new(env, settings, exe);
+    ui::set_lang(ctx.lang);
     update::replace::sweep(&ctx.exe);
     if cli.global.version {
         return cmd::version::run(&ctx);

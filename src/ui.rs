@@ -6,11 +6,25 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use anyhow::Result;
 
-/// Print a note for the user on stderr (and into the stick's log).
+/// The language notes are written in, once it is known (English before).
+static LANG: std::sync::OnceLock<crate::messages::Lang> = std::sync::OnceLock::new();
+
+/// Say notes in `lang` from now on (set once, when the settings are read).
+pub fn set_lang(lang: crate::messages::Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// Print a note for the user on stderr (and into the stick's log), headed
+/// `usbide:` (`usbide :` in French).
 pub fn note(message: &str) {
     let message = crate::redact::text(message);
     crate::log::line(&message);
-    crate::out::eprintln!("usbide: {}", crate::events::escape::escape(&message));
+    let t = crate::messages::text(LANG.get().copied().unwrap_or(crate::messages::Lang::En));
+    let escaped = crate::events::escape::escape(&message);
+    crate::out::eprintln!(
+        "{}",
+        crate::messages::fill(t.usbide_line, &[("message", &escaped)])
+    );
 }
 
 /// Whether someone can answer a question (stdin and stderr are terminals).

@@ -8,7 +8,7 @@ use crate::support::{Run, Stick};
 /// (commands, paths and ids aside).
 const ENGLISH: &[&str] = &[
     " the ", " is ", " not ", "cannot", " found", "run `", " free", " missing", " checked",
-    " with ", " this ", " your ", "error:", "warning:", " of ",
+    " with ", " this ", " your ", "error:", "warning:", " of ", "usbide: ",
 ];
 
 /// The run's output without what is not prose: the quoted commands and the
