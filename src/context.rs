@@ -62,12 +62,21 @@ impl Context {
     /// terminal: `--color`, then `NO_COLOR`, then whether it is a terminal.
     pub fn color(&self, terminal: bool) -> bool {
         use crate::cli::ColorArg;
-        let wanted = match self.settings.color {
-            ColorArg::Always => true,
+        match self.settings.color {
+            // Asked for: even into a pipe (`less -R`), where Windows has no
+            // console mode to set.
+            ColorArg::Always => {
+                let _ = crate::platform::enable_ansi();
+                true
+            }
             ColorArg::Never => false,
-            ColorArg::Auto => terminal && self.env.get("NO_COLOR").is_none_or(|v| v.is_empty()),
-        };
-        wanted && crate::platform::enable_ansi()
+            // A Windows console that cannot show escape codes gets none.
+            ColorArg::Auto => {
+                terminal
+                    && self.env.get("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && crate::platform::enable_ansi()
+            }
+        }
     }
 
     /// The environment filter the settings ask for.
