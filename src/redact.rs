@@ -10,6 +10,11 @@
 
 pub mod config;
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// Name fragments that mark a variable's value as secret wherever they occur.
 const SECRET_NAME_PARTS: &[&str] = &[
     "KEY",
@@ -66,6 +71,22 @@ const KEY_PREFIXES: &[&str] = &[
     "AKIA",
 ];
 
+/// Everything a finding of [`text`] starts at or is anchored on: key
+/// prefixes and `eyJ` ([`known_keys`]), `bearer` / `basic`
+/// ([`auth_schemes`]), `@` ([`userinfo`]) and `=` ([`secret_assignments`]).
+/// Matched without regard to case, so it finds a superset: text with none of
+/// these holds nothing to hide and is returned as it is.
+static CANDIDATES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let patterns = KEY_PREFIXES
+        .iter()
+        .copied()
+        .chain(["eyJ", "bearer", "basic", "@", "="]);
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .expect("fixed patterns build")
+});
+
 /// Whether a variable (or query parameter) with this name holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
@@ -116,14 +137,18 @@ pub fn cut(input: &str, max_chars: usize) -> String {
 /// and values of `name=value` pairs whose name looks secret (`?api-key=`,
 /// `&token=`, `OPENAI_API_KEY=`).
 pub fn text(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let mut hidden: Vec<(usize, usize, &'static str)> = Vec::new();
-    known_keys(bytes, &mut hidden);
-    auth_schemes(bytes, &mut hidden);
-    userinfo(bytes, &mut hidden);
-    secret_assignments(input, &mut hidden);
+    redacted(input).into_owned()
+}
+
+/// [`text`] without a copy when nothing is hidden (the common case: one
+/// scan for [`CANDIDATES`] and no allocation).
+pub fn redacted(input: &str) -> Cow<'_, str> {
+    if !CANDIDATES.is_match(input) {
+        return Cow::Borrowed(input);
+    }
+    let mut hidden = findings(input);
     if hidden.is_empty() {
-        return input.to_string();
+        return Cow::Borrowed(input);
     }
     hidden.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
     let mut out = String::with_capacity(input.len());
@@ -153,7 +178,18 @@ pub fn text(input: &str) -> String {
         pos = end;
     }
     out.push_str(&input[pos..]);
-    out
+    Cow::Owned(out)
+}
+
+/// Every span to hide, as (start, end, replacement), unsorted.
+fn findings(input: &str) -> Vec<(usize, usize, &'static str)> {
+    let bytes = input.as_bytes();
+    let mut hidden = Vec::new();
+    known_keys(bytes, &mut hidden);
+    auth_schemes(bytes, &mut hidden);
+    userinfo(bytes, &mut hidden);
+    secret_assignments(input, &mut hidden);
+    hidden
 }
 
 /// Characters a key, token or JWT is made of.
@@ -430,6 +466,8 @@ mod tests {
     fn ordinary_text_is_unchanged() {
         let s = "unexpected status 401 Unauthorized: sk-1 is short, skills ok; a Bearer token is needed; Basic authentication failed; see https://chatgpt.com/backend-api/ at 10:30";
         assert_eq!(text(s), s);
+        assert!(matches!(redacted(s), Cow::Borrowed(_)));
+        assert!(matches!(redacted("plain words"), Cow::Borrowed(_)));
     }
 
     mod planted {
@@ -510,6 +548,21 @@ mod tests {
         }
 
         proptest! {
+            /// The [`CANDIDATES`] shortcut only skips text the rules would
+            /// leave alone.
+            #[test]
+            fn text_without_candidates_has_no_findings(
+                parts in prop::collection::vec(
+                    prop_oneof![filler(), separator(), secret().prop_map(|(s, _)| s)],
+                    0..8,
+                ),
+            ) {
+                let input = String::from_iter(parts);
+                if !CANDIDATES.is_match(&input) {
+                    prop_assert_eq!(findings(&input), vec![], "{}", input);
+                }
+            }
+
             #[test]
             fn no_planted_secret_survives(
                 parts in prop::collection::vec((filler(), separator(), secret(), separator()), 1..4),

@@ -76,10 +76,10 @@ impl Watchdog {
             Line::Event(Event::ItemStarted { item })
                 if keeps_codex_busy(&item.kind) && self.running.len() < MAX_RUNNING =>
             {
-                self.running.insert(item.id);
+                self.running.insert(item.id.into_owned());
             }
             Line::Event(Event::ItemCompleted { item }) => {
-                self.running.remove(&item.id);
+                self.running.remove(&*item.id);
             }
             Line::Event(Event::TurnCompleted { .. } | Event::TurnFailed { .. }) => {
                 self.running.clear();

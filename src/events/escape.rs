@@ -6,7 +6,9 @@
 /// Replace control characters (except newline and tab) with visible escapes.
 /// `ESC` becomes `\e`, other C0/C1 controls `\xNN` / `\u{NN}`.
 pub fn escape(input: &str) -> std::borrow::Cow<'_, str> {
-    if !input.chars().any(needs_escape) {
+    // Printable ASCII, newlines and tabs (most text) need no char decoding.
+    let plain = |b| matches!(b, b' '..=b'~' | b'\n' | b'\t');
+    if input.bytes().all(plain) || !input.chars().any(needs_escape) {
         return std::borrow::Cow::Borrowed(input);
     }
     let mut out = String::with_capacity(input.len() + 16);

@@ -37,14 +37,16 @@ impl<W: Write> Machine<W> {
         self.out.write_all(b"\n")?;
         let parsed = parse_line(line);
         let repeat = matches!(&parsed, Line::Event(Event::TurnFailed { error })
-            if self.last_error.as_deref() == Some(&error.message));
+            if self.last_error.as_deref() == Some(&*error.message));
         let found = match parsed {
             Line::Event(Event::Error { message }) => match diagnose::reconnecting(&message) {
                 Some((None, _)) => Some((Diagnosis::of(Cause::WaitingForNetwork), message)),
-                Some((Some(_), inner)) => diagnose::classify(inner).map(|d| (d, inner.to_string())),
+                Some((Some(_), inner)) => {
+                    diagnose::classify(inner).map(|d| (d, inner.to_string().into()))
+                }
                 None => {
                     self.failed = true;
-                    self.last_error = Some(message.clone());
+                    self.last_error = Some(message.to_string());
                     Some((diagnose::classify_failure(&message), message))
                 }
             },

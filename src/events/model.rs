@@ -13,38 +13,43 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+/// A string of the line: borrowed from it unless JSON escapes had to be
+/// decoded. Spelt `Cow<'a, str>` in deserialized structs: serde's derive
+/// borrows only a field it sees written that way.
+pub type Text<'a> = Cow<'a, str>;
+
 /// One line of the stream.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Event {
+pub enum Event<'a> {
     ThreadStarted {
-        thread_id: Option<String>,
+        thread_id: Option<Text<'a>>,
     },
     TurnStarted {},
     TurnCompleted {
         usage: Option<Usage>,
     },
     TurnFailed {
-        error: ErrorBody,
+        error: ErrorBody<'a>,
     },
     ItemStarted {
-        item: Item,
+        item: Item<'a>,
     },
     ItemUpdated {
-        item: Item,
+        item: Item<'a>,
     },
     ItemCompleted {
-        item: Item,
+        item: Item<'a>,
     },
     PlanDelta {
-        item_id: Option<String>,
-        delta: String,
+        item_id: Option<Text<'a>>,
+        delta: Text<'a>,
     },
     RequestUserInput {
-        id: Option<String>,
+        id: Option<Text<'a>>,
     },
     /// Fatal or not: Codex also uses it for "Reconnecting..." notices.
     Error {
-        message: String,
+        message: Text<'a>,
     },
     Unknown,
 }
@@ -64,28 +69,29 @@ pub struct Usage {
 
 /// `{"message": ...}`
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ErrorBody {
-    pub message: String,
+pub struct ErrorBody<'a> {
+    #[serde(borrow)]
+    pub message: Cow<'a, str>,
 }
 
 /// An item with its id.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    pub id: String,
-    pub kind: ItemKind,
+pub struct Item<'a> {
+    pub id: Text<'a>,
+    pub kind: ItemKind<'a>,
 }
 
 /// A command's output, kept as the raw JSON string it arrived as.
 #[derive(Debug, Clone)]
-pub struct Output(Option<Box<RawValue>>);
+pub struct Output<'a>(Option<&'a RawValue>);
 
-impl PartialEq for Output {
+impl PartialEq for Output<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.0.as_ref().map(|r| r.get()) == other.0.as_ref().map(|r| r.get())
     }
 }
 
-impl Output {
+impl Output<'_> {
     /// The whole output, decoded.
     pub fn full(&self) -> String {
         self.0
@@ -145,44 +151,44 @@ fn newline_escape_before(body: &str, end: usize) -> Option<usize> {
 
 /// Item payloads by `type`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ItemKind {
+pub enum ItemKind<'a> {
     AgentMessage {
-        text: String,
+        text: Text<'a>,
     },
     Reasoning {
-        text: String,
+        text: Text<'a>,
     },
     Plan {
-        text: String,
+        text: Text<'a>,
     },
     CommandExecution {
-        command: String,
-        aggregated_output: Output,
+        command: Text<'a>,
+        aggregated_output: Output<'a>,
         exit_code: Option<i64>,
-        status: String,
+        status: Text<'a>,
     },
     FileChange {
-        changes: Vec<FileChange>,
-        status: String,
+        changes: Vec<FileChange<'a>>,
+        status: Text<'a>,
     },
     McpToolCall {
-        server: String,
-        tool: String,
-        error: Option<ErrorBody>,
-        status: String,
+        server: Text<'a>,
+        tool: Text<'a>,
+        error: Option<ErrorBody<'a>>,
+        status: Text<'a>,
     },
     CollabToolCall {
-        tool: String,
-        status: String,
+        tool: Text<'a>,
+        status: Text<'a>,
     },
     WebSearch {
-        query: String,
+        query: Text<'a>,
     },
     TodoList {
-        items: Vec<Todo>,
+        items: Vec<Todo<'a>>,
     },
     Error {
-        message: String,
+        message: Text<'a>,
     },
     Unknown,
 }
@@ -192,40 +198,66 @@ pub enum ItemKind {
 struct WireEvent<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    thread_id: Option<String>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    thread_id: Option<Text<'a>>,
     usage: Option<Usage>,
-    error: Option<ErrorBody>,
+    #[serde(borrow)]
+    error: Option<ErrorBody<'a>>,
     #[serde(borrow)]
     item: Option<WireItem<'a>>,
-    item_id: Option<String>,
-    delta: Option<String>,
-    id: Option<String>,
-    message: Option<String>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    item_id: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    delta: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    id: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    message: Option<Text<'a>>,
 }
 
 /// Every field any item carries.
 #[derive(Deserialize)]
 struct WireItem<'a> {
-    #[serde(default)]
-    id: String,
+    #[serde(default, borrow)]
+    id: Cow<'a, str>,
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    text: Option<String>,
-    command: Option<String>,
-    aggregated_output: Option<Box<RawValue>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    text: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    command: Option<Text<'a>>,
+    #[serde(borrow)]
+    aggregated_output: Option<&'a RawValue>,
     exit_code: Option<i64>,
-    status: Option<String>,
-    changes: Option<Vec<FileChange>>,
-    server: Option<String>,
-    tool: Option<String>,
-    error: Option<ErrorBody>,
-    query: Option<String>,
-    items: Option<Vec<Todo>>,
-    message: Option<String>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    status: Option<Text<'a>>,
+    #[serde(borrow)]
+    changes: Option<Vec<FileChange<'a>>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    server: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    tool: Option<Text<'a>>,
+    #[serde(borrow)]
+    error: Option<ErrorBody<'a>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    query: Option<Text<'a>>,
+    #[serde(borrow)]
+    items: Option<Vec<Todo<'a>>>,
+    #[serde(default, borrow, deserialize_with = "some_text")]
+    message: Option<Text<'a>>,
 }
 
-impl WireItem<'_> {
-    fn typed(self) -> Option<Item> {
+/// An optional string that borrows from the line when it can: serde's own
+/// `Option<Cow<str>>` always copies.
+fn some_text<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'a>>, D::Error> {
+    /// A string field alone, where `#[serde(borrow)]` does borrow.
+    #[derive(Deserialize)]
+    struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Borrowed>::deserialize(d)?.map(|b| b.0))
+}
+
+impl<'a> WireItem<'a> {
+    fn typed(self) -> Option<Item<'a>> {
         let status = self.status.unwrap_or_default();
         let kind = match &*self.kind {
             "agent_message" => ItemKind::AgentMessage { text: self.text? },
@@ -266,9 +298,9 @@ impl WireItem<'_> {
     }
 }
 
-impl WireEvent<'_> {
+impl<'a> WireEvent<'a> {
     /// The typed event; `None` when a known type lacks a required field.
-    fn typed(self) -> Option<Event> {
+    fn typed(self) -> Option<Event<'a>> {
         Some(match &*self.kind {
             "thread.started" => Event::ThreadStarted {
                 thread_id: self.thread_id,
@@ -300,24 +332,26 @@ impl WireEvent<'_> {
 
 /// One changed file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct FileChange {
-    pub path: String,
-    #[serde(default)]
-    pub kind: String,
+pub struct FileChange<'a> {
+    #[serde(borrow)]
+    pub path: Cow<'a, str>,
+    #[serde(default, borrow)]
+    pub kind: Cow<'a, str>,
 }
 
 /// One todo entry.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Todo {
-    pub text: String,
+pub struct Todo<'a> {
+    #[serde(borrow)]
+    pub text: Cow<'a, str>,
     #[serde(default)]
     pub completed: bool,
 }
 
 /// What a line turned out to be.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Line {
-    Event(Event),
+pub enum Line<'a> {
+    Event(Event<'a>),
     /// Valid JSON that is not an event we know (kept raw).
     OtherJson,
     /// Not JSON at all (or not UTF-8).
@@ -325,7 +359,7 @@ pub enum Line {
 }
 
 /// Classify one line (without its newline). Never fails.
-pub fn parse_line(line: &[u8]) -> Line {
+pub fn parse_line(line: &[u8]) -> Line<'_> {
     let trimmed = line.trim_ascii();
     if trimmed.first() != Some(&b'{') {
         return Line::Text;
@@ -344,7 +378,7 @@ pub fn parse_line(line: &[u8]) -> Line {
 mod tests {
     use super::*;
 
-    fn event(line: &str) -> Event {
+    fn event(line: &str) -> Event<'_> {
         match parse_line(line.as_bytes()) {
             Line::Event(e) => e,
             other => panic!("{line} gave {other:?}"),
@@ -436,22 +470,47 @@ mod tests {
         assert_eq!(parse_line(br#"{"type":"error"}"#), Line::OtherJson);
     }
 
-    fn output(text: &str) -> Output {
-        Output(Some(
-            RawValue::from_string(serde_json::to_string(text).expect("json")).expect("raw"),
-        ))
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(serde_json::to_string(text).expect("json")).expect("raw")
+    }
+
+    fn tail(text: &str, n: usize) -> String {
+        Output(Some(&raw(text))).tail(n)
     }
 
     #[test]
     fn output_tails_decode_only_the_end() {
-        assert_eq!(output("a\nb\nc\n").tail(2), "b\nc");
-        assert_eq!(output("a\nb\nc").tail(5), "a\nb\nc");
-        assert_eq!(output("\nfirst-empty").tail(5), "\nfirst-empty");
-        assert_eq!(output("x\\n\ny\\\n\n").tail(1), "y\\");
-        assert_eq!(output("tab\there \"q\"\né").tail(1), "é");
-        assert_eq!(output("x\\n\ny\\\n\n").full(), "x\\n\ny\\\n\n");
-        assert_eq!(output("").tail(3), "");
+        assert_eq!(tail("a\nb\nc\n", 2), "b\nc");
+        assert_eq!(tail("a\nb\nc", 5), "a\nb\nc");
+        assert_eq!(tail("\nfirst-empty", 5), "\nfirst-empty");
+        assert_eq!(tail("x\\n\ny\\\n\n", 1), "y\\");
+        assert_eq!(tail("tab\there \"q\"\né", 1), "é");
+        assert_eq!(Output(Some(&raw("x\\n\ny\\\n\n"))).full(), "x\\n\ny\\\n\n");
+        assert_eq!(tail("", 3), "");
         assert_eq!(Output(None).tail(3), "");
+    }
+
+    #[test]
+    fn strings_without_escapes_are_borrowed_from_the_line() {
+        let line =
+            br#"{"type":"item.completed","item":{"id":"i","type":"agent_message","text":"plain"}}"#;
+        let Line::Event(Event::ItemCompleted { item }) = parse_line(line) else {
+            panic!("not an item");
+        };
+        assert!(matches!(item.id, Cow::Borrowed("i")));
+        assert!(matches!(
+            item.kind,
+            ItemKind::AgentMessage {
+                text: Cow::Borrowed("plain")
+            }
+        ));
+        let escaped = event(r#"{"type":"error","message":"a\"b"}"#);
+        assert_eq!(
+            escaped,
+            Event::Error {
+                message: "a\"b".into()
+            }
+        );
     }
 
     #[test]

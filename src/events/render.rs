@@ -14,7 +14,7 @@ use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints::{self, Lang};
 use crate::events::model::{Event, Item, ItemKind, Line, Output, Usage, parse_line};
 pub use crate::events::text::clean;
-use crate::events::text::{clean_codex, clean_cut, emphasis};
+use crate::events::text::{clean_codex, clean_cow, clean_cut, emphasis};
 use crate::messages::{self, fill};
 
 /// How output looks.
@@ -96,7 +96,7 @@ impl<W: Write> Renderer<W> {
                 if text.trim().is_empty() {
                     return Ok(());
                 }
-                self.say(&clean(&text))
+                self.say(&clean_cow(&text))
             }
         }
     }
@@ -135,7 +135,7 @@ impl<W: Write> Renderer<W> {
 
     fn event(&mut self, event: Event) -> io::Result<()> {
         let repeated = match &event {
-            Event::TurnFailed { error } => self.last_error.as_deref() == Some(&error.message),
+            Event::TurnFailed { error } => self.last_error.as_deref() == Some(&*error.message),
             _ => false,
         };
         if !matches!(event, Event::Error { .. }) {
@@ -163,7 +163,7 @@ impl<W: Write> Renderer<W> {
                 None => {
                     self.failed = true;
                     self.error(&message, Some(diagnose::classify_failure))?;
-                    self.last_error = Some(message);
+                    self.last_error = Some(message.into_owned());
                     Ok(())
                 }
             },
@@ -188,7 +188,7 @@ impl<W: Write> Renderer<W> {
                 self.say(&line)
             }
             (ItemKind::CommandExecution { command, .. }, Started) => {
-                let line = format!("$ {}", clean(&command));
+                let line = format!("$ {}", clean_cow(&command));
                 let line = self.bold(&line);
                 self.say(&line)
             }
@@ -465,11 +465,12 @@ impl<W: Write> Renderer<W> {
         &self.seen
     }
 
-    fn emphasised(&self, text: &str, restore: &str) -> String {
-        let clean = clean(text);
-        match emphasis(&clean, self.style.color.then_some(restore)) {
-            Cow::Borrowed(_) => clean,
-            Cow::Owned(o) => o,
+    fn emphasised<'t>(&self, text: &'t str, restore: &str) -> Cow<'t, str> {
+        match clean_cow(text) {
+            Cow::Borrowed(clean) => emphasis(clean, self.style.color.then_some(restore)),
+            Cow::Owned(clean) => emphasis(&clean, self.style.color.then_some(restore))
+                .into_owned()
+                .into(),
         }
     }
 

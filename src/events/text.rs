@@ -4,21 +4,27 @@
 //! Cutting before redacting could leave half a secret that no longer looks
 //! like one.
 
+use std::borrow::Cow;
+
 use crate::events::escape::escape;
 use crate::redact;
 
 /// Redact secrets, then escape controls.
 pub fn clean(text: &str) -> String {
-    let redacted = redact::text(text);
-    match escape(&redacted) {
-        std::borrow::Cow::Borrowed(_) => redacted,
-        std::borrow::Cow::Owned(escaped) => escaped,
+    clean_cow(text).into_owned()
+}
+
+/// [`clean`], borrowing `text` when it needs no change.
+pub fn clean_cow(text: &str) -> Cow<'_, str> {
+    match redact::redacted(text) {
+        Cow::Borrowed(plain) => escape(plain),
+        Cow::Owned(redacted) => escape(&redacted).into_owned().into(),
     }
 }
 
 /// Redact, cut to `max` characters (with `…`), then escape.
 pub fn clean_cut(text: &str, max: usize) -> String {
-    let redacted = redact::text(text);
+    let redacted = redact::redacted(text);
     escape(&cut(&redacted, max)).into_owned()
 }
 
@@ -27,7 +33,7 @@ pub fn clean_cut(text: &str, max: usize) -> String {
 /// escaped. "Use `codex login --device-auth`" run on the host would put the
 /// login on the host, not on the stick.
 pub fn clean_codex(text: &str, max: usize) -> String {
-    let redacted = redact::text(text);
+    let redacted = redact::redacted(text);
     let advised = usbide_advice(&redacted);
     escape(&cut(&advised, max)).into_owned()
 }
