@@ -25,16 +25,16 @@ const SLOTS: [Option<&[u8; 32]>; 2] = [Some(include_bytes!("../../keys/release-1
 
 /// The keys an archive must be signed with (one of them).
 pub fn trusted_keys() -> Vec<self_update::VerifyingKey> {
-    let mut keys: Vec<self_update::VerifyingKey> = SLOTS.iter().flatten().map(|k| **k).collect();
+    let keys = SLOTS.iter().flatten().map(|k| **k);
     // Test hook (debug builds only): the test fixtures' key, in hex.
     #[cfg(debug_assertions)]
-    if let Ok(hex_key) = std::env::var("USBIDE_TEST_UPDATE_KEY")
-        && let Ok(bytes) = hex::decode(hex_key.trim())
-        && let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice())
-    {
-        keys.push(key);
-    }
-    keys
+    let keys = keys.chain(
+        std::env::var("USBIDE_TEST_UPDATE_KEY")
+            .ok()
+            .and_then(|hex_key| hex::decode(hex_key.trim()).ok())
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok()),
+    );
+    keys.collect()
 }
 
 /// Check the archive's zipsign signature (which covers its file name).

@@ -124,7 +124,10 @@ fn a_failed_sandbox_setup_makes_codex_use_the_unelevated_sandbox() {
 
 #[test]
 fn the_doctor_reads_codex_login_status_past_its_warnings() {
-    let stick = Stick::new();
+    let mut stick = Stick::new();
+    // codex.exe under Wine on a loaded machine can take longer than the
+    // doctor's usual 2.5 s to say "Not logged in".
+    stick.set("USBIDE_DOCTOR_TIMEOUT_MS", "30000");
     // Two codex processes one after the other: under Wine the second one
     // warns about the first one's arg0 folder before it answers.
     let _ = stick.run(&["codex", "--", "--version"]);
