@@ -8,75 +8,13 @@ use std::path::{Path, PathBuf};
 use crate::standin::{Reply, Server};
 use crate::support::{PAYLOAD_TARGET, Run, Stick, exe_name, output, repo, usbide_bin};
 
-/// The npm platform of this OS's codex package.
-const NPM_PLATFORM: &str = if cfg!(windows) {
-    "win32-x64"
-} else {
-    "linux-x64"
-};
-
-/// The pinned version and the real npm tarball of codex for this OS, packed
-/// once with npm from the registry npm is configured with (scripts/win.sh
-/// packs the Windows one before Wine runs the tests).
-fn real_package() -> (String, Vec<u8>) {
-    let pin = fs::read_to_string(repo().join("payload").join("payload.toml")).expect("pin");
-    let version = pin
-        .lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .and_then(|v| v.strip_suffix('"'))
-        .expect("pinned version")
-        .to_string();
-    let dir = if cfg!(windows) {
-        repo().join("target").join("windows").join("npm")
-    } else {
-        repo().join("target").join("npm")
-    };
-    let file = dir.join(format!("openai-codex-{version}-{NPM_PLATFORM}.tgz"));
-    if !file.is_file() && !cfg!(windows) {
-        fs::create_dir_all(&dir).expect("npm dir");
-        let packed = std::process::Command::new("npm")
-            .args([
-                "pack",
-                "-q",
-                &format!("@openai/codex@{version}-{NPM_PLATFORM}"),
-            ])
-            .current_dir(&dir)
-            .status();
-        assert!(
-            packed.is_ok_and(|s| s.success()),
-            "npm pack @openai/codex@{version}-{NPM_PLATFORM} failed"
-        );
-    }
-    let bytes = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    (version, bytes)
-}
-
-/// A loopback npm registry serving the real package.
+/// A loopback npm registry serving the real codex package of this OS.
 fn registry() -> Server {
-    use base64::Engine;
-    use sha2::Digest;
-    let (version, tarball) = real_package();
-    let integrity = format!(
-        "sha512-{}",
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
-    );
-    let spec = format!("{version}-{NPM_PLATFORM}");
-    let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let base_in = base.clone();
-    let server = Server::start(move |req| {
-        if req.path == format!("/@openai%2Fcodex/{spec}") {
-            let url = format!("{}/codex.tgz", base_in.lock().expect("lock"));
-            let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
-                "dist": {"tarball": url, "integrity": integrity}});
-            Reply::Full(200, "application/json", doc.to_string().into_bytes())
-        } else if req.path == "/codex.tgz" {
-            Reply::Full(200, "application/octet-stream", tarball.clone())
-        } else {
-            Reply::Full(404, "application/json", b"{}".to_vec())
-        }
-    });
-    *base.lock().expect("lock") = server.url();
-    server
+    let (version, tarball) = crate::support::real_codex_package();
+    crate::standin::codex_registry(
+        &format!("{version}-{}", crate::support::NPM_PLATFORM),
+        tarball,
+    )
 }
 
 /// A folder `name` under `base` holding nothing but a copy of usbide.
@@ -406,21 +344,15 @@ fn each_json_report_validates_against_its_schema() {
         assert!(!run.stdout.contains("sk-canary-json"), "{name}: {run:?}");
         let report: serde_json::Value =
             serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {run:?}"));
-        let schema: serde_json::Value = serde_json::from_str(
-            &fs::read_to_string(repo().join("docs").join(format!("{name}.schema.json")))
-                .expect("schema"),
-        )
-        .expect("schema JSON");
-        let validator = jsonschema::validator_for(&schema).expect("valid schema");
-        let errors: Vec<String> = validator
-            .iter_errors(&report)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
+        let errors = crate::support::schema_errors(name, &report);
         assert!(errors.is_empty(), "{name}: {errors:?}\n{report:#}");
         // The schema can fail: an extra field is refused.
         let mut broken = report.clone();
         broken["surprise"] = serde_json::json!(1);
-        assert!(!validator.is_valid(&broken), "{name}");
+        assert!(
+            !crate::support::schema_errors(name, &broken).is_empty(),
+            "{name}"
+        );
     }
 }
 

@@ -289,3 +289,31 @@ pub fn sse_events(events: &[serde_json::Value]) -> Vec<u8> {
         .collect::<String>()
         .into_bytes()
 }
+
+/// An npm registry serving `tarball` as `@openai/codex@<spec>`, with its
+/// integrity.
+pub fn codex_registry(spec: &str, tarball: Vec<u8>) -> Server {
+    use base64::Engine;
+    use sha2::Digest;
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
+    );
+    let spec = spec.to_string();
+    let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let base_in = base.clone();
+    let server = Server::start(move |req| {
+        if req.path == format!("/@openai%2Fcodex/{spec}") {
+            let url = format!("{}/codex.tgz", base_in.lock().expect("lock"));
+            let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
+                "dist": {"tarball": url, "integrity": integrity}});
+            Reply::Full(200, "application/json", doc.to_string().into_bytes())
+        } else if req.path == "/codex.tgz" {
+            Reply::Full(200, "application/octet-stream", tarball.clone())
+        } else {
+            Reply::Full(404, "application/json", b"{}".to_vec())
+        }
+    });
+    *base.lock().expect("lock") = server.url();
+    server
+}

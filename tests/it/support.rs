@@ -280,3 +280,60 @@ impl Run {
         format!("{}{}", self.stdout, self.stderr)
     }
 }
+
+/// The npm platform of this OS's codex package.
+pub const NPM_PLATFORM: &str = if cfg!(windows) {
+    "win32-x64"
+} else {
+    "linux-x64"
+};
+
+/// The pinned version and the real npm tarball of codex for this OS, packed
+/// once with npm from the registry npm is configured with (scripts/win.sh
+/// packs the Windows one before Wine runs the tests).
+pub fn real_codex_package() -> (String, Vec<u8>) {
+    let pin = fs::read_to_string(repo().join("payload").join("payload.toml")).expect("pin");
+    let version = pin
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("pinned version")
+        .to_string();
+    let dir = if cfg!(windows) {
+        repo().join("target").join("windows").join("npm")
+    } else {
+        repo().join("target").join("npm")
+    };
+    let file = dir.join(format!("openai-codex-{version}-{NPM_PLATFORM}.tgz"));
+    if !file.is_file() && !cfg!(windows) {
+        fs::create_dir_all(&dir).expect("npm dir");
+        let packed = Command::new("npm")
+            .args([
+                "pack",
+                "-q",
+                &format!("@openai/codex@{version}-{NPM_PLATFORM}"),
+            ])
+            .current_dir(&dir)
+            .status();
+        assert!(
+            packed.is_ok_and(|s| s.success()),
+            "npm pack @openai/codex@{version}-{NPM_PLATFORM} failed"
+        );
+    }
+    let bytes = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    (version, bytes)
+}
+
+/// What is wrong with `report` by `docs/<name>.schema.json` (empty: valid).
+pub fn schema_errors(name: &str, report: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(repo().join("docs").join(format!("{name}.schema.json")))
+            .expect("schema"),
+    )
+    .expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    validator
+        .iter_errors(report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}

@@ -147,52 +147,10 @@ fn the_doctor_reads_codex_login_status_past_its_warnings() {
     assert!(!finding.contains("WARNING"), "{status}");
 }
 
-/// The npm tarball of the real Windows codex (`npm pack` by scripts/win.sh).
-fn real_win_package() -> (String, Vec<u8>) {
-    let manifest = fs::read_to_string(repo().join(r"payload\payload.toml")).expect("payload.toml");
-    let version = manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .and_then(|v| v.strip_suffix('"'))
-        .expect("pinned version")
-        .to_string();
-    let path = repo().join(format!(
-        r"target\windows\npm\openai-codex-{version}-win32-x64.tgz"
-    ));
-    let bytes = fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; scripts/win.sh it packs it with npm",
-            path.display()
-        )
-    });
-    (version, bytes)
-}
-
 #[test]
 fn payload_install_brings_the_real_codex_exe_from_a_registry() {
-    use base64::Engine;
-    use sha2::Digest;
-    let (version, tarball) = real_win_package();
-    let integrity = format!(
-        "sha512-{}",
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
-    );
-    let spec = format!("{version}-win32-x64");
-    let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let base_in = base.clone();
-    let server = Server::start(move |req| {
-        if req.path == format!("/@openai%2Fcodex/{spec}") {
-            let url = format!("{}/codex.tgz", base_in.lock().expect("lock"));
-            let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
-                "dist": {"tarball": url, "integrity": integrity}});
-            Reply::Full(200, "application/json", doc.to_string().into_bytes())
-        } else if req.path == "/codex.tgz" {
-            Reply::Full(200, "application/octet-stream", tarball.clone())
-        } else {
-            Reply::Full(404, "application/json", b"{}".to_vec())
-        }
-    });
-    *base.lock().expect("lock") = server.url();
+    let (version, tarball) = crate::support::real_codex_package();
+    let server = crate::standin::codex_registry(&format!("{version}-win32-x64"), tarball);
     let mut stick = Stick::new();
     let payload = stick.root.join("payload");
     fs::create_dir_all(&payload).expect("payload");
