@@ -35,39 +35,36 @@ pub fn can_ask() -> bool {
 /// Ask a yes/no question when both stdin and stderr are terminals; `false`
 /// without a terminal (nobody to answer).
 pub fn ask(question: &str, lang: crate::messages::Lang) -> Result<bool> {
-    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
-        return Ok(false);
-    }
-    let t = crate::messages::text(lang);
-    let asked = format!("{question} {}", t.ask_suffix);
-    let line = crate::messages::fill(t.usbide_line, &[("message", &asked)]);
-    crate::out::eprint!("{line} ");
-    io::stderr().flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "" | "y" | "yes" | "o" | "oui"
-    ))
+    let suffix = crate::messages::text(lang).ask_suffix;
+    Ok(answer(question, suffix, lang)?.is_some_and(|a| {
+        matches!(
+            a.to_ascii_lowercase().as_str(),
+            "" | "y" | "yes" | "o" | "oui"
+        )
+    }))
 }
 
 /// Ask before something that cannot be undone: only a typed `yes` (`oui`)
 /// counts, an empty answer is no, and without a terminal the answer is no.
 pub fn confirm(question: &str, lang: crate::messages::Lang) -> Result<bool> {
-    if !io::stdin().is_terminal() || !io::stderr().is_terminal() {
-        return Ok(false);
+    let suffix = crate::messages::text(lang).confirm_suffix;
+    Ok(answer(question, suffix, lang)?
+        .is_some_and(|a| matches!(a.to_lowercase().as_str(), "yes" | "oui")))
+}
+
+/// The trimmed answer to `question` (`None` without a terminal).
+fn answer(question: &str, suffix: &str, lang: crate::messages::Lang) -> Result<Option<String>> {
+    if !can_ask() {
+        return Ok(None);
     }
     let t = crate::messages::text(lang);
-    let asked = format!("{question} {}", t.confirm_suffix);
+    let asked = format!("{question} {suffix}");
     let line = crate::messages::fill(t.usbide_line, &[("message", &asked)]);
     crate::out::eprint!("{line} ");
     io::stderr().flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(
-        answer.trim().to_lowercase().as_str(),
-        "yes" | "oui"
-    ))
+    let mut text = String::new();
+    io::stdin().lock().read_line(&mut text)?;
+    Ok(Some(text.trim().to_string()))
 }
 
 /// Whether to wait for Enter before exiting: only in a console window that
