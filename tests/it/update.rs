@@ -454,3 +454,45 @@ fn the_release_script_names_and_signs_an_archive_update_takes() {
     assert_eq!(update.code, 0, "{update:?}");
     assert!(version_of(&stick, &exe).starts_with("usbide 0.2.0 "));
 }
+
+#[test]
+#[cfg(unix)]
+fn an_update_killed_at_any_moment_leaves_a_usbide_that_starts() {
+    let (name, bytes) = release("0.2.0");
+    let server = Releases::default().serve();
+    let (stick, exe) = stick_with_usbide(&server.url());
+    let archive = stick.outside.join(&name);
+    fs::write(&archive, bytes).expect("archive");
+    let original = fs::read(&exe).expect("exe");
+    // How long a whole update takes here, to spread the kills over it.
+    let started = std::time::Instant::now();
+    let done = run(
+        &stick,
+        &exe,
+        &["update", "--from", &archive.display().to_string()],
+    );
+    assert_eq!(done.code, 0, "{done:?}");
+    let whole = started.elapsed().as_millis().max(50) as u64;
+    let mut seed = u64::from(std::process::id());
+    for round in 0..6 {
+        // Back to the original, then an update killed with SIGKILL after a
+        // pseudo-random part of its usual time.
+        fs::write(&exe, &original).expect("restore");
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let after = (seed >> 33) % whole;
+        let mut child = stick
+            .command_for(&exe, &["update", "--from", &archive.display().to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("update");
+        std::thread::sleep(std::time::Duration::from_millis(after));
+        let _ = child.kill();
+        let _ = child.wait();
+        let v = version_of(&stick, &exe);
+        assert!(
+            v.starts_with(&format!("usbide {CURRENT} ")) || v.starts_with("usbide 0.2.0 "),
+            "round {round}, killed after {after} ms of {whole}: {v:?}"
+        );
+    }
+}
