@@ -262,6 +262,44 @@ fn payload_update_keeps_the_previous_codex_until_a_run_succeeds() {
 }
 
 #[test]
+fn payload_update_and_rollback_with_two_real_codex_versions() {
+    // The real codex packages: the pinned version and 0.166.0.
+    let (pinned, current) = crate::support::real_codex_package();
+    let older = crate::support::real_codex_tarball("0.166.0");
+    let server = crate::standin::codex_registry_of(
+        vec![
+            (format!("{pinned}-linux-x64"), current),
+            ("0.166.0-linux-x64".into(), older),
+        ],
+        Some(&pinned),
+    );
+    let (stick, payload) = stick_with_own_payload();
+    fs::create_dir_all(&payload).expect("payload");
+    let registry = server.url();
+    let version = || stick.run(&["payload", "status"]).stdout;
+    let old = stick.run(&[
+        "payload",
+        "install",
+        "--version",
+        "0.166.0",
+        "--npm-registry",
+        &registry,
+    ]);
+    assert_eq!(old.code, 0, "{old:?}");
+    let update = stick.run(&["payload", "update", "--npm-registry", &registry]);
+    assert_eq!(update.code, 0, "{update:?}");
+    assert!(
+        version().contains(&format!("codex {pinned} from")),
+        "{update:?}"
+    );
+    let back = stick.run(&["payload", "rollback"]);
+    assert_eq!(back.code, 0, "{back:?}");
+    assert!(version().contains("codex 0.166.0 from"), "{back:?}");
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.stdout, "codex-cli 0.166.0\n", "{run:?}");
+}
+
+#[test]
 fn a_corrupted_download_is_refused_and_the_previous_payload_stays() {
     let registry = Registry::default();
     let good = npm_package("9.9.1");

@@ -293,26 +293,46 @@ pub fn sse_events(events: &[serde_json::Value]) -> Vec<u8> {
 /// An npm registry serving `tarball` as `@openai/codex@<spec>`, with its
 /// integrity.
 pub fn codex_registry(spec: &str, tarball: Vec<u8>) -> Server {
+    codex_registry_of(vec![(spec.to_string(), tarball)], None)
+}
+
+/// An npm registry serving each `(spec, tarball)` as `@openai/codex@<spec>`,
+/// and `latest` as the `latest` dist-tag.
+pub fn codex_registry_of(packages: Vec<(String, Vec<u8>)>, latest: Option<&str>) -> Server {
     use base64::Engine;
     use sha2::Digest;
-    let integrity = format!(
-        "sha512-{}",
-        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
-    );
-    let spec = spec.to_string();
+    let packages: Vec<(String, Vec<u8>, String)> = packages
+        .into_iter()
+        .map(|(spec, tarball)| {
+            let integrity = format!(
+                "sha512-{}",
+                base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&tarball))
+            );
+            (spec, tarball, integrity)
+        })
+        .collect();
+    let latest = latest.map(str::to_string);
     let base = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let base_in = base.clone();
     let server = Server::start(move |req| {
-        if req.path == format!("/@openai%2Fcodex/{spec}") {
-            let url = format!("{}/codex.tgz", base_in.lock().expect("lock"));
-            let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
-                "dist": {"tarball": url, "integrity": integrity}});
-            Reply::Full(200, "application/json", doc.to_string().into_bytes())
-        } else if req.path == "/codex.tgz" {
-            Reply::Full(200, "application/octet-stream", tarball.clone())
-        } else {
-            Reply::Full(404, "application/json", b"{}".to_vec())
+        if req.path == "/-/package/@openai%2Fcodex/dist-tags"
+            && let Some(latest) = &latest
+        {
+            let doc = serde_json::json!({ "latest": latest });
+            return Reply::Full(200, "application/json", doc.to_string().into_bytes());
         }
+        for (i, (spec, tarball, integrity)) in packages.iter().enumerate() {
+            if req.path == format!("/@openai%2Fcodex/{spec}") {
+                let url = format!("{}/codex-{i}.tgz", base_in.lock().expect("lock"));
+                let doc = serde_json::json!({"name": "@openai/codex", "version": spec,
+                    "dist": {"tarball": url, "integrity": integrity}});
+                return Reply::Full(200, "application/json", doc.to_string().into_bytes());
+            }
+            if req.path == format!("/codex-{i}.tgz") {
+                return Reply::Full(200, "application/octet-stream", tarball.clone());
+            }
+        }
+        Reply::Full(404, "application/json", b"{}".to_vec())
     });
     *base.lock().expect("lock") = server.url();
     server

@@ -299,6 +299,13 @@ pub fn real_codex_package() -> (String, Vec<u8>) {
         .and_then(|v| v.strip_suffix('"'))
         .expect("pinned version")
         .to_string();
+    let bytes = real_codex_tarball(&version);
+    (version, bytes)
+}
+
+/// The real npm tarball of codex `version` for this OS (see
+/// [`real_codex_package`]).
+pub fn real_codex_tarball(version: &str) -> Vec<u8> {
     let dir = if cfg!(windows) {
         repo().join("target").join("windows").join("npm")
     } else {
@@ -320,8 +327,7 @@ pub fn real_codex_package() -> (String, Vec<u8>) {
             "npm pack @openai/codex@{version}-{NPM_PLATFORM} failed"
         );
     }
-    let bytes = fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-    (version, bytes)
+    fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
 }
 
 /// What is wrong with `report` by `docs/<name>.schema.json` (empty: valid).
