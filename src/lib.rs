@@ -130,7 +130,8 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         ));
         global.root = Some(root);
     }
-    let settings = match stick_file(&global, &env, &exe) {
+    let root = global.root.clone().or_else(|| bare.root.clone());
+    let settings = match stick_file(root.as_deref(), &env, &exe) {
         Ok(file) => Settings::resolve_with(&global, &env, &file)?,
         // A broken usbide.toml can still be shown and repaired.
         Err(e) if matches!(cli.command, Some(Command::Config { .. })) => {
@@ -172,12 +173,11 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
 /// The stick's `usbide.toml`, when a stick is found from these settings
 /// (none found: no file).
 fn stick_file(
-    global: &cli::GlobalArgs,
+    root: Option<&std::path::Path>,
     env: &Environ,
     exe: &std::path::Path,
 ) -> Result<settings::StickFile, settings::SettingsError> {
-    let bare = Settings::resolve(global, env)?;
-    match stick::root::locate(bare.root.as_deref(), exe, env) {
+    match stick::root::locate(root, exe, env) {
         Ok(root) => Ok(settings::StickFile::load(&root)?),
         Err(_) => Ok(settings::StickFile::default()),
     }
