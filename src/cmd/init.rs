@@ -133,7 +133,12 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
     if let Some(why) = refusal(dir, explicit, ctx) {
         return Err(InitRefused(why).into());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| {
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_create,
+            &[("path", &dir.display().to_string())],
+        )
+    })?;
     let drive = crate::stick::drive::detect(dir).map_or_else(String::new, |d| {
         fill(
             t.init_drive,
@@ -165,25 +170,39 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
     let home = dir.join("codex_home");
     let config = home.join("config.toml");
     if !config.exists() {
-        std::fs::create_dir_all(&home)
-            .with_context(|| format!("cannot create {}", home.display()))?;
-        crate::fsx::write_atomic(&config, crate::home::CONFIG_TEMPLATE.as_bytes())
-            .with_context(|| format!("cannot write {}", config.display()))?;
+        std::fs::create_dir_all(&home).with_context(|| {
+            crate::messages::fill(
+                crate::messages::text(ctx.lang).cannot_create,
+                &[("path", &home.display().to_string())],
+            )
+        })?;
+        crate::fsx::write_atomic(&config, crate::home::CONFIG_TEMPLATE.as_bytes()).with_context(
+            || {
+                crate::messages::fill(
+                    crate::messages::text(ctx.lang).cannot_write,
+                    &[("path", &config.display().to_string())],
+                )
+            },
+        )?;
         note(&fill(
             t.init_written,
             &[("path", &config.display().to_string())],
         ));
     }
     let payload = dir.join("payload");
-    std::fs::create_dir_all(&payload)
-        .with_context(|| format!("cannot create {}", payload.display()))?;
+    std::fs::create_dir_all(&payload).with_context(|| {
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_create,
+            &[("path", &payload.display().to_string())],
+        )
+    })?;
     let mut settings = ctx.settings.clone();
     settings.root = Some(dir.to_path_buf());
     settings.payload_dir = None;
     let ctx = ctx.with_settings(settings);
     let stick = ctx.stick()?;
     let target = crate::payload::target::host()
-        .ok_or_else(|| anyhow::anyhow!("codex is not published for this computer's system"))?;
+        .ok_or_else(|| anyhow::anyhow!(text(ctx.lang).init_no_codex_here))?;
     crate::cmd::payload::install_for_launch(&ctx, &stick, target)?;
     note(&fill(
         t.init_done,
@@ -205,10 +224,18 @@ fn place_exe(ctx: &Context, dir: &Path) -> Result<PathBuf> {
     if dest.exists() {
         return Ok(dest);
     }
-    let bytes =
-        std::fs::read(&ctx.exe).with_context(|| format!("cannot read {}", ctx.exe.display()))?;
-    crate::fsx::write_atomic(&dest, &bytes)
-        .with_context(|| format!("cannot write {}", dest.display()))?;
+    let bytes = std::fs::read(&ctx.exe).with_context(|| {
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_read,
+            &[("path", &ctx.exe.display().to_string())],
+        )
+    })?;
+    crate::fsx::write_atomic(&dest, &bytes).with_context(|| {
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_write,
+            &[("path", &dest.display().to_string())],
+        )
+    })?;
     crate::platform::make_executable(&dest);
     note(&fill(
         text(ctx.lang).init_copied,

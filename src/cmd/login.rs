@@ -74,10 +74,13 @@ fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
         } else {
             "`usbide login` (or `--login-method api` with --with-api-key)"
         };
-        bail!(crate::cmd::config::UsageError(format!(
-            "--login-method/USBIDE_LOGIN_METHOD says {} but this login is {}: {hint}",
-            current.config_value().unwrap_or("none"),
-            asked.config_value().unwrap_or("none"),
+        bail!(crate::cmd::config::UsageError(crate::messages::fill(
+            t.login_method_contradicts,
+            &[
+                ("forced", current.config_value().unwrap_or("none")),
+                ("asked", asked.config_value().unwrap_or("none")),
+                ("hint", hint),
+            ],
         )));
     }
     // `none` forces nothing: the stick's recorded method stays.
@@ -167,8 +170,12 @@ fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> 
     let existing = crate::settings::file::read_for_edit(root);
     let text = crate::settings::file::edited(existing.as_deref(), "login_method", Some(value))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    crate::fsx::write_atomic(&path, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    crate::fsx::write_atomic(&path, text.as_bytes()).with_context(|| {
+        crate::messages::fill(
+            crate::messages::text(ctx.lang).cannot_write,
+            &[("path", &path.display().to_string())],
+        )
+    })?;
     note(&crate::messages::fill(
         crate::messages::text(ctx.lang).login_method_saved,
         &[("method", value), ("path", &path.display().to_string())],

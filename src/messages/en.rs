@@ -428,6 +428,19 @@ pub const TEXT: Text = Text {
     payload_unreachable: "cannot reach {url}: {title}. Check the network or the proxy (`usbide doctor` names what blocks it), or take codex from another source (`--npm-registry URL`, or `npm_registry` / `github_api` in usbide.toml)",
     payload_unpacking: "verified; unpacking the archive ({size})",
     payload_hashing: "recording the SHA-256 of every file",
+    update_fetch: "cannot reach {url}: {reason}",
+    update_no_asset: "the release {what} has no archive for this computer ({name})",
+    update_signature: "{name} is not signed by usbide's publisher ({reason}); nothing was changed",
+    update_archive: "{name} is not a usbide release archive: {reason}; nothing was changed",
+    update_too_large: "{name} is larger than a usbide release can be ({size} bytes); nothing was changed",
+    update_probe: "the new usbide did not start as version {expected}: {reason}; nothing was changed",
+    update_not_newer: "{found} is not newer than this usbide ({current}); --allow-downgrade installs it anyway",
+    update_bad_version: "{version} is not a version number",
+    update_no_previous: "no previous usbide to go back to ({path} does not exist)",
+    update_replace: "cannot replace {path}: {reason}",
+    cannot_read: "cannot read {path}",
+    init_no_codex_here: "codex is not published for this computer's system",
+    login_method_contradicts: "--login-method/USBIDE_LOGIN_METHOD says {forced} but this login is {asked}: {hint}",
 };
 
 /// A cause's title, its fix, and the fix when the diagnosis has a detail

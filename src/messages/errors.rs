@@ -39,6 +39,8 @@ pub fn localize(err: &(dyn Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::payload::unpack::Refused>() {
         e.message(lang)
+    } else if let Some(e) = err.downcast_ref::<crate::update::UpdateError>() {
+        e.message(lang)
     } else if let Some(inner) = err
         .downcast_ref::<std::io::Error>()
         .and_then(|e| e.get_ref())

@@ -913,6 +913,20 @@ catalogue! {
     /// An install unpacks the archive it verified (`{size}`).
     payload_unpacking,    /// An install records the SHA-256 of every file it unpacked.
     payload_hashing,
+    /// `usbide update` cannot reach a URL (`{url}`, `{reason}`).
+    update_fetch,    /// A release without this computer's archive (`{what}`, `{name}`).
+    update_no_asset,    /// An archive not signed by the publisher (`{name}`, `{reason}`).
+    update_signature,    /// An archive that is not a usbide release (`{name}`, `{reason}`).
+    update_archive,    /// An archive or binary over the cap (`{name}`, `{size}`).
+    update_too_large,    /// The new binary did not start as expected (`{expected}`, `{reason}`).
+    update_probe,    /// A release that is not newer (`{found}`, `{current}`).
+    update_not_newer,    /// A version that is not a version number (`{version}`).
+    update_bad_version,    /// `update --rollback` with nothing to go back to (`{path}`).
+    update_no_previous,    /// A file that could not be replaced (`{path}`, `{reason}`).
+    update_replace,    /// Reading a file failed (`{path}`).
+    cannot_read,    /// `usbide init` on a system codex is not published for.
+    init_no_codex_here,    /// A login against the method a flag or variable forces (`{forced}`, `{asked}`, `{hint}`).
+    login_method_contradicts,
 }
 
 /// The fixed sentences of `lang`.

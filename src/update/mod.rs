@@ -28,30 +28,61 @@ use crate::messages::{fill, text};
 use crate::ui::note;
 
 /// Why an update was refused or failed. The installed usbide is unchanged.
+/// Its words are in the catalogue ([`UpdateError::message`]); `Display` is
+/// the English.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::messages::Lang::En))]
 pub enum UpdateError {
-    #[error("cannot reach {url}: {reason}")]
     Fetch { url: String, reason: String },
-    #[error("the release {what} has no archive for this computer ({name})")]
     NoAsset { what: String, name: String },
-    #[error("{name} is not signed by usbide's publisher ({reason}); nothing was changed")]
     Signature { name: String, reason: String },
-    #[error("{name} is not a usbide release archive: {reason}; nothing was changed")]
     Archive { name: String, reason: String },
-    #[error("{name} is larger than a usbide release can be ({size} bytes); nothing was changed")]
     TooLarge { name: String, size: u64 },
-    #[error("the new usbide did not start as version {expected}: {reason}; nothing was changed")]
     Probe { expected: String, reason: String },
-    #[error(
-        "{found} is not newer than this usbide ({current}); --allow-downgrade installs it anyway"
-    )]
     NotNewer { found: String, current: String },
-    #[error("{0} is not a version number")]
     BadVersion(String),
-    #[error("no previous usbide to go back to ({0} does not exist)")]
     NoPrevious(PathBuf),
-    #[error("cannot replace {path}: {reason}")]
     Replace { path: String, reason: String },
+}
+
+impl UpdateError {
+    /// The error in `lang`.
+    pub fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = text(lang);
+        match self {
+            Self::Fetch { url, reason } => {
+                fill(t.update_fetch, &[("url", url), ("reason", reason)])
+            }
+            Self::NoAsset { what, name } => {
+                fill(t.update_no_asset, &[("what", what), ("name", name)])
+            }
+            Self::Signature { name, reason } => {
+                fill(t.update_signature, &[("name", name), ("reason", reason)])
+            }
+            Self::Archive { name, reason } => {
+                fill(t.update_archive, &[("name", name), ("reason", reason)])
+            }
+            Self::TooLarge { name, size } => fill(
+                t.update_too_large,
+                &[("name", name), ("size", &size.to_string())],
+            ),
+            Self::Probe { expected, reason } => fill(
+                t.update_probe,
+                &[("expected", expected), ("reason", reason)],
+            ),
+            Self::NotNewer { found, current } => fill(
+                t.update_not_newer,
+                &[("found", found), ("current", current)],
+            ),
+            Self::BadVersion(v) => fill(t.update_bad_version, &[("version", v)]),
+            Self::NoPrevious(p) => {
+                fill(t.update_no_previous, &[("path", &p.display().to_string())])
+            }
+            Self::Replace { path, reason } => {
+                fill(t.update_replace, &[("path", path), ("reason", reason)])
+            }
+        }
+    }
 }
 
 /// This usbide's version.
@@ -170,4 +201,20 @@ fn install_archive(exe: &Path, path: &Path, version: &Version) -> Result<(), Upd
         return Err(e);
     }
     replace::swap_in(exe, &new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_themselves_in_english_and_french() {
+        let e = UpdateError::NotNewer {
+            found: "0.0.9".into(),
+            current: "0.1.0".into(),
+        };
+        assert!(e.to_string().starts_with("0.0.9 is not newer"), "{e}");
+        let fr = crate::messages::errors::localize(&e, crate::messages::Lang::Fr);
+        assert!(fr.starts_with("0.0.9 n'est pas plus récent"), "{fr}");
+    }
 }
