@@ -76,7 +76,7 @@ fn unzip(archive: &Path, dest: &Path, budget: &mut Budget) -> io::Result<()> {
         zip::ZipArchive::new(io::BufReader::new(File::open(archive)?)).map_err(io::Error::other)?;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(io::Error::other)?;
-        let name = entry.name().to_string();
+        let name = entry.name().map_err(io::Error::other)?.into_owned();
         if entry.is_dir() {
             fs::create_dir_all(target_path(dest, &name)?)?;
         } else if entry.is_file() {

@@ -24,7 +24,7 @@ pub const MAX_BINARY_BYTES: u64 = if cfg!(debug_assertions) {
 const SLOTS: [Option<&[u8; 32]>; 2] = [Some(include_bytes!("../../keys/release-1.pub")), None];
 
 /// The keys an archive must be signed with (one of them).
-pub fn trusted_keys() -> Vec<self_update::VerifyingKey> {
+pub fn trusted_keys() -> Vec<[u8; zipsign_api::PUBLIC_KEY_LENGTH]> {
     let keys = SLOTS.iter().flatten().map(|k| **k);
     // Test hook (debug builds only): the test fixtures' key, in hex.
     #[cfg(debug_assertions)]
@@ -47,10 +47,16 @@ pub fn verify(path: &Path) -> Result<(), UpdateError> {
             reason: "this usbide trusts no release key".into(),
         });
     }
-    self_update::verify_signature(path, &keys).map_err(|e| UpdateError::Signature {
-        name,
-        reason: e.to_string(),
-    })
+    let bad = |reason: String| UpdateError::Signature {
+        name: name.clone(),
+        reason,
+    };
+    let keys = zipsign_api::verify::collect_keys(keys.into_iter().map(Ok))
+        .map_err(|e| bad(e.to_string()))?;
+    let mut file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    zipsign_api::verify::verify_zip(&mut file, &keys, Some(name.as_bytes()))
+        .map(drop)
+        .map_err(|e| bad(e.to_string()))
 }
 
 fn display_name(path: &Path) -> String {
@@ -82,7 +88,7 @@ pub fn extract_binary(path: &Path, dest: &Path) -> Result<(), UpdateError> {
         )));
     }
     let mut entry = zip.by_index(0).map_err(|e| bad(e.to_string()))?;
-    let entry_name = entry.name().to_string();
+    let entry_name = entry.name().map_err(|e| bad(e.to_string()))?.into_owned();
     let is_link = entry
         .unix_mode()
         .is_some_and(|m| m & 0o170_000 == 0o120_000);

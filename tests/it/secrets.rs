@@ -78,10 +78,11 @@ fn assert_bundle_clean(path: &std::path::Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").into_owned();
         let mut text = String::new();
         entry.read_to_string(&mut text).expect("read");
-        assert_clean(&text, entry.name());
-        files.push((entry.name().to_string(), text));
+        assert_clean(&text, &name);
+        files.push((name, text));
     }
     assert!(!files.is_empty());
     files
