@@ -2,7 +2,7 @@
 //! stream. Exits 1 when a turn failed.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
@@ -56,6 +56,16 @@ fn each_line(
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut line = Vec::with_capacity(1 << 16);
     loop {
+        // A whole line in the buffer is handed over where it lies; one that
+        // spans a refill (or is too long) is gathered by `lines::next`.
+        let buffered = reader.buffer();
+        if let Some(end) = memchr::memchr(b'\n', buffered) {
+            let idle = end + 1 == buffered.len();
+            let text = &buffered[..end];
+            f(Ok(text.strip_suffix(b"\r").unwrap_or(text)), idle)?;
+            reader.consume(end + 1);
+            continue;
+        }
         let item = match lines::next(&mut reader, &mut line, lines::MAX_LINE)? {
             lines::Read::Eof => return Ok(()),
             lines::Read::Line => Ok(&line[..]),

@@ -289,8 +289,38 @@ fn fragment(message: &str) -> Option<(Cause, bool)> {
     })
 }
 
+/// Messages remembered with their diagnosis, per thread (a stream repeats
+/// its errors: each retry, the `error` and the `turn.failed` that repeats
+/// it). Bounded: forgotten all at once when full.
+const REMEMBERED: usize = 256;
+/// Longest message remembered (bytes); longer ones are classified each time.
+const REMEMBERED_BYTES: usize = 4096;
+
+thread_local! {
+    static CLASSIFIED: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<Diagnosis>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Classify `message`; `None` when it is not an error usbide recognises.
 pub fn classify(message: &str) -> Option<Diagnosis> {
+    if message.len() > REMEMBERED_BYTES {
+        return classify_text(message);
+    }
+    if let Some(known) = CLASSIFIED.with_borrow(|m| m.get(message).cloned()) {
+        return known;
+    }
+    let found = classify_text(message);
+    CLASSIFIED.with_borrow_mut(|m| {
+        if m.len() >= REMEMBERED {
+            m.clear();
+        }
+        m.insert(message.into(), found.clone());
+    });
+    found
+}
+
+/// [`classify`] without the memory.
+fn classify_text(message: &str) -> Option<Diagnosis> {
     let status = http_status(message);
     let found = fragment(message);
     let cause = match found {
@@ -454,6 +484,26 @@ mod tests {
 
     fn cause(msg: &str) -> Option<Cause> {
         classify(msg).map(|d| d.cause)
+    }
+
+    #[test]
+    fn a_remembered_diagnosis_is_the_same_and_memory_stays_bounded() {
+        let rate = "stream disconnected before completion: Rate limit reached for gpt-5 on tokens per min (TPM). Please try again in 3.5s.";
+        let first = classify(rate);
+        assert_eq!(first.as_ref().map(|d| d.cause), Some(RateLimit));
+        assert_eq!(classify(rate), first);
+        assert_eq!(classify(rate), classify_text(rate));
+        for i in 0..3 * REMEMBERED {
+            let msg = format!(
+                "unexpected status 50{} Internal Server Error: call {i}",
+                i % 4
+            );
+            assert_eq!(classify(&msg), classify_text(&msg), "{msg}");
+            assert!(CLASSIFIED.with_borrow(|m| m.len()) <= REMEMBERED);
+        }
+        let long = format!("{} {}", "x".repeat(REMEMBERED_BYTES), rate);
+        assert_eq!(classify(&long).map(|d| d.cause), Some(RateLimit));
+        assert!(CLASSIFIED.with_borrow(|m| !m.contains_key(long.as_str())));
     }
 
     #[test]

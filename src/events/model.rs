@@ -126,8 +126,36 @@ impl Output<'_> {
                 }
             }
         }
-        serde_json::from_str(&format!("\"{}\"", &body[start..end])).unwrap_or_default()
+        let part = &body[start..end];
+        unescape_plain(part)
+            .unwrap_or_else(|| serde_json::from_str(&format!("\"{part}\"")).unwrap_or_default())
     }
+}
+
+/// The body of a JSON string (valid JSON: from a `RawValue`) whose escapes
+/// are all one-letter ones (`\n`, `\"`, ...), decoded without a parser;
+/// `None` for anything else (a `\u` escape, a stray backslash), which
+/// serde_json decodes.
+fn unescape_plain(body: &str) -> Option<String> {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        out.push(match rest.as_bytes().get(at + 1)? {
+            b'n' => '\n',
+            b't' => '\t',
+            b'r' => '\r',
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            _ => return None,
+        });
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The start of the last real `\n` escape that ends at or before `end`
@@ -364,12 +392,15 @@ pub fn parse_line(line: &[u8]) -> Line<'_> {
     if trimmed.first() != Some(&b'{') {
         return Line::Text;
     }
-    match serde_json::from_slice::<WireEvent>(trimmed).map(WireEvent::typed) {
+    // Checked as UTF-8 once, as a whole: serde_json then skips the check of
+    // every string in it (the renderer's hottest path on small events).
+    let Ok(trimmed) = std::str::from_utf8(trimmed) else {
+        return Line::Text;
+    };
+    match serde_json::from_str::<WireEvent>(trimmed).map(WireEvent::typed) {
         Ok(Some(Event::Unknown) | None) => Line::OtherJson,
         Ok(Some(event)) => Line::Event(event),
-        Err(_) if serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok() => {
-            Line::OtherJson
-        }
+        Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok() => Line::OtherJson,
         Err(_) => Line::Text,
     }
 }
@@ -476,6 +507,25 @@ mod tests {
 
     fn tail(text: &str, n: usize) -> String {
         Output(Some(&raw(text))).tail(n)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_unescaping_agrees_with_serde_json(text in "[a-z\\\\\"\n\t\r/\u{1}\u{8}é日]{0,40}") {
+            let json = serde_json::to_string(&text).expect("json");
+            let body = &json[1..json.len() - 1];
+            if let Some(fast) = unescape_plain(body) {
+                proptest::prop_assert_eq!(fast, text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_unescaping_leaves_the_rest_to_serde_json() {
+        assert_eq!(unescape_plain(r#"a\nb\"c\\"#).as_deref(), Some("a\nb\"c\\"));
+        assert_eq!(unescape_plain(r"\u00e9"), None);
+        assert_eq!(unescape_plain("x\\"), None);
+        assert_eq!(tail("\u{1}ctl\né", 2), "\u{1}ctl\né");
     }
 
     #[test]
