@@ -5,6 +5,9 @@
 //! like one.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use memchr::memmem;
 
 use crate::events::escape::escape;
 use crate::redact;
@@ -46,7 +49,9 @@ pub fn usbide_advice(text: &str) -> std::borrow::Cow<'_, str> {
         ("codex logout", "usbide logout"),
         ("codex login", "usbide login"),
     ];
-    if !text.contains("codex log") {
+    static ADVICE: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("codex log"));
+    if ADVICE.find(text.as_bytes()).is_none() {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
@@ -103,10 +108,19 @@ pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// re-apply after it) or as plain text (`None`: no colour). Unpaired or
 /// space-padded markers stay as they are.
 pub fn emphasis<'t>(text: &'t str, color: Option<&str>) -> std::borrow::Cow<'t, str> {
-    if !text.contains("**") {
+    // memmem: the renderer runs this on every message and reasoning line,
+    // and str's searcher costs more to set up than a short line to scan.
+    static MARKER: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("**"));
+    let mut last = 0;
+    let mut parts: Vec<&str> = Vec::new();
+    for at in MARKER.find_iter(text.as_bytes()) {
+        parts.push(&text[last..at]);
+        last = at + 2;
+    }
+    if parts.is_empty() {
         return text.into();
     }
-    let parts: Vec<&str> = text.split("**").collect();
+    parts.push(&text[last..]);
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     out.push_str(parts[0]);
@@ -170,6 +184,8 @@ mod tests {
         assert_eq!(emphasis("2**3 and **x**", None), "2**3 and x");
         assert_eq!(emphasis("unpaired **x", None), "unpaired **x");
         assert_eq!(emphasis("**", None), "**");
+        assert_eq!(emphasis("***x***", None), "*x*");
+        assert_eq!(emphasis("a****b", None), "a****b");
     }
 
     #[test]
