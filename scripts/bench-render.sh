@@ -6,7 +6,8 @@
 #   errors   error-heavy: reconnect notices, errors and failed turns with
 #            the real texts of tests/corpus/codex-errors.toml
 # Target: usbide render at least 10x jq on every shape, memory flat. Each
-# figure is the best of three runs.
+# figure is the best of five runs (single runs vary by 30% or more on a
+# shared VM).
 #
 #   scripts/bench-render.sh [SIZE_MB]     (default 100; needs jq and GNU time)
 #   USBIDE_BIN=path/to/usbide SKIP_BUILD=1 scripts/bench-render.sh   (another build, before/after)
@@ -71,10 +72,10 @@ def errors(n):
 write("errors", errors)
 PY
 
-measure() { # stream, command...: the best of three runs (seconds, peak KiB)
+measure() { # stream, command...: the best of five runs (seconds, peak KiB)
     local stream=$1; shift
     local best="" t
-    for _ in 1 2 3; do
+    for _ in 1 2 3 4 5; do
         t=$( { /usr/bin/time -f "%e %M" "$@" < "$stream" > /dev/null; } 2>&1 | tail -n 1 ) || true
         if [ -z "$best" ] || awk -v a="${t%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
             best=$t

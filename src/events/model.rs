@@ -163,7 +163,9 @@ fn unescape_plain(body: &str) -> Option<String> {
 fn newline_escape_before(body: &str, end: usize) -> Option<usize> {
     let bytes = body.as_bytes();
     let mut pos = end;
-    while let Some(at) = body[..pos].rfind("\\n") {
+    static NEWLINE: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new("\\n"));
+    while let Some(at) = NEWLINE.rfind(&bytes[..pos]) {
         let slashes = bytes[..at]
             .iter()
             .rev()
@@ -231,8 +233,10 @@ struct WireEvent<'a> {
     usage: Option<Usage>,
     #[serde(borrow)]
     error: Option<ErrorBody<'a>>,
+    /// Boxed: moved several times on its way through serde, the event
+    /// stays small.
     #[serde(borrow)]
-    item: Option<WireItem<'a>>,
+    item: Option<Box<WireItem<'a>>>,
     #[serde(default, borrow, deserialize_with = "some_text")]
     item_id: Option<Text<'a>>,
     #[serde(default, borrow, deserialize_with = "some_text")]

@@ -188,9 +188,7 @@ impl<W: Write> Renderer<W> {
                 self.say(&line)
             }
             (ItemKind::CommandExecution { command, .. }, Started) => {
-                let line = format!("$ {}", clean_cow(&command));
-                let line = self.bold(&line);
-                self.say(&line)
+                self.say_parts("1", &["$ ", &clean_cow(&command)])
             }
             (
                 ItemKind::CommandExecution {
@@ -274,22 +272,19 @@ impl<W: Write> Renderer<W> {
         for line in tail.lines() {
             // A command's output line can be megabytes (a minified file):
             // redacted whole, then cut for the screen.
-            let line = format!("  {}", clean_cut(line, OUTPUT_LINE_CHARS));
-            let line = self.dim(&line);
-            self.say(&line)?;
+            self.say_parts("2", &["  ", &clean_cut(line, OUTPUT_LINE_CHARS)])?;
         }
         let t = messages::text(self.style.lang);
         let code = exit_code.map_or_else(
             || clean(status),
             |c| fill(t.exit_line, &[("code", &c.to_string())]),
         );
-        let indented = format!("  {code}");
-        let line = if exit_code.is_some_and(|c| c != 0) {
-            self.red(&indented)
+        let paint = if exit_code.is_some_and(|c| c != 0) {
+            "31"
         } else {
-            self.dim(&indented)
+            "2"
         };
-        self.say(&line)
+        self.say_parts(paint, &["  ", &code])
     }
 
     fn usage(&mut self, u: Usage) -> io::Result<()> {
@@ -480,6 +475,26 @@ impl<W: Write> Renderer<W> {
             self.status_shown = false;
         }
         self.out.write_all(text.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+
+    /// [`Self::say`] of `parts` joined and painted with `code`, without
+    /// building the line first (the renderer's most frequent lines).
+    fn say_parts(&mut self, code: &str, parts: &[&str]) -> io::Result<()> {
+        if self.status_shown {
+            write!(self.out, "\r\x1b[2K")?;
+            self.status_shown = false;
+        }
+        if self.style.color {
+            write!(self.out, "\x1b[{code}m")?;
+        }
+        for part in parts {
+            self.out.write_all(part.as_bytes())?;
+        }
+        if self.style.color {
+            self.out.write_all(b"\x1b[0m")?;
+        }
         self.out.write_all(b"\n")?;
         self.out.flush()
     }

@@ -953,10 +953,11 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out =
         String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // memchr: the renderer fills a template for most lines it writes.
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
+        let value = memchr::memchr(b'}', after.as_bytes()).and_then(|close| {
             let name = &after[..close];
             values
                 .iter()
