@@ -126,11 +126,5 @@ fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Pat
         zip.write_all(text.as_bytes())?;
     }
     let bytes = zip.finish()?.into_inner();
-    crate::fsx::write_atomic(dest, &bytes).with_context(|| {
-        let path = dest.display().to_string();
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_write,
-            &[("path", &path)],
-        )
-    })
+    super::write_file(ctx, dest, &bytes)
 }

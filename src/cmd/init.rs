@@ -176,14 +176,7 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
                 &[("path", &home.display().to_string())],
             )
         })?;
-        crate::fsx::write_atomic(&config, crate::home::CONFIG_TEMPLATE.as_bytes()).with_context(
-            || {
-                crate::messages::fill(
-                    crate::messages::text(ctx.lang).cannot_write,
-                    &[("path", &config.display().to_string())],
-                )
-            },
-        )?;
+        super::write_file(ctx, &config, crate::home::CONFIG_TEMPLATE.as_bytes())?;
         note(&fill(
             t.init_written,
             &[("path", &config.display().to_string())],
@@ -225,17 +218,9 @@ fn place_exe(ctx: &Context, dir: &Path) -> Result<PathBuf> {
         return Ok(dest);
     }
     let bytes = std::fs::read(&ctx.exe).with_context(|| {
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_read,
-            &[("path", &ctx.exe.display().to_string())],
-        )
+        crate::messages::about(crate::messages::text(ctx.lang).cannot_read, &ctx.exe)
     })?;
-    crate::fsx::write_atomic(&dest, &bytes).with_context(|| {
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_write,
-            &[("path", &dest.display().to_string())],
-        )
-    })?;
+    super::write_file(ctx, &dest, &bytes)?;
     crate::platform::make_executable(&dest);
     note(&fill(
         text(ctx.lang).init_copied,

@@ -170,12 +170,7 @@ fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> 
     let existing = crate::settings::file::read_for_edit(root);
     let text = crate::settings::file::edited(existing.as_deref(), "login_method", Some(value))
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    crate::fsx::write_atomic(&path, text.as_bytes()).with_context(|| {
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_write,
-            &[("path", &path.display().to_string())],
-        )
-    })?;
+    super::write_file(ctx, &path, text.as_bytes())?;
     note(&crate::messages::fill(
         crate::messages::text(ctx.lang).login_method_saved,
         &[("method", value), ("path", &path.display().to_string())],

@@ -49,14 +49,7 @@ fn keep_built_in_pin(ctx: &Context, stick: &Stick, version: &str) -> Result<()> 
     {
         return Ok(());
     }
-    crate::fsx::write_atomic(&path, crate::payload::manifest::BUILT_IN.as_bytes()).with_context(
-        || {
-            crate::messages::fill(
-                crate::messages::text(ctx.lang).cannot_write,
-                &[("path", &path.display().to_string())],
-            )
-        },
-    )?;
+    super::write_file(ctx, &path, crate::payload::manifest::BUILT_IN.as_bytes())?;
     note(&crate::messages::fill(
         crate::messages::text(ctx.lang).payload_pin_written,
         &[("version", version), ("path", &path.display().to_string())],
@@ -298,18 +291,8 @@ fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Res
         ));
     }
     let keep = stick.payload_dir.join(format!("{MANIFEST}.rollback"));
-    crate::fsx::write_atomic(&keep, old.as_bytes()).with_context(|| {
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_write,
-            &[("path", &keep.display().to_string())],
-        )
-    })?;
-    crate::fsx::write_atomic(&path, text.as_bytes()).with_context(|| {
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_write,
-            &[("path", &path.display().to_string())],
-        )
-    })?;
+    super::write_file(ctx, &keep, old.as_bytes())?;
+    super::write_file(ctx, &path, text.as_bytes())?;
     note(&crate::messages::fill(
         crate::messages::text(ctx.lang).payload_pin_written,
         &[("version", version), ("path", &path.display().to_string())],
@@ -339,18 +322,8 @@ fn rollback(ctx: &Context, target_arg: &str) -> Result<i32> {
     );
     if let Ok(previous) = std::fs::read(&kept) {
         let current = std::fs::read(&pin).unwrap_or_default();
-        crate::fsx::write_atomic(&pin, &previous).with_context(|| {
-            crate::messages::fill(
-                crate::messages::text(ctx.lang).cannot_write,
-                &[("path", &pin.display().to_string())],
-            )
-        })?;
-        crate::fsx::write_atomic(&kept, &current).with_context(|| {
-            crate::messages::fill(
-                crate::messages::text(ctx.lang).cannot_write,
-                &[("path", &kept.display().to_string())],
-            )
-        })?;
+        super::write_file(ctx, &pin, &previous)?;
+        super::write_file(ctx, &kept, &current)?;
     }
     Ok(crate::exit::OK)
 }

@@ -79,11 +79,7 @@ fn each_line(
 pub fn run(ctx: &Context, file: Option<&Path>, output: &OutputArgs, json: bool) -> Result<i32> {
     let input: Box<dyn Read> = match file {
         Some(p) if p != Path::new("-") => Box::new(File::open(p).with_context(|| {
-            let path = p.display().to_string();
-            crate::messages::fill(
-                crate::messages::text(ctx.lang).cannot_open,
-                &[("path", &path)],
-            )
+            crate::messages::about(crate::messages::text(ctx.lang).cannot_open, p)
         })?),
         _ => {
             let stdin = io::stdin();
@@ -127,5 +123,60 @@ impl<W: Write> Machine<Batch<W>> {
     /// Release what was collected.
     fn writer_commit(&mut self) -> io::Result<()> {
         self.writer_mut().commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes a call.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn lines_of(data: &[u8], step: usize) -> Vec<(Vec<u8>, bool)> {
+        let mut seen = Vec::new();
+        each_line(Trickle { data, step }, |item, idle| {
+            seen.push((item.expect("short line").to_vec(), idle));
+            Ok(())
+        })
+        .expect("read");
+        seen
+    }
+
+    #[test]
+    fn lines_are_the_same_whole_in_the_buffer_or_across_refills() {
+        let long = vec![b'x'; 100_000];
+        let mut data = b"a\r\nc\r\n\nb\n".to_vec();
+        data.extend_from_slice(&long);
+        data.extend_from_slice(b"\r\nlast");
+        let want: Vec<Vec<u8>> = vec![
+            b"a".to_vec(),
+            b"c".to_vec(),
+            vec![],
+            b"b".to_vec(),
+            long,
+            b"last".to_vec(),
+        ];
+        for step in [1, 7, 4096, 1 << 20] {
+            let seen = lines_of(&data, step);
+            let texts: Vec<Vec<u8>> = seen.iter().map(|(l, _)| l.clone()).collect();
+            assert_eq!(texts, want, "step {step}");
+            assert!(seen.last().is_some_and(|(_, idle)| *idle), "step {step}");
+        }
+        // Read in one go, the lines before the last have more behind them.
+        let seen = lines_of(&data, 1 << 20);
+        assert!(!seen[0].1 && !seen[3].1);
     }
 }

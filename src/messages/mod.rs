@@ -949,6 +949,11 @@ pub fn in_lang(english: &str, lang: Lang) -> &str {
 }
 
 /// `template` with each `{name}` replaced by its value.
+/// A sentence about one file: `template` with `{path}` filled in.
+pub fn about(template: &str, path: &std::path::Path) -> String {
+    fill(template, &[("path", &path.display().to_string())])
+}
+
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out =
         String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
