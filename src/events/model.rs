@@ -7,6 +7,10 @@
 //! Parsing is one pass over flat wire structs (serde's tagged enums would
 //! buffer every event twice), and a command's output stays raw JSON until
 //! its tail is needed: a megabyte of build log is scanned, not decoded.
+//! The lines codex writes are read by [`scan`] first; serde_json decides
+//! every line the scanner is not sure of.
+
+mod scan;
 
 use std::borrow::Cow;
 
@@ -81,28 +85,22 @@ pub struct Item<'a> {
     pub kind: ItemKind<'a>,
 }
 
-/// A command's output, kept as the raw JSON string it arrived as.
-#[derive(Debug, Clone)]
-pub struct Output<'a>(Option<&'a RawValue>);
-
-impl PartialEq for Output<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.as_ref().map(|r| r.get()) == other.0.as_ref().map(|r| r.get())
-    }
-}
+/// A command's output, kept as the raw JSON string it arrived as (quotes
+/// and escapes included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output<'a>(Option<&'a str>);
 
 impl Output<'_> {
     /// The whole output, decoded.
     pub fn full(&self) -> String {
         self.0
-            .as_ref()
-            .and_then(|r| serde_json::from_str(r.get()).ok())
+            .and_then(|raw| serde_json::from_str(raw).ok())
             .unwrap_or_default()
     }
 
     /// The last `n` lines, decoding only them.
     pub fn tail(&self, n: usize) -> String {
-        let Some(raw) = self.0.as_ref().map(|r| r.get()) else {
+        let Some(raw) = self.0 else {
             return String::new();
         };
         let Some(body) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
@@ -224,7 +222,7 @@ pub enum ItemKind<'a> {
 }
 
 /// Every field any event carries; one pass, unknown fields skipped.
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct WireEvent<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
@@ -248,7 +246,7 @@ struct WireEvent<'a> {
 }
 
 /// Every field any item carries.
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct WireItem<'a> {
     #[serde(default, borrow)]
     id: Cow<'a, str>,
@@ -258,8 +256,8 @@ struct WireItem<'a> {
     text: Option<Text<'a>>,
     #[serde(default, borrow, deserialize_with = "some_text")]
     command: Option<Text<'a>>,
-    #[serde(borrow)]
-    aggregated_output: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "raw_json")]
+    aggregated_output: Option<&'a str>,
     exit_code: Option<i64>,
     #[serde(default, borrow, deserialize_with = "some_text")]
     status: Option<Text<'a>>,
@@ -286,6 +284,11 @@ fn some_text<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Te
     #[derive(Deserialize)]
     struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
     Ok(Option::<Borrowed>::deserialize(d)?.map(|b| b.0))
+}
+
+/// Any JSON value (or `null`), kept as its text in the line.
+fn raw_json<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'a str>, D::Error> {
+    Ok(Option::<&RawValue>::deserialize(d)?.map(RawValue::get))
 }
 
 impl<'a> WireItem<'a> {
@@ -401,7 +404,11 @@ pub fn parse_line(line: &[u8]) -> Line<'_> {
     let Ok(trimmed) = std::str::from_utf8(trimmed) else {
         return Line::Text;
     };
-    match serde_json::from_str::<WireEvent>(trimmed).map(WireEvent::typed) {
+    let wire = match scan::event(trimmed) {
+        Some(wire) => Ok(wire),
+        None => serde_json::from_str::<WireEvent>(trimmed),
+    };
+    match wire.map(WireEvent::typed) {
         Ok(Some(Event::Unknown) | None) => Line::OtherJson,
         Ok(Some(event)) => Line::Event(event),
         Err(_) if serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok() => Line::OtherJson,
@@ -510,7 +517,7 @@ mod tests {
     }
 
     fn tail(text: &str, n: usize) -> String {
-        Output(Some(&raw(text))).tail(n)
+        Output(Some(raw(text).get())).tail(n)
     }
 
     proptest::proptest! {
@@ -539,7 +546,10 @@ mod tests {
         assert_eq!(tail("\nfirst-empty", 5), "\nfirst-empty");
         assert_eq!(tail("x\\n\ny\\\n\n", 1), "y\\");
         assert_eq!(tail("tab\there \"q\"\né", 1), "é");
-        assert_eq!(Output(Some(&raw("x\\n\ny\\\n\n"))).full(), "x\\n\ny\\\n\n");
+        assert_eq!(
+            Output(Some(raw("x\\n\ny\\\n\n").get())).full(),
+            "x\\n\ny\\\n\n"
+        );
         assert_eq!(tail("", 3), "");
         assert_eq!(Output(None).tail(3), "");
     }

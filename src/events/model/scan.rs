@@ -1,0 +1,755 @@
+//! The renderer's fast path: a line the way codex writes it (an object of
+//! strings, integers and `null`, one nested `item`) read into the wire
+//! structs in one pass, without serde's visitor machinery. Measured on
+//! ordinary small events, serde_json's derive parses at about 350 MB/s and
+//! this scanner at more than twice that, about half of `usbide render`'s
+//! time (simd-json and sonic-rs were no faster than serde_json here).
+//!
+//! It only ever declines: anything it is not sure of (a `\u` escape in a
+//! string it must decode, a float where a count goes, a duplicate field,
+//! an escaped key, a file change list, invalid JSON) answers `None`, and
+//! serde_json decides the line. Where it answers, it answers what serde_json
+//! would (property test below).
+
+use std::borrow::Cow;
+
+use super::{ErrorBody, Text, Usage, WireEvent, WireItem};
+
+/// How deep a value the scanner skips may nest (serde_json allows 128;
+/// deeper ones are left to it).
+const MAX_DEPTH: usize = 64;
+
+/// The wire event of `line` (trimmed, valid UTF-8), or `None` when
+/// serde_json has to decide.
+pub(super) fn event(line: &str) -> Option<WireEvent<'_>> {
+    let mut scan = Scan { text: line, at: 0 };
+    let event = scan.event()?;
+    scan.space();
+    (scan.at == line.len()).then_some(event)
+}
+
+/// Whether any of the eight bytes in `word` ends a run of plain string
+/// characters: a quote, a backslash or a control character (the classic
+/// has-zero-byte and has-less-than tricks).
+fn stops(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let quote = zero_in(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    quote | backslash | control != 0
+}
+
+struct Scan<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// Which of an object's known fields were seen (a second one declines:
+/// serde's derive rejects duplicates).
+#[derive(Default)]
+struct Seen(u32);
+
+impl Seen {
+    fn first(&mut self, field: u32) -> Option<()> {
+        let bit = 1 << field;
+        let first = self.0 & bit == 0;
+        self.0 |= bit;
+        first.then_some(())
+    }
+}
+
+impl<'a> Scan<'a> {
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.at).copied()
+    }
+
+    /// JSON's whitespace.
+    fn space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.space();
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.bytes()[self.at..]
+            .starts_with(word)
+            .then(|| self.at += word.len())
+    }
+
+    /// `null` at the cursor (consumed).
+    fn null(&mut self) -> bool {
+        self.literal(b"null").is_some()
+    }
+
+    /// An object; `field` reads the value of each key (the cursor after
+    /// its colon).
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        self.space();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            self.space();
+            let (key, escaped) = self.string()?;
+            if escaped {
+                return None;
+            }
+            self.eat(b':')?;
+            self.space();
+            field(self, key)?;
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<()> {
+        self.eat(b'[')?;
+        self.space();
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            self.skip(depth)?;
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A valid JSON string at the cursor: its body (between the quotes,
+    /// escapes as written) and whether it holds escapes.
+    fn string(&mut self) -> Option<(&'a str, bool)> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let bytes = self.bytes();
+        let start = self.at + 1;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time up to the first quote, backslash or
+            // control character, then byte by byte to it.
+            while let Some(word) = bytes.get(at..at + 8) {
+                if stops(u64::from_le_bytes(word.try_into().ok()?)) {
+                    break;
+                }
+                at += 8;
+            }
+            while bytes
+                .get(at)
+                .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+            {
+                at += 1;
+            }
+            match *bytes.get(at)? {
+                b'"' => break,
+                b'\\' => escaped = true,
+                // A control character must be escaped.
+                _ => return None,
+            }
+            match *bytes.get(at + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                // Four hex digits, whatever they stand for (as serde_json
+                // checks a string it skips).
+                b'u' if bytes.get(at + 2..at + 6)?.iter().all(u8::is_ascii_hexdigit) => at += 6,
+                _ => return None,
+            }
+        }
+        self.at = at + 1;
+        // Both ends are ASCII quotes: character boundaries.
+        Some((&self.text[start..at], escaped))
+    }
+
+    /// A string, decoded (borrowed when it has no escapes); `None` for a
+    /// `\u` escape, which serde_json decodes.
+    fn text(&mut self) -> Option<Text<'a>> {
+        match self.string()? {
+            (body, false) => Some(Cow::Borrowed(body)),
+            (body, true) => super::unescape_plain(body).map(Cow::Owned),
+        }
+    }
+
+    /// `null` or what `value` reads.
+    fn maybe<T>(&mut self, value: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        if self.null() {
+            Some(None)
+        } else {
+            value(self).map(Some)
+        }
+    }
+
+    fn maybe_text(&mut self) -> Option<Option<Text<'a>>> {
+        self.maybe(Self::text)
+    }
+
+    /// A valid JSON number's text.
+    fn number(&mut self) -> Option<&'a str> {
+        let bytes = self.bytes();
+        let start = self.at;
+        let mut at = start;
+        let digits = |at: &mut usize| {
+            let from = *at;
+            while bytes.get(*at).is_some_and(u8::is_ascii_digit) {
+                *at += 1;
+            }
+            *at > from
+        };
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        match bytes.get(at)? {
+            b'0' => at += 1,
+            b'1'..=b'9' => _ = digits(&mut at),
+            _ => return None,
+        }
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            digits(&mut at).then_some(())?;
+        }
+        if matches!(bytes.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            if matches!(bytes.get(at), Some(b'+' | b'-')) {
+                at += 1;
+            }
+            digits(&mut at).then_some(())?;
+        }
+        self.at = at;
+        Some(&self.text[start..at])
+    }
+
+    /// An integer that fits `T` (`-0`, `1.0`, `1e3` and overflow decline).
+    fn integer<T: std::str::FromStr>(&mut self) -> Option<T> {
+        self.number()?.parse().ok()
+    }
+
+    /// Any value, checked and passed over.
+    fn skip(&mut self, depth: usize) -> Option<()> {
+        self.space();
+        match self.peek()? {
+            b'"' => _ = self.string()?,
+            b'{' => self.object(|scan, _| scan.skip(depth.checked_sub(1)?))?,
+            b'[' => self.array(depth.checked_sub(1)?)?,
+            b't' => self.literal(b"true")?,
+            b'f' => self.literal(b"false")?,
+            b'n' => self.literal(b"null")?,
+            _ => _ = self.number()?,
+        }
+        Some(())
+    }
+
+    fn event(&mut self) -> Option<WireEvent<'a>> {
+        let mut kind = None;
+        let mut event = WireEvent {
+            kind: Cow::Borrowed(""),
+            thread_id: None,
+            usage: None,
+            error: None,
+            item: None,
+            item_id: None,
+            delta: None,
+            id: None,
+            message: None,
+        };
+        let mut seen = Seen::default();
+        self.object(|scan, key| {
+            match key {
+                "type" => {
+                    seen.first(0)?;
+                    kind = Some(scan.text()?);
+                }
+                "thread_id" => {
+                    seen.first(1)?;
+                    event.thread_id = scan.maybe_text()?;
+                }
+                "usage" => {
+                    seen.first(2)?;
+                    event.usage = scan.maybe(Self::usage)?;
+                }
+                "error" => {
+                    seen.first(3)?;
+                    event.error = scan.maybe(Self::error)?;
+                }
+                "item" => {
+                    seen.first(4)?;
+                    event.item = scan.maybe(|scan| scan.item().map(Box::new))?;
+                }
+                "item_id" => {
+                    seen.first(5)?;
+                    event.item_id = scan.maybe_text()?;
+                }
+                "delta" => {
+                    seen.first(6)?;
+                    event.delta = scan.maybe_text()?;
+                }
+                "id" => {
+                    seen.first(7)?;
+                    event.id = scan.maybe_text()?;
+                }
+                "message" => {
+                    seen.first(8)?;
+                    event.message = scan.maybe_text()?;
+                }
+                _ => scan.skip(MAX_DEPTH)?,
+            }
+            Some(())
+        })?;
+        event.kind = kind?;
+        Some(event)
+    }
+
+    fn item(&mut self) -> Option<WireItem<'a>> {
+        let mut kind = None;
+        let mut item = WireItem {
+            id: Cow::Borrowed(""),
+            kind: Cow::Borrowed(""),
+            text: None,
+            command: None,
+            aggregated_output: None,
+            exit_code: None,
+            status: None,
+            changes: None,
+            server: None,
+            tool: None,
+            error: None,
+            query: None,
+            items: None,
+            message: None,
+        };
+        let mut seen = Seen::default();
+        self.object(|scan, key| {
+            match key {
+                "id" => {
+                    seen.first(0)?;
+                    item.id = scan.text()?;
+                }
+                "type" => {
+                    seen.first(1)?;
+                    kind = Some(scan.text()?);
+                }
+                "text" => {
+                    seen.first(2)?;
+                    item.text = scan.maybe_text()?;
+                }
+                "command" => {
+                    seen.first(3)?;
+                    item.command = scan.maybe_text()?;
+                }
+                "aggregated_output" => {
+                    seen.first(4)?;
+                    // Kept raw, quotes and all: decoded only where shown.
+                    let start = scan.at;
+                    item.aggregated_output =
+                        scan.maybe(|scan| scan.string().map(|_| &scan.text[start..scan.at]))?;
+                }
+                "exit_code" => {
+                    seen.first(5)?;
+                    item.exit_code = scan.maybe(Self::integer)?;
+                }
+                "status" => {
+                    seen.first(6)?;
+                    item.status = scan.maybe_text()?;
+                }
+                // Lists of file changes and todos are left to serde_json.
+                "changes" => {
+                    seen.first(12)?;
+                    scan.null().then_some(())?;
+                }
+                "items" => {
+                    seen.first(13)?;
+                    scan.null().then_some(())?;
+                }
+                "server" => {
+                    seen.first(7)?;
+                    item.server = scan.maybe_text()?;
+                }
+                "tool" => {
+                    seen.first(8)?;
+                    item.tool = scan.maybe_text()?;
+                }
+                "error" => {
+                    seen.first(9)?;
+                    item.error = scan.maybe(Self::error)?;
+                }
+                "query" => {
+                    seen.first(10)?;
+                    item.query = scan.maybe_text()?;
+                }
+                "message" => {
+                    seen.first(11)?;
+                    item.message = scan.maybe_text()?;
+                }
+                _ => scan.skip(MAX_DEPTH)?,
+            }
+            Some(())
+        })?;
+        item.kind = kind?;
+        Some(item)
+    }
+
+    fn usage(&mut self) -> Option<Usage> {
+        let mut usage = Usage::default();
+        let mut seen = Seen::default();
+        self.object(|scan, key| {
+            let (field, count) = match key {
+                "input_tokens" => (0, &mut usage.input_tokens),
+                "cached_input_tokens" => (1, &mut usage.cached_input_tokens),
+                "output_tokens" => (2, &mut usage.output_tokens),
+                "reasoning_output_tokens" => (3, &mut usage.reasoning_output_tokens),
+                _ => return scan.skip(MAX_DEPTH),
+            };
+            seen.first(field)?;
+            *count = scan.integer()?;
+            Some(())
+        })?;
+        Some(usage)
+    }
+
+    fn error(&mut self) -> Option<ErrorBody<'a>> {
+        let mut message = None;
+        self.object(|scan, key| match key {
+            "message" if message.is_none() => {
+                message = Some(scan.text()?);
+                Some(())
+            }
+            "message" => None,
+            _ => scan.skip(MAX_DEPTH),
+        })?;
+        Some(ErrorBody { message: message? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What serde_json makes of `line`.
+    fn serde(line: &str) -> Option<WireEvent<'_>> {
+        serde_json::from_str(line).ok()
+    }
+
+    #[test]
+    fn real_codex_lines_are_read_as_serde_json_reads_them() {
+        let fixture = include_str!("../../../benches/fixtures/codex-0.169-exec.jsonl");
+        let more = [
+            r#"{"type":"item.completed","item":{"id":"item_3r","type":"reasoning","text":"**Planning**\n\nI will \"look\"."}}"#,
+            r#"{"type":"item.started","item":{"id":"c","type":"command_execution","command":"ls","aggregated_output":"","exit_code":null,"status":"in_progress"}}"#,
+            r#"{"type":"item.completed","item":{"id":"c","type":"command_execution","command":"ls","aggregated_output":"a\tb\n\u001b[0m","exit_code":-1,"status":"failed"}}"#,
+            r#"{"type":"turn.completed","usage":{"input_tokens":1200,"cached_input_tokens":800,"cache_write_input_tokens":0,"output_tokens":60,"reasoning_output_tokens":12}}"#,
+            r#"{"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized","code":null}}"#,
+            r#"{"type":"error","message":"Reconnecting... 2/5 (stream disconnected before completion)"}"#,
+            r#" { "type" : "item.plan.delta" , "item_id" : "p" , "delta" : "x" } "#,
+            r#"{"type":"item.completed","item":{"id":"m","type":"mcp_tool_call","server":"s","tool":"t","arguments":{"a":[1,2.5,{"b":null}]},"error":{"message":"no"},"status":"failed"}}"#,
+        ];
+        for line in fixture.lines().chain(more) {
+            let line = line.trim();
+            let fast = event(line);
+            assert!(fast.is_some(), "the scanner declined {line}");
+            assert_eq!(fast, serde(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn it_declines_what_it_is_not_sure_of() {
+        for line in [
+            r#"{"type":"error","message":"caf\u00e9"}"#, // a \u escape to decode
+            r#"{"type":"error","type":"error"}"#,        // a duplicate field
+            r#"{"type":"error","message":null,"message":"m"}"#,
+            r#"{"typ\u0065":"error"}"#, // an escaped key
+            r#"{"type":"turn.completed","usage":{"input_tokens":1.0}}"#,
+            r#"{"type":"turn.completed","usage":{"input_tokens":-0}}"#,
+            r#"{"type":"turn.completed","usage":{"input_tokens":18446744073709551616}}"#,
+            r#"{"type":"item.completed","item":{"type":"file_change","changes":[]}}"#,
+            r#"{"type":"item.completed","item":{"id":null,"type":"plan"}}"#,
+            r#"{"type":"error","message":"a"} x"#,
+            r#"{"type":"error","message":"a"#,
+            "{\"type\":\"error\",\"message\":\"a\u{1}b\"}", // a raw control character
+            r#"{"type":"error","x":01}"#,
+            r#"{"type":"error","x":[1,]}"#,
+            r#"{"message":"no type"}"#,
+            r#"{"type":"error","x":tru}"#,
+        ] {
+            assert_eq!(event(line), None, "{line}");
+        }
+        let deep = format!(r#"{{"type":"e","x":{}{}}}"#, "[".repeat(80), "]".repeat(80));
+        assert_eq!(event(&deep), None);
+    }
+
+    fn string() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => prop::sample::select(vec![
+                "item.completed",
+                "item.started",
+                "turn.completed",
+                "turn.failed",
+                "error",
+                "agent_message",
+                "reasoning",
+                "command_execution",
+                "mcp_tool_call",
+                "file_change",
+            ])
+            .prop_map(|s| format!("\"{s}\"")),
+            6 => "[a-z \"\\\\\n\t/é日]{0,40}"
+                .prop_map(|t| serde_json::to_string(&t).expect("json")),
+            1 => prop::sample::select(vec![
+                r#""caf\u00e9""#,
+                r#""\ud83d\ude00""#,
+                r#""\ud800""#,
+                r#""\uZZZZ""#,
+                r#""\x""#,
+                r#""ctl\u0001""#,
+                "\"raw\u{1}\"",
+            ])
+            .prop_map(String::from),
+        ]
+    }
+
+    fn key() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "type",
+            "item",
+            "id",
+            "text",
+            "command",
+            "aggregated_output",
+            "exit_code",
+            "status",
+            "usage",
+            "input_tokens",
+            "output_tokens",
+            "error",
+            "message",
+            "thread_id",
+            "delta",
+            "changes",
+            "items",
+            "x",
+            r"typ\u0065",
+        ])
+    }
+
+    fn object(fields: &[(&str, String)], spaced: bool) -> String {
+        let (comma, colon) = if spaced { (" , ", " : ") } else { (",", ":") };
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("\"{k}\"{colon}{v}"))
+            .collect();
+        format!("{{{}}}", fields.join(comma))
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            prop::sample::select(vec![
+                "null",
+                "true",
+                "false",
+                "0",
+                "-0",
+                "7",
+                "-12",
+                "1.5",
+                "1e3",
+                "-0.0e-1",
+                "01",
+                "1.",
+                "2.e3",
+                "1e",
+                "-",
+                "+1",
+                ".5",
+                "18446744073709551615",
+                "9223372036854775808",
+                "-9223372036854775809",
+            ])
+            .prop_map(String::from),
+            string(),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                (
+                    prop::collection::vec((key(), inner.clone()), 0..6),
+                    any::<bool>()
+                )
+                    .prop_map(|(fields, spaced)| object(&fields, spaced)),
+                prop::collection::vec(inner, 0..4)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+            ]
+        })
+    }
+
+    /// A value for `key` of the kind codex writes there, now and then
+    /// `null` or any value at all.
+    fn field(key: &'static str) -> BoxedStrategy<String> {
+        let int = prop_oneof![
+            4 => (0u64..100_000).prop_map(|n| n.to_string()),
+            1 => (-300i64..0).prop_map(|n| n.to_string()),
+        ];
+        let fitting = match key {
+            "item" => fields(ITEM_KEYS),
+            "usage" => fields(USAGE_KEYS),
+            "error" => fields(&["message", "code"]),
+            "exit_code" | "input_tokens" | "output_tokens" | "cached_input_tokens" => int.boxed(),
+            "changes" | "items" => {
+                prop_oneof![Just("null".to_string()), Just("[]".to_string())].boxed()
+            }
+            _ => string().boxed(),
+        };
+        prop_oneof![30 => fitting, 3 => Just("null".to_string()), 1 => value()].boxed()
+    }
+
+    const EVENT_KEYS: &[&str] = &[
+        "thread_id",
+        "usage",
+        "error",
+        "item",
+        "item_id",
+        "delta",
+        "id",
+        "message",
+        "x",
+    ];
+    const ITEM_KEYS: &[&str] = &[
+        "id",
+        "text",
+        "command",
+        "aggregated_output",
+        "exit_code",
+        "status",
+        "server",
+        "tool",
+        "error",
+        "query",
+        "message",
+        "changes",
+        "items",
+        "x",
+    ];
+    const USAGE_KEYS: &[&str] = &["input_tokens", "cached_input_tokens", "output_tokens", "x"];
+
+    /// An object with a `type` and some of `keys` (once in a while one
+    /// twice), in any order.
+    fn fields(keys: &'static [&'static str]) -> BoxedStrategy<String> {
+        let chosen = (
+            prop::sample::subsequence(keys.to_vec(), 0..=keys.len()),
+            prop::option::weighted(0.05, prop::sample::select(keys.to_vec())),
+        )
+            .prop_map(|(mut chosen, twice)| {
+                chosen.push("type");
+                chosen.extend(twice);
+                chosen
+            })
+            .prop_shuffle();
+        (chosen, any::<bool>())
+            .prop_flat_map(|(keys, spaced)| {
+                let values: Vec<_> = keys.iter().map(|k| field(k)).collect();
+                (Just(keys), values, Just(spaced))
+            })
+            .prop_map(|(keys, values, spaced)| {
+                let fields: Vec<(&str, String)> = keys.into_iter().zip(values).collect();
+                object(&fields, spaced)
+            })
+            .boxed()
+    }
+
+    /// An event-like line, sometimes broken by one inserted or deleted
+    /// character.
+    fn line() -> impl Strategy<Value = String> {
+        let whole = prop_oneof![
+            4 => fields(EVENT_KEYS),
+            1 => (prop::collection::vec((key(), value()), 0..8), any::<bool>()).prop_map(|(f, spaced)| object(&f, spaced)),
+        ];
+        let edit = prop::option::weighted(
+            0.2,
+            (
+                any::<prop::sample::Index>(),
+                prop::sample::select(vec![
+                    None,
+                    Some('"'),
+                    Some('{'),
+                    Some('}'),
+                    Some(','),
+                    Some(':'),
+                    Some('\\'),
+                    Some('\u{1}'),
+                    Some(' '),
+                ]),
+            ),
+        );
+        (whole, edit).prop_map(|(line, edit)| {
+            let mut chars: Vec<char> = line.chars().collect();
+            if let Some((at, insert)) = edit {
+                let at = at.index(chars.len());
+                match insert {
+                    Some(c) => chars.insert(at, c),
+                    None => _ = chars.remove(at),
+                }
+            }
+            chars.into_iter().collect()
+        })
+    }
+
+    /// What [`stops`] stands for, byte by byte.
+    fn stops_slowly(word: u64) -> bool {
+        word.to_le_bytes()
+            .iter()
+            .any(|&b| b == b'"' || b == b'\\' || b < 0x20)
+    }
+
+    #[test]
+    fn eight_bytes_stop_at_a_quote_a_backslash_or_a_control_character() {
+        for at in 0..8 {
+            for byte in 0..=255u8 {
+                let mut word = [b'a'; 8];
+                word[at] = byte;
+                let word = u64::from_le_bytes(word);
+                assert_eq!(stops(word), stops_slowly(word), "{byte:#x} at {at}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_eight_bytes_stop_as_they_should(word in any::<u64>()) {
+            prop_assert_eq!(stops(word), stops_slowly(word));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn where_it_answers_it_agrees_with_serde_json(line in line()) {
+            if let Some(fast) = event(&line) {
+                prop_assert_eq!(Some(fast), serde(&line));
+            }
+        }
+    }
+}
