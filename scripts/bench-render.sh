@@ -6,8 +6,9 @@
 #   errors   error-heavy: reconnect notices, errors and failed turns with
 #            the real texts of tests/corpus/codex-errors.toml
 # Target: usbide render at least 10x jq on every shape, memory flat. Each
-# figure is the best of five runs (single runs vary by 30% or more on a
-# shared VM).
+# figure is the best of ROUNDS (default 7) rounds that run cat, jq and
+# usbide one after the other: single runs vary by 30% or more on a shared
+# VM, and a slow spell then slows all three.
 #
 #   scripts/bench-render.sh [SIZE_MB]     (default 100; needs jq and GNU time)
 #   USBIDE_BIN=path/to/usbide SKIP_BUILD=1 scripts/bench-render.sh   (another build, before/after)
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 size_mb="${1:-100}"
 work=target/bench
 mkdir -p "$work"
+: ${ROUNDS:=7}
 : ${SKIP_BUILD:=}; [ -n "$SKIP_BUILD" ] || cargo build --release --quiet
 bin=${USBIDE_BIN:-target/release/usbide}
 
@@ -72,25 +74,30 @@ def errors(n):
 write("errors", errors)
 PY
 
-measure() { # stream, command...: the best of five runs (seconds, peak KiB)
+once() { # stream, command...: one run (seconds, peak KiB)
     local stream=$1; shift
-    local best="" t
-    for _ in 1 2 3 4 5; do
-        t=$( { /usr/bin/time -f "%e %M" "$@" < "$stream" > /dev/null; } 2>&1 | tail -n 1 ) || true
-        if [ -z "$best" ] || awk -v a="${t%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-            best=$t
-        fi
-    done
-    echo "$best"
+    { /usr/bin/time -f "%e %M" "$@" < "$stream" > /dev/null; } 2>&1 | tail -n 1 || true
+}
+better() { # the faster of two "seconds KiB" figures (the first may be empty)
+    if [ -z "$1" ] || awk -v a="${2%% *}" -v b="${1%% *}" 'BEGIN { exit !(a < b) }'; then
+        echo "$2"
+    else
+        echo "$1"
+    fi
 }
 
 printf '%-8s %8s | %-26s | %-26s | %-26s | %s\n' shape MB cat "jq -c ." "usbide render" "render/jq"
 for shape in big small errors; do
     stream="$work/$shape-$size_mb.jsonl"
     bytes=$(stat -c %s "$stream")
-    c=$(measure "$stream" cat)
-    j=$(measure "$stream" jq -c .)
-    u=$(measure "$stream" "$bin" render --color never)
+    # Rounds of cat, jq, usbide side by side: a slow spell of the machine
+    # slows all three, not just one of them.
+    c="" j="" u=""
+    for _ in $(seq "$ROUNDS"); do
+        c=$(better "$c" "$(once "$stream" cat)")
+        j=$(better "$j" "$(once "$stream" jq -c .)")
+        u=$(better "$u" "$(once "$stream" "$bin" render --color never)")
+    done
     python3 - "$shape" "$bytes" "$c" "$j" "$u" <<'PY'
 import sys
 shape, b = sys.argv[1], int(sys.argv[2])

@@ -297,8 +297,8 @@ const REMEMBERED: usize = 256;
 const REMEMBERED_BYTES: usize = 4096;
 
 thread_local! {
-    static CLASSIFIED: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<Diagnosis>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CLASSIFIED: std::cell::RefCell<foldhash::HashMap<Box<str>, Option<Diagnosis>>> =
+        std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
 /// Classify `message`; `None` when it is not an error usbide recognises.

@@ -6,7 +6,6 @@
 //! the error it explains; every failed turn gets an explanation.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 pub use crate::events::batch::Batch;
@@ -51,8 +50,8 @@ pub struct Renderer<W: Write> {
     style: Style,
     status_shown: bool,
     last_reconnect: Option<String>,
-    /// How often each failure was reported, in order of first report.
-    errors: HashMap<String, u32>,
+    /// How often each failure was reported (listed sorted at the end).
+    errors: foldhash::HashMap<String, u32>,
     /// The last `error` event, which the next `turn.failed` repeats.
     last_error: Option<String>,
     /// Causes already explained.
@@ -71,7 +70,7 @@ impl<W: Write> Renderer<W> {
             style,
             status_shown: false,
             last_reconnect: None,
-            errors: HashMap::new(),
+            errors: foldhash::HashMap::default(),
             last_error: None,
             explained: Vec::new(),
             pending: Vec::new(),

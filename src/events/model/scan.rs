@@ -28,17 +28,24 @@ pub(super) fn event(line: &str) -> Option<WireEvent<'_>> {
     (scan.at == line.len()).then_some(event)
 }
 
-/// Whether any of the eight bytes in `word` ends a run of plain string
-/// characters: a quote, a backslash or a control character (the classic
-/// has-zero-byte and has-less-than tricks).
-fn stops(word: u64) -> bool {
+/// Where the first quote, backslash or control character is among the
+/// eight bytes of `word` (read little-endian), if any. The classic
+/// has-zero-byte and has-less-than tricks: a borrow can flag a byte above a
+/// true one, never below, so the lowest flag is exact.
+fn first_stop(word: u64) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
     let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let quote = zero_in(word ^ (ONES * u64::from(b'"')));
     let backslash = zero_in(word ^ (ONES * u64::from(b'\\')));
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    quote | backslash | control != 0
+    let flags = quote | backslash | control;
+    (flags != 0).then(|| flags.trailing_zeros() as usize / 8)
+}
+
+/// Whether `byte` ends a run of plain string characters.
+fn stops(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
 }
 
 struct Scan<'a> {
@@ -154,20 +161,17 @@ impl<'a> Scan<'a> {
         let mut at = start;
         let mut escaped = false;
         loop {
-            // Eight bytes at a time up to the first quote, backslash or
-            // control character, then byte by byte to it.
-            while let Some(word) = bytes.get(at..at + 8) {
-                if stops(u64::from_le_bytes(word.try_into().ok()?)) {
-                    break;
+            // Eight bytes at a time to the first quote, backslash or
+            // control character; the last few one by one.
+            at = loop {
+                match bytes.get(at..at + 8) {
+                    Some(word) => match first_stop(u64::from_le_bytes(word.try_into().ok()?)) {
+                        Some(i) => break at + i,
+                        None => at += 8,
+                    },
+                    None => break at + bytes[at..].iter().position(|&b| stops(b))?,
                 }
-                at += 8;
-            }
-            while bytes
-                .get(at)
-                .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
-            {
-                at += 1;
-            }
+            };
             match *bytes.get(at)? {
                 b'"' => break,
                 b'\\' => escaped = true,
@@ -298,7 +302,7 @@ impl<'a> Scan<'a> {
                 }
                 "item" => {
                     seen.first(4)?;
-                    event.item = scan.maybe(|scan| scan.item().map(Box::new))?;
+                    event.item = scan.maybe(Self::item)?;
                 }
                 "item_id" => {
                     seen.first(5)?;
@@ -324,9 +328,10 @@ impl<'a> Scan<'a> {
         Some(event)
     }
 
-    fn item(&mut self) -> Option<WireItem<'a>> {
+    /// Built where it will stay (an item is a few hundred bytes).
+    fn item(&mut self) -> Option<Box<WireItem<'a>>> {
         let mut kind = None;
-        let mut item = WireItem {
+        let mut item = Box::new(WireItem {
             id: Cow::Borrowed(""),
             kind: Cow::Borrowed(""),
             text: None,
@@ -341,7 +346,7 @@ impl<'a> Scan<'a> {
             query: None,
             items: None,
             message: None,
-        };
+        });
         let mut seen = Seen::default();
         self.object(|scan, key| {
             match key {
@@ -717,29 +722,39 @@ mod tests {
         })
     }
 
-    /// What [`stops`] stands for, byte by byte.
-    fn stops_slowly(word: u64) -> bool {
-        word.to_le_bytes()
-            .iter()
-            .any(|&b| b == b'"' || b == b'\\' || b < 0x20)
+    /// What [`first_stop`] stands for, byte by byte.
+    fn first_stop_slowly(word: u64) -> Option<usize> {
+        word.to_le_bytes().iter().position(|&b| stops(b))
     }
 
     #[test]
     fn eight_bytes_stop_at_a_quote_a_backslash_or_a_control_character() {
         for at in 0..8 {
             for byte in 0..=255u8 {
-                let mut word = [b'a'; 8];
-                word[at] = byte;
-                let word = u64::from_le_bytes(word);
-                assert_eq!(stops(word), stops_slowly(word), "{byte:#x} at {at}");
+                for fill in [b'a', 0xff, 0x80, b'!', b'#', 0x21] {
+                    let mut word = [fill; 8];
+                    word[at] = byte;
+                    let word = u64::from_le_bytes(word);
+                    assert_eq!(
+                        first_stop(word),
+                        first_stop_slowly(word),
+                        "{byte:#x} at {at} in {fill:#x}"
+                    );
+                }
             }
         }
     }
 
     proptest! {
         #[test]
-        fn any_eight_bytes_stop_as_they_should(word in any::<u64>()) {
-            prop_assert_eq!(stops(word), stops_slowly(word));
+        fn any_eight_bytes_stop_where_they_should(word in any::<u64>()) {
+            prop_assert_eq!(first_stop(word), first_stop_slowly(word));
+        }
+
+        #[test]
+        fn bytes_near_the_stops_stop_where_they_should(word in prop::array::uniform8(prop::sample::select(vec![0u8, 0x1f, 0x20, 0x21, b'"', b'#', b'[', b'\\', b']', 0x7f, 0x80, 0xff]))) {
+            let word = u64::from_le_bytes(word);
+            prop_assert_eq!(first_stop(word), first_stop_slowly(word));
         }
     }
 
