@@ -1,5 +1,6 @@
 //! Fuzz the line parser, the classifier and the renderer with arbitrary
-//! bytes: none may panic, and rendered output never carries a raw ESC.
+//! bytes: none may panic, the parser's fast scanner never reads a line
+//! otherwise than serde_json, and rendered output never carries a raw ESC.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,6 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let mut renderer = Renderer::new(Vec::new(), style);
     for line in data.split(|b| *b == b'\n') {
         let _ = usbide::events::model::parse_line(line);
+        if let Ok(text) = std::str::from_utf8(line) {
+            assert!(usbide::events::model::scanner_agrees(text.trim_ascii()), "the scanner disagrees with serde_json");
+        }
         let _ = renderer.line(line);
         let _ = renderer.stderr_line(line);
         let text = String::from_utf8_lossy(line);

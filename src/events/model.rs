@@ -416,6 +416,13 @@ pub fn parse_line(line: &[u8]) -> Line<'_> {
     }
 }
 
+/// For the fuzzer: whether [`scan`], where it answers, reads `line` as
+/// serde_json does.
+#[cfg(fuzzing)]
+pub fn scanner_agrees(line: &str) -> bool {
+    scan::event(line).is_none_or(|fast| serde_json::from_str::<WireEvent>(line).ok() == Some(fast))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -248,9 +248,14 @@ impl<'a> Scan<'a> {
         Some(&self.text[start..at])
     }
 
-    /// An integer that fits `T` (`-0`, `1.0`, `1e3` and overflow decline).
+    /// An integer that fits `T`; `1.0`, `1e3`, overflow and `-0` (a float
+    /// to serde_json) decline.
     fn integer<T: std::str::FromStr>(&mut self) -> Option<T> {
-        self.number()?.parse().ok()
+        let number = self.number()?;
+        if number.starts_with("-0") {
+            return None;
+        }
+        number.parse().ok()
     }
 
     /// Any value, checked and passed over.
@@ -491,6 +496,8 @@ mod tests {
             r#"{"typ\u0065":"error"}"#, // an escaped key
             r#"{"type":"turn.completed","usage":{"input_tokens":1.0}}"#,
             r#"{"type":"turn.completed","usage":{"input_tokens":-0}}"#,
+            // serde_json reads -0 as a float, which no count or exit code takes.
+            r#"{"type":"item.completed","item":{"type":"command_execution","command":"ls","exit_code":-0}}"#,
             r#"{"type":"turn.completed","usage":{"input_tokens":18446744073709551616}}"#,
             r#"{"type":"item.completed","item":{"type":"file_change","changes":[]}}"#,
             r#"{"type":"item.completed","item":{"id":null,"type":"plan"}}"#,
@@ -617,6 +624,7 @@ mod tests {
         let int = prop_oneof![
             4 => (0u64..100_000).prop_map(|n| n.to_string()),
             1 => (-300i64..0).prop_map(|n| n.to_string()),
+            1 => Just("-0".to_string()),
         ];
         let fitting = match key {
             "item" => fields(ITEM_KEYS),
