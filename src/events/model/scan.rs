@@ -273,6 +273,20 @@ impl<'a> Scan<'a> {
         Some(())
     }
 
+    /// `slot` set to what `read` reads, once: a field seen twice declines
+    /// (serde's derive rejects duplicates).
+    fn once<T>(
+        &mut self,
+        seen: &mut Seen,
+        field: u32,
+        slot: &mut T,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<()> {
+        seen.first(field)?;
+        *slot = read(self)?;
+        Some(())
+    }
+
     fn event(&mut self) -> Option<WireEvent<'a>> {
         let mut kind = None;
         let mut event = WireEvent {
@@ -289,42 +303,21 @@ impl<'a> Scan<'a> {
         let mut seen = Seen::default();
         self.object(|scan, key| {
             match key {
-                "type" => {
-                    seen.first(0)?;
-                    kind = Some(scan.text()?);
-                }
-                "thread_id" => {
-                    seen.first(1)?;
-                    event.thread_id = scan.maybe_text()?;
-                }
-                "usage" => {
-                    seen.first(2)?;
-                    event.usage = scan.maybe(Self::usage)?;
-                }
-                "error" => {
-                    seen.first(3)?;
-                    event.error = scan.maybe(Self::error)?;
-                }
+                "type" => scan.once(&mut seen, 0, &mut kind, |scan| scan.text().map(Some))?,
+                "thread_id" => scan.once(&mut seen, 1, &mut event.thread_id, Self::maybe_text)?,
+                "usage" => scan.once(&mut seen, 2, &mut event.usage, |scan| {
+                    scan.maybe(Self::usage)
+                })?,
+                "error" => scan.once(&mut seen, 3, &mut event.error, |scan| {
+                    scan.maybe(Self::error)
+                })?,
                 "item" => {
-                    seen.first(4)?;
-                    event.item = scan.maybe(Self::item)?;
+                    scan.once(&mut seen, 4, &mut event.item, |scan| scan.maybe(Self::item))?
                 }
-                "item_id" => {
-                    seen.first(5)?;
-                    event.item_id = scan.maybe_text()?;
-                }
-                "delta" => {
-                    seen.first(6)?;
-                    event.delta = scan.maybe_text()?;
-                }
-                "id" => {
-                    seen.first(7)?;
-                    event.id = scan.maybe_text()?;
-                }
-                "message" => {
-                    seen.first(8)?;
-                    event.message = scan.maybe_text()?;
-                }
+                "item_id" => scan.once(&mut seen, 5, &mut event.item_id, Self::maybe_text)?,
+                "delta" => scan.once(&mut seen, 6, &mut event.delta, Self::maybe_text)?,
+                "id" => scan.once(&mut seen, 7, &mut event.id, Self::maybe_text)?,
+                "message" => scan.once(&mut seen, 8, &mut event.message, Self::maybe_text)?,
                 _ => scan.skip(MAX_DEPTH)?,
             }
             Some(())
@@ -355,22 +348,10 @@ impl<'a> Scan<'a> {
         let mut seen = Seen::default();
         self.object(|scan, key| {
             match key {
-                "id" => {
-                    seen.first(0)?;
-                    item.id = scan.text()?;
-                }
-                "type" => {
-                    seen.first(1)?;
-                    kind = Some(scan.text()?);
-                }
-                "text" => {
-                    seen.first(2)?;
-                    item.text = scan.maybe_text()?;
-                }
-                "command" => {
-                    seen.first(3)?;
-                    item.command = scan.maybe_text()?;
-                }
+                "id" => scan.once(&mut seen, 0, &mut item.id, Self::text)?,
+                "type" => scan.once(&mut seen, 1, &mut kind, |scan| scan.text().map(Some))?,
+                "text" => scan.once(&mut seen, 2, &mut item.text, Self::maybe_text)?,
+                "command" => scan.once(&mut seen, 3, &mut item.command, Self::maybe_text)?,
                 "aggregated_output" => {
                     seen.first(4)?;
                     // Kept raw, quotes and all: decoded only where shown.
@@ -378,14 +359,10 @@ impl<'a> Scan<'a> {
                     item.aggregated_output =
                         scan.maybe(|scan| scan.string().map(|_| &scan.text[start..scan.at]))?;
                 }
-                "exit_code" => {
-                    seen.first(5)?;
-                    item.exit_code = scan.maybe(Self::integer)?;
-                }
-                "status" => {
-                    seen.first(6)?;
-                    item.status = scan.maybe_text()?;
-                }
+                "exit_code" => scan.once(&mut seen, 5, &mut item.exit_code, |scan| {
+                    scan.maybe(Self::integer)
+                })?,
+                "status" => scan.once(&mut seen, 6, &mut item.status, Self::maybe_text)?,
                 // Lists of file changes and todos are left to serde_json.
                 "changes" => {
                     seen.first(12)?;
@@ -395,26 +372,13 @@ impl<'a> Scan<'a> {
                     seen.first(13)?;
                     scan.null().then_some(())?;
                 }
-                "server" => {
-                    seen.first(7)?;
-                    item.server = scan.maybe_text()?;
-                }
-                "tool" => {
-                    seen.first(8)?;
-                    item.tool = scan.maybe_text()?;
-                }
-                "error" => {
-                    seen.first(9)?;
-                    item.error = scan.maybe(Self::error)?;
-                }
-                "query" => {
-                    seen.first(10)?;
-                    item.query = scan.maybe_text()?;
-                }
-                "message" => {
-                    seen.first(11)?;
-                    item.message = scan.maybe_text()?;
-                }
+                "server" => scan.once(&mut seen, 7, &mut item.server, Self::maybe_text)?,
+                "tool" => scan.once(&mut seen, 8, &mut item.tool, Self::maybe_text)?,
+                "error" => scan.once(&mut seen, 9, &mut item.error, |scan| {
+                    scan.maybe(Self::error)
+                })?,
+                "query" => scan.once(&mut seen, 10, &mut item.query, Self::maybe_text)?,
+                "message" => scan.once(&mut seen, 11, &mut item.message, Self::maybe_text)?,
                 _ => scan.skip(MAX_DEPTH)?,
             }
             Some(())
