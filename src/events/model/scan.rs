@@ -102,46 +102,42 @@ impl<'a> Scan<'a> {
     /// An object; `field` reads the value of each key (the cursor after
     /// its colon).
     fn object(&mut self, mut field: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
-        self.space();
-        if self.peek()? == b'}' {
-            self.at += 1;
-            return Some(());
-        }
-        loop {
-            self.space();
-            let (key, escaped) = self.string()?;
+        self.list(b'{', b'}', |scan| {
+            let (key, escaped) = scan.string()?;
             if escaped {
                 return None;
             }
-            self.eat(b':')?;
-            self.space();
-            field(self, key)?;
-            self.space();
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+            scan.eat(b':')?;
+            scan.space();
+            field(scan, key)
+        })
     }
 
     fn array(&mut self, depth: usize) -> Option<()> {
-        self.eat(b'[')?;
+        self.list(b'[', b']', |scan| scan.skip(depth))
+    }
+
+    /// `open`, entries read by `entry` (the cursor on each one's first
+    /// character) separated by commas, `close`.
+    fn list(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut entry: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(open)?;
         self.space();
-        if self.peek()? == b']' {
+        if self.peek()? == close {
             self.at += 1;
             return Some(());
         }
         loop {
-            self.skip(depth)?;
+            self.space();
+            entry(self)?;
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,
-                b']' => {
+                b if b == close => {
                     self.at += 1;
                     return Some(());
                 }
@@ -470,6 +466,8 @@ mod tests {
             "{\"type\":\"error\",\"message\":\"a\u{1}b\"}", // a raw control character
             r#"{"type":"error","x":01}"#,
             r#"{"type":"error","x":[1,]}"#,
+            r#"{"type":"error","x":[1}}"#, // mismatched brackets
+            r#"{"type":"error","x":{"a":1]}"#,
             r#"{"message":"no type"}"#,
             r#"{"type":"error","x":tru}"#,
         ] {
@@ -673,6 +671,7 @@ mod tests {
                     Some('"'),
                     Some('{'),
                     Some('}'),
+                    Some(']'),
                     Some(','),
                     Some(':'),
                     Some('\\'),
