@@ -5,10 +5,18 @@
 //! indexers hold files open briefly). A crash or a pulled stick leaves either
 //! the old file or the new one, never half.
 //!
-//! What is replaced keeps what the user chose for it: a symlink stays a link
-//! (the write goes through to its target), a read-only file is refused (never
-//! forced), and the mode is kept (a 0600 file stays 0600). Token files are
-//! written owner-only where the file system has permissions.
+//! What is replaced keeps what the user chose for it: a symlink the user made
+//! to a file of theirs stays a link (the write goes through to its target),
+//! a read-only file is refused (never forced), and the mode is kept (a 0600
+//! file stays 0600). Token files are written owner-only where the file
+//! system has permissions.
+//!
+//! Never through a link somebody else planted: a link (or its target) that
+//! belongs to another user is refused ([`NotOurs`]). usbide's own files
+//! ([`write_own`], [`open_own`]) never follow a link at all: a write
+//! replaces whatever is at the name, an open refuses a link, a FIFO or
+//! device, a second name of another file, or another user's file, checked
+//! on the opened handle.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -34,6 +42,102 @@ pub struct ReadOnlyFile {
     pub path: PathBuf,
 }
 
+/// The error inside an [`io::Error`] when a file usbide was to write is not
+/// one it may write: a link or a file of another user, a FIFO or device, or
+/// a second name (hard link) of some other file.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::messages::Lang::En))]
+pub struct NotOurs {
+    pub path: PathBuf,
+}
+
+fn not_ours(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        NotOurs {
+            path: path.to_path_buf(),
+        },
+    )
+}
+
+/// Whether `err` is a refusal to write a file usbide did not make ([`NotOurs`]).
+pub fn is_not_ours(err: &io::Error) -> bool {
+    err.get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<NotOurs>().is_some())
+}
+
+/// Open a file usbide keeps for itself (a lock, its log), created when
+/// missing (owner-only), for reading and writing, or appending. Refuses a
+/// link at that name, a FIFO or device (opened without blocking), a file
+/// with a second name, or another user's file; the checks are made on the
+/// opened handle, so nothing can be swapped in between.
+pub fn open_own(path: &Path, append: bool) -> io::Result<File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true).create(true);
+    if append {
+        opts.append(true);
+    } else {
+        opts.write(true).truncate(false);
+    }
+    crate::platform::no_follow(&mut opts);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let file = match opts.open(path) {
+        Ok(file) => file,
+        // O_NOFOLLOW on a link (Linux ELOOP, BSDs EMLINK).
+        #[cfg(unix)]
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::EMLINK)) => {
+            return Err(not_ours(path));
+        }
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    let mine = cfg!(windows) || crate::platform::owned_by_me(path, &meta);
+    if !meta.is_file()
+        || crate::platform::is_link(&meta)
+        || crate::platform::link_count(&file).is_some_and(|n| n > 1)
+        || !mine
+    {
+        return Err(not_ours(path));
+    }
+    Ok(file)
+}
+
+/// The last `max` bytes of the regular file at `path` as text (empty when
+/// it is missing, not a regular file, or unreadable); never more in memory.
+pub fn read_tail(path: &Path, max: u64) -> String {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    crate::platform::no_follow(&mut opts);
+    let Ok(mut file) = opts.open(path) else {
+        return String::new();
+    };
+    let Ok(meta) = file.metadata() else {
+        return String::new();
+    };
+    if !meta.is_file() {
+        return String::new();
+    }
+    let _ = file.seek(SeekFrom::Start(meta.len().saturating_sub(max)));
+    let mut bytes = Vec::new();
+    let _ = file.take(max).read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Replace one of usbide's own files (a record, a backup, a binary) with
+/// `bytes` atomically. A link at that name is replaced, never followed.
+pub fn write_own(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(
+        path,
+        bytes,
+        Perm {
+            own: true,
+            ..Perm::default()
+        },
+    )
+}
+
 /// Whether `err` says the file to replace is read-only ([`ReadOnlyFile`]).
 pub fn is_read_only_file(err: &io::Error) -> bool {
     err.get_ref()
@@ -54,6 +158,8 @@ pub fn is_read_only_fs(err: &io::Error) -> bool {
 struct Perm<'a> {
     like: Option<&'a Path>,
     private: bool,
+    /// usbide's own file: a link at its name is replaced, not followed.
+    own: bool,
 }
 
 /// Replace `path` with `bytes` atomically, keeping its mode (and its link).
@@ -68,8 +174,8 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
         path,
         bytes,
         Perm {
-            like: None,
             private: true,
+            ..Perm::default()
         },
     )
 }
@@ -82,7 +188,7 @@ pub fn write_atomic_like(path: &Path, bytes: &[u8], like: &Path) -> io::Result<(
         bytes,
         Perm {
             like: Some(like),
-            private: false,
+            ..Perm::default()
         },
     )
 }
@@ -96,13 +202,19 @@ pub fn write_private_like(path: &Path, bytes: &[u8], like: &Path) -> io::Result<
         Perm {
             like: Some(like),
             private: true,
+            ..Perm::default()
         },
     )
 }
 
 fn write_with(path: &Path, bytes: &[u8], perm: Perm<'_>) -> io::Result<()> {
-    let target = resolve_links(path)?;
-    let existing = match fs::metadata(&target) {
+    let target = if perm.own {
+        path.to_path_buf()
+    } else {
+        resolve_own_links(path)?
+    };
+    let existing = match fs::symlink_metadata(&target) {
+        Ok(meta) if crate::platform::is_link(&meta) => None,
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
@@ -141,6 +253,38 @@ fn write_with(path: &Path, bytes: &[u8], perm: Perm<'_>) -> io::Result<()> {
     persist_with_retry(tmp, &target)?;
     sync_parent(&target);
     Ok(())
+}
+
+/// The file a chain of the user's own symlinks ends at (the path itself
+/// when it is none). A link, or the file it ends at, that belongs to
+/// another user is refused: somebody planted it.
+fn resolve_own_links(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let meta = match fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        };
+        let linked = current.as_path() != path;
+        if (linked || meta.file_type().is_symlink())
+            && !crate::platform::owned_by_me(&current, &meta)
+        {
+            return Err(not_ours(path));
+        }
+        if !meta.file_type().is_symlink() {
+            return Ok(current);
+        }
+        let next = fs::read_link(&current)?;
+        current = match current.parent() {
+            Some(parent) if next.is_relative() => parent.join(next),
+            _ => next,
+        };
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{}: too many levels of symbolic links", path.display()),
+    ))
 }
 
 /// The file a chain of symlinks ends at (the path itself when it is none).

@@ -14,6 +14,7 @@ pub mod events;
 pub mod exit;
 pub mod fsx;
 pub mod home;
+pub mod hosttemp;
 pub mod launch;
 pub mod lock;
 pub mod log;

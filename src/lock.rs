@@ -5,8 +5,11 @@
 //! lock first; reading commands do not need it. The lock is an OS file lock
 //! on `codex_home/usbide.lock` (std's `File::try_lock`: `flock` on Unix,
 //! `LockFileEx` on Windows), released when the process ends, however it ends.
+//! The lock file is opened as usbide's own ([`crate::fsx::open_own`]): a
+//! link, a FIFO or another user's file at its name is refused, never
+//! truncated.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -46,13 +49,9 @@ impl StickLock {
                 }
             }
         };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_err)?;
+        // Never through a link, never a FIFO, never another user's file:
+        // a lock planted as a link to someone's file would be truncated.
+        let mut file = crate::fsx::open_own(&path, false).map_err(io_err)?;
         let deadline = Instant::now() + wait;
         loop {
             match file.try_lock() {
@@ -87,6 +86,45 @@ impl StickLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("bashrc");
+        std::fs::write(&victim, "export PS1=precious\n").expect("victim");
+        let home = dir.path().join("codex_home");
+        std::fs::create_dir(&home).expect("home");
+        std::os::unix::fs::symlink(&victim, home.join("usbide.lock")).expect("plant");
+        let err = StickLock::acquire(&home, Duration::ZERO).expect_err("a link");
+        let err = format!("{:#}", anyhow::Error::from(err));
+        assert!(err.contains("usbide does not write through it"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("read"),
+            "export PS1=precious\n"
+        );
+        // A hard link (a second name of somebody's file) is refused as well.
+        std::fs::remove_file(home.join("usbide.lock")).expect("rm");
+        std::fs::hard_link(&victim, home.join("usbide.lock")).expect("hard link");
+        StickLock::acquire(&home, Duration::ZERO).expect_err("a second name");
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("read"),
+            "export PS1=precious\n"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_at_the_lock_name_does_not_hang() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("usbide.lock");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("c");
+        // SAFETY: a plain mkfifo on a NUL-terminated path.
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
+        assert_eq!(rc, 0);
+        StickLock::acquire(dir.path(), Duration::ZERO).expect_err("a FIFO");
+    }
 
     #[test]
     fn a_second_holder_waits_then_explains() {

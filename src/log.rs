@@ -2,7 +2,7 @@
 //! note usbide shows, redacted, with a timestamp, so that a support bundle
 //! can say what happened. Kept small: rotated past 1 MB.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -26,10 +26,11 @@ pub fn init(codex_home: &Path) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_BYTES) {
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() > MAX_BYTES) {
         let _ = std::fs::rename(&path, path.with_extension("log.1"));
     }
-    if let Ok(file) = OpenOptions::new().create(true).append(true).open(&path) {
+    // usbide's own file: never appended through a link or to a FIFO.
+    if let Ok(file) = crate::fsx::open_own(&path, true) {
         let _ = LOG.set(Mutex::new(file));
     }
 }
@@ -50,7 +51,7 @@ pub fn line(message: &str) {
 
 /// The last `n` lines of the log, for a support bundle.
 pub fn tail(codex_home: &Path, n: usize) -> String {
-    let text = std::fs::read_to_string(path(codex_home)).unwrap_or_default();
+    let text = crate::fsx::read_tail(&path(codex_home), MAX_BYTES);
     let lines: Vec<&str> = text.lines().collect();
     let start = lines.len().saturating_sub(n);
     lines[start..]

@@ -26,7 +26,7 @@ pub fn run(ctx: &Context) -> Result<i32> {
     let mut kept = false;
     for trace in found {
         match trace {
-            Trace::Scratch(dir) => {
+            Trace::PrivateHome(dir) | Trace::Scratch(dir) => {
                 std::fs::remove_dir_all(&dir).with_context(|| said(t.cannot_remove, &dir))?;
                 note(&said(t.clean_removed, &dir));
             }

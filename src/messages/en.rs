@@ -245,6 +245,7 @@ pub const TEXT: Text = Text {
     home_clean: "cannot clean {path}",
     home_recover: "cannot put back the login an interrupted `usbide login` removed ({path})",
     file_read_only: "{path} is read-only",
+    file_not_ours: "{path} is a link, a device or a file usbide did not make: usbide does not write through it (remove it if you did not put it there)",
     config_read: "cannot read {path}: {error}",
     config_parse: "{place}: {message}\nusbide left this file untouched and did not start codex. Fix the TOML at that line (or rename the file to start from a fresh one) and run usbide again.{backup}",
     config_good_backup: " The last good version is {path}.",

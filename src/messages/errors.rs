@@ -37,6 +37,8 @@ pub fn localize(err: &(dyn Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::fsx::ReadOnlyFile>() {
         e.message(lang)
+    } else if let Some(e) = err.downcast_ref::<crate::fsx::NotOurs>() {
+        e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::payload::unpack::Refused>() {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::update::UpdateError>() {
@@ -59,6 +61,13 @@ impl crate::fsx::ReadOnlyFile {
     /// The error in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         fill(text(lang).file_read_only, &[("path", &path(&self.path))])
+    }
+}
+
+impl crate::fsx::NotOurs {
+    /// The error in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        fill(text(lang).file_not_ours, &[("path", &path(&self.path))])
     }
 }
 

@@ -246,6 +246,7 @@ pub const TEXT: Text = Text {
     home_clean: "impossible de nettoyer {path}",
     home_recover: "impossible de rétablir l'identification qu'un `usbide login` interrompu a retirée ({path})",
     file_read_only: "{path} est en lecture seule",
+    file_not_ours: "{path} est un lien, un périphérique ou un fichier qu'usbide n'a pas créé : usbide n'écrit pas à travers lui (supprimez-le si ce n'est pas vous qui l'avez mis là)",
     config_read: "impossible de lire {path} : {error}",
     config_parse: "{place} : {message}\nusbide n'a pas touché ce fichier et n'a pas lancé codex. Corrigez le TOML à cette ligne (ou renommez le fichier pour repartir d'un fichier neuf) et relancez usbide.{backup}",
     config_good_backup: " La dernière bonne version est {path}.",

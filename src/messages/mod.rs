@@ -548,6 +548,8 @@ catalogue! {
     home_recover,
     /// A file to replace is read-only (`{path}`).
     file_read_only,
+    /// A file usbide would write is a link, a device, a second name of another file or another user's file (`{path}`).
+    file_not_ours,
     /// A config file cannot be read (`{path}`, `{error}`).
     config_read,
     /// config.toml does not parse (`{place}`: path:line:column, `{message}`, `{backup}`: a `config_good_backup` or nothing).

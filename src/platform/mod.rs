@@ -115,3 +115,32 @@ pub fn make_executable(path: &std::path::Path) {
     #[cfg(not(unix))]
     let _ = path;
 }
+
+/// Create `path` as a folder only the current user can open (Unix: 0700;
+/// Windows: an owner-only ACL), private from its creation.
+pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    imp::create_private_dir(path)
+}
+
+/// Whether what `meta` describes (taken without following links) belongs
+/// to the user running usbide.
+pub fn owned_by_me(path: &std::path::Path, meta: &std::fs::Metadata) -> bool {
+    imp::owned_by_me(path, meta)
+}
+
+/// Make `opts` open the last component itself, never what a link there
+/// points at, and never wait on a FIFO.
+pub fn no_follow(opts: &mut std::fs::OpenOptions) {
+    imp::no_follow(opts)
+}
+
+/// How many names (hard links) the open file has.
+pub fn link_count(file: &std::fs::File) -> Option<u64> {
+    imp::link_count(file)
+}
+
+/// Whether `meta` (taken without following links) is a link: a symlink, or
+/// on Windows any reparse point (junctions too).
+pub fn is_link(meta: &std::fs::Metadata) -> bool {
+    imp::is_link(meta)
+}

@@ -85,3 +85,33 @@ pub fn long_paths_enabled() -> Option<bool> {
 pub fn console_alone() -> bool {
     false
 }
+
+/// A folder only this user can open, 0700 from its creation.
+pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().mode(0o700).create(path)
+}
+
+/// Whether `meta` (taken without following links) belongs to this process's user.
+pub fn owned_by_me(_path: &std::path::Path, meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no arguments and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+/// Never follow a link at the last component, never block on a FIFO.
+pub fn no_follow(opts: &mut std::fs::OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+}
+
+/// How many names the open file has.
+pub fn link_count(file: &std::fs::File) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata().ok().map(|m| m.nlink())
+}
+
+/// Whether `meta` is a link or another reparse point (Unix: a symlink).
+pub fn is_link(meta: &std::fs::Metadata) -> bool {
+    meta.file_type().is_symlink()
+}

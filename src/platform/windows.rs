@@ -277,3 +277,151 @@ pub fn console_alone() -> bool {
     let count = unsafe { GetConsoleProcessList(ids.as_mut_ptr(), ids.len() as u32) };
     count == 1
 }
+
+/// The current user's SID as text (`S-1-5-21-...`).
+fn user_sid_string() -> Option<String> {
+    use windows_sys::Win32::Foundation::LocalFree;
+    use windows_sys::Win32::Security::Authorization::ConvertSidToStringSidW;
+    let user = token_user()?;
+    // SAFETY: the SID points into `user`, alive for the call; the string
+    // Windows allocates is copied, then freed with LocalFree.
+    unsafe {
+        let sid = (*user
+            .as_ptr()
+            .cast::<windows_sys::Win32::Security::TOKEN_USER>())
+        .User
+        .Sid;
+        let mut text: windows_sys::core::PWSTR = std::ptr::null_mut();
+        if ConvertSidToStringSidW(sid, &mut text) == 0 || text.is_null() {
+            return None;
+        }
+        let len = (0..).take_while(|&i| *text.add(i) != 0).count();
+        let out = String::from_utf16_lossy(std::slice::from_raw_parts(text, len));
+        LocalFree(text.cast());
+        Some(out)
+    }
+}
+
+/// The `TOKEN_USER` of this process, in a buffer that holds its SID too.
+fn token_user() -> Option<Vec<u64>> {
+    use windows_sys::Win32::Security::TokenUser;
+    // SAFETY: the token is opened, asked for its size, read into a buffer of
+    // that size (u64s: aligned for the struct) and closed.
+    unsafe {
+        let mut token: HANDLE = std::ptr::null_mut();
+        if OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) == 0 {
+            return None;
+        }
+        let mut len = 0u32;
+        GetTokenInformation(token, TokenUser, std::ptr::null_mut(), 0, &mut len);
+        let mut buf = vec![0u64; (len as usize).div_ceil(8).max(1)];
+        let ok = GetTokenInformation(token, TokenUser, buf.as_mut_ptr().cast(), len, &mut len) != 0;
+        CloseHandle(token);
+        ok.then_some(buf)
+    }
+}
+
+/// A folder only this user can open: created with a protected ACL that
+/// grants the user alone full access (nothing inherited from a shared
+/// parent such as `C:\Windows\Temp`).
+pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::Foundation::LocalFree;
+    use windows_sys::Win32::Security::Authorization::{
+        ConvertStringSecurityDescriptorToSecurityDescriptorW, SDDL_REVISION_1,
+    };
+    use windows_sys::Win32::Security::SECURITY_ATTRIBUTES;
+    use windows_sys::Win32::Storage::FileSystem::CreateDirectoryW;
+    let Some(sid) = user_sid_string() else {
+        return std::fs::create_dir(path);
+    };
+    let sddl = wide(&format!("D:P(A;OICI;FA;;;{sid})"));
+    let name: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
+    // SAFETY: the descriptor Windows builds is passed to CreateDirectoryW,
+    // then freed; both strings are NUL-terminated.
+    unsafe {
+        let mut sd = std::ptr::null_mut();
+        if ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            sddl.as_ptr(),
+            SDDL_REVISION_1,
+            &mut sd,
+            std::ptr::null_mut(),
+        ) == 0
+        {
+            return Err(std::io::Error::last_os_error());
+        }
+        let attrs = SECURITY_ATTRIBUTES {
+            nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
+            lpSecurityDescriptor: sd,
+            bInheritHandle: 0,
+        };
+        let ok = CreateDirectoryW(name.as_ptr(), &attrs) != 0;
+        let err = std::io::Error::last_os_error();
+        LocalFree(sd);
+        if ok { Ok(()) } else { Err(err) }
+    }
+}
+
+/// Whether the file or folder at `path` is owned by this process's user
+/// (false when Windows cannot say).
+pub fn owned_by_me(path: &std::path::Path, _meta: &std::fs::Metadata) -> bool {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::Foundation::LocalFree;
+    use windows_sys::Win32::Security::Authorization::{GetNamedSecurityInfoW, SE_FILE_OBJECT};
+    use windows_sys::Win32::Security::{EqualSid, OWNER_SECURITY_INFORMATION, TOKEN_USER};
+    let Some(user) = token_user() else {
+        return false;
+    };
+    let name: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
+    // SAFETY: the owner SID points into the descriptor Windows allocates,
+    // which is freed after the comparison.
+    unsafe {
+        let mut owner = std::ptr::null_mut();
+        let mut sd = std::ptr::null_mut();
+        let rc = GetNamedSecurityInfoW(
+            name.as_ptr(),
+            SE_FILE_OBJECT,
+            OWNER_SECURITY_INFORMATION,
+            &mut owner,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut sd,
+        );
+        if rc != 0 {
+            return false;
+        }
+        let mine = (*user.as_ptr().cast::<TOKEN_USER>()).User.Sid;
+        let same = !owner.is_null() && EqualSid(owner, mine) != 0;
+        LocalFree(sd);
+        same
+    }
+}
+
+/// Open the last component itself, never what a link or junction points at.
+pub fn no_follow(opts: &mut std::fs::OpenOptions) {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::FILE_FLAG_OPEN_REPARSE_POINT;
+    opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
+}
+
+/// How many names the open file has.
+pub fn link_count(file: &std::fs::File) -> Option<u64> {
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Storage::FileSystem::{
+        BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle,
+    };
+    // SAFETY: the handle is the open file's; the struct is written by the call.
+    unsafe {
+        let mut info: BY_HANDLE_FILE_INFORMATION = std::mem::zeroed();
+        (GetFileInformationByHandle(file.as_raw_handle(), &mut info) != 0)
+            .then_some(u64::from(info.nNumberOfLinks))
+    }
+}
+
+/// Whether `meta` is a symlink, junction or other reparse point.
+pub fn is_link(meta: &std::fs::Metadata) -> bool {
+    use std::os::windows::fs::MetadataExt;
+    const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
+    meta.file_type().is_symlink() || meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
+}

@@ -1,8 +1,10 @@
-//! What codex or usbide left on this computer, outside the stick: a codex
+//! What codex or usbide left on this computer, outside the stick: the
+//! private copy of a write-protected stick's `codex_home` (it holds the
+//! login) and the temporary folders of sessions that crashed, and a codex
 //! home in the user's profile (`~/.codex`, created when codex once ran
-//! without the stick's `CODEX_HOME`), and private temporary folders of
-//! sessions that crashed. The doctor lists them; `usbide clean` shows them
-//! and removes them.
+//! without the stick's `CODEX_HOME`). The doctor lists them; `usbide clean`
+//! shows them and removes them, private copies first. Only folders that are
+//! usbide's own are listed ([`crate::hosttemp`]).
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,8 @@ use crate::preflight::check::{Check, Group};
 /// One thing left on the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trace {
+    /// A write-protected session's copy of `codex_home`, with the login.
+    PrivateHome(PathBuf),
     /// `~/.codex` (may be this computer's own codex: removed only when asked).
     CodexHome(PathBuf),
     /// A session's temporary folder whose session is gone.
@@ -21,7 +25,7 @@ pub enum Trace {
 impl Trace {
     pub fn path(&self) -> &Path {
         match self {
-            Self::CodexHome(p) | Self::Scratch(p) => p,
+            Self::PrivateHome(p) | Self::CodexHome(p) | Self::Scratch(p) => p,
         }
     }
 }
@@ -34,23 +38,28 @@ pub fn profile(env: &Environ) -> Option<PathBuf> {
         .filter(|p| p.is_absolute())
 }
 
-/// Everything found, `~/.codex` first.
+/// Everything found: private copies (they hold a login) first, then
+/// `~/.codex`, then scratch folders.
 pub fn find(env: &Environ) -> Vec<Trace> {
-    let mut out = Vec::new();
+    use crate::hosttemp::{PRIVATE, SCRATCH, stale};
+    let mut temps = env.temp_dirs();
+    temps.dedup(); // TEMP and TMP usually name the same folder
+    let mut out: Vec<Trace> = temps
+        .iter()
+        .flat_map(|t| stale(t, PRIVATE))
+        .map(Trace::PrivateHome)
+        .collect();
     if let Some(home) = profile(env).map(|p| p.join(".codex"))
         && home.is_dir()
     {
         out.push(Trace::CodexHome(home));
     }
-    let mut temps = env.temp_dirs();
-    temps.dedup(); // TEMP and TMP usually name the same folder
-    for temp in temps {
-        out.extend(
-            crate::session::scratch::stale(&temp)
-                .into_iter()
-                .map(Trace::Scratch),
-        );
-    }
+    out.extend(
+        temps
+            .iter()
+            .flat_map(|t| stale(t, SCRATCH))
+            .map(Trace::Scratch),
+    );
     out
 }
 

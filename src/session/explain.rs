@@ -43,14 +43,5 @@ fn diagnosis(text: &str) -> Option<Diagnosis> {
 
 /// The last 64 KiB of codex's log.
 fn log_tail(log: &std::path::Path) -> String {
-    use std::io::{Read, Seek, SeekFrom};
-    const TAIL: u64 = 64 * 1024;
-    let Ok(mut file) = std::fs::File::open(log) else {
-        return String::new();
-    };
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let _ = file.seek(SeekFrom::Start(len.saturating_sub(TAIL)));
-    let mut bytes = Vec::new();
-    let _ = file.read_to_end(&mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::fsx::read_tail(log, 64 * 1024)
 }

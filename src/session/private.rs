@@ -1,7 +1,8 @@
 //! A session on a write-protected stick: codex runs with a private copy of
 //! the stick's `codex_home` in this computer's temporary folder, made for
-//! this session only (owner-only folder) and removed when it ends. A copy a
-//! killed usbide left behind is removed by the next one (its lock is free).
+//! this session only (owner-only from its creation, see [`crate::hosttemp`])
+//! and removed when it ends. A copy a killed usbide left behind is removed
+//! by the next one, and listed by `usbide doctor` / removed by `usbide clean`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,9 +14,6 @@ use crate::events::hints::Lang;
 use crate::lock::StickLock;
 use crate::stick::Stick;
 
-/// The folder name prefix of private homes in the temporary folder.
-const PREFIX: &str = "usbide-private-";
-
 /// A private home in the temporary folder, locked, removed on drop.
 #[derive(Debug)]
 pub struct PrivateHome {
@@ -24,7 +22,7 @@ pub struct PrivateHome {
     /// Held first, released before the folder goes (Windows cannot remove
     /// an open file).
     pub lock: Option<StickLock>,
-    dir: Option<tempfile::TempDir>,
+    dir: Option<crate::hosttemp::HostDir>,
 }
 
 impl Drop for PrivateHome {
@@ -52,22 +50,26 @@ pub fn wanted(ctx: &Context, lang: Lang) -> Result<bool> {
 
 /// The host's temporary folder, from the environment snapshot.
 fn temp_dir(ctx: &Context) -> PathBuf {
-    ["TMPDIR", "TEMP", "TMP"]
-        .iter()
-        .find_map(|n| ctx.env.get_str(n).filter(|v| !v.is_empty()))
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir)
+    ctx.env
+        .temp_dirs()
+        .into_iter()
+        .find(|d| d.is_absolute())
+        .unwrap_or_else(|| {
+            PathBuf::from(if cfg!(windows) {
+                r"C:\Windows\Temp"
+            } else {
+                "/tmp"
+            })
+        })
 }
 
 /// Copy the stick's settings and login into a new private home.
 pub fn create(ctx: &Context, stick: &Stick) -> Result<PrivateHome> {
     let t = crate::messages::text(ctx.lang);
     let base = temp_dir(ctx);
-    sweep(&base);
-    let dir = tempfile::Builder::new()
-        .prefix(PREFIX)
-        .tempdir_in(&base)
-        .with_context(|| {
+    crate::hosttemp::sweep(&base, crate::hosttemp::PRIVATE);
+    let dir =
+        crate::hosttemp::HostDir::create(&base, crate::hosttemp::PRIVATE).with_context(|| {
             let path = base.display().to_string();
             crate::messages::fill(t.private_cannot_create, &[("path", &path)])
         })?;
@@ -107,22 +109,4 @@ fn copy_settings(from: &Path, to: &Path) -> Result<()> {
             .with_context(|| format!("cannot copy {}", entry.path().display()))?;
     }
     Ok(())
-}
-
-/// Remove private homes a killed usbide left (their lock is free).
-fn sweep(base: &Path) {
-    let Ok(entries) = fs::read_dir(base) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
-            continue;
-        }
-        let free = StickLock::acquire(&path.join("codex_home"), std::time::Duration::ZERO);
-        if free.is_ok() {
-            drop(free);
-            let _ = fs::remove_dir_all(&path);
-        }
-    }
 }

@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::update::UpdateError;
+use crate::update::release::Archive;
 
 /// The most the binary inside may weigh (a debug build, with its debug
 /// information, is ten times a release).
@@ -38,8 +39,8 @@ pub fn trusted_keys() -> Vec<[u8; zipsign_api::PUBLIC_KEY_LENGTH]> {
 }
 
 /// Check the archive's zipsign signature (which covers its file name).
-pub fn verify(path: &Path) -> Result<(), UpdateError> {
-    let name = display_name(path);
+pub fn verify(archive: &Archive) -> Result<(), UpdateError> {
+    let name = archive.name.clone();
     let keys = trusted_keys();
     if keys.is_empty() {
         return Err(UpdateError::Signature {
@@ -53,16 +54,21 @@ pub fn verify(path: &Path) -> Result<(), UpdateError> {
     };
     let keys = zipsign_api::verify::collect_keys(keys.into_iter().map(Ok))
         .map_err(|e| bad(e.to_string()))?;
-    let mut file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
-    zipsign_api::verify::verify_zip(&mut file, &keys, Some(name.as_bytes()))
+    let mut bytes = std::io::Cursor::new(archive.bytes.as_slice());
+    zipsign_api::verify::verify_zip(&mut bytes, &keys, Some(name.as_bytes()))
         .map(drop)
         .map_err(|e| bad(e.to_string()))
 }
 
-fn display_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+/// How many entries the archive's central directory says it holds (the
+/// end-of-central-directory record's total); `None` when it has none.
+fn directory_entries(bytes: &[u8]) -> Option<usize> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    // The record is the last 22 bytes plus a comment of at most 64 KiB.
+    let from = bytes.len().saturating_sub(22 + 0xFFFF);
+    let at = memchr::memmem::rfind(&bytes[from..], EOCD)? + from;
+    let total = bytes.get(at + 10..at + 12)?;
+    Some(usize::from(u16::from_le_bytes([total[0], total[1]])))
 }
 
 /// The file name of the binary in a release for this computer.
@@ -72,27 +78,35 @@ pub fn binary_name() -> String {
 
 /// Unpack the archive's one binary to `dest` (executable), after checking
 /// every entry.
-pub fn extract_binary(path: &Path, dest: &Path) -> Result<(), UpdateError> {
-    let name = display_name(path);
+pub fn extract_binary(archive: &Archive, dest: &Path) -> Result<(), UpdateError> {
+    let name = archive.name.clone();
     let bad = |reason: String| UpdateError::Archive {
         name: name.clone(),
         reason,
     };
-    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| bad(e.to_string()))?;
-    if zip.len() != 1 {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive.bytes.as_slice()))
+        .map_err(|e| bad(e.to_string()))?;
+    // The zip reader keeps one entry per name: a second entry of the same
+    // name (which `unzip` would skip and the reader would take) is counted
+    // from the archive's own directory.
+    let entries = directory_entries(&archive.bytes)
+        .unwrap_or(0)
+        .max(zip.len());
+    if entries != 1 {
         return Err(bad(format!(
-            "it holds {} entries, not only {}",
-            zip.len(),
+            "it holds {entries} entries, not only {}",
             binary_name()
         )));
     }
     let mut entry = zip.by_index(0).map_err(|e| bad(e.to_string()))?;
     let entry_name = entry.name().map_err(|e| bad(e.to_string()))?.into_owned();
-    let is_link = entry
+    // A plain file: no mode, or a mode whose type is "regular file" (never
+    // a link, folder, FIFO or device).
+    let not_plain = entry
         .unix_mode()
-        .is_some_and(|m| m & 0o170_000 == 0o120_000);
-    if entry_name != binary_name() || entry.is_dir() || entry.enclosed_name().is_none() || is_link {
+        .is_some_and(|m| !matches!(m & 0o170_000, 0 | 0o100_000));
+    if entry_name != binary_name() || entry.is_dir() || entry.enclosed_name().is_none() || not_plain
+    {
         return Err(bad(format!(
             "its entry {:?} is not a plain {} at its top",
             crate::events::escape::escape(&entry_name),

@@ -3,9 +3,9 @@
 //! computer it is plugged into, sometimes offline (`--from FILE`), sometimes
 //! pulled out half-way: at every moment the stick holds a usbide that starts.
 //!
-//! The steps: find the release ([`release`]), download it next to usbide
-//! (`.usbide-update/`, swept at the next start when abandoned), verify its
-//! zipsign signature against the keys compiled in (the archive's own name is
+//! The steps: find the release ([`release`]), read it once into memory
+//! (downloaded, or `--from FILE`: the file is never opened twice, so what
+//! is verified is what is installed), verify its zipsign signature against the keys compiled in (the archive's own name is
 //! signed too: a renamed archive fails), check and unpack its one binary
 //! ([`archive`]), run it once (`--version` must name the expected version),
 //! keep the running binary as `usbide.old`, and swap the new one in
@@ -101,10 +101,10 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
         ));
         return Ok(crate::exit::OK);
     }
-    let (archive_path, version, downloaded) = match &args.from {
+    let (archive, version) = match &args.from {
         Some(file) => {
             let version = release::version_from_name(file)?;
-            (file.clone(), version, false)
+            (release::Archive::read(file)?, version)
         }
         None => {
             let found = release::find(
@@ -113,54 +113,48 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
                 args.version.as_deref(),
                 ctx.lang,
             )?;
-            if !newer_or_allowed(&found.version, args.allow_downgrade)? && !args.check {
+            if args.check {
+                // A release older than this build (a local build, a mirror
+                // behind) is "up to date" for a check, not a refusal.
+                let t = text(ctx.lang);
+                let line = if found.version > current() {
+                    fill(
+                        t.update_available,
+                        &[
+                            ("version", &found.version.to_string()),
+                            ("current", &current().to_string()),
+                        ],
+                    )
+                } else {
+                    fill(t.update_up_to_date, &[("version", &current().to_string())])
+                };
+                crate::out::println!("{line}");
+                return Ok(crate::exit::OK);
+            }
+            if !newer_or_allowed(&found.version, args.allow_downgrade)? {
                 note(&fill(
                     text(ctx.lang).update_up_to_date,
                     &[("version", &current().to_string())],
                 ));
                 return Ok(crate::exit::OK);
             }
-            if args.check {
-                let t = text(ctx.lang);
-                if found.version > current() {
-                    crate::out::println!(
-                        "{}",
-                        fill(
-                            t.update_available,
-                            &[
-                                ("version", &found.version.to_string()),
-                                ("current", &current().to_string())
-                            ]
-                        )
-                    );
-                } else {
-                    crate::out::println!(
-                        "{}",
-                        fill(t.update_up_to_date, &[("version", &current().to_string())])
-                    );
-                }
-                return Ok(crate::exit::OK);
-            }
             note(&fill(
                 text(ctx.lang).update_downloading,
                 &[("version", &found.version.to_string()), ("url", &found.url)],
             ));
-            let path = release::download(&ctx.net, &found, &replace::staging_dir(&exe), ctx.lang)?;
-            (path, found.version, true)
+            let archive = release::download(&ctx.net, &found, ctx.lang)?;
+            (archive, found.version)
         }
     };
     if args.from.is_some() && !newer_or_allowed(&version, args.allow_downgrade)? {
-        return Err(UpdateError::NotNewer {
-            found: version.to_string(),
-            current: current().to_string(),
-        }
-        .into());
+        // The same version: nothing to install, nothing to allow.
+        note(&fill(
+            text(ctx.lang).update_up_to_date,
+            &[("version", &current().to_string())],
+        ));
+        return Ok(crate::exit::OK);
     }
-    let result = install_archive(&exe, &archive_path, &version);
-    if downloaded {
-        replace::clean_staging(&exe);
-    }
-    result?;
+    install_archive(&exe, &archive, &version, || after_verify(ctx, args))?;
     note(&fill(
         text(ctx.lang).update_done,
         &[
@@ -169,6 +163,19 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
         ],
     ));
     Ok(crate::exit::OK)
+}
+
+/// Test hook (debug builds only): once the signature is checked, put the
+/// file `USBIDE_TEST_SWAP_AFTER_VERIFY` names in place of the `--from`
+/// archive, as a process racing usbide would; the installed binary must
+/// still be the verified one.
+fn after_verify(ctx: &Context, args: &UpdateArgs) {
+    #[cfg(debug_assertions)]
+    if let (Some(from), Some(swap)) = (&args.from, ctx.env.get("USBIDE_TEST_SWAP_AFTER_VERIFY")) {
+        let _ = std::fs::copy(swap, from);
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = (ctx, args);
 }
 
 /// Whether `found` may replace this usbide: newer, or any other version
@@ -191,11 +198,18 @@ fn newer_or_allowed(found: &Version, allow_downgrade: bool) -> Result<bool, Upda
     }
 }
 
-/// Verify, unpack, probe and swap in the archive at `path`.
-fn install_archive(exe: &Path, path: &Path, version: &Version) -> Result<(), UpdateError> {
-    archive::verify(path)?;
+/// Verify, unpack, probe and swap in `archive`: the binary comes from the
+/// very bytes whose signature was checked.
+fn install_archive(
+    exe: &Path,
+    archive: &release::Archive,
+    version: &Version,
+    after_verify: impl FnOnce(),
+) -> Result<(), UpdateError> {
+    archive::verify(archive)?;
+    after_verify();
     let new = replace::new_path(exe);
-    archive::extract_binary(path, &new)?;
+    archive::extract_binary(archive, &new)?;
     if let Err(e) = replace::probe(&new, version) {
         let _ = std::fs::remove_file(&new);
         return Err(e);

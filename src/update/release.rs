@@ -3,7 +3,7 @@
 //! the same two URLs), or an archive on disk. Archives are named
 //! `usbide-<version>-<target>.zip`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use semver::Version;
 use serde::Deserialize;
@@ -21,7 +21,7 @@ pub const TARGET: &str = env!("USBIDE_TARGET");
 /// The most a release archive may weigh (a debug build, with its debug
 /// information, is ten times a release).
 pub const MAX_ARCHIVE_BYTES: u64 = if cfg!(debug_assertions) {
-    512 << 20
+    256 << 20
 } else {
     64 << 20
 };
@@ -127,45 +127,86 @@ pub fn version_from_name(path: &Path) -> Result<Version, UpdateError> {
     Ok(version)
 }
 
-/// Download `found` into `dir` under its own name (the name is signed),
-/// refusing more than [`MAX_ARCHIVE_BYTES`]. usbide's own HTTP agent: the
-/// proxy and the certificates (a company's TLS inspection) codex gets too.
-pub fn download(
-    env: &Environ,
-    found: &Found,
-    dir: &Path,
-    lang: Lang,
-) -> Result<PathBuf, UpdateError> {
-    use std::io::{Read, Write};
+/// Download `found` into memory, refusing more than [`MAX_ARCHIVE_BYTES`]:
+/// the bytes verified are the bytes installed, with no file in between that
+/// anything could swap. usbide's own HTTP agent: the proxy and the
+/// certificates (a company's TLS inspection) codex gets too.
+pub fn download(env: &Environ, found: &Found, lang: Lang) -> Result<Archive, UpdateError> {
     let fail = |reason: String| UpdateError::Fetch {
         url: found.url.clone(),
         reason,
     };
-    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-    let path = dir.join(&found.name);
     let agent = crate::net::agent_for(env, &found.url, lang).map_err(fail)?;
     let response = agent
         .get(&found.url)
         .header("Accept", "application/octet-stream")
         .call()
         .map_err(|e| fail(e.to_string()))?;
-    let mut body = response
-        .into_body()
-        .into_reader()
-        .take(MAX_ARCHIVE_BYTES + 1);
-    let mut file = std::fs::File::create(&path).map_err(|e| fail(e.to_string()))?;
-    let written = std::io::copy(&mut body, &mut file).map_err(|e| fail(e.to_string()))?;
-    if written > MAX_ARCHIVE_BYTES {
-        drop(file);
-        let _ = std::fs::remove_file(&path);
-        return Err(UpdateError::TooLarge {
+    let body = response.into_body().into_reader();
+    Archive::read_from(&found.name, body).map_err(|e| match e {
+        ReadError::TooLarge(size) => UpdateError::TooLarge {
             name: found.name.clone(),
-            size: written,
-        });
+            size,
+        },
+        ReadError::Io(e) => fail(e.to_string()),
+    })
+}
+
+/// A release archive, read once into memory (at most
+/// [`MAX_ARCHIVE_BYTES`]): its signature is checked and its binary taken
+/// from these same bytes.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// The archive's file name, which its signature covers.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why an archive could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl Archive {
+    /// Read `reader` to its end, refusing more than [`MAX_ARCHIVE_BYTES`].
+    pub fn read_from(name: &str, reader: impl std::io::Read) -> Result<Self, ReadError> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_ARCHIVE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+        if bytes.len() as u64 > MAX_ARCHIVE_BYTES {
+            return Err(ReadError::TooLarge(bytes.len() as u64));
+        }
+        Ok(Self {
+            name: name.to_string(),
+            bytes,
+        })
     }
-    file.flush().map_err(|e| fail(e.to_string()))?;
-    file.sync_all().map_err(|e| fail(e.to_string()))?;
-    Ok(path)
+
+    /// The archive at `path` (`update --from`), read once: the user's path
+    /// is never opened again.
+    pub fn read(path: &Path) -> Result<Self, UpdateError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let fail = |reason: String| UpdateError::Archive {
+            name: name.clone(),
+            reason,
+        };
+        let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+        Self::read_from(&name, file).map_err(|e| match e {
+            ReadError::TooLarge(size) => UpdateError::TooLarge {
+                name: name.clone(),
+                size,
+            },
+            ReadError::Io(e) => fail(e.to_string()),
+        })
+    }
 }
 
 fn get_json<T: serde::de::DeserializeOwned>(

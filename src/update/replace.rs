@@ -28,14 +28,9 @@ pub fn old_path(exe: &Path) -> PathBuf {
     sibling(exe, "usbide.old")
 }
 
-/// Where downloads go.
-pub fn staging_dir(exe: &Path) -> PathBuf {
+/// Where downloads went before they were kept in memory (swept).
+fn staging_dir(exe: &Path) -> PathBuf {
     exe.with_file_name(".usbide-update")
-}
-
-/// Remove the downloads folder.
-pub fn clean_staging(exe: &Path) {
-    let _ = std::fs::remove_dir_all(staging_dir(exe));
 }
 
 /// At a start: remove what an update cut short left behind (a download, an
@@ -116,7 +111,9 @@ pub fn swap_in(exe: &Path, new: &Path) -> Result<(), UpdateError> {
     };
     let old = old_path(exe);
     let current = std::fs::read(exe).map_err(|e| fail(exe, e))?;
-    crate::fsx::write_atomic(&old, &current).map_err(|e| fail(&old, e))?;
+    // usbide's own file: a link planted at `usbide.old` is replaced, never
+    // written through.
+    crate::fsx::write_own(&old, &current).map_err(|e| fail(&old, e))?;
     crate::platform::make_executable(&old);
     crash_point("update:kept-old");
     replace_running(exe, new).map_err(|e| fail(exe, e))?;
@@ -135,7 +132,7 @@ fn replace_running(exe: &Path, new: &Path) -> std::io::Result<()> {
         self_replace::self_replace(new)
     } else {
         let bytes = std::fs::read(new)?;
-        crate::fsx::write_atomic(exe, &bytes)?;
+        crate::fsx::write_own(exe, &bytes)?;
         crate::platform::make_executable(exe);
         Ok(())
     }
@@ -146,7 +143,10 @@ fn replace_running(exe: &Path, new: &Path) -> std::io::Result<()> {
 /// it went back to.
 pub fn rollback(exe: &Path) -> Result<String, UpdateError> {
     let old = old_path(exe);
-    if !old.is_file() {
+    // A regular file of usbide's, never what a link there points at.
+    let real =
+        std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && !crate::platform::is_link(&m));
+    if !real {
         return Err(UpdateError::NoPrevious(old));
     }
     let line = version_line(&old).map_err(|reason| UpdateError::Probe {
@@ -167,7 +167,7 @@ pub fn rollback(exe: &Path) -> Result<String, UpdateError> {
     };
     let back = new_path(exe);
     let previous = std::fs::read(&old).map_err(|e| fail(&old, e))?;
-    crate::fsx::write_atomic(&back, &previous).map_err(|e| fail(&back, e))?;
+    crate::fsx::write_own(&back, &previous).map_err(|e| fail(&back, e))?;
     crate::platform::make_executable(&back);
     swap_in(exe, &back)?;
     Ok(version)

@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 
-use crate::standin::{Reply, Server, sse_reply};
+use crate::standin::{Reply, Server};
 use crate::support::{Run, Stick};
 
 /// A stick whose codex uses `base_url` as its model provider, no retries.
@@ -65,32 +65,10 @@ fn assert_diagnosed(stick: &Stick, cause: &str, status: Option<u16>, fix: &str) 
     ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
 )]
 fn a_successful_run_with_a_shell_tool_call_reads_like_a_transcript() {
-    let server = Server::start(|req| {
-        let body = String::from_utf8_lossy(&req.body);
-        if body.contains("function_call_output") {
-            return Reply::Full(
-                200,
-                "text/event-stream",
-                sse_reply("The command printed its greeting."),
-            );
-        }
-        let call = serde_json::json!({"type": "response.output_item.done", "item": {
-            "type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "exec_command",
-            "arguments": serde_json::json!({"cmd": "echo hello-from-tool"}).to_string()}});
-        let done = serde_json::json!({"type": "response.completed", "response": {"id": "r1", "usage": {
-            "input_tokens": 5, "input_tokens_details": null, "output_tokens": 2, "output_tokens_details": null, "total_tokens": 7}}});
-        let created = serde_json::json!({"type": "response.created", "response": {"id": "r1"}});
-        let sse = [created, call, done]
-            .iter()
-            .map(|e| {
-                format!(
-                    "event: {}\ndata: {e}\n\n",
-                    e["type"].as_str().unwrap_or_default()
-                )
-            })
-            .collect::<String>();
-        Reply::Full(200, "text/event-stream", sse.into_bytes())
-    });
+    let server = Server::start(crate::standin::shell_then_reply(
+        "echo hello-from-tool",
+        "The command printed its greeting.",
+    ));
     let stick = stick_for(&format!("{}/v1", server.url()));
     let run = exec(&stick, false);
     assert_eq!(run.code, 0, "{run:?}");

@@ -25,6 +25,7 @@ mod login;
 #[cfg(unix)]
 mod payload;
 mod secrets;
+mod shared;
 // A read-only bind mount.
 #[cfg(unix)]
 mod readonly;

@@ -337,3 +337,31 @@ pub fn codex_registry_of(packages: Vec<(String, Vec<u8>)>, latest: Option<&str>)
     *base.lock().expect("lock") = server.url();
     server
 }
+
+/// A model that first asks codex to run `cmd` in its shell, then, once the
+/// command's output comes back, answers `reply`.
+pub fn shell_then_reply(
+    cmd: &str,
+    reply: &str,
+) -> impl Fn(&Request) -> Reply + Send + Sync + 'static {
+    let (cmd, reply) = (cmd.to_string(), reply.to_string());
+    move |req| {
+        let body = String::from_utf8_lossy(&req.body);
+        if body.contains("function_call_output") {
+            return Reply::Full(200, "text/event-stream", sse_reply(&reply));
+        }
+        Reply::Full(
+            200,
+            "text/event-stream",
+            sse_events(&[
+                serde_json::json!({"type": "response.created", "response": {"id": "r1"}}),
+                serde_json::json!({"type": "response.output_item.done", "item": {
+                    "type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "exec_command",
+                    "arguments": serde_json::json!({"cmd": cmd}).to_string()}}),
+                serde_json::json!({"type": "response.completed", "response": {"id": "r1", "usage": {
+                    "input_tokens": 5, "input_tokens_details": null, "output_tokens": 2,
+                    "output_tokens_details": null, "total_tokens": 7}}}),
+            ]),
+        )
+    }
+}

@@ -92,6 +92,21 @@ fn name_of(version: &str) -> String {
     format!("usbide-{version}-{}.zip", target())
 }
 
+/// `zip` signed as it is, byte for byte (zipsign's own signer rewrites the
+/// archive through a zip reader, which would drop a repeated entry name):
+/// zipsign's header and signature, then the archive.
+fn signed_raw(zip: &[u8], context: &str, signer: &zipsign_api::SigningKey) -> Vec<u8> {
+    let prehash = zipsign_api::Prehash::calculate(&mut Cursor::new(zip)).expect("prehash");
+    let mut out = zipsign_api::sign::gather_signature_data(
+        std::slice::from_ref(signer),
+        &prehash,
+        Some(context.as_bytes()),
+    )
+    .expect("signature");
+    out.extend_from_slice(zip);
+    out
+}
+
 /// A well-formed release of `version`, signed with the test key.
 pub fn release(version: &str) -> (String, Vec<u8>) {
     let name = name_of(version);
@@ -253,6 +268,26 @@ fn every_bad_release_is_refused_and_usbide_stays_byte_identical() {
         &name,
         &test_key,
     );
+    // Two entries of one name: `unzip` takes the first, a zip reader that
+    // keys entries by name the second. Written under two names of the same
+    // length, then renamed in place.
+    let twin = exe_name("usbidf");
+    let mut duplicate = zip_of(&[
+        (&exe_name("usbide"), tiny, 0o755),
+        (&twin, b"#!/bin/sh\necho evil\n", 0o755),
+    ]);
+    for at in memchr::memmem::find_iter(&duplicate.clone(), twin.as_bytes()).collect::<Vec<_>>() {
+        duplicate[at..at + twin.len()].copy_from_slice(exe_name("usbide").as_bytes());
+    }
+    let duplicate = signed_raw(&duplicate, &name, &test_key);
+    // The zip writer keeps only permission bits: the file type (FIFO,
+    // device, folder) is set in the central directory's attributes by hand.
+    let kind = |mode: u32| {
+        let mut zip = zip_of(&[(&exe_name("usbide"), tiny, 0o755)]);
+        let at = memchr::memmem::find(&zip, b"PK\x01\x02").expect("central header") + 38;
+        zip[at..at + 4].copy_from_slice(&(mode << 16).to_le_bytes());
+        signed_raw(&zip, &name, &test_key)
+    };
     // (what, version, served name, bytes, claimed size, expected words)
     type Case<'a> = (&'a str, &'a str, String, Vec<u8>, Option<u64>, &'a str);
     let cases: Vec<Case> = vec![
@@ -315,6 +350,38 @@ fn every_bad_release_is_refused_and_usbide_stays_byte_identical() {
         ),
         ("two entries", "0.2.0", name.clone(), two, None, "2 entries"),
         ("a link", "0.2.0", name.clone(), link, None, "not a plain"),
+        (
+            "one name twice",
+            "0.2.0",
+            name.clone(),
+            duplicate,
+            None,
+            "2 entries",
+        ),
+        (
+            "a FIFO",
+            "0.2.0",
+            name.clone(),
+            kind(0o010_755),
+            None,
+            "not a plain",
+        ),
+        (
+            "a device",
+            "0.2.0",
+            name.clone(),
+            kind(0o020_755),
+            None,
+            "not a plain",
+        ),
+        (
+            "a folder mode",
+            "0.2.0",
+            name.clone(),
+            kind(0o040_755),
+            None,
+            "not a plain",
+        ),
     ];
     let releases = Releases::default();
     let server = releases.serve();
@@ -350,6 +417,117 @@ fn every_bad_release_is_refused_and_usbide_stays_byte_identical() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("is up to date"), "{run:?}");
     assert_eq!(fs::read(&exe).expect("exe"), original);
+}
+
+#[test]
+fn the_archive_verified_is_the_archive_installed() {
+    let (name, bytes) = release("0.2.0");
+    // Another binary that also claims 0.2.0, in an unsigned archive put in
+    // place of the signed one right after its signature was checked.
+    let mut other = usbide_as("0.2.0");
+    other.extend_from_slice(b"\nswapped in after the check\n");
+    let unsigned = zip_of(&[(&exe_name("usbide"), &other, 0o755)]);
+    let (mut stick, exe) = stick_with_usbide("http://127.0.0.1:9");
+    let file = stick.outside.join(&name);
+    fs::write(&file, &bytes).expect("archive");
+    let swap = stick.outside.join("swap.zip");
+    fs::write(&swap, &unsigned).expect("swap");
+    stick.set("USBIDE_TEST_SWAP_AFTER_VERIFY", &swap.display().to_string());
+    let update = run(
+        &stick,
+        &exe,
+        &["update", "--from", &file.display().to_string()],
+    );
+    assert_eq!(update.code, 0, "{update:?}");
+    assert_eq!(
+        fs::read(&file).expect("file"),
+        unsigned,
+        "the hook swapped it"
+    );
+    assert_eq!(
+        fs::read(&exe).expect("exe"),
+        usbide_as("0.2.0"),
+        "the installed binary is not the one whose signature was checked"
+    );
+}
+
+#[test]
+fn a_check_or_the_same_version_is_up_to_date_not_a_refusal() {
+    let releases = Releases::default();
+    let tiny: &[u8] = b"#!/bin/sh\n";
+    let older = name_of("0.0.9");
+    releases.publish(
+        "0.0.9",
+        &older,
+        signed(
+            &zip_of(&[(&exe_name("usbide"), tiny, 0o755)]),
+            &older,
+            &key("update-test.key"),
+        ),
+        None,
+    );
+    let server = releases.serve();
+    let (stick, exe) = stick_with_usbide(&server.url());
+    let check = run(&stick, &exe, &["update", "--check"]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert!(check.stdout.contains("is up to date"), "{check:?}");
+    let same = name_of(CURRENT);
+    let file = stick.outside.join(&same);
+    fs::write(
+        &file,
+        signed(
+            &zip_of(&[(&exe_name("usbide"), tiny, 0o755)]),
+            &same,
+            &key("update-test.key"),
+        ),
+    )
+    .expect("archive");
+    let original = fs::read(&exe).expect("exe");
+    let from = run(
+        &stick,
+        &exe,
+        &["update", "--from", &file.display().to_string()],
+    );
+    assert_eq!(from.code, 0, "{from:?}");
+    assert!(from.stderr.contains("is up to date"), "{from:?}");
+    assert!(!from.stderr.contains("--allow-downgrade"), "{from:?}");
+    assert_eq!(fs::read(&exe).expect("exe"), original);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_usbide_old_is_never_written_through() {
+    let (name, bytes) = release("0.2.0");
+    let (stick, exe) = stick_with_usbide("http://127.0.0.1:9");
+    let original = fs::read(&exe).expect("exe");
+    let outside = stick.outside.join("precious.txt");
+    fs::write(&outside, "precious").expect("outside");
+    let old = stick.root.join(exe_name("usbide.old"));
+    std::os::unix::fs::symlink(&outside, &old).expect("plant");
+    let file = stick.outside.join(&name);
+    fs::write(&file, &bytes).expect("archive");
+    let update = run(
+        &stick,
+        &exe,
+        &["update", "--from", &file.display().to_string()],
+    );
+    assert_eq!(update.code, 0, "{update:?}");
+    assert_eq!(fs::read_to_string(&outside).expect("read"), "precious");
+    assert!(
+        !fs::symlink_metadata(&old)
+            .expect("old")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(&old).expect("old"), original);
+    // A rollback never takes (or writes through) a link either.
+    fs::remove_file(&old).expect("rm");
+    std::os::unix::fs::symlink(&outside, &old).expect("plant again");
+    let now = fs::read(&exe).expect("exe");
+    let back = run(&stick, &exe, &["update", "--rollback"]);
+    assert_ne!(back.code, 0, "{back:?}");
+    assert_eq!(fs::read_to_string(&outside).expect("read"), "precious");
+    assert_eq!(fs::read(&exe).expect("exe"), now);
 }
 
 #[test]
