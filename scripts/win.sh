@@ -40,7 +40,12 @@ rust_version() { apt-cache policy rustc-web 2>/dev/null | awk '/Candidate:/ {pri
 setup() {
     local v
     v=$(rust_version)
-    if [ -z "$v" ] || [ "$v" = "(none)" ]; then apt-get update -qq; v=$(rust_version); fi
+    # apt's lists may be older than the rustc-web this crate needs (Cargo.toml rust-version).
+    local need
+    need=$(sed -n 's/^rust-version *= *"\(.*\)"/\1/p' Cargo.toml)
+    if [ -z "$v" ] || [ "$v" = "(none)" ] || ! dpkg --compare-versions "${v%%+*}" ge "$need"; then
+        apt-get update -qq; v=$(rust_version)
+    fi
     [ -n "$v" ] && [ "$v" != "(none)" ] || die "no rustc-web in apt's sources (Debian 12 with bookworm-security is needed)"
     local up=${v%%+*} mm
     mm=${up%.*}

@@ -346,6 +346,9 @@ pub struct DoctorArgs {
     /// Also write a support bundle (zip) that is safe to send.
     #[arg(long, value_name = "FILE.zip")]
     pub bundle: Option<PathBuf>,
+    /// Replace the bundle file if it already exists.
+    #[arg(long, requires = "bundle")]
+    pub force: bool,
 }
 
 /// `usbide login` options.

@@ -58,6 +58,17 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     let session = matches!(cli.command, None | Some(Command::Run { .. }));
     let lang = events::hints::Lang::detect(&env, platform::user_locale().as_deref());
     let code = match dispatch(cli, env) {
+        // Output that could not be written is a failure a script must see.
+        Ok(exit::OK) if out::stdout_failed() => {
+            crate::out::eprintln!(
+                "{}",
+                messages::fill(
+                    messages::text(lang).error_prefix,
+                    &[("message", messages::text(lang).cannot_write_output)]
+                )
+            );
+            exit::FAILURE
+        }
         Ok(code) => code,
         Err(err) => {
             let message = redact::text(&chain(&err, lang));

@@ -14,6 +14,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 static STDERR_GONE: AtomicBool = AtomicBool::new(false);
 
+/// Print a report as JSON on stdout: pretty, every secret the redaction
+/// rules know hidden, every invisible or reordering character escaped. The
+/// one way a `--json` report is written.
+pub fn json(report: &impl serde::Serialize) -> serde_json::Result<()> {
+    let text = serde_json::to_string_pretty(report)?;
+    let text = crate::redact::redacted(&text);
+    let _ = stdout(&format!("{}\n", crate::events::escape::json_text(&text)));
+    Ok(())
+}
+
+/// Print one line of a human report on stdout: secrets hidden, controls
+/// and invisible characters escaped.
+pub fn line(text: &str) {
+    let text = crate::redact::redacted(text);
+    let _ = stdout(&format!("{}\n", crate::events::escape::escape(&text)));
+}
+
+/// Whether stdout refused a write during this run (the command's output
+/// did not all arrive: a script must not take the run for a success).
+pub fn stdout_failed() -> bool {
+    STDOUT_GONE.load(Ordering::Relaxed)
+}
+
 /// Write `text` to stdout; false once stdout is closed.
 pub fn stdout(text: &str) -> bool {
     write(&STDOUT_GONE, &mut io::stdout().lock(), text)

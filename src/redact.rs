@@ -129,6 +129,47 @@ pub fn cut(input: &str, max_chars: usize) -> String {
     }
 }
 
+/// Values known to be secret (the stick's `config.toml` values that the
+/// support bundle hides), hidden wherever they appear, besides everything
+/// [`text`] hides: codex quotes a bad config value in its own errors.
+#[derive(Debug, Default)]
+pub struct Known {
+    finder: Option<AhoCorasick>,
+}
+
+impl Known {
+    /// The values of `config.toml` (text) that are not plain settings.
+    pub fn from_config(config: &str) -> Self {
+        Self::new(config::known_secrets(config))
+    }
+
+    /// These values.
+    pub fn new(values: Vec<String>) -> Self {
+        let values: Vec<String> = values.into_iter().filter(|v| !v.is_empty()).collect();
+        Self {
+            finder: (!values.is_empty())
+                .then(|| {
+                    AhoCorasick::builder()
+                        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                        .build(&values)
+                        .ok()
+                })
+                .flatten(),
+        }
+    }
+
+    /// `input` with every known value and every credential [`text`] finds
+    /// hidden.
+    pub fn text(&self, input: &str) -> String {
+        match &self.finder {
+            Some(f) if f.is_match(input) => {
+                text(&f.replace_all(input, &vec!["<redacted>"; f.patterns_len()]))
+            }
+            _ => text(input),
+        }
+    }
+}
+
 /// Replace anything in free text that looks like a credential.
 ///
 /// Covers well-known key formats (`sk-...`, `sk-proj-...`, `ghp_...`), JWTs
@@ -146,7 +187,70 @@ pub fn redacted(input: &str) -> Cow<'_, str> {
     if !CANDIDATES.is_match(input) {
         return Cow::Borrowed(input);
     }
-    let mut hidden = findings(input);
+    hide(input, findings(input))
+}
+
+/// [`redacted`] for `text` that continues `before` (the end of an earlier
+/// message): a credential that starts in `before` and runs on into `text`
+/// is hidden in `text` too, so a token split over two messages never shows
+/// its second half.
+pub fn redacted_after<'a>(before: &str, text: &'a str) -> Cow<'a, str> {
+    if before.is_empty() {
+        return redacted(text);
+    }
+    // Nothing in `before` can run on, and no finding starts across the
+    // junction (a key prefix cut in two): `text` alone decides.
+    let edge = |s: &str, from_end: bool| {
+        let mut at = if from_end {
+            s.len().saturating_sub(16)
+        } else {
+            s.len().min(16)
+        };
+        while !s.is_char_boundary(at) {
+            at = if from_end { at + 1 } else { at - 1 };
+        }
+        if from_end {
+            s[at..].to_string()
+        } else {
+            s[..at].to_string()
+        }
+    };
+    if !CANDIDATES.is_match(before)
+        && !CANDIDATES.is_match(&format!("{}{}", edge(before, true), edge(text, false)))
+    {
+        return redacted(text);
+    }
+    let joined = format!("{before}{text}");
+    if !CANDIDATES.is_match(&joined) {
+        return Cow::Borrowed(text);
+    }
+    let shift = before.len();
+    let spans = findings(&joined)
+        .into_iter()
+        .filter(|&(_, end, _)| end > shift)
+        .map(|(start, end, label)| {
+            let label = if start < shift { "***" } else { label };
+            (start.max(shift) - shift, end - shift, label)
+        })
+        .collect();
+    hide(text, spans)
+}
+
+/// The end of `text` worth keeping to read the next message after it
+/// ([`redacted_after`]): its last credential-sized run, cut on a char
+/// boundary.
+pub fn tail_for_next(text: &str) -> &str {
+    const KEEP: usize = 256;
+    let mut at = text.len().saturating_sub(KEEP);
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    &text[at..]
+}
+
+/// `input` with `hidden` spans replaced by their labels; overlapping spans
+/// are merged.
+fn hide<'a>(input: &'a str, mut hidden: Vec<(usize, usize, &'static str)>) -> Cow<'a, str> {
     if hidden.is_empty() {
         return Cow::Borrowed(input);
     }
@@ -391,6 +495,28 @@ mod tests {
         for n in public {
             assert!(!is_secret_name(n), "{n} must stay visible");
         }
+    }
+
+    #[test]
+    fn a_token_split_over_two_messages_shows_neither_half() {
+        let key = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
+        for cut in [3, 5, 9, 20, 30] {
+            let (first, second) = key.split_at(cut);
+            let first_msg = format!("the key is {first}");
+            let shown_first = redacted(&first_msg);
+            let tail = tail_for_next(&first_msg);
+            let shown_second = redacted_after(tail, second);
+            assert!(
+                !shown_second.contains(&second[second.len().min(4)..]),
+                "{cut}: {shown_second}"
+            );
+            assert!(
+                !format!("{shown_first}{shown_second}").contains("klmnop"),
+                "{cut}: {shown_first} | {shown_second}"
+            );
+        }
+        assert_eq!(redacted_after("hello ", "world"), "world");
+        assert_eq!(redacted_after("Bearer ", "abcdefghijk123 rest"), "*** rest");
     }
 
     #[test]

@@ -27,7 +27,7 @@ fn show(ctx: &Context, json: bool) -> Result<i32> {
             "file": path.as_ref().map(|p| p.display().to_string()),
             "settings": ctx.settings.origins,
         });
-        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::out::json(&doc)?;
         return Ok(crate::exit::OK);
     }
     let t = text(ctx.lang);
@@ -36,12 +36,12 @@ fn show(ctx: &Context, json: bool) -> Result<i32> {
         .map_or(file::FILE_NAME.to_string(), |p| p.display().to_string());
     for o in &ctx.settings.origins {
         let value = o.value.as_deref().unwrap_or(t.config_unset_value);
-        crate::out::println!(
+        crate::out::line(&format!(
             "{:<15} {:<28} {}",
             o.key,
-            crate::events::escape::escape(value),
+            value,
             source_words(o, &shown_path, ctx.lang)
-        );
+        ));
     }
     Ok(crate::exit::OK)
 }

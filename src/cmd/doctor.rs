@@ -15,6 +15,17 @@ use crate::preflight::{self, CodexCall, Options};
 /// diagnoses and changes nothing (a broken config.toml is reported, not
 /// refused), except writing the CA bundle a TLS-inspecting proxy needs.
 pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
+    if let Some(path) = &args.bundle
+        && !args.force
+        && std::fs::symlink_metadata(path).is_ok()
+    {
+        let t = crate::messages::text(ctx.lang);
+        let shown = path.display().to_string();
+        anyhow::bail!(super::config::UsageError(crate::messages::fill(
+            t.bundle_exists,
+            &[("path", &shown)]
+        )));
+    }
     let stick = ctx.stick()?;
     let home = stick.codex_home();
     // A write-protected stick is what the doctor is often asked about: it
@@ -63,16 +74,24 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
         );
     }
     let t = crate::messages::text(ctx.lang);
+    // codex's own output in the report can quote a config value (its error
+    // about a bad one): those values are hidden too, wherever they appear.
+    let known = crate::redact::Known::from_config(
+        &crate::home::provider::read_config_text(&home.join("config.toml")).unwrap_or_default(),
+    );
     let json = serde_json::to_string_pretty(&report).context(t.cannot_encode_report)?;
-    let json = crate::redact::text(&json);
+    let json = known.text(&json);
     if args.json {
-        crate::out::println!("{json}");
+        crate::out::println!("{}", crate::events::escape::json_text(&json));
     } else {
         let color = ctx.color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-        crate::out::print!("{}", preflight::render(&report, ctx.lang, color));
+        crate::out::print!(
+            "{}",
+            known.text(&preflight::render(&report, ctx.lang, color))
+        );
     }
     if let Some(path) = &args.bundle {
-        bundle(ctx, &stick.root, &home, &json, path)?;
+        bundle(ctx, &stick.root, &home, &known, &json, path)?;
         let shown = path.display().to_string();
         crate::ui::note(&crate::messages::fill(
             t.bundle_written,
@@ -84,7 +103,14 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
 
 /// The zip: doctor JSON, host facts, redacted config, `.gitignore`,
 /// `payload.toml`, the end of usbide's log. Written atomically.
-fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Path) -> Result<()> {
+fn bundle(
+    ctx: &Context,
+    root: &Path,
+    home: &Path,
+    known: &crate::redact::Known,
+    doctor_json: &str,
+    dest: &Path,
+) -> Result<()> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default();
     let host = serde_json::json!({
@@ -123,8 +149,13 @@ fn bundle(ctx: &Context, root: &Path, home: &Path, doctor_json: &str, dest: &Pat
     ];
     for (name, text) in files {
         zip.start_file(name, opts)?;
-        zip.write_all(text.as_bytes())?;
+        // Every file once more through the known values: nothing the
+        // config holds leaves in the bundle, whichever text quotes it.
+        zip.write_all(known.text(&text).as_bytes())?;
     }
     let bytes = zip.finish()?.into_inner();
-    super::write_file(ctx, dest, &bytes)
+    // Replaces a file only with --force, and then a link at that name
+    // itself, never what it points at.
+    crate::fsx::write_own(dest, &bytes)
+        .with_context(|| crate::messages::about(crate::messages::text(ctx.lang).cannot_write, dest))
 }

@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
             "notes": notes.iter().map(|n| redact::text(n)).collect::<Vec<_>>(),
             "overrides": overrides,
         });
-        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::out::json(&doc)?;
         return Ok(crate::exit::OK);
     }
     let mut out = String::new();

@@ -397,7 +397,7 @@ fn status(ctx: &Context, json: bool) -> Result<i32> {
             "targets": states,
             "interrupted": interrupted,
         });
-        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::out::json(&doc)?;
         return Ok(code);
     }
     let t = text(ctx.lang);

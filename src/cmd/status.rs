@@ -16,7 +16,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
     let stick = ctx.stick()?;
     if json {
         let (doc, logged_in) = report(ctx, &stick.codex_home());
-        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::out::json(&doc)?;
         return Ok(if logged_in { crate::exit::OK } else { 1 });
     }
     Ok(if print(ctx, &stick.codex_home())? {

@@ -19,7 +19,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
             "payload": stick.payload_dir.display().to_string(),
             "drive": stick.drive(),
         });
-        crate::out::println!("{}", serde_json::to_string_pretty(&doc)?);
+        crate::out::json(&doc)?;
         return Ok(crate::exit::OK);
     }
     let report = fill(

@@ -326,7 +326,7 @@ fn classify_text(message: &str) -> Option<Diagnosis> {
     let cause = match found {
         Some((cause, true)) => cause,
         _ if missing_variable(message).is_some() => MissingProviderKey,
-        _ if status.is_some() => by_status(status?, &message.to_lowercase()),
+        _ if status.is_some() => by_status(status?, &message.to_ascii_lowercase()),
         Some((cause, false)) => cause,
         None => return None,
     };
@@ -424,7 +424,10 @@ pub fn request_id(message: &str) -> Option<String> {
 /// The wait a rate limit names: `try again in 34.337s`, `Try again in 11
 /// seconds`.
 fn wait(message: &str) -> Option<String> {
-    let lower = message.to_lowercase();
+    // ASCII lower case keeps every byte where it was: an index found in it
+    // is an index into `message` (full Unicode lower case is not: `İ`
+    // grows by a byte).
+    let lower = message.to_ascii_lowercase();
     let rest = &message[lower.find("try again in ")? + "try again in ".len()..];
     let number: String = rest
         .chars()
@@ -484,6 +487,47 @@ mod tests {
 
     fn cause(msg: &str) -> Option<Cause> {
         classify(msg).map(|d| d.cause)
+    }
+
+    #[test]
+    fn text_that_changes_length_in_lower_case_is_read_where_it_stands() {
+        let d = classify("unexpected status 429 Too Many Requests, İtry again in é")
+            .expect("a rate limit");
+        assert_eq!(d.cause, RateLimit);
+        let d = classify("İİİ unexpected status 429 Too Many Requests: try again in 12s")
+            .expect("a rate limit");
+        assert_eq!(d.detail.as_deref(), Some("12 s"));
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Any text, with the markers the classifier looks for planted in
+        /// it, is classified without a panic.
+        #[test]
+        fn no_text_makes_the_classifier_panic(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<String>(),
+                    proptest::sample::select(vec![
+                        "try again in ", "unexpected status 429 ", "request id: ", "İ", "é",
+                        "Reconnecting... 1/5 (", "Missing environment variable: '",
+                        "failed to initialize in-process app-server client", "\u{202e}",
+                        "last status: ", "\"status\": ", "(status ", "ms", "1.5",
+                    ]).prop_map(str::to_string),
+                ],
+                0..12,
+            )
+        ) {
+            let text: String = parts.concat();
+            // The helpers that cut the text, each on its own.
+            let _ = (wait(&text), os_reason(&text), request_id(&text));
+            let _ = (http_status(&text), missing_variable(&text));
+            let _ = classify(&text);
+            let _ = classify_failure(&text);
+            let _ = reconnecting(&text);
+        }
     }
 
     #[test]

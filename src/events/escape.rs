@@ -29,12 +29,45 @@ pub fn escape(input: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn needs_escape(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
+/// Whether `c` must not reach a terminal as it is: a control character
+/// (but newline and tab), a line or paragraph separator, or an invisible
+/// format character (Unicode general category Cf: every bidi control, the
+/// zero-width characters, the soft hyphen, the byte-order mark, the tag
+/// characters), which can reorder or hide what is shown.
+pub fn needs_escape(c: char) -> bool {
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    if c.is_ascii() {
+        return c.is_ascii_control() && c != '\n' && c != '\t';
+    }
+    c.is_control()
         || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{202e}' | '\u{2066}'..='\u{2069}'
+            get_general_category(c),
+            GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
         )
+}
+
+/// JSON text with every character [`needs_escape`] written as a `\uXXXX`
+/// escape (a pair for one past U+FFFF): the same JSON to a parser, nothing
+/// invisible or reordering on a terminal. Valid JSON holds such characters
+/// only inside strings, where the escape means the same character.
+pub fn json_text(json: &str) -> std::borrow::Cow<'_, str> {
+    if json.is_ascii() || !json.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_escape(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Strip ANSI SGR/CSI sequences (for text we parse, like the device-code prompt).
@@ -62,9 +95,48 @@ mod tests {
 
     #[test]
     fn controls_become_visible() {
+        for c in [
+            '\u{202a}',
+            '\u{202b}',
+            '\u{202c}',
+            '\u{202d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{061c}',
+            '\u{200b}',
+            '\u{200d}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{00ad}',
+            '\u{e0041}',
+            '\u{e007f}',
+        ] {
+            let text = format!("a{c}b");
+            let shown = escape(&text);
+            assert!(!shown.contains(c), "{:x} shown raw", c as u32);
+            assert_eq!(shown, format!("a\\u{{{:x}}}b", c as u32));
+        }
+        assert_eq!(escape("café, 日本, ⚠"), "café, 日本, ⚠");
         assert_eq!(escape("ok\ttext\n"), "ok\ttext\n");
         assert_eq!(escape("\x1b[2J\x1b]0;pwned\x07"), "\\e[2J\\e]0;pwned\\x07");
         assert_eq!(escape("a\rb\u{9b}c\u{202e}"), "a\\rb\\u{9b}c\\u{202e}");
+    }
+
+    #[test]
+    fn json_keeps_its_meaning_without_invisible_characters() {
+        let value = serde_json::json!({"text": "a\u{202e}b\u{e0041}c\u{85}d é"});
+        let plain = serde_json::to_string(&value).expect("json");
+        let shown = json_text(&plain);
+        assert!(
+            shown.is_ascii() || !shown.chars().any(needs_escape),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("\\u202e") && shown.contains("\\udb40\\udc41"),
+            "{shown}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&shown).expect("still JSON");
+        assert_eq!(back, value);
     }
 
     #[test]

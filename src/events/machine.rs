@@ -1,13 +1,49 @@
-//! `--json` output of `usbide exec` and `usbide render`: codex's events
-//! unchanged, plus one `{"type":"usbide.diagnosis",...}` line after each
-//! failure (an `error` and the `turn.failed` that repeats it are one), and
-//! after every failed turn, recognised or not.
+//! `--json` output of `usbide exec` and `usbide render`: codex's events,
+//! plus one `{"type":"usbide.diagnosis",...}` line after each failure (an
+//! `error` and the `turn.failed` that repeats it are one), and after every
+//! failed turn, recognised or not.
+//!
+//! An event is echoed byte for byte unless it holds something a terminal
+//! or a log must not get: then every string in it is redacted (a token cut
+//! between two agent messages included), and invisible or reordering
+//! characters are written as `\u` escapes, which JSON reads as the same
+//! text. A line that is not JSON is escaped and redacted like text.
 
 use std::io::{self, Write};
 
 use crate::events::diagnose::{self, Cause, Diagnosis};
 use crate::events::hints::{self, Lang};
 use crate::events::model::{Event, ItemKind, Line, parse_line};
+
+/// Redact every string in `value`; an agent message's text is read after
+/// the end of the previous one (`after`).
+fn redact_strings(value: &mut serde_json::Value, after: &str) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(hidden) = crate::redact::redacted(s) {
+                *s = hidden;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_strings(v, after)),
+        Value::Object(map) => {
+            let message = map.get("type").and_then(Value::as_str) == Some("agent_message");
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if message && key == "text" => {
+                        if let std::borrow::Cow::Owned(hidden) =
+                            crate::redact::redacted_after(after, s)
+                        {
+                            *s = hidden;
+                        }
+                    }
+                    _ => redact_strings(v, after),
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The machine-readable stream.
 #[derive(Debug)]
@@ -18,6 +54,8 @@ pub struct Machine<W: Write> {
     /// Every cause emitted, in order.
     pub causes: Vec<Cause>,
     failed: bool,
+    /// The end of the last agent message (see [`crate::redact::redacted_after`]).
+    message_tail: String,
 }
 
 impl<W: Write> Machine<W> {
@@ -28,14 +66,14 @@ impl<W: Write> Machine<W> {
             last_error: None,
             causes: Vec::new(),
             failed: false,
+            message_tail: String::new(),
         }
     }
 
     /// One stdout line of codex: echoed, then diagnosed if it is an error.
     pub fn line(&mut self, line: &[u8]) -> io::Result<()> {
-        self.out.write_all(line)?;
-        self.out.write_all(b"\n")?;
         let parsed = parse_line(line);
+        self.echo(line, &parsed)?;
         let repeat = matches!(&parsed, Line::Event(Event::TurnFailed { error })
             if self.last_error.as_deref() == Some(&*error.message));
         let found = match parsed {
@@ -67,6 +105,43 @@ impl<W: Write> Machine<W> {
         self.out.flush()
     }
 
+    /// Write `line` as it may be shown (see the module doc).
+    fn echo(&mut self, line: &[u8], parsed: &Line<'_>) -> io::Result<()> {
+        let text = String::from_utf8_lossy(line);
+        let mut after = String::new();
+        let mut message = false;
+        if let Line::Event(Event::ItemCompleted { item }) = parsed
+            && let ItemKind::AgentMessage { text } = &item.kind
+        {
+            after = std::mem::replace(
+                &mut self.message_tail,
+                crate::redact::tail_for_next(text).to_string(),
+            );
+            message = matches!(
+                crate::redact::redacted_after(&after, text),
+                std::borrow::Cow::Owned(_)
+            );
+        }
+        let plain = matches!(
+            crate::redact::redacted(&text),
+            std::borrow::Cow::Borrowed(_)
+        );
+        let shown = match parsed {
+            Line::Text => crate::events::text::clean_cow(&text).into_owned(),
+            _ if plain && !message => crate::events::escape::json_text(&text).into_owned(),
+            _ => match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(mut value) => {
+                    redact_strings(&mut value, &after);
+                    let json = serde_json::to_string(&value).unwrap_or_default();
+                    crate::events::escape::json_text(&json).into_owned()
+                }
+                Err(_) => crate::events::text::clean_cow(&text).into_owned(),
+            },
+        };
+        self.out.write_all(shown.as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+
     /// One stderr line of codex: diagnosed when it names a cause.
     pub fn stderr_line(&mut self, line: &[u8]) -> io::Result<()> {
         let text = String::from_utf8_lossy(line);
@@ -88,7 +163,11 @@ impl<W: Write> Machine<W> {
             "hint": hints::hint(d, self.lang),
             "message": crate::redact::text(message),
         });
-        writeln!(self.out, "{doc}")?;
+        writeln!(
+            self.out,
+            "{}",
+            crate::events::escape::json_text(&doc.to_string())
+        )?;
         self.out.flush()
     }
 

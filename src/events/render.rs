@@ -61,6 +61,9 @@ pub struct Renderer<W: Write> {
     failed: bool,
     /// Every cause diagnosed (explained or not), once each.
     seen: Vec<Cause>,
+    /// The end of the last agent message: a credential cut between two
+    /// messages is hidden in the second too.
+    message_tail: String,
 }
 
 impl<W: Write> Renderer<W> {
@@ -76,6 +79,7 @@ impl<W: Write> Renderer<W> {
             pending: Vec::new(),
             failed: false,
             seen: Vec::new(),
+            message_tail: String::new(),
         }
     }
 
@@ -174,7 +178,11 @@ impl<W: Write> Renderer<W> {
         let t = messages::text(self.style.lang);
         match (item.kind, phase) {
             (ItemKind::AgentMessage { text }, Completed) => {
-                let line = self.emphasised(&text, "");
+                let shown = crate::redact::redacted_after(&self.message_tail, &text);
+                self.message_tail.clear();
+                self.message_tail
+                    .push_str(crate::redact::tail_for_next(&text));
+                let line = self.emphasised(&shown, "");
                 self.say(&line)
             }
             (ItemKind::Reasoning { text }, Completed) if !self.style.quiet => {

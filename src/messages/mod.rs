@@ -782,6 +782,8 @@ catalogue! {
     download_too_long,
     /// A download stalled (`{secs}`, `{total}`).
     download_stalled,
+    /// A server answered with an HTTP error (`{status}`).
+    http_status,
     /// A download longer than announced (`{cap}`).
     download_over_announced,
     /// A download over the limit (`{cap}`).
@@ -826,6 +828,8 @@ catalogue! {
     device_expires,
     /// `doctor --bundle` wrote its file (`{path}`).
     bundle_written,
+    /// `doctor --bundle` refused: the file exists (`{path}`).
+    bundle_exists,
     /// The doctor's report cannot be encoded.
     cannot_encode_report,
     /// A file cannot be written (`{path}`).

@@ -1,12 +1,12 @@
 //! Talking to the network on usbide's own behalf (payload downloads): one
-//! HTTP agent per request target, with the proxy chosen from the snapshot.
+//! HTTP agent per request target, with the proxy chosen from the snapshot,
+//! under the limits of [`http`].
 
+pub mod http;
 pub mod probe;
 pub mod proxy;
 pub mod reach;
 pub mod trust;
-
-use std::time::Duration;
 
 use crate::environ::Environ;
 
@@ -17,6 +17,7 @@ pub const USER_AGENT: &str = concat!("usbide/", env!("CARGO_PKG_VERSION"));
 pub fn agent_for(
     env: &Environ,
     url: &str,
+    policy: http::Policy,
     lang: crate::messages::Lang,
 ) -> Result<ureq::Agent, String> {
     let t = crate::messages::text(lang);
@@ -36,8 +37,9 @@ pub fn agent_for(
     let config = ureq::Agent::config_builder()
         .proxy(proxy)
         .user_agent(USER_AGENT)
-        .timeout_connect(Some(Duration::from_secs(15)))
-        .timeout_recv_response(Some(Duration::from_secs(30)))
+        .timeout_connect(Some(policy.connect))
+        .timeout_recv_response(Some(policy.headers))
+        .timeout_global(Some(policy.overall))
         .tls_config(
             ureq::tls::TlsConfig::builder()
                 .root_certs(trust::everything(env))

@@ -7,10 +7,9 @@
 //! unpacks to far more than it weighs, are refused.
 
 use std::fs::{self, File};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -221,19 +220,14 @@ fn download(
         url: artifact.url.clone(),
         reason,
     };
-    let agent = crate::net::agent_for(env, &artifact.url, lang).map_err(fail)?;
-    let response = agent
-        .get(&artifact.url)
-        .config()
-        .timeout_recv_body(Some(limits.overall))
-        .build()
-        .call()
-        .map_err(|e| fail(e.to_string()))?;
-    let length = response
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let policy = crate::net::http::Policy {
+        stall: limits.stall,
+        overall: limits.overall,
+        ..crate::net::http::Policy::download(env)
+    };
+    let mut response = crate::net::http::get(env, &artifact.url, "*/*", policy, lang)
+        .map_err(|e| fail(e.message(lang)))?;
+    let length = response.length;
     if let Some(announced) = length.filter(|l| *l > limits.max_bytes) {
         return Err(fail(fill(
             t.download_too_big,
@@ -244,12 +238,6 @@ fn download(
         )));
     }
     let cap = length.unwrap_or(limits.max_bytes);
-    let reader = response
-        .into_body()
-        .into_with_config()
-        .limit(u64::MAX)
-        .reader();
-    let chunks = read_ahead(reader);
     let bar = progress_bar(length, t.download_progress);
     let mut hasher = artifact.digest.hasher();
     let write_err = |source| PayloadError::Io {
@@ -257,39 +245,14 @@ fn download(
         path: dest.into(),
         source,
     };
-    let mut file = File::create(dest).map_err(write_err)?;
-    let deadline = Instant::now() + limits.overall;
+    // A fresh file in usbide's own staging folder: never an existing one.
+    let mut file = File::options()
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .map_err(write_err)?;
     let mut total = 0u64;
-    loop {
-        let arrived = total.to_string();
-        let total_is = ("total", arrived.as_str());
-        let wait = limits
-            .stall
-            .min(deadline.saturating_duration_since(Instant::now()));
-        let chunk = match chunks.recv_timeout(wait) {
-            Ok(Ok(chunk)) if chunk.is_empty() => break,
-            Ok(Ok(chunk)) => chunk,
-            Ok(Err(e)) => {
-                return Err(fail(fill(
-                    t.download_broke,
-                    &[total_is, ("error", &e.to_string())],
-                )));
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
-                let secs = limits.overall.as_secs().to_string();
-                return Err(fail(fill(
-                    t.download_too_long,
-                    &[total_is, ("secs", &secs)],
-                )));
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let secs = limits.stall.as_secs().to_string();
-                return Err(fail(fill(t.download_stalled, &[total_is, ("secs", &secs)])));
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(fail(fill(t.download_broke_silent, &[total_is])));
-            }
-        };
+    while let Some(chunk) = response.next_chunk().map_err(|e| fail(e.message(lang)))? {
         total += chunk.len() as u64;
         if total > cap {
             let template = if length.is_some() {
@@ -323,34 +286,6 @@ fn download(
         });
     }
     Ok(total)
-}
-
-/// Read `reader` on its own thread, a chunk at a time (an empty chunk is the
-/// end), so that the caller can give up on a server that stops sending: a
-/// blocked read cannot be interrupted. The thread ends with the connection.
-fn read_ahead(mut reader: impl Read + Send + 'static) -> mpsc::Receiver<io::Result<Vec<u8>>> {
-    let (tx, rx) = mpsc::sync_channel(4);
-    std::thread::spawn(move || {
-        loop {
-            let mut buf = vec![0u8; 256 * 1024];
-            let sent = match reader.read(&mut buf) {
-                Ok(n) => {
-                    buf.truncate(n);
-                    let end = n == 0;
-                    tx.send(Ok(buf)).is_ok() && !end
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => true,
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    false
-                }
-            };
-            if !sent {
-                return;
-            }
-        }
-    });
-    rx
 }
 
 fn progress_bar(length: Option<u64>, message: &'static str) -> ProgressBar {
@@ -487,7 +422,7 @@ mod tests {
         let limits = Limits::from_env(&env);
         assert_eq!(limits.stall, Duration::from_secs(WEEK));
         assert_eq!(limits.overall, Duration::from_secs(1));
-        let _ = Instant::now() + limits.stall;
+        let _ = std::time::Instant::now() + limits.stall;
         assert_eq!(limits.unpack_cap(10), u64::MAX);
         let defaults = Limits::from_env(&Environ::new(Vec::new(), false));
         assert_eq!(defaults.unpack_cap(1), UNPACK_FLOOR);

@@ -216,6 +216,10 @@ fn agree(
     }
 }
 
+/// The most package or release metadata usbide reads (npm's document for
+/// `@openai/codex`, with every version, is a few megabytes).
+const MAX_METADATA_BYTES: u64 = 64 << 20;
+
 fn get_json<T: serde::de::DeserializeOwned>(
     env: &Environ,
     url: &str,
@@ -225,21 +229,16 @@ fn get_json<T: serde::de::DeserializeOwned>(
         url: url.into(),
         reason,
     };
-    let agent = crate::net::agent_for(env, url, lang).map_err(fail)?;
-    let mut response = agent
-        .get(url)
-        .header("Accept", "application/json")
-        .call()
+    let policy = crate::net::http::Policy::metadata(env);
+    let body = crate::net::http::get(env, url, "application/json", policy, lang)
+        .and_then(|r| r.read_all(MAX_METADATA_BYTES))
         .map_err(|e| match e {
-            ureq::Error::StatusCode(404) => PayloadError::NotPublished {
+            crate::net::http::Error::Status(404) => PayloadError::NotPublished {
                 what: url.to_string(),
             },
-            other => fail(other.to_string()),
+            other => fail(other.message(lang)),
         })?;
-    let text = response
-        .body_mut()
-        .read_to_string()
-        .map_err(|e| fail(e.to_string()))?;
+    let text = String::from_utf8_lossy(&body);
     serde_json::from_str(&text).map_err(|e| {
         let error = e.to_string();
         let t = crate::messages::text(lang);

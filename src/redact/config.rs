@@ -67,16 +67,70 @@ pub fn redact(text: &str) -> String {
     crate::redact::text(&out)
 }
 
+/// Every value of `config.toml` that [`redact`] hides, as text: a secret
+/// codex may quote elsewhere (its own error about a bad value, a header
+/// echoed in a log). Values shorter than [`KNOWN_MIN`] characters are left
+/// out (too common to hide everywhere, too short to be a credential).
+pub fn known_secrets(text: &str) -> Vec<String> {
+    let mut found = match text.parse::<DocumentMut>() {
+        Ok(mut doc) => {
+            let mut r = Redactor {
+                collect: true,
+                ..Redactor::default()
+            };
+            r.visit_document_mut(&mut doc);
+            r.found
+        }
+        // A file that does not parse: every quoted text of a line whose key
+        // is not a shown one.
+        Err(_) => text
+            .lines()
+            .filter(|l| {
+                let key = l.split('=').next().unwrap_or("").trim();
+                !SHOWN.contains(&key)
+            })
+            .flat_map(quoted)
+            .collect(),
+    };
+    found.retain(|v| v.trim().chars().count() >= KNOWN_MIN);
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// The shortest config value hidden wherever it appears.
+pub const KNOWN_MIN: usize = 5;
+
+/// The texts between double or single quotes on `line`.
+fn quoted(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in ['"', '\''] {
+        let mut parts = line.split(q);
+        parts.next();
+        while let Some(inside) = parts.next() {
+            out.push(inside.to_string());
+            parts.next();
+        }
+    }
+    out
+}
+
 #[derive(Default)]
 struct Redactor {
     keys: Vec<String>,
+    /// Collect what is hidden (for [`known_secrets`]) instead of hiding it.
+    collect: bool,
+    found: Vec<String>,
 }
 
 impl Redactor {
+    fn in_map(&self) -> bool {
+        self.keys.iter().any(|k| MAPS.contains(&k.as_str()))
+    }
+
     fn shown(&self) -> bool {
-        let in_map = self.keys.iter().any(|k| MAPS.contains(&k.as_str()));
         let own = self.keys.last().map(String::as_str);
-        !in_map && own.is_some_and(|k| SHOWN.contains(&k))
+        !self.in_map() && own.is_some_and(|k| SHOWN.contains(&k))
     }
 }
 
@@ -108,6 +162,11 @@ impl VisitMut for Redactor {
 
     fn visit_value_mut(&mut self, node: &mut Value) {
         match node {
+            Value::String(s) if self.collect => {
+                if !self.shown() {
+                    self.found.push(s.value().clone());
+                }
+            }
             Value::String(s) => {
                 let shown = if self.shown() {
                     crate::redact::text(s.value())
@@ -115,6 +174,17 @@ impl VisitMut for Redactor {
                     REDACTED.to_string()
                 };
                 *s = Formatted::new(shown);
+            }
+            // Under a table of variables or headers every scalar is a
+            // value somebody chose: a number can be a key or a PIN too.
+            Value::Integer(_) | Value::Float(_) | Value::Boolean(_) | Value::Datetime(_)
+                if self.in_map() =>
+            {
+                if self.collect {
+                    self.found.push(node.clone().decorated("", "").to_string());
+                } else {
+                    *node = Value::String(Formatted::new(REDACTED.to_string()));
+                }
             }
             _ => {
                 node.decor_mut().clear();
@@ -245,6 +315,34 @@ web_search = true
         }
         let reparsed: DocumentMut = out.parse().expect("the redacted copy is still TOML");
         assert_eq!(reparsed["features"]["quoted key"].as_str(), Some(REDACTED));
+    }
+
+    #[test]
+    fn numbers_under_variables_and_headers_are_hidden_and_known() {
+        let text = "[model_providers.x.http_headers]\nX-Pin = 98765432\n[mcp_servers.db.env]\nPORT = 5432\nDEBUG = true\n";
+        let out = redact(text);
+        assert!(!out.contains("98765432") && !out.contains("5432"), "{out}");
+        let known = known_secrets(EVERY_POSITION);
+        for n in [3, 4, 9, 14, 19, 20, 21, 22, 26] {
+            let canary = format!("CANARY-{n:02}");
+            assert!(
+                known.iter().any(|k| k.contains(&canary)),
+                "{canary}: {known:?}"
+            );
+        }
+        assert!(
+            !known.iter().any(|k| k == "gpt-5" || k == "trusted"),
+            "{known:?}"
+        );
+        assert!(known_secrets(text).contains(&"98765432".to_string()));
+        let broken = "model = \"gpt-5\"\ntoken = \"Authorization: Token abcdef\nx";
+        assert!(
+            known_secrets(broken)
+                .iter()
+                .any(|k| k.contains("Token abcdef")),
+            "{:?}",
+            known_secrets(broken)
+        );
     }
 
     #[test]

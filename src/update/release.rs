@@ -136,14 +136,22 @@ pub fn download(env: &Environ, found: &Found, lang: Lang) -> Result<Archive, Upd
         url: found.url.clone(),
         reason,
     };
-    let agent = crate::net::agent_for(env, &found.url, lang).map_err(fail)?;
-    let response = agent
-        .get(&found.url)
-        .header("Accept", "application/octet-stream")
-        .call()
-        .map_err(|e| fail(e.to_string()))?;
-    let body = response.into_body().into_reader();
-    Archive::read_from(&found.name, body).map_err(|e| match e {
+    let body = crate::net::http::get(
+        env,
+        &found.url,
+        "application/octet-stream",
+        crate::net::http::Policy::download(env),
+        lang,
+    )
+    .and_then(|r| r.read_all(MAX_ARCHIVE_BYTES))
+    .map_err(|e| match e {
+        crate::net::http::Error::TooLarge { .. } => UpdateError::TooLarge {
+            name: found.name.clone(),
+            size: MAX_ARCHIVE_BYTES + 1,
+        },
+        other => fail(other.message(lang)),
+    })?;
+    Archive::read_from(&found.name, body.as_slice()).map_err(|e| match e {
         ReadError::TooLarge(size) => UpdateError::TooLarge {
             name: found.name.clone(),
             size,
@@ -218,18 +226,16 @@ fn get_json<T: serde::de::DeserializeOwned>(
         url: url.into(),
         reason,
     };
-    let agent = crate::net::agent_for(env, url, lang).map_err(fail)?;
-    let mut response = agent
-        .get(url)
-        .header("Accept", "application/vnd.github+json")
-        .call()
-        .map_err(|e| fail(e.to_string()))?;
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(4 * 1024 * 1024)
-        .read_to_string()
-        .map_err(|e| fail(e.to_string()))?;
+    let body = crate::net::http::get(
+        env,
+        url,
+        "application/vnd.github+json",
+        crate::net::http::Policy::metadata(env),
+        lang,
+    )
+    .and_then(|r| r.read_all(4 * 1024 * 1024))
+    .map_err(|e| fail(e.message(lang)))?;
+    let text = String::from_utf8_lossy(&body);
     serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
 }
 

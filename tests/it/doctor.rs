@@ -428,3 +428,64 @@ fn the_doctor_speaks_french_with_a_french_locale() {
         "{run:?}"
     );
 }
+
+#[test]
+fn config_values_codex_quotes_and_numbers_under_headers_never_leave() {
+    // codex refuses this config and quotes the value in its error; the
+    // doctor shows codex's error.
+    const CANARY: &str = "Token canary-quoted-9f8e7d6c";
+    let mut stick = Stick::new();
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "model = \"gpt-5\"\n[model_providers.corp]\nname = \"corp\"\nbase_url = \"http://127.0.0.1:9/v1\"\nhttp_headers = \"Authorization: {CANARY}\"\n[mcp_servers.db.env]\nPIN = 86420975\n"
+        ),
+    );
+    stick
+        .set("USBIDE_PREFLIGHT", "local")
+        .set("USBIDE_DOCTOR_ENDPOINTS", "https://127.0.0.1:9/");
+    let bundle = stick.outside.join("support.zip");
+    let json = stick.run(&[
+        "doctor",
+        "--json",
+        "--offline",
+        "--bundle",
+        &bundle.display().to_string(),
+    ]);
+    let human = stick.run(&["doctor", "--offline"]);
+    for run in [&json, &human] {
+        assert!(!run.all().contains("canary"), "{run:?}");
+        assert!(!run.all().contains("86420975"), "{run:?}");
+    }
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&bundle).expect("bundle")).expect("zip");
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let mut text = String::new();
+        entry.read_to_string(&mut text).expect("read");
+        assert!(
+            !text.contains("canary") && !text.contains("86420975"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_bundle_never_replaces_a_file_unless_forced() {
+    let mut stick = Stick::new();
+    stick
+        .set("USBIDE_PREFLIGHT", "local")
+        .set("USBIDE_DOCTOR_ENDPOINTS", "https://127.0.0.1:9/");
+    let precious = stick.codex_home().join("auth.json");
+    stick.write("codex_home/auth.json", "{\"auth_mode\":\"apikey\"}");
+    let path = precious.display().to_string();
+    let run = stick.run(&["doctor", "--offline", "--bundle", &path]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--force"), "{run:?}");
+    assert_eq!(
+        stick.read("codex_home/auth.json"),
+        "{\"auth_mode\":\"apikey\"}"
+    );
+    let forced = stick.run(&["doctor", "--offline", "--bundle", &path, "--force"]);
+    assert!(forced.stderr.contains("support bundle"), "{forced:?}");
+    assert!(std::fs::read(&precious).expect("zip").starts_with(b"PK"));
+}

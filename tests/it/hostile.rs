@@ -68,9 +68,14 @@ fn a_closed_stdout_ends_output_quietly() {
     assert_no_panic(&stick.run(&["doctor", "--offline"]), "doctor");
     for args in [
         &["env"][..],
+        &["env", "--json"],
         &["status"],
+        &["status", "--json"],
         &["doctor", "--offline"],
         &["stick"],
+        &["stick", "--json"],
+        &["config"],
+        &["config", "--json"],
         &["render", "/dev/null"],
     ] {
         let (reader, writer) = std::io::pipe().expect("pipe");
@@ -83,6 +88,11 @@ fn a_closed_stdout_ends_output_quietly() {
             .expect("spawn");
         let run = Run::from(out);
         assert_no_panic(&run, &args.join(" "));
+        // Output that did not arrive is not a success (`render` of an
+        // empty file writes nothing).
+        if args[0] != "render" {
+            assert_ne!(run.code, 0, "{args:?}: {run:?}");
+        }
     }
 }
 

@@ -140,3 +140,47 @@ fn a_link_planted_at_the_stick_lock_is_refused_and_its_target_untouched() {
         "export PS1=precious\n"
     );
 }
+
+#[test]
+fn a_server_that_sends_headers_then_nothing_never_holds_usbide() {
+    // Headers, a length, then silence: the release list, the archive and
+    // the npm metadata alike.
+    let server = Server::start(|_| crate::standin::Reply::Stall {
+        len: 4096,
+        first: Vec::new(),
+    });
+    let mut stick = Stick::new();
+    let payload = stick.root.join("payload");
+    stick
+        .set("USBIDE_PAYLOAD_DIR", &payload.display().to_string())
+        .set("USBIDE_DOWNLOAD_STALL_SECS", "2")
+        .set("USBIDE_GITHUB_API", &server.url())
+        .set("USBIDE_UPDATE_CHECK", "off");
+    let url = server.url();
+    for args in [
+        &["update", "--check"][..],
+        &["update"],
+        &[
+            "payload",
+            "install",
+            "--version",
+            "9.9.9",
+            "--npm-registry",
+            &url,
+        ],
+    ] {
+        let run = run_within(&stick, args, Duration::from_secs(40));
+        assert_ne!(run.code, 0, "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains("sent nothing for 2 s"),
+            "{args:?}: {run:?}"
+        );
+    }
+    // The stick lock is free again at once.
+    let run = run_within(
+        &stick,
+        &["config", "set", "language", "en"],
+        Duration::from_secs(20),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}
