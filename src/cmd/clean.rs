@@ -15,7 +15,8 @@ pub fn run(ctx: &Context) -> Result<i32> {
     let said = |template: &str, path: &std::path::Path| {
         crate::messages::fill(template, &[("path", &path.display().to_string())])
     };
-    let found = traces::find(&ctx.env);
+    let stick_home = ctx.stick().map(|s| s.codex_home()).unwrap_or_default();
+    let found = traces::find(&ctx.env, &stick_home);
     if found.is_empty() {
         note(t.clean_nothing);
         return Ok(crate::exit::OK);

@@ -276,6 +276,9 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         }
     }
     renderer.finish()?;
+    if code == 0 {
+        crate::session::retire_rollback(ctx, &ready);
+    }
     Ok(code)
 }
 

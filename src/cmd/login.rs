@@ -37,6 +37,8 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<i32> {
     };
     let mut settings = ctx.settings.clone();
     settings.login_method = method;
+    // A login in this method makes it the stick's (recorded once it worked).
+    settings.stick_login_method = method;
     let ctx = &ctx.with_settings(settings);
     let ready = prepare(ctx)?;
     if !args.reset && !replace_existing(ctx, &ready.stick.codex_home())? {
@@ -193,14 +195,57 @@ pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Re
     if !args.with_api_key && ctx.settings.login_method == LoginMethod::Api {
         bail!(crate::cmd::config::UsageError(t.login_forces_api.into()));
     }
+    // The key is read before anything is set aside: an empty or unreadable
+    // one changes nothing on the stick.
+    let key = if args.with_api_key {
+        Some(read_api_key(ctx)?)
+    } else {
+        None
+    };
     let backup = AuthBackup::take(&home).with_context(|| {
         let path = home.join("auth.json").display().to_string();
         fill(t.login_backup_failed, &[("path", &path)])
     })?;
     // A closed terminal or a `kill` ends usbide; the previous login goes back first.
     let _signals = login::RestoreOnSignal::arm(&home);
-    let code = if args.with_api_key {
-        api_key(ctx, ready, codex)?
+    let attempt = run_attempt(ctx, ready, codex, args, key.as_deref());
+    let code = match attempt {
+        Ok(code) => code,
+        Err(e) => {
+            // A login that could not even run leaves nothing behind: the
+            // previous login is put back and the copy goes.
+            if !args.reset {
+                let _ = backup.restore();
+            }
+            backup.discard();
+            return Err(e);
+        }
+    };
+    if code != 0 {
+        if !args.reset && backup.restore().unwrap_or(false) {
+            note(t.login_incomplete_restored);
+        } else {
+            note(t.login_incomplete);
+        }
+        return Ok(code);
+    }
+    backup.discard();
+    after_success(ctx, &home, args.remove_host_copy)?;
+    Ok(crate::exit::OK)
+}
+
+/// The login flow `args` (and the host) ask for; codex's exit code.
+fn run_attempt(
+    ctx: &Context,
+    ready: &Ready,
+    codex: &Path,
+    args: &LoginArgs,
+    key: Option<&str>,
+) -> Result<i32> {
+    let t = text(ctx.lang);
+    let home = ready.stick.codex_home();
+    let code = if let Some(key) = key {
+        api_key(ctx, ready, codex, key)?
     } else {
         let memory = login::state_dir(&home).join("browser-login-failed");
         let host = method::host_name(&ctx.env);
@@ -224,17 +269,7 @@ pub fn login(ctx: &Context, ready: &Ready, codex: &Path, args: &LoginArgs) -> Re
             }
         }
     };
-    if code != 0 {
-        if !args.reset && backup.restore().unwrap_or(false) {
-            note(t.login_incomplete_restored);
-        } else {
-            note(t.login_incomplete);
-        }
-        return Ok(code);
-    }
-    backup.discard();
-    after_success(ctx, &home, args.remove_host_copy)?;
-    Ok(crate::exit::OK)
+    Ok(code)
 }
 
 /// `codex login <extra>`; `issuer` is `USBIDE_LOGIN_ISSUER` for the flows
@@ -285,21 +320,7 @@ fn cannot_start(ctx: &Context, command: &str) -> String {
 
 /// `codex login --with-api-key`, the key read from our stdin and passed on
 /// through a pipe: it never appears in an argument list or on screen.
-fn api_key(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
-    let t = text(ctx.lang);
-    let key = if io::stdin().is_terminal() {
-        rpassword::prompt_password(t.login_key_prompt).context(t.login_key_unreadable)?
-    } else {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .context(t.login_key_unreadable_stdin)?;
-        text
-    };
-    let key = key.trim();
-    if key.is_empty() {
-        bail!(t.login_key_empty);
-    }
+fn api_key(ctx: &Context, ready: &Ready, codex: &Path, key: &str) -> Result<i32> {
     let mut child = codex_login(ready, codex, &["--with-api-key"], None)
         .command()
         .stdin(Stdio::piped())
@@ -314,6 +335,27 @@ fn api_key(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
     let out = child.wait_with_output()?;
     show_codex_errors(&out.stderr, Some(key));
     Ok(crate::platform::exit_code(out.status))
+}
+
+/// The API key, from a hidden prompt on a terminal or from stdin (at most
+/// 64 KiB: a key is far shorter), trimmed; never empty.
+fn read_api_key(ctx: &Context) -> Result<String> {
+    let t = text(ctx.lang);
+    let key = if io::stdin().is_terminal() {
+        rpassword::prompt_password(t.login_key_prompt).context(t.login_key_unreadable)?
+    } else {
+        let mut text = String::new();
+        io::stdin()
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .context(t.login_key_unreadable_stdin)?;
+        text
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        bail!(t.login_key_empty);
+    }
+    Ok(key.to_string())
 }
 
 /// Codex's stderr lines that say why a login failed, cleaned (and never the key).
@@ -486,7 +528,7 @@ fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<(
         bail!(fill(t.login_no_auth_file, &[("path", &path)]));
     }
     login::tighten(&auth);
-    if let Some(copy) = host_copy(ctx) {
+    if let Some(copy) = host_copy(ctx, &auth) {
         handle_host_copy(ctx, &auth, &copy, remove_host_copy)?;
     }
     note(&fill(t.login_done, &[("path", &path)]));
@@ -494,13 +536,13 @@ fn after_success(ctx: &Context, home: &Path, remove_host_copy: bool) -> Result<(
     Ok(())
 }
 
-/// The host's own `~/.codex/auth.json`, if it has one.
-fn host_copy(ctx: &Context) -> Option<PathBuf> {
-    let home = ctx
-        .env
-        .get_str("USERPROFILE")
-        .or_else(|| ctx.env.get_str("HOME"))?;
-    Some(Path::new(&home).join(".codex").join("auth.json")).filter(|p| p.is_file())
+/// The host's own `~/.codex/auth.json`, if it has one and it is not the
+/// stick's `auth` itself (a `~/.codex` linked to the stick): the same file
+/// (device and inode, or volume and file index) is one copy, not two.
+fn host_copy(ctx: &Context, auth: &Path) -> Option<PathBuf> {
+    let profile = crate::preflight::traces::profile(&ctx.env)?;
+    Some(profile.join(".codex").join("auth.json"))
+        .filter(|p| p.is_file() && !same_file::is_same_file(p, auth).unwrap_or(false))
 }
 
 /// Whether two logins are the same ChatGPT account (so that both copies

@@ -121,6 +121,16 @@ pub fn edit(
         Some(rest) => (BOM, rest),
         None => ("", text),
     };
+    // One byte-order mark may start the file; a second one is text codex
+    // refuses (the TOML parser here would skip it, and usbide would write
+    // back a file that parses where codex's did not).
+    if body.starts_with(BOM) {
+        return Err(ParseFailure {
+            line: 1,
+            column: 1,
+            message: "a second byte-order mark (U+FEFF) at the start of the file".into(),
+        });
+    }
     let mut doc: DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
         let offset = e.span().map(|s| s.start).unwrap_or(0);
         let (line, column) = line_column(body, offset);
@@ -325,8 +335,10 @@ pub fn backup_path(path: &Path, generation: usize) -> PathBuf {
 
 /// Whether `bytes` is a config.toml worth keeping as a backup.
 fn parses(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes)
-        .is_ok_and(|t| t.trim_start_matches(BOM).parse::<DocumentMut>().is_ok())
+    std::str::from_utf8(bytes).is_ok_and(|t| {
+        let body = t.strip_prefix(BOM).unwrap_or(t);
+        !body.starts_with(BOM) && body.parse::<DocumentMut>().is_ok()
+    })
 }
 
 /// A file that would be a worse backup than `good`: empty, or a cut-off
@@ -437,6 +449,16 @@ fn read_only(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_byte_order_marks_are_refused_not_rewritten() {
+        let text = "\u{feff}\u{feff}model = \"x\"\n";
+        let err =
+            edit(text, &desired(crate::settings::LoginMethod::Chatgpt)).expect_err("two BOMs");
+        assert_eq!((err.line, err.column), (1, 1), "{err:?}");
+        assert!(!parses(text.as_bytes()));
+        assert!(parses("\u{feff}model = \"x\"\n".as_bytes()));
+    }
 
     const HAND_WRITTEN: &str = r#"# my codex settings
 model   =    "gpt-5"   # favourite

@@ -89,6 +89,10 @@ impl Prepared {
                 &[
                     ("names", &self.dotenv_removed.join(", ")),
                     ("path", &env.display().to_string()),
+                    (
+                        "kept",
+                        &dotenv::removed_path(&self.codex_home).display().to_string(),
+                    ),
                 ],
             ));
         }
@@ -171,13 +175,10 @@ pub fn prepare(
         other => other?,
     };
     let config = config::apply(&codex_home.join("config.toml"), &config::desired(login))?;
-    let env_path = codex_home.join(".env");
-    let dotenv_removed =
-        dotenv::strip(&env_path, |name| policy.classify(name).is_some()).map_err(|source| {
-            HomeError::Dotenv {
-                path: env_path,
-                source,
-            }
+    let dotenv_removed = dotenv::strip(codex_home, |name| policy.classify(name).is_some())
+        .map_err(|source| HomeError::Dotenv {
+            path: codex_home.join(".env"),
+            source,
         })?;
     warnings.extend(git_warning(codex_home));
     Ok(Prepared {

@@ -198,6 +198,14 @@ impl PayloadError {
             ),
             Self::NoDigest { url } => fill(t.payload_no_digest, &[("url", url)]),
             Self::Layout { reason } => reason.clone(),
+            Self::Changed { file, missing } => fill(
+                if *missing {
+                    t.payload_changed_missing
+                } else {
+                    t.payload_changed_modified
+                },
+                &[("file", file)],
+            ),
             Self::Io {
                 what,
                 path: p,

@@ -287,7 +287,7 @@ pub const TEXT: Text = Text {
     home_config_updated: "{config} mis à jour ({keys}) ; la version précédente est {backup}",
     home_config_kept_good: "{config} était vide ou tronqué (clé USB retirée pendant une écriture ?) ; usbide a ajouté {keys} et gardé la dernière bonne version dans {backup} : recopiez-la si vous n'avez pas vidé le fichier vous-même",
     home_config_read_only: "{config} est en lecture seule : usbide n'y touche pas ; codex reçoit {keys} par la ligne de commande pour cette session",
-    home_dotenv_removed: "{names} retiré de {path} (codex le chargerait à l'insu d'usbide)",
+    home_dotenv_removed: "{names} retiré de {path} (codex le chargerait à l'insu d'usbide) ; les lignes sont gardées dans {kept}, lisible par vous seul",
     login_restored: "une identification interrompue avait supprimé auth.json ; l'identification précédente est rétablie",
     payload_no_pin: "aucune version de codex fixée dans payload/{manifest} ; indiquez --version X.Y.Z",
     payload_no_pin_launch: "aucune version de codex fixée dans payload/{manifest} ; lancez `usbide payload install --version X.Y.Z`",
@@ -305,6 +305,9 @@ pub const TEXT: Text = Text {
     payload_modified_status: "codex {version} : {file} a été modifié ; réinstallez avec `usbide payload install`",
     payload_interrupted_status: "{target} : une installation a été interrompue ; le paquet codex précédent (s'il y en avait un) est intact ; relancez `usbide payload install`",
     payload_none_for_host: "pas de codex pour cet ordinateur ; lancez `usbide payload install`",
+    payload_rollback_retired: "ce codex a fonctionné : le précédent, gardé pour `usbide payload rollback`, est supprimé",
+    payload_changed_missing: "le fichier {file} de codex a disparu depuis qu'usbide l'a installé (souvent un antivirus l'a supprimé) ; codex n'a pas été lancé : `usbide payload install --force` le remet en place",
+    payload_changed_modified: "le fichier {file} de codex a changé depuis qu'usbide l'a installé (un antivirus, une clé abîmée ou quelqu'un d'autre) ; codex n'a pas été lancé : `usbide payload install --force` le réinstalle",
     status_no_login: "identification  aucune sur cette clé USB ({path} n'existe pas)
                 lancez `usbide login`",
     status_unreadable: "identification  illisible : {error}",

@@ -666,6 +666,12 @@ catalogue! {
     payload_interrupted_status,
     /// `payload status`: no codex for this host.
     payload_none_for_host,
+    /// After a successful session: the codex kept for a rollback is removed.
+    payload_rollback_retired,
+    /// A launch refused: a file of the installed codex is gone (`{file}`).
+    payload_changed_missing,
+    /// A launch refused: a file of the installed codex changed (`{file}`).
+    payload_changed_modified,
     /// `usbide status`: no login (`{path}`); the label column is 12 wide.
     status_no_login,
     /// `usbide status`: auth.json unreadable (`{error}`).

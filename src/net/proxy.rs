@@ -33,24 +33,73 @@ fn is_loopback(host: &str) -> bool {
     h.eq_ignore_ascii_case("localhost") || h.starts_with("127.") || h == "::1"
 }
 
-/// Whether `NO_PROXY` exempts `host`: `*`, the name itself, or a parent domain.
+/// Whether `NO_PROXY` exempts `host`, with the rules codex's HTTP stack
+/// (reqwest) applies, so that usbide's own traffic goes where codex's goes:
+/// `*` exempts everything; an IP address or a CIDR block (`10.0.0.0/8`,
+/// `fd00::/8`) exempts the addresses in it when the host is an address; a
+/// name (`corp.local`, `.corp.local` or `*.corp.local`) exempts itself and
+/// every name below it. A port after an entry is ignored.
 pub fn bypassed(env: &Environ, host: &str) -> bool {
     let Some(list) = exact(env, "NO_PROXY").or_else(|| exact(env, "no_proxy")) else {
         return false;
     };
-    let host = host.to_ascii_lowercase();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let address: Option<std::net::IpAddr> = host.parse().ok();
     list.split(',')
         .map(|e| e.trim().to_ascii_lowercase())
-        .any(|entry| {
-            let entry = entry
-                .split(':')
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches("*.");
-            let entry = entry.trim_start_matches('.');
-            !entry.is_empty()
-                && (entry == "*" || host == entry || host.ends_with(&format!(".{entry}")))
-        })
+        .filter(|e| !e.is_empty())
+        .any(|entry| entry == "*" || matches_entry(&entry, &host, address))
+}
+
+/// Whether one `NO_PROXY` entry exempts `host` (`address` when it is one).
+fn matches_entry(entry: &str, host: &str, address: Option<std::net::IpAddr>) -> bool {
+    if let Some(ip) = address {
+        let entry = entry.trim_start_matches('[');
+        let (net, bits) = match entry.split_once('/') {
+            Some((net, bits)) => (net.trim_end_matches(']'), bits.parse::<u8>().ok()),
+            None => (entry.split(']').next().unwrap_or(entry), None),
+        };
+        if let Ok(net) = net.parse::<std::net::IpAddr>() {
+            return in_block(ip, net, bits);
+        }
+        return false;
+    }
+    // A name: drop a port (`host:8080`), then the leading `*.` or `.`.
+    let name = match entry.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => entry,
+    };
+    let name = name.trim_start_matches("*.").trim_start_matches('.');
+    !name.is_empty() && (host == name || host.ends_with(&format!(".{name}")))
+}
+
+/// Whether `ip` lies in `net/bits` (the address itself without `bits`).
+fn in_block(ip: std::net::IpAddr, net: std::net::IpAddr, bits: Option<u8>) -> bool {
+    use std::net::IpAddr;
+    match (ip, net) {
+        (IpAddr::V4(ip), IpAddr::V4(net)) => {
+            let bits = u32::from(bits.unwrap_or(32).min(32));
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            u32::from(ip) & mask == u32::from(net) & mask
+        }
+        (IpAddr::V6(ip), IpAddr::V6(net)) => {
+            let bits = u32::from(bits.unwrap_or(128).min(128));
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            u128::from(ip) & mask == u128::from(net) & mask
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +142,48 @@ mod tests {
         assert!(proxy_for(&env, "https", "notexample.com").is_some());
         let all = Environ::from_pairs(&[("HTTPS_PROXY", "http://p:1"), ("no_proxy", "*")], false);
         assert_eq!(proxy_for(&all, "https", "github.com"), None);
+    }
+
+    #[test]
+    fn no_proxy_reads_addresses_blocks_and_names_as_codex_does() {
+        let env = Environ::from_pairs(
+            &[
+                ("HTTPS_PROXY", "http://p:1"),
+                (
+                    "NO_PROXY",
+                    "10.0.0.0/8, 192.168.1.7, [fd00::]/8, intra.corp:8443, 172.16.0.0/12",
+                ),
+            ],
+            false,
+        );
+        for direct in [
+            "10.1.2.3",
+            "192.168.1.7",
+            "172.20.0.1",
+            "[fd12::1]",
+            "git.intra.corp",
+        ] {
+            assert_eq!(proxy_for(&env, "https", direct), None, "{direct}");
+        }
+        for proxied in [
+            "11.0.0.1",
+            "192.168.1.8",
+            "172.32.0.1",
+            "[fe80::1]",
+            "github.com",
+        ] {
+            assert!(proxy_for(&env, "https", proxied).is_some(), "{proxied}");
+        }
+        // A block never exempts a name, a name never an address.
+        let names = Environ::from_pairs(
+            &[
+                ("HTTPS_PROXY", "http://p:1"),
+                ("NO_PROXY", "10.0.0.0/8,corp"),
+            ],
+            false,
+        );
+        assert!(proxy_for(&names, "https", "10.example").is_some());
+        assert!(proxy_for(&names, "https", "10.0.0.1").is_none());
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub enum PayloadError {
     NoDigest { url: String },
     #[error("{}", self.message(crate::messages::Lang::En))]
     Layout { reason: String },
+    /// A file of the installed tree is gone or changed since the install
+    /// (an antivirus, a bad sector, someone): codex is not started.
+    #[error("{}", self.message(crate::messages::Lang::En))]
+    Changed { file: String, missing: bool },
     #[error("{}", self.message(crate::messages::Lang::En))]
     Io {
         what: String,
@@ -102,18 +106,20 @@ pub fn rollback(payload_dir: &Path, triple: &str) -> Result<(), PayloadError> {
     Ok(())
 }
 
-/// After a codex run that succeeded: the trees and pin kept for a
-/// rollback are no longer needed.
-pub fn forget_rollback(payload_dir: &Path) {
+/// After a codex session that succeeded (never a `--version` or a login):
+/// the trees and pin kept for a rollback are no longer needed. Returns
+/// whether anything was kept (and is now gone).
+pub fn forget_rollback(payload_dir: &Path) -> bool {
     let Ok(entries) = fs::read_dir(payload_dir) else {
-        return;
+        return false;
     };
+    let mut removed = false;
     for e in entries.flatten() {
         if e.file_name().to_string_lossy().starts_with(".rollback-") {
-            let _ = fs::remove_dir_all(e.path());
+            removed |= fs::remove_dir_all(e.path()).is_ok();
         }
     }
-    let _ = fs::remove_file(payload_dir.join(format!("{MANIFEST}.rollback")));
+    removed | fs::remove_file(payload_dir.join(format!("{MANIFEST}.rollback"))).is_ok()
 }
 
 /// The installed tree for `target`, if there is a usable one.
@@ -124,6 +130,26 @@ pub fn tree_for(
 ) -> Result<Tree, String> {
     recover(payload_dir, target.triple);
     layout::open(&payload_dir.join(target.triple), target, lang)
+}
+
+/// The quick check of every launch: the tree's files against its install
+/// record (sizes and times; a file that differs is hashed). A tree
+/// installed by hand, without a record, passes.
+pub fn check_unchanged(tree: &Tree) -> Result<(), PayloadError> {
+    let Ok(record) = record::Record::load(&tree.dir) else {
+        return Ok(());
+    };
+    match record.quick_verify(&tree.dir) {
+        record::Verdict::Verified { .. } => Ok(()),
+        record::Verdict::Missing(file) => Err(PayloadError::Changed {
+            file,
+            missing: true,
+        }),
+        record::Verdict::Modified(file) => Err(PayloadError::Changed {
+            file,
+            missing: false,
+        }),
+    }
 }
 
 /// Target folders present under `payload_dir`, sorted.

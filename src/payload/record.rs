@@ -31,6 +31,32 @@ pub struct FileEntry {
     pub path: String,
     pub size: u64,
     pub sha256: String,
+    /// Modification time at install (Unix seconds); records of older
+    /// usbide versions have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<i64>,
+}
+
+/// Modification time of `meta` in Unix seconds.
+fn modified_secs(meta: &fs::Metadata) -> Option<i64> {
+    let t = meta.modified().ok()?;
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).ok(),
+        Err(e) => i64::try_from(e.duration().as_secs()).ok().map(|s| -s),
+    }
+}
+
+/// Whether `now` is the recorded time `then`, as a FAT stick shows it on
+/// another computer: FAT keeps local time at 2 s steps, so the same file
+/// reads hours off under another time zone.
+fn same_time(then: i64, now: i64) -> bool {
+    const QUARTER_HOUR: i64 = 15 * 60;
+    let diff = (now - then).abs();
+    if diff > 14 * 3600 + 2 {
+        return false;
+    }
+    let off = diff % QUARTER_HOUR;
+    off <= 2 || off >= QUARTER_HOUR - 2
 }
 
 /// The result of checking a tree against its record.
@@ -60,6 +86,31 @@ impl Record {
     pub fn save(&self, tree: &Path) -> io::Result<()> {
         let text = serde_json::to_string_pretty(self).map_err(io::Error::other)?;
         crate::fsx::write_atomic(&tree.join(FILE), text.as_bytes())
+    }
+
+    /// The quick check of every launch: each file is there with its size and
+    /// time; only a file whose size or time differs is hashed.
+    pub fn quick_verify(&self, tree: &Path) -> Verdict {
+        for f in &self.files {
+            let path = tree.join(&f.path);
+            let meta = match fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => m,
+                _ => return Verdict::Missing(f.path.clone()),
+            };
+            if meta.len() != f.size {
+                return Verdict::Modified(f.path.clone());
+            }
+            let same = match (f.modified, modified_secs(&meta)) {
+                (Some(then), Some(now)) => same_time(then, now),
+                _ => true,
+            };
+            if !same && sha256_file(&path).ok().as_deref() != Some(f.sha256.as_str()) {
+                return Verdict::Modified(f.path.clone());
+            }
+        }
+        Verdict::Verified {
+            files: self.files.len(),
+        }
     }
 
     /// Re-hash the files and compare.
@@ -101,6 +152,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<FileEntry>) -> io::Result<()> {
                 out.push(FileEntry {
                     sha256: sha256_file(&path)?,
                     size: meta.len(),
+                    modified: modified_secs(&meta),
                     path: rel,
                 });
             }
@@ -114,11 +166,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fat_time_seen_from_another_time_zone_is_the_same_time() {
+        assert!(same_time(1000, 1000) && same_time(1000, 1002) && same_time(1000, 998));
+        assert!(same_time(1000, 1000 + 3600) && same_time(1000, 1000 - 5 * 3600 - 1800));
+        assert!(!same_time(1000, 1010) && !same_time(1000, 1000 + 600));
+        assert!(!same_time(1000, 1000 + 2 * 86400));
+    }
+
+    #[test]
     fn a_changed_or_missing_file_is_caught() {
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir_all(dir.path().join("bin")).expect("bin");
         fs::write(dir.path().join("bin/codex"), "v1").expect("exe");
         fs::write(dir.path().join("codex-package.json"), "{}").expect("pkg");
+        let touch = |days: u64| {
+            let at = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86400);
+            fs::File::options()
+                .write(true)
+                .open(dir.path().join("bin/codex"))
+                .expect("open")
+                .set_modified(at)
+                .expect("touch");
+        };
+        touch(3);
         let record = Record {
             version: "1".into(),
             target: "t".into(),
@@ -129,7 +199,21 @@ mod tests {
         record.save(dir.path()).expect("save");
         assert_eq!(Record::load(dir.path()).expect("load"), record);
         assert_eq!(record.verify(dir.path()), Verdict::Verified { files: 2 });
+        assert_eq!(
+            record.quick_verify(dir.path()),
+            Verdict::Verified { files: 2 }
+        );
+        // Same size, another time: the quick check hashes it.
+        touch(5);
+        assert_eq!(
+            record.quick_verify(dir.path()),
+            Verdict::Verified { files: 2 }
+        );
         fs::write(dir.path().join("bin/codex"), "v2").expect("tamper");
+        assert_eq!(
+            record.quick_verify(dir.path()),
+            Verdict::Modified("bin/codex".into())
+        );
         assert_eq!(
             record.verify(dir.path()),
             Verdict::Modified("bin/codex".into())

@@ -107,7 +107,7 @@ pub fn codex_home(
     });
     let policy = envfilter::Policy::from_settings(settings);
     let dotenv = std::fs::read(home.join(".env")).unwrap_or_default();
-    let (_, smuggled) = crate::home::dotenv::filter(&dotenv, |n| policy.classify(n).is_some());
+    let (_, smuggled, _) = crate::home::dotenv::filter(&dotenv, |n| policy.classify(n).is_some());
     checks.push(if smuggled.is_empty() {
         Check::ok(Group::CodexHome, "home.dotenv", t.home_dotenv_ok)
     } else {

@@ -165,7 +165,7 @@ pub fn run(
     checks.extend(local::environment(env, settings, &codex_home, lang));
     checks.push(local::proxy(env, net, lang));
     if opts.full {
-        checks.push(traces::check(&traces::find(env), lang));
+        checks.push(traces::check(&traces::find(env, &codex_home), lang));
     }
     let mut ca_bundle = None;
     if opts.network && !opts.endpoints.is_empty() {

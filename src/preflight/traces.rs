@@ -39,8 +39,9 @@ pub fn profile(env: &Environ) -> Option<PathBuf> {
 }
 
 /// Everything found: private copies (they hold a login) first, then
-/// `~/.codex`, then scratch folders.
-pub fn find(env: &Environ) -> Vec<Trace> {
+/// `~/.codex` (unless it is the stick's own `codex_home`, linked there so
+/// that a plain `codex` uses the stick), then scratch folders.
+pub fn find(env: &Environ, stick_home: &Path) -> Vec<Trace> {
     use crate::hosttemp::{PRIVATE, SCRATCH, stale};
     let mut temps = env.temp_dirs();
     temps.dedup(); // TEMP and TMP usually name the same folder
@@ -51,6 +52,7 @@ pub fn find(env: &Environ) -> Vec<Trace> {
         .collect();
     if let Some(home) = profile(env).map(|p| p.join(".codex"))
         && home.is_dir()
+        && !same_file::is_same_file(&home, stick_home).unwrap_or(false)
     {
         out.push(Trace::CodexHome(home));
     }
@@ -85,6 +87,20 @@ pub fn check(traces: &[Trace], lang: crate::messages::Lang) -> Check {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn a_codex_home_linked_to_the_stick_is_the_stick_not_a_trace() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stick_home = dir.path().join("STICK/codex_home");
+        std::fs::create_dir_all(&stick_home).expect("stick");
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).expect("home");
+        std::os::unix::fs::symlink(&stick_home, home.join(".codex")).expect("link");
+        let h = home.display().to_string();
+        let env = Environ::from_pairs(&[("HOME", &h), ("TMPDIR", "/nonexistent")], false);
+        assert_eq!(find(&env, &stick_home), []);
+    }
+
     #[test]
     fn a_host_codex_home_is_found_and_reported() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -94,7 +110,7 @@ mod tests {
         std::fs::create_dir_all(&temp).expect("tmp");
         let (h, t) = (home.display().to_string(), temp.display().to_string());
         let env = Environ::from_pairs(&[("HOME", &h), ("TMPDIR", &t)], false);
-        let found = find(&env);
+        let found = find(&env, &dir.path().join("STICK/codex_home"));
         assert_eq!(found, [Trace::CodexHome(home.join(".codex"))]);
         let c = check(&found, crate::messages::Lang::En);
         assert!(

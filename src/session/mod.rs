@@ -25,6 +25,14 @@ pub use resolve::resolve_codex;
 /// How much of an interactive codex's stderr is kept to explain a failure.
 const STDERR_TAIL: usize = 16 * 1024;
 
+/// A codex session that succeeded: the previous codex kept for `usbide
+/// payload rollback` is not needed any more; said when it goes.
+pub fn retire_rollback(ctx: &Context, ready: &Ready) {
+    if crate::payload::forget_rollback(&ready.stick.payload_dir) {
+        crate::ui::note(crate::messages::text(ctx.lang).payload_rollback_retired);
+    }
+}
+
 /// Prepare the stick, then run codex with `args` on the terminal. After an
 /// interactive session that failed, name the last error codex logged.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
@@ -58,9 +66,8 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
         )
     })?;
     drop(scratch);
-    if code == 0 {
-        // A codex run that succeeded: nothing to roll back to any more.
-        crate::payload::forget_rollback(&ready.stick.payload_dir);
+    if code == 0 && crate::login::needs_session(args) {
+        retire_rollback(ctx, &ready);
     }
     if interactive && code != 0 {
         explain::explain_failure(

@@ -101,7 +101,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     crate::log::init(&codex_home);
     crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang)?;
     let policy = ctx.policy();
-    let prepared = home::prepare(&codex_home, ctx.settings.login_method, &policy)?;
+    let prepared = home::prepare(&codex_home, ctx.settings.stick_login_method, &policy)?;
     let lang = ctx.lang;
     for line in prepared.notes(lang) {
         note(&line);

@@ -16,6 +16,7 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
     let target = crate::payload::target::host().context(t.payload_unpublished)?;
     let missing = match crate::payload::tree_for(&stick.payload_dir, target, ctx.lang) {
         Ok(tree) => {
+            crate::payload::check_unchanged(&tree)?;
             return Ok(CodexExe {
                 path: tree.exe,
                 from_path: false,

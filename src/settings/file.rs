@@ -74,7 +74,8 @@ impl StickFile {
     pub fn parse(text: &str, path: &Path) -> Result<Self, FileError> {
         let shown = path.display().to_string();
         let doc: DocumentMut =
-            text.trim_start_matches(BOM)
+            text.strip_prefix(BOM)
+                .unwrap_or(text)
                 .parse()
                 .map_err(|e: toml_edit::TomlError| FileError::Parse {
                     path: shown.clone(),

@@ -81,8 +81,13 @@ impl From<LoginMethodArg> for LoginMethod {
 pub struct Settings {
     /// `--root` / `USBIDE_ROOT`.
     pub root: Option<PathBuf>,
-    /// `--login-method` / `USBIDE_LOGIN_METHOD`.
+    /// `--login-method` / `USBIDE_LOGIN_METHOD`: the method in force for
+    /// this run (passed to codex as `-c forced_login_method=...`).
     pub login_method: LoginMethod,
+    /// The method the stick itself records (`usbide.toml`, else the
+    /// default), which `config.toml` keeps: a one-off flag or variable is
+    /// never written there.
+    pub stick_login_method: LoginMethod,
     /// `USBIDE_CODEX_ALLOW_API_KEY`.
     pub allow_api_key: bool,
     /// `USBIDE_CODEX_ALLOW_CUSTOM_BASE`.
@@ -269,12 +274,17 @@ impl Settings {
             ),
             None => Duration::from_secs(3),
         };
+        let stick_login_method = file
+            .get("login_method")
+            .and_then(|v| LoginMethod::parse(v).ok())
+            .unwrap_or(LoginMethod::Chatgpt);
         Ok(Self {
             root: global
                 .root
                 .clone()
                 .or_else(|| env.get_str("USBIDE_ROOT").map(PathBuf::from)),
             login_method,
+            stick_login_method,
             allow_api_key: env.truthy("USBIDE_CODEX_ALLOW_API_KEY"),
             allow_custom_base: env.truthy("USBIDE_CODEX_ALLOW_CUSTOM_BASE"),
             keep_codex_vars: env

@@ -33,7 +33,9 @@ fn a_linked_private_crlf_config_stays_so_and_its_comments_stay() {
     fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).expect("chmod");
     std::os::unix::fs::symlink(&real, home.join("config.toml")).expect("link");
 
-    let run = launch(&stick, &["--login-method", "none"]);
+    // The stick's own method (a one-off `--login-method` is never written).
+    stick.write("usbide.toml", "login_method = \"none\"\n");
+    let run = launch(&stick, &[]);
     let config = home.join("config.toml");
     assert!(
         fs::symlink_metadata(&config)

@@ -204,6 +204,7 @@ fn api_key_login_reads_stdin_and_never_shows_the_key() {
     // Forcing ChatGPT, codex would delete this login: caught first.
     let mismatch = stick.run(&["--login-method", "chatgpt", "status"]);
     assert!(mismatch.stdout.contains("MISMATCH"), "{mismatch:?}");
+    let config_before = stick.read("codex_home/config.toml");
     let launch = stick.run(&[
         "--login-method",
         "chatgpt",
@@ -213,6 +214,8 @@ fn api_key_login_reads_stdin_and_never_shows_the_key() {
     ]);
     assert_eq!(launch.code, 74, "{launch:?}");
     assert!(launch.stderr.contains("codex would delete"), "{launch:?}");
+    // A refused launch changes nothing: the one-off method is not written.
+    assert_eq!(stick.read("codex_home/config.toml"), config_before);
     assert!(
         stick.read("codex_home/auth.json").contains(key),
         "the login must survive"
@@ -225,6 +228,30 @@ fn api_key_login_reads_stdin_and_never_shows_the_key() {
     ] {
         assert!(!stick.run(args).all().contains("canary-apikey"), "{args:?}");
     }
+}
+
+#[test]
+fn an_empty_api_key_changes_nothing_and_leaves_no_copy() {
+    let stick = Stick::new();
+    stick.write(
+        "codex_home/auth.json",
+        "{\"auth_mode\":\"apikey\",\"OPENAI_API_KEY\":\"sk-old-0000000000\"}",
+    );
+    stick.write("usbide.toml", "login_method = \"api\"\n");
+    let run = stick.run(&["login", "--with-api-key"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        !stick
+            .codex_home()
+            .join(".usbide/auth.json.before-login")
+            .exists()
+    );
+    assert!(stick.read("codex_home/auth.json").contains("sk-old-"));
+    // A login the user then deletes stays deleted.
+    std::fs::remove_file(stick.codex_home().join("auth.json")).expect("rm");
+    let status = stick.run(&["status"]);
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(!stick.codex_home().join("auth.json").exists(), "{status:?}");
 }
 
 #[test]
@@ -314,6 +341,32 @@ fn remove_host_copy_moves_the_same_accounts_copy_aside() {
     );
     assert!(run.stderr.contains("auth.json.moved-by-usbide"), "{run:?}");
     assert_no_secret(&run);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_host_codex_home_linked_to_the_stick_is_one_copy_not_two() {
+    let server = issuer(Issuer::Approves);
+    let stick = login_stick(&server);
+    std::fs::create_dir_all(stick.codex_home()).expect("home");
+    // A plain `codex` on this computer uses the stick through a link.
+    std::os::unix::fs::symlink(stick.codex_home(), stick.outside.join("home/.codex"))
+        .expect("link");
+    let run = stick.run(&["login", "--device-auth", "--remove-host-copy"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("two copies"), "{run:?}");
+    assert!(stick.read("codex_home/auth.json").contains(REFRESH_CANARY));
+    assert!(
+        !stick
+            .codex_home()
+            .join("auth.json.moved-by-usbide")
+            .exists()
+    );
+    let doctor = stick.run(&["doctor", "--offline"]);
+    assert!(
+        doctor.stdout.contains("nothing of codex or usbide is left"),
+        "{doctor:?}"
+    );
 }
 
 #[test]

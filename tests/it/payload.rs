@@ -251,11 +251,17 @@ fn payload_update_keeps_the_previous_codex_until_a_run_succeeds() {
     assert!(back.stderr.contains("back to codex 9.9.1"), "{back:?}");
     let pin = fs::read_to_string(payload.join("payload.toml")).expect("pin");
     assert!(!pin.contains("9.9.2"), "{pin}");
-    // A run that succeeds ends the chance to go back.
-    assert_eq!(
-        stick.run(&["codex", "--", "--version"]).stdout,
-        "codex-cli 9.9.1\n"
-    );
+    // `--version` is not a session: the way back stays.
+    let version = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(version.stdout, "codex-cli 9.9.1\n");
+    assert!(!version.stderr.contains("is removed"), "{version:?}");
+    assert!(payload.join("payload.toml.rollback").exists());
+    // A session that succeeds ends the chance to go back, and says so.
+    let mut stick = stick;
+    stick.set("USBIDE_PREFLIGHT", "off");
+    let session = stick.run(&["codex", "--", "exec", "hello"]);
+    assert_eq!(session.code, 0, "{session:?}");
+    assert!(session.stderr.contains("is removed"), "{session:?}");
     let again = stick.run(&["payload", "rollback"]);
     assert_eq!(again.code, 73, "{again:?}");
     assert!(again.stderr.contains("no earlier codex"), "{again:?}");
@@ -614,4 +620,53 @@ fn a_second_install_waits_for_the_stick_lock() {
     assert!(status.stdout.contains("codex 9.9.1 from"), "{status:?}");
     assert_eq!(install(&stick, &server, "9.9.1").code, 0);
     assert!(staging(&payload).is_empty());
+}
+
+#[test]
+fn a_payload_file_changed_or_removed_since_install_stops_the_launch_with_the_fix() {
+    let registry = Registry::default();
+    let v1 = npm_package("9.9.1");
+    registry.publish("9.9.1", v1.clone(), integrity(&v1));
+    let server = registry.serve();
+    let (stick, payload) = stick_with_own_payload();
+    assert_eq!(install(&stick, &server, "9.9.1").code, 0);
+    let tree = payload.join(TRIPLE);
+    let ok = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(ok.stdout, "codex-cli 9.9.1\n", "{ok:?}");
+
+    // Something rewrote codex itself.
+    fs::write(tree.join("bin/codex"), "#!/bin/sh\necho tampered\n").expect("tamper");
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(!run.stdout.contains("tampered"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("bin/codex changed since usbide installed it"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("usbide payload install --force"),
+        "{run:?}"
+    );
+
+    // An antivirus took a file away.
+    assert_eq!(install_forced(&stick, &server, "9.9.1").code, 0);
+    fs::remove_file(tree.join("codex-path/rg")).expect("rm");
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.code, 73, "{run:?}");
+    assert!(run.stderr.contains("codex-path/rg is gone"), "{run:?}");
+    assert_eq!(install_forced(&stick, &server, "9.9.1").code, 0);
+    assert_eq!(stick.run(&["codex", "--", "--version"]).code, 0);
+}
+
+fn install_forced(stick: &Stick, registry: &Server, version: &str) -> crate::support::Run {
+    stick.run(&[
+        "payload",
+        "install",
+        "--force",
+        "--version",
+        version,
+        "--npm-registry",
+        &registry.url(),
+    ])
 }
