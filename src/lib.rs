@@ -143,17 +143,18 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         global.root = Some(root);
     }
     let root = global.root.clone().or_else(|| bare.root.clone());
-    let settings = match stick_file(root.as_deref(), &env, &exe) {
-        Ok(file) => Settings::resolve_with(&global, &env, &file)?,
-        // A broken usbide.toml can still be shown and repaired.
-        Err(e) if matches!(cli.command, Some(Command::Config { .. })) => {
-            ui::note(&e.to_string());
-            Settings::resolve(&global, &env)?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let file = stick_file(root.as_deref(), &env, &exe);
+    let settings = Settings::resolve_with(&global, &env, &file)?;
     let ctx = Context::new(env, settings, exe);
     ui::set_lang(ctx.lang);
+    // What usbide.toml holds that this usbide cannot use is ignored, once
+    // said: a key a newer usbide wrote never stops a command.
+    for problem in &file.problems {
+        ui::note(&messages::fill(
+            messages::text(ctx.lang).settings_file_ignored,
+            &[("problem", &messages::errors::localize(problem, ctx.lang))],
+        ));
+    }
     update::replace::sweep(&ctx.exe);
     if cli.global.version {
         return cmd::version::run(&ctx);
@@ -188,9 +189,9 @@ fn stick_file(
     root: Option<&std::path::Path>,
     env: &Environ,
     exe: &std::path::Path,
-) -> Result<settings::StickFile, settings::SettingsError> {
+) -> settings::StickFile {
     match stick::root::locate(root, exe, env) {
-        Ok(root) => Ok(settings::StickFile::load(&root)?),
-        Err(_) => Ok(settings::StickFile::default()),
+        Ok(root) => settings::StickFile::load(&root),
+        Err(_) => settings::StickFile::default(),
     }
 }

@@ -59,31 +59,26 @@ fn source_words(o: &Origin, path: &str, lang: crate::messages::Lang) -> String {
 
 fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
     let t = text(ctx.lang);
-    let Some(wants) = file::wants(key) else {
-        let known: Vec<&str> = file::KEYS.iter().map(|(k, _)| *k).collect();
-        bail!(UsageError(fill(
-            t.config_unknown_key,
-            &[("key", key), ("known", &known.join(", "))]
-        )));
-    };
-    if let Some(v) = value
-        && !file::accepts(key, v)
-    {
-        bail!(UsageError(fill(
-            t.config_bad_value,
-            &[("key", key), ("wants", wants), ("value", &format!("{v:?}"))]
-        )));
+    // Any key may be removed (a newer usbide may have written one this one
+    // does not know); only known keys, with values they accept, are set.
+    if let Some(v) = value {
+        let Some(wants) = file::wants(key) else {
+            let known: Vec<&str> = file::KEYS.iter().map(|(k, _)| *k).collect();
+            bail!(UsageError(fill(
+                t.config_unknown_key,
+                &[("key", key), ("known", &known.join(", "))]
+            )));
+        };
+        if !file::accepts(key, v) {
+            bail!(UsageError(fill(
+                t.config_bad_value,
+                &[("key", key), ("wants", wants), ("value", &format!("{v:?}"))]
+            )));
+        }
     }
     let stick = ctx.stick()?;
     let _lock = crate::session::prepare::lock(ctx, &stick)?;
-    let path = stick.root.join(file::FILE_NAME);
-    let existing = file::read_for_edit(&stick.root);
-    let new = file::edited(existing.as_deref(), key, value.map(str::trim))
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    if existing.as_deref() != Some(new.as_str()) {
-        crate::fsx::write_atomic(&path, new.as_bytes())
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    }
+    let path = file::save(&stick.root, key, value.map(str::trim))?;
     let shown = path.display().to_string();
     match value {
         Some(v) => note(&fill(

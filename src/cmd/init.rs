@@ -69,10 +69,39 @@ pub fn is_lone(dir: &Path, exe: &Path) -> bool {
     })
 }
 
+/// `path` as the file system sees it: links and `..` resolved (the part
+/// that does not exist yet kept as named), so that a folder reached
+/// through a link or `..` is recognised.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if parent != path => canonical(parent).join(name),
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+/// The root folder of this computer's system disk (`/`; Windows: the
+/// `SystemDrive`, `C:\` by default).
+fn system_root(ctx: &Context) -> PathBuf {
+    if cfg!(windows) {
+        let drive = ctx
+            .env
+            .get_str("SystemDrive")
+            .unwrap_or_else(|| "C:".into());
+        PathBuf::from(format!("{}\\", drive.trim_end_matches(['\\', '/'])))
+    } else {
+        PathBuf::from("/")
+    }
+}
+
 /// Why `dir` must not become a stick (`None`: it may).
 pub fn refusal(dir: &Path, explicit: bool, ctx: &Context) -> Option<String> {
     let t = text(ctx.lang);
+    let dir = &canonical(dir);
     let same = |a: &Path, b: &Path| {
+        let (a, b) = (canonical(a), b.to_path_buf());
         let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
         let trim = |s: &str| s.trim_end_matches(['/', '\\']).to_string();
         if ctx.env.case_insensitive() {
@@ -85,16 +114,16 @@ pub fn refusal(dir: &Path, explicit: bool, ctx: &Context) -> Option<String> {
         .iter()
         .filter_map(|n| ctx.env.get_str(n))
         .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
+        .map(|h| canonical(Path::new(&h)))
         .collect();
-    let what = if homes.iter().any(|h| same(h, dir)) {
+    let what = if same(&system_root(ctx), dir) || dir.parent().is_none() && !cfg!(windows) {
+        Some(t.init_system_root)
+    } else if homes.iter().any(|h| same(h, dir)) {
         Some(t.init_home)
-    } else if ctx
-        .env
-        .temp_dirs()
-        .iter()
-        .any(|tmp| same(tmp, dir) || dir.starts_with(tmp))
-    {
+    } else if ctx.env.temp_dirs().iter().any(|tmp| {
+        let tmp = canonical(tmp);
+        same(&tmp, dir) || dir.starts_with(&tmp)
+    }) {
         Some(t.init_temp)
     } else if !explicit && is_personal(dir, &homes) {
         Some(t.init_personal_folder)

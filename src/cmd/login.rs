@@ -91,13 +91,13 @@ fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
     }
     let new = asked;
     let recorded = ctx
-        .stick()
-        .ok()
-        .and_then(|s| crate::settings::StickFile::load(&s.root).ok())
-        .and_then(|f| f.get("login_method").map(str::to_string))
-        .unwrap_or_else(|| "chatgpt".into());
+        .settings
+        .stick_login_method
+        .config_value()
+        .unwrap_or("none")
+        .to_string();
     let new_name = new.config_value().unwrap_or("none");
-    if recorded.eq_ignore_ascii_case(new_name) {
+    if ctx.settings.stick_login_method == new {
         return Ok(Some(new));
     }
     let question = crate::messages::fill(
@@ -164,15 +164,10 @@ fn replace_existing(ctx: &Context, home: &Path) -> Result<bool> {
 /// next `usbide`, `exec` and `status` use it (no flag needed any more).
 fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> {
     let value = method.config_value().unwrap_or("none");
-    let file = crate::settings::StickFile::load(root).unwrap_or_default();
-    if file.get("login_method").unwrap_or("chatgpt") == value {
+    if ctx.settings.stick_file_login_method.as_deref() == Some(value) {
         return Ok(());
     }
-    let path = root.join(crate::settings::file::FILE_NAME);
-    let existing = crate::settings::file::read_for_edit(root);
-    let text = crate::settings::file::edited(existing.as_deref(), "login_method", Some(value))
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    super::write_file(ctx, &path, text.as_bytes())?;
+    let path = crate::settings::file::save(root, "login_method", Some(value))?;
     note(&crate::messages::fill(
         crate::messages::text(ctx.lang).login_method_saved,
         &[("method", value), ("path", &path.display().to_string())],

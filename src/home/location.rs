@@ -89,12 +89,45 @@ fn crash_point(step: &str) {
     let _ = step;
 }
 
+/// Whether `root` can be a stick's root as recorded: an absolute path that
+/// is not the root of a whole file system or share where the system lives
+/// (`/`, `C:\\`, `\\`, `\\?\\UNC\\`, empty). A record that says otherwise is
+/// damaged or planted: followed, it would rewrite every absolute path of
+/// `config.toml`.
+pub fn plausible_root(root: &str) -> bool {
+    let r = root.trim();
+    let r = r
+        .strip_prefix(r"\\?\UNC\")
+        .map(|rest| format!(r"\\{rest}"))
+        .or_else(|| r.strip_prefix(r"\\?\").map(str::to_string))
+        .unwrap_or_else(|| r.to_string());
+    let trimmed = r.trim_end_matches(['/', '\\']);
+    if r.starts_with('/') {
+        return !trimmed.is_empty();
+    }
+    if let Some(unc) = r.strip_prefix(r"\\").or_else(|| r.strip_prefix("//")) {
+        // \\server\share at least.
+        let parts: Vec<&str> = unc.split(['\\', '/']).filter(|p| !p.is_empty()).collect();
+        return parts.len() >= 2;
+    }
+    let bytes = trimmed.as_bytes();
+    match bytes {
+        [d, b':', rest @ ..] if d.is_ascii_alphabetic() => {
+            !rest.is_empty() || !d.eq_ignore_ascii_case(&b'c')
+        }
+        _ => false,
+    }
+}
+
 /// Finish or drop a move a crash interrupted.
 fn recover(codex_home: &Path) {
     let Some(bytes) = read_small(&journal_path(codex_home)) else {
         return;
     };
-    if let Ok(j) = serde_json::from_slice::<Journal>(&bytes) {
+    if let Ok(j) = serde_json::from_slice::<Journal>(&bytes)
+        && plausible_root(&j.from)
+        && plausible_root(&j.to)
+    {
         let now = std::fs::read(codex_home.join("config.toml")).unwrap_or_default();
         if digest(&now) == j.after {
             let mut loc = read(codex_home);
@@ -119,17 +152,24 @@ pub fn follow(
     recover(codex_home);
     let here = root.to_string_lossy().into_owned();
     let mut loc = read(codex_home);
+    let mut notes = Vec::new();
+    if let Some(was) = loc.config_root.take_if(|was| !plausible_root(was)) {
+        notes.push(crate::messages::fill(
+            crate::messages::text(lang).location_ignored,
+            &[("root", &was), ("here", &here)],
+        ));
+    }
     let Some(was) = loc.config_root.clone() else {
         loc.config_root = Some(here);
         write(codex_home, &loc)?;
-        return Ok(Vec::new());
+        return Ok(notes);
     };
     let mv = Move {
         from: Root::new(&was),
         to: Root::new(&here),
     };
     if mv.from.same(&mv.to) {
-        return Ok(Vec::new());
+        return Ok(notes);
     }
     let config = codex_home.join("config.toml");
     let before = std::fs::read(&config).unwrap_or_default();
@@ -137,14 +177,14 @@ pub fn follow(
         .ok()
         .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
     else {
-        return Ok(Vec::new());
+        return Ok(notes);
     };
     let changed = mv.rewrite(&mut doc);
     let after = doc.to_string();
     if changed > 0 {
         // The result must parse before it replaces the file.
         if after.parse::<toml_edit::DocumentMut>().is_err() {
-            return Ok(Vec::new());
+            return Ok(notes);
         }
         let journal = Journal {
             from: was.clone(),
@@ -162,18 +202,17 @@ pub fn follow(
     write(codex_home, &loc)?;
     crash_point("relocate:record");
     let _ = std::fs::remove_file(journal_path(codex_home));
-    Ok(if changed > 0 {
-        vec![crate::messages::fill(
+    if changed > 0 {
+        notes.push(crate::messages::fill(
             crate::messages::text(lang).stick_moved,
             &[
                 ("from", &was),
                 ("to", &here),
                 ("count", &changed.to_string()),
             ],
-        )]
-    } else {
-        Vec::new()
-    })
+        ));
+    }
+    Ok(notes)
 }
 
 /// Remember where codex ran from; called once the launch can no longer be
@@ -191,6 +230,63 @@ pub fn seen(codex_home: &Path, root: &Path, drive: Option<&crate::stick::drive::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_plausible_root_is_followed() {
+        for good in [
+            "/media/ann/STICK",
+            "E:\\",
+            "E:",
+            "F:\\sticks\\one",
+            "C:\\Users\\ann\\stick",
+            "\\\\nas\\share",
+            "\\\\?\\E:\\",
+            "\\\\?\\UNC\\nas\\share\\x",
+        ] {
+            assert!(plausible_root(good), "{good}");
+        }
+        for bad in [
+            "",
+            " ",
+            "/",
+            "//",
+            "\\",
+            "\\\\",
+            "\\\\?\\UNC\\",
+            "\\\\server",
+            "C:\\",
+            "c:",
+            "relative/path",
+            "\\\\?\\C:\\",
+        ] {
+            assert!(!plausible_root(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_recorded_root_of_slash_rewrites_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path().join("STICK/codex_home");
+        std::fs::create_dir_all(home.join(".usbide")).expect("mkdir");
+        let config = "[projects.\"/home/ann/repo\"]\ntrust_level = \"trusted\"\nnotify = [\"/usr/bin/notify\"]\n";
+        std::fs::write(home.join("config.toml"), config).expect("config");
+        std::fs::write(home.join(".usbide/location.json"), r#"{"config_root":"/"}"#)
+            .expect("record");
+        let notes =
+            follow(&home, &dir.path().join("STICK"), crate::messages::Lang::En).expect("follow");
+        assert!(
+            notes.iter().any(|n| n.contains("cannot be its root")),
+            "{notes:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(home.join("config.toml")).expect("read"),
+            config
+        );
+        assert_eq!(
+            read(&home).config_root.as_deref(),
+            Some(dir.path().join("STICK").to_string_lossy().as_ref())
+        );
+    }
 
     fn home() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -35,6 +35,13 @@ pub fn localize(err: &(dyn Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<SettingsError>() {
         e.message(lang)
+    } else if let Some(e) = err.downcast_ref::<crate::settings::file::FileError>() {
+        e.message(lang)
+    } else if let Some(crate::settings::file::SaveError::Write { path: p, .. }) = err.downcast_ref()
+    {
+        fill(text(lang).cannot_write, &[("path", &path(p))])
+    } else if let Some(crate::settings::file::SaveError::File(e)) = err.downcast_ref() {
+        e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::fsx::ReadOnlyFile>() {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::fsx::NotOurs>() {
@@ -61,6 +68,37 @@ impl crate::fsx::ReadOnlyFile {
     /// The error in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         fill(text(lang).file_read_only, &[("path", &path(&self.path))])
+    }
+}
+
+impl crate::settings::file::FileError {
+    /// The problem in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = text(lang);
+        match self {
+            Self::Parse { path, reason } => format!("{path}: {reason}"),
+            Self::TooLarge { path, max } => fill(
+                t.settings_too_large,
+                &[("path", path), ("max", &max.to_string())],
+            ),
+            Self::NotText { path } => fill(t.settings_not_text, &[("path", path)]),
+            Self::UnknownKey { path, key, known } => format!(
+                "{path}: {}",
+                fill(t.config_unknown_key, &[("key", key), ("known", known)])
+            ),
+            Self::BadValue {
+                path,
+                key,
+                wants,
+                found,
+            } => format!(
+                "{path}: {}",
+                fill(
+                    t.settings_bad_value,
+                    &[("key", key), ("wants", wants), ("value", found)]
+                )
+            ),
+        }
     }
 }
 
@@ -318,27 +356,7 @@ impl SettingsError {
                     ("value", &format!("{found:?}")),
                 ],
             ),
-            Self::File(crate::settings::file::FileError::Parse { path, reason }) => {
-                format!("{path}: {reason}")
-            }
-            Self::File(crate::settings::file::FileError::UnknownKey { path, key, known }) => {
-                format!(
-                    "{path}: {}",
-                    fill(t.config_unknown_key, &[("key", key), ("known", known)])
-                )
-            }
-            Self::File(crate::settings::file::FileError::BadValue {
-                path,
-                key,
-                wants,
-                found,
-            }) => format!(
-                "{path}: {}",
-                fill(
-                    t.settings_bad_value,
-                    &[("key", key), ("wants", wants), ("value", found)]
-                )
-            ),
+            Self::File(e) => e.message(lang),
         }
     }
 }

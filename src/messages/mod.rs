@@ -156,6 +156,8 @@ catalogue! {
     sandbox_admin,
     /// The stick moved (`{from}`, `{to}`, `{count}`).
     stick_moved,
+    /// The recorded stick location cannot be a stick root (`{root}`, `{here}`).
+    location_ignored,
     /// The paths could not follow the stick (`{root}`, `{error}`).
     move_failed,
     /// A double-clicked window waits before it closes.
@@ -224,6 +226,12 @@ catalogue! {
     config_saved,
     /// `usbide config unset` (`{key}`, `{path}`).
     config_removed,
+    /// Something in usbide.toml is ignored (`{problem}`).
+    settings_file_ignored,
+    /// usbide.toml is over the size usbide reads (`{path}`, `{max}`).
+    settings_too_large,
+    /// usbide.toml is not UTF-8 text (`{path}`).
+    settings_not_text,
     /// `usbide config set` of a key a variable or flag overrides (`{key}`, `{by}`).
     config_overridden,
     /// `usbide config set` of an unknown key (`{key}`, `{known}`).
@@ -246,6 +254,8 @@ catalogue! {
     init_personal,
     /// Init: a home folder.
     init_home,
+    /// What init refuses: the root of the system disk.
+    init_system_root,
     /// Init: Downloads, Desktop or Documents.
     init_personal_folder,
     /// Init: a temporary folder.

@@ -36,13 +36,21 @@ pub struct StickFile {
     /// Where it was read from (`None`: no stick, or no file).
     pub path: Option<PathBuf>,
     values: Vec<(String, String)>,
+    /// What in the file was ignored, to say once: a key this usbide does
+    /// not know (a newer one may have written it), a value it cannot use, a
+    /// file it cannot read. Never a reason to stop.
+    pub problems: Vec<FileError>,
 }
 
 /// A `usbide.toml` usbide cannot use.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum FileError {
     #[error("{path}: {reason}")]
     Parse { path: String, reason: String },
+    #[error("{path}: larger than {max} bytes")]
+    TooLarge { path: String, max: u64 },
+    #[error("{path}: not UTF-8 text")]
+    NotText { path: String },
     #[error("{path}: unknown key {key:?} (known: {known})")]
     UnknownKey {
         path: String,
@@ -59,56 +67,64 @@ pub enum FileError {
 }
 
 impl StickFile {
-    /// The file at `<root>/usbide.toml`; an absent file is empty.
-    pub fn load(root: &Path) -> Result<Self, FileError> {
+    /// The file at `<root>/usbide.toml`; an absent file is empty. What it
+    /// holds that cannot be used is ignored and listed in [`Self::problems`].
+    pub fn load(root: &Path) -> Self {
         let path = root.join(FILE_NAME);
-        let Some(text) = read_capped(&path) else {
-            return Ok(Self::default());
+        let mut file = match read_capped(&path) {
+            Ok(None) => return Self::default(),
+            Ok(Some(text)) => Self::parse(&text, &path),
+            Err(problem) => Self {
+                problems: vec![problem],
+                ..Self::default()
+            },
         };
-        let mut file = Self::parse(&text, &path)?;
         file.path = Some(path);
-        Ok(file)
+        file
     }
 
-    /// Parse the text of a settings file at `path` (named in errors).
-    pub fn parse(text: &str, path: &Path) -> Result<Self, FileError> {
+    /// Parse the text of a settings file at `path` (named in problems).
+    pub fn parse(text: &str, path: &Path) -> Self {
         let shown = path.display().to_string();
-        let doc: DocumentMut =
-            text.strip_prefix(BOM)
-                .unwrap_or(text)
-                .parse()
-                .map_err(|e: toml_edit::TomlError| FileError::Parse {
-                    path: shown.clone(),
-                    reason: e.message().to_string(),
-                })?;
-        let mut values = Vec::new();
+        let doc: DocumentMut = match text.strip_prefix(BOM).unwrap_or(text).parse() {
+            Ok(doc) => doc,
+            Err(e) => {
+                let e: toml_edit::TomlError = e;
+                return Self {
+                    problems: vec![FileError::Parse {
+                        path: shown,
+                        reason: e.message().to_string(),
+                    }],
+                    ..Self::default()
+                };
+            }
+        };
+        let mut out = Self::default();
         for (key, item) in doc.as_table().iter() {
             let Some(wants) = wants(key) else {
-                return Err(FileError::UnknownKey {
-                    path: shown,
+                out.problems.push(FileError::UnknownKey {
+                    path: shown.clone(),
                     key: key.to_string(),
                     known: KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "),
                 });
+                continue;
             };
-            let Some(text) = item.as_str() else {
-                return Err(FileError::BadValue {
-                    path: shown,
-                    key: key.to_string(),
-                    wants: wants.to_string(),
-                    found: item.to_string().trim().to_string(),
-                });
+            let found = match item.as_str() {
+                Some(text) if accepts(key, text) => {
+                    out.values.push((key.to_string(), text.to_string()));
+                    continue;
+                }
+                Some(text) => format!("{text:?}"),
+                None => item.to_string().trim().to_string(),
             };
-            if !accepts(key, text) {
-                return Err(FileError::BadValue {
-                    path: shown,
-                    key: key.to_string(),
-                    wants: wants.to_string(),
-                    found: format!("{text:?}"),
-                });
-            }
-            values.push((key.to_string(), text.to_string()));
+            out.problems.push(FileError::BadValue {
+                path: shown.clone(),
+                key: key.to_string(),
+                wants: wants.to_string(),
+                found,
+            });
         }
-        Ok(Self { path: None, values })
+        out
     }
 
     /// The value of `key`, when the file sets it.
@@ -183,23 +199,70 @@ pub fn edited(existing: Option<&str>, key: &str, new: Option<&str>) -> Result<St
     Ok(format!("{bom}{out}"))
 }
 
+/// Set (`Some`) or remove (`None`) `key` in `<root>/usbide.toml`, keeping
+/// the rest of the file byte for byte; written atomically, only when it
+/// changes. Returns the file's path. A file usbide cannot edit whole (too
+/// large, not UTF-8, not TOML) is left as it is and refused.
+pub fn save(root: &Path, key: &str, new: Option<&str>) -> Result<PathBuf, SaveError> {
+    let path = root.join(FILE_NAME);
+    let existing = read_for_edit(root)?;
+    let text = edited(existing.as_deref(), key, new).map_err(|reason| FileError::Parse {
+        path: path.display().to_string(),
+        reason,
+    })?;
+    if existing.as_deref() != Some(text.as_str()) {
+        crate::fsx::write_atomic(&path, text.as_bytes()).map_err(|source| SaveError::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(path)
+}
+
+/// Why [`save`] did not change the file.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// The first lines of a new `usbide.toml`.
 const HEADER: &str = "# usbide's settings for this stick (`usbide config` shows and changes them).\n\
 # A command-line flag or an environment variable wins over this file.\n";
 
-fn read_capped(path: &Path) -> Option<String> {
+/// The file's text (`None`: no file), never more than [`MAX_BYTES`] read:
+/// a larger file, or one that is not UTF-8, is refused whole, never cut or
+/// mended (an edit would then lose what was cut).
+fn read_capped(path: &Path) -> Result<Option<String>, FileError> {
     use std::io::Read;
+    let shown = || path.display().to_string();
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(None);
+    };
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    if file.take(MAX_BYTES + 1).read_to_end(&mut bytes).is_err() {
+        return Ok(None);
+    }
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(FileError::TooLarge {
+            path: shown(),
+            max: MAX_BYTES,
+        });
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| FileError::NotText { path: shown() })
 }
 
-/// Read the current text of the file for an edit (`None`: no file yet).
-pub fn read_for_edit(root: &Path) -> Option<String> {
+/// The current text of the file for an edit (`None`: no file yet); a file
+/// usbide cannot edit whole is refused.
+pub fn read_for_edit(root: &Path) -> Result<Option<String>, FileError> {
     read_capped(&root.join(FILE_NAME))
 }
 
@@ -208,7 +271,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<StickFile, FileError> {
-        StickFile::parse(text, Path::new("usbide.toml"))
+        let mut file = StickFile::parse(text, Path::new("usbide.toml"));
+        match file.problems.pop() {
+            Some(problem) => Err(problem),
+            None => Ok(file),
+        }
     }
 
     #[test]
@@ -235,6 +302,30 @@ mod tests {
             "{err}"
         );
         assert!(matches!(parse("= broken"), Err(FileError::Parse { .. })));
+    }
+
+    #[test]
+    fn what_cannot_be_used_is_ignored_never_fatal() {
+        let file = StickFile::parse(
+            "newer_key = \"x\"\nlanguage = \"fr\"\nlogin_method = \"sso\"\n",
+            Path::new("usbide.toml"),
+        );
+        assert_eq!(file.get("language"), Some("fr"));
+        assert_eq!(file.get("login_method"), None);
+        assert_eq!(file.problems.len(), 2, "{:?}", file.problems);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, format!("language = \"fr\"\n{}", "#".repeat(70_000))).expect("big");
+        let big = StickFile::load(dir.path());
+        assert_eq!(big.get("language"), None);
+        assert!(matches!(big.problems[..], [FileError::TooLarge { .. }]));
+        assert!(read_for_edit(dir.path()).is_err());
+        std::fs::write(&path, b"language = \"fr\" # caf\xe9\n").expect("latin-1");
+        assert!(matches!(
+            StickFile::load(dir.path()).problems[..],
+            [FileError::NotText { .. }]
+        ));
+        assert!(read_for_edit(dir.path()).is_err());
     }
 
     #[test]

@@ -88,6 +88,8 @@ pub struct Settings {
     /// default), which `config.toml` keeps: a one-off flag or variable is
     /// never written there.
     pub stick_login_method: LoginMethod,
+    /// `login_method` as `usbide.toml` holds it (`None`: not set there).
+    pub stick_file_login_method: Option<String>,
     /// `USBIDE_CODEX_ALLOW_API_KEY`.
     pub allow_api_key: bool,
     /// `USBIDE_CODEX_ALLOW_CUSTOM_BASE`.
@@ -285,6 +287,9 @@ impl Settings {
                 .or_else(|| env.get_str("USBIDE_ROOT").map(PathBuf::from)),
             login_method,
             stick_login_method,
+            stick_file_login_method: file
+                .get("login_method")
+                .map(|v| v.trim().to_ascii_lowercase()),
             allow_api_key: env.truthy("USBIDE_CODEX_ALLOW_API_KEY"),
             allow_custom_base: env.truthy("USBIDE_CODEX_ALLOW_CUSTOM_BASE"),
             keep_codex_vars: env
@@ -385,8 +390,8 @@ mod tests {
         let file = StickFile::parse(
             "login_method = \"api\"\nlanguage = \"fr\"\npreflight = \"local\"\n",
             std::path::Path::new("usbide.toml"),
-        )
-        .expect("file");
+        );
+        assert!(file.problems.is_empty(), "{:?}", file.problems);
         let env = Environ::from_pairs(&[("USBIDE_PREFLIGHT", "off")], false);
         let s = Settings::resolve_with(&GlobalArgs::default(), &env, &file).expect("settings");
         assert_eq!(s.login_method, LoginMethod::Api);

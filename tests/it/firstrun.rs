@@ -240,6 +240,68 @@ fn settings_on_the_stick_apply_and_say_where_they_come_from() {
 }
 
 #[test]
+fn init_knows_the_home_folder_by_any_path_and_never_takes_the_system_root() {
+    let stick = Stick::without_payload();
+    let home = stick.outside.join("home");
+    let mut tries = vec![
+        home.join("..").join("home"),
+        home.join(".").join("sub").join(".."),
+        if cfg!(windows) {
+            std::path::PathBuf::from("C:\\")
+        } else {
+            std::path::PathBuf::from("/")
+        },
+    ];
+    #[cfg(unix)]
+    {
+        let link = stick.outside.join("my-home");
+        std::os::unix::fs::symlink(&home, &link).expect("link");
+        tries.push(link);
+    }
+    std::fs::create_dir_all(home.join("sub")).expect("sub");
+    for dir in tries {
+        let run = stick.run(&["init", "--yes", &dir.display().to_string()]);
+        assert_eq!(run.code, 71, "{dir:?}: {run:?}");
+        assert!(!home.join("codex_home").exists(), "{dir:?}");
+    }
+}
+
+#[test]
+fn a_settings_file_usbide_cannot_use_is_said_never_fatal_and_never_cut() {
+    let stick = Stick::without_payload();
+    // A key a newer usbide wrote: said, ignored, removable.
+    stick.write("usbide.toml", "language = \"en\"\nnewer_feature = \"on\"\n");
+    for args in [&["status"][..], &["update", "--rollback"], &["stick"]] {
+        let run = stick.run(args);
+        assert_ne!(run.code, 2, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("newer_feature"), "{args:?}: {run:?}");
+        assert!(run.stderr.contains("ignored"), "{args:?}: {run:?}");
+    }
+    let unset = stick.run(&["config", "unset", "newer_feature"]);
+    assert_eq!(unset.code, 0, "{unset:?}");
+    assert_eq!(stick.read("usbide.toml"), "language = \"en\"\n");
+    // Too large to read whole: neither read nor cut by an edit.
+    let big = format!(
+        "language = \"en\"\n{}\npreflight = \"off\"\n",
+        "# pad\n".repeat(12_000)
+    );
+    stick.write("usbide.toml", &big);
+    let set = stick.run(&["config", "set", "preflight", "local"]);
+    assert_ne!(set.code, 0, "{set:?}");
+    assert!(set.stderr.contains("larger than 65536 bytes"), "{set:?}");
+    assert_eq!(stick.read("usbide.toml"), big);
+    // Not UTF-8: never "mended" into U+FFFD.
+    let latin1 = b"language = \"en\" # r\xe9glages\n".to_vec();
+    std::fs::write(stick.root.join("usbide.toml"), &latin1).expect("write");
+    let set = stick.run(&["config", "set", "preflight", "local"]);
+    assert_ne!(set.code, 0, "{set:?}");
+    assert_eq!(
+        std::fs::read(stick.root.join("usbide.toml")).expect("read"),
+        latin1
+    );
+}
+
+#[test]
 fn the_command_line_people_expect() {
     let stick = Stick::without_payload();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
