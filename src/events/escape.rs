@@ -53,7 +53,10 @@ pub fn needs_escape(c: char) -> bool {
 /// invisible or reordering on a terminal. Valid JSON holds such characters
 /// only inside strings, where the escape means the same character.
 pub fn json_text(json: &str) -> std::borrow::Cow<'_, str> {
-    if json.is_ascii() || !json.chars().any(needs_escape) {
+    // Plain JSON text: printable ASCII (serde_json already escapes C0
+    // controls, but not DEL).
+    let plain = !json.bytes().any(|b| b == 0x7f || b >= 0x80);
+    if plain || !json.chars().any(needs_escape) {
         return std::borrow::Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -124,7 +127,7 @@ mod tests {
 
     #[test]
     fn json_keeps_its_meaning_without_invisible_characters() {
-        let value = serde_json::json!({"text": "a\u{202e}b\u{e0041}c\u{85}d é"});
+        let value = serde_json::json!({"text": "a\u{202e}b\u{e0041}c\u{85}d é\u{7f}"});
         let plain = serde_json::to_string(&value).expect("json");
         let shown = json_text(&plain);
         assert!(

@@ -122,10 +122,13 @@ impl<W: Write> Machine<W> {
                 std::borrow::Cow::Owned(_)
             );
         }
+        // A carriage return can only be white space between JSON tokens
+        // (strings escape it), where it would still move the cursor: such a
+        // line is written again without it.
         let plain = matches!(
             crate::redact::redacted(&text),
             std::borrow::Cow::Borrowed(_)
-        );
+        ) && !text.contains('\r');
         let shown = match parsed {
             Line::Text => crate::events::text::clean_cow(&text).into_owned(),
             _ if plain && !message => crate::events::escape::json_text(&text).into_owned(),

@@ -124,6 +124,13 @@ mod safety {
         }
 
         #[test]
+        fn white_space_between_json_tokens_moves_no_cursor(pad in "[ \t\r]{0,4}") {
+            let line = format!("{{{pad}\"type\":{pad}\"turn.started\"{pad}}}{pad}\r");
+            let (human, json) = outputs(&[line]);
+            prop_assert!(!human.contains('\r') && !json.contains('\r'), "{json:?}");
+        }
+
+        #[test]
         fn a_secret_cut_between_two_messages_never_shows(cut in 1usize..22) {
             let secret = SECRETS[0].0;
             let (a, b) = secret.split_at(cut.min(secret.len() - 1));

@@ -180,3 +180,50 @@ fn status_escapes_claims_and_sees_a_workspace_mismatch() {
     assert!(run.stdout.contains("MISMATCH"), "{run:?}");
     assert!(!run.stdout.contains("(matches)"), "{run:?}");
 }
+
+#[test]
+fn every_report_hides_credentials_in_the_settings_it_shows() {
+    let mut stick = stick();
+    stick.write(
+        "usbide.toml",
+        "npm_registry = \"https://ann:pw-canary-registry@npm.corp.example/\"\n",
+    );
+    stick.set(
+        "USBIDE_GITHUB_API",
+        "https://ghtoken-canary-123456@ghe.corp.example/api/v3",
+    );
+    for args in [
+        &["config"][..],
+        &["config", "--json"],
+        &["env"],
+        &["env", "--json"],
+    ] {
+        let run = stick.run(args);
+        assert!(!run.all().contains("canary"), "{args:?}: {run:?}");
+    }
+}
+
+#[test]
+fn render_json_never_passes_escapes_or_tokens_through() {
+    let stick = stick();
+    let stream = concat!(
+        "not json \u{1b}]52;c;cGF3bmVk\u{7} \u{1b}[2J sk-proj-canaryABCDEFGHIJKLMNOP\n",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"1\",\"type\":\"agent_message\",\"text\":\"key sk-proj-canaryQRSTUVWXYZ012345 \u{202e}gnp.exe\"}}\n",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"2\",\"type\":\"agent_message\",\"text\":\"and sk-proj-\"}}\n",
+        "{\"type\":\"item.completed\",\"item\":{\"id\":\"3\",\"type\":\"agent_message\",\"text\":\"canarysecondhalf0123456789\"}}\n",
+    );
+    let file = stick.outside.join("events.jsonl");
+    std::fs::write(&file, stream).expect("write");
+    for json in [true, false] {
+        let mut args = vec!["render"];
+        if json {
+            args.push("--json");
+        }
+        let path = file.display().to_string();
+        args.push(&path);
+        let run = stick.run(&args);
+        assert!(!run.stdout.contains('\u{1b}'), "json={json}: {run:?}");
+        assert!(!run.stdout.contains('\u{202e}'), "json={json}: {run:?}");
+        assert!(!run.stdout.contains("canary"), "json={json}: {run:?}");
+    }
+}
