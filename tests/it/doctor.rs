@@ -342,10 +342,6 @@ fn a_canary_secret_appears_in_no_output_bundle_or_log() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn the_launch_preflight_probes_once_per_ten_minutes_and_only_for_sessions() {
     let server = Server::start(|req| {
         if req.method == "POST" && req.path.ends_with("/responses") {

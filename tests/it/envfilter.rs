@@ -48,10 +48,6 @@ fn canary_reached(server: &Server) -> bool {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn api_keys_never_reach_codex_by_default() {
     let server = model_server();
     let mut stick = stick_with_provider(&server);
@@ -74,10 +70,6 @@ fn api_keys_never_reach_codex_by_default() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn allow_api_key_lets_the_request_through() {
     let server = model_server();
     let mut stick = stick_with_provider(&server);

@@ -60,10 +60,6 @@ fn assert_diagnosed(stick: &Stick, cause: &str, status: Option<u16>, fix: &str) 
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_successful_run_with_a_shell_tool_call_reads_like_a_transcript() {
     let server = Server::start(crate::standin::shell_then_reply(
         "echo hello-from-tool",
@@ -83,10 +79,6 @@ fn a_successful_run_with_a_shell_tool_call_reads_like_a_transcript() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn unauthorized_says_log_in() {
     let server = status_server(401, "application/json", r#"{"detail":"Unauthorized"}"#);
     assert_diagnosed(
@@ -98,10 +90,6 @@ fn unauthorized_says_log_in() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_cloudflare_403_says_change_network() {
     let server = status_server(
         403,
@@ -117,10 +105,6 @@ fn a_cloudflare_403_says_change_network() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_usage_limit_429_is_not_a_plain_rate_limit() {
     let usage = status_server(
         429,
@@ -153,10 +137,6 @@ fn a_usage_limit_429_is_not_a_plain_rate_limit() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn server_errors_say_try_later() {
     let server = status_server(
         500,
@@ -185,10 +165,6 @@ fn server_errors_say_try_later() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_refused_port_is_named() {
     let port = TcpListener::bind("127.0.0.1:0")
         .expect("bind")
@@ -204,10 +180,6 @@ fn a_refused_port_is_named() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn an_unresolvable_host_is_dns() {
     assert_diagnosed(
         &stick_for("http://no-such-host.invalid/v1"),
@@ -218,10 +190,6 @@ fn an_unresolvable_host_is_dns() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_proxy_answering_407_asks_for_credentials() {
     let proxy = Server::start(|_| {
         Reply::Full(
@@ -366,10 +334,6 @@ fn an_untrusted_certificate_is_named_tls() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_codex_that_hangs_before_the_stream_is_stopped_and_explained() {
     // The model endpoint accepts the request, sends the headers and half a
     // body, then says nothing more (openai/codex#31376).

@@ -392,10 +392,6 @@ fn traces_on_the_computer_are_listed_and_cleaned() {
 }
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
     let server = crate::standin::Server::start(|_| {
         crate::standin::Reply::Full(

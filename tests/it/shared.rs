@@ -6,10 +6,11 @@
 //! (a private copy holding the login) is listed and cleaned.
 
 use std::fs;
+#[cfg(unix)]
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::standin::{Server, shell_then_reply};
+use crate::standin::Server;
 use crate::support::{Run, Stick};
 
 /// Run usbide with `args`, killed after `limit` (a hang fails the test
@@ -45,7 +46,7 @@ fn mkfifo(path: &Path) {
 #[test]
 fn the_session_temp_folder_is_owner_only_while_codex_runs() {
     // codex's shell prints the mode of the TMPDIR usbide gave it.
-    let server = Server::start(shell_then_reply(
+    let server = Server::start(crate::standin::shell_then_reply(
         "stat -c 'mode=%a' \"$TMPDIR\"; echo \"in=$TMPDIR\"",
         "Looked at the folder.",
     ));

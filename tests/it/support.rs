@@ -198,6 +198,13 @@ impl Stick {
 
     /// A `Command` for `exe` with exactly this stick's environment.
     pub fn command_for(&self, exe: &Path, args: &[&str]) -> Command {
+        // The stick this run sees: USBIDE_ROOT when a test moved it.
+        let root = self
+            .env
+            .iter()
+            .find(|(k, _)| k == "USBIDE_ROOT")
+            .map_or_else(|| self.root.clone(), |(_, v)| PathBuf::from(v));
+        wine_installation_id(&root.join("codex_home"));
         let mut cmd = Command::new(exe);
         cmd.args(args.iter().map(OsString::from))
             .env_clear()
@@ -215,6 +222,39 @@ impl Stick {
                 .expect("spawn usbide"),
         )
     }
+}
+
+/// Under Wine only (test support, not product behaviour): codex.exe starts
+/// its in-process app-server by locking `CODEX_HOME\installation_id`; when
+/// the file is missing or holds no UUID it calls `File::unlock`, which asks
+/// Windows to unlock a range twice and expects ERROR_NOT_LOCKED. Wine
+/// answers a lock conflict instead (WineHQ bug 59711) and codex stops with
+/// "Lock violation (os error 33)". Real Windows never does; a UUID written
+/// beforehand keeps codex off that path, so the whole session runs.
+pub fn wine_installation_id(codex_home: &Path) {
+    if !cfg!(windows) {
+        return;
+    }
+    let id = codex_home.join("installation_id");
+    // Only on a stick that is there (never make its root).
+    if id.exists() || !codex_home.parent().is_some_and(Path::is_dir) {
+        return;
+    }
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("random");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    let uuid = format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    );
+    fs::create_dir_all(codex_home).expect("codex_home");
+    fs::write(id, uuid).expect("installation_id");
 }
 
 /// The variables that name the host's temporary folder.

@@ -284,8 +284,10 @@ fn every_bad_release_is_refused_and_usbide_stays_byte_identical() {
     // device, folder) is set in the central directory's attributes by hand.
     let kind = |mode: u32| {
         let mut zip = zip_of(&[(&exe_name("usbide"), tiny, 0o755)]);
-        let at = memchr::memmem::find(&zip, b"PK\x01\x02").expect("central header") + 38;
-        zip[at..at + 4].copy_from_slice(&(mode << 16).to_le_bytes());
+        let header = memchr::memmem::find(&zip, b"PK\x01\x02").expect("central header");
+        // Made by Unix (the attributes are a Unix mode), whatever wrote it.
+        zip[header + 5] = 3;
+        zip[header + 38..header + 42].copy_from_slice(&(mode << 16).to_le_bytes());
         signed_raw(&zip, &name, &test_key)
     };
     // (what, version, served name, bytes, claimed size, expected words)

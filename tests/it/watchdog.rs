@@ -6,10 +6,6 @@ use crate::standin::{Reply, Server, sse_events as sse};
 use crate::support::Stick;
 
 #[test]
-#[cfg_attr(
-    windows,
-    ignore = "codex.exe 0.169 exec stops under Wine 8 before any request: Lock violation (os error 33) in its in-process app-server"
-)]
 fn an_unfinished_plan_does_not_disable_the_watchdog() {
     // First answer: the model updates the plan (codex shows a todo_list
     // item, still in progress). Second request: the model stalls.
