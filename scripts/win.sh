@@ -2,7 +2,7 @@
 # scripts/win.sh: build usbide.exe for Windows on a Debian 12 machine and test it under Wine,
 # with the real Windows codex.exe. CI (.ci/run) calls `scripts/win.sh all`.
 #
-# usage: scripts/win.sh [setup|build|clippy|unit|it|all|env] [-- extra cargo test args]
+# usage: scripts/win.sh [setup|build|clippy|unit|it|tui|all|env] [-- extra cargo test args]
 #   setup   install the toolchain (Debian's rustc-web + its std source, unpacked privately),
 #           mingw-w64 and Wine; make the Wine prefix
 #   build   usbide.exe (dev profile) in target/windows/x86_64-pc-windows-gnu/debug/
@@ -10,7 +10,9 @@
 #   unit    the library's unit tests, run by Wine
 #   it      the integration tests (tests/it) under Wine: usbide.exe and the real codex.exe from
 #           payload/x86_64-pc-windows-msvc (install it first; .ci/run does)
-#   all     setup, build, clippy, unit, it
+#   tui     the interactive session: usbide.exe under Wine in tmux, a prompt typed, the loopback
+#           model's answer read off the screen, Ctrl+C twice (tests/it/wine.rs, Linux toolchain)
+#   all     setup, build, clippy, unit, it, tui
 #   env     print the variables that make `cargo` build for Windows here (eval "$(scripts/win.sh env)")
 #
 # How: rustup here cannot download a Windows std. Debian's bookworm-security ships rustc-web (a
@@ -144,6 +146,15 @@ it() {
     dcargo test "${XARGS[@]}" --test it -- --test-threads=1 winreg_ "$@"
 }
 
+# The interactive session: usbide.exe under Wine in tmux, driven by a Linux
+# test (tests/it/wine.rs) with the Linux toolchain.
+tui() {
+    build
+    command -v tmux >/dev/null || apt-get install -y -qq tmux >/dev/null
+    USBIDE_WINE_EXE="$CARGO_TARGET_DIR/$TARGET/debug/usbide.exe" CARGO_TARGET_DIR="$ROOT/target" \
+        cargo test --locked --test it wine:: -- --test-threads=1 --nocapture "$@"
+}
+
 cmd=${1:-all}; shift || true
 [ "${1:-}" = "--" ] && shift
 case "$cmd" in
@@ -152,7 +163,8 @@ case "$cmd" in
     clippy) elapsed clippy ;;
     unit) elapsed unit "$@" ;;
     it) elapsed it "$@" ;;
+    tui) elapsed tui "$@" ;;
     env) cargo_env ;;
-    all) elapsed setup; elapsed build; elapsed clippy; elapsed unit; elapsed it ;;
-    *) die "unknown step $cmd (setup, build, clippy, unit, it, all, env)" ;;
+    all) elapsed setup; elapsed build; elapsed clippy; elapsed unit; elapsed it; elapsed tui ;;
+    *) die "unknown step $cmd (setup, build, clippy, unit, it, tui, all, env)" ;;
 esac

@@ -162,6 +162,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     ]
     .map(OsString::from)
     .to_vec();
+    skip_git_check_in_stick_work(ctx, &ready, &args.args, &mut codex_args);
     codex_args.extend(args.args.iter().cloned());
     let mut inv = ready.invocation(&codex.path, &codex_args);
     ready.keep_out_of_the_stick(&mut inv, &codex_args, ctx.lang);
@@ -280,6 +281,39 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         crate::session::retire_rollback(ctx, &ready);
     }
     Ok(code)
+}
+
+/// codex exec refuses a folder outside git unless told
+/// `--skip-git-repo-check`; the stick's own `work/` folder (which usbide
+/// made for codex) must work out of the box, so there usbide tells it, and
+/// says so once per stick.
+fn skip_git_check_in_stick_work(
+    ctx: &Context,
+    ready: &crate::session::Ready,
+    user_args: &[OsString],
+    codex_args: &mut Vec<OsString>,
+) {
+    use crate::session::workdir;
+    if user_args.iter().any(|a| a == "--skip-git-repo-check") {
+        return;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return;
+    };
+    let chosen = workdir::choose(&cwd, &ready.stick, user_args);
+    let dir = workdir::codex_dir(&cwd, chosen.as_deref(), user_args);
+    if !workdir::is_stick_work_outside_git(&dir, &ready.stick) {
+        return;
+    }
+    codex_args.push("--skip-git-repo-check".into());
+    let said = crate::login::state_dir(&ready.stick.codex_home()).join("work-git-check-said");
+    if !said.exists() {
+        crate::ui::note(&crate::messages::fill(
+            crate::messages::text(ctx.lang).exec_work_outside_git,
+            &[("dir", &ready.stick.root.join("work").display().to_string())],
+        ));
+        let _ = crate::fsx::write_own(&said, b"said\n");
+    }
 }
 
 /// stdout events go to the transcript; codex's stderr joins it only when it

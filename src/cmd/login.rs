@@ -104,6 +104,15 @@ fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
         t.login_method_change,
         &[("old", &recorded), ("new", new_name)],
     );
+    // `--login-method api login --with-api-key` (or the variable) is the
+    // answer to "switch this stick to api?": said, not asked.
+    if explicit && current == new {
+        note(&crate::messages::fill(
+            t.login_method_switched,
+            &[("old", &recorded), ("new", new_name)],
+        ));
+        return Ok(Some(new));
+    }
     if ctx.settings.assume_yes {
         note(&question);
         return Ok(Some(new));

@@ -280,10 +280,14 @@ catalogue! {
     payload_latest,
     /// Where codex works when started from the stick itself (`{dir}`).
     workdir,
+    /// Once per stick: usbide passes --skip-git-repo-check in its own work folder (`{dir}`).
+    exec_work_outside_git,
     /// A login's method recorded on the stick (`{method}`, `{path}`).
     login_method_saved,
     /// Asking before a login changes the stick's method (`{old}`, `{new}`).
     login_method_change,
+    /// A login with an explicit --login-method switches the stick's method (`{old}`, `{new}`).
+    login_method_switched,
     /// The user kept the stick's login method (`{old}`).
     login_method_kept,
     /// A newer usbide exists (`{version}`, `{current}`).

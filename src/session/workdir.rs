@@ -22,6 +22,37 @@ pub fn choose(cwd: &Path, stick: &Stick, args: &[OsString]) -> Option<PathBuf> {
     forbidden.then(|| stick.root.join("work"))
 }
 
+/// The folder codex will work in: the one `-C`/`--cd` names (relative to
+/// `cwd`), else `chosen` (the stick's `work/`), else `cwd`.
+pub fn codex_dir(cwd: &Path, chosen: Option<&Path>, args: &[OsString]) -> PathBuf {
+    let mut named = None;
+    let mut iter = args.iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = iter.next() {
+        if a == "-C" || a == "--cd" {
+            named = iter.next();
+        } else if let Some(v) = a.strip_prefix("--cd=") {
+            named = Some(v.to_string());
+        } else if let Some(v) = a.strip_prefix("-C").filter(|v| !v.is_empty()) {
+            named = Some(v.to_string());
+        }
+    }
+    match named {
+        Some(dir) => cwd.join(dir),
+        None => chosen.unwrap_or(cwd).to_path_buf(),
+    }
+}
+
+/// Whether `dir` is the stick's own `work/` folder (or inside it) and no git
+/// work tree holds it: `codex exec` refuses such a folder unless told
+/// `--skip-git-repo-check`, and it is the folder usbide made for codex.
+pub fn is_stick_work_outside_git(dir: &Path, stick: &Stick) -> bool {
+    let work = stick.root.join("work");
+    if !cwd_is(dir, &work, true) {
+        return false;
+    }
+    !dir.ancestors().any(|d| d.join(".git").exists())
+}
+
 /// Whether codex's arguments name its working folder.
 fn names_a_folder(args: &[OsString]) -> bool {
     args.iter().any(|a| {
@@ -69,6 +100,29 @@ mod tests {
         assert_eq!(choose(Path::new("/media/STICK/payload"), &s, &[]), work);
         assert_eq!(choose(Path::new("/media/STICK/work/app"), &s, &[]), None);
         assert_eq!(choose(Path::new("/home/ann/app"), &s, &[]), None);
+    }
+
+    #[test]
+    fn the_folder_codex_works_in_and_whether_exec_needs_the_skip() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Stick::new(dir.path().join("STICK"), None);
+        let work = s.root.join("work");
+        std::fs::create_dir_all(work.join("proj")).expect("mkdir");
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(codex_dir(&s.root, Some(&work), &[]), work);
+        assert_eq!(
+            codex_dir(&work, None, &args(&["-C", "proj"])),
+            work.join("proj")
+        );
+        assert_eq!(
+            codex_dir(&work, None, &args(&["--cd=/x"])),
+            PathBuf::from("/x")
+        );
+        assert!(is_stick_work_outside_git(&work, &s));
+        assert!(is_stick_work_outside_git(&work.join("proj"), &s));
+        assert!(!is_stick_work_outside_git(&s.root, &s));
+        std::fs::create_dir_all(work.join("proj/.git")).expect("git");
+        assert!(!is_stick_work_outside_git(&work.join("proj"), &s));
     }
 
     #[test]

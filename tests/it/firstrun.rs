@@ -130,17 +130,19 @@ fn an_api_key_login_lasts_through_status_usbide_and_exec() {
             model.url()
         ),
     );
-    // Without a terminal the change of method needs --yes.
+    // An empty key changes nothing, not even the stick's method.
     let mut login = stick.command_for(
         &usbide_bin(),
         &["--login-method", "api", "login", "--with-api-key"],
     );
     let refused = Run::from(output(login.stdin(std::process::Stdio::null())));
-    assert_eq!(refused.code, 74, "{refused:?}");
+    assert_ne!(refused.code, 0, "{refused:?}");
     assert!(!stick.root.join("usbide.toml").exists());
+    // The README's example: the explicit method is the answer to "switch
+    // this stick to API keys?", without a terminal and without --yes.
     let mut login = stick.command_for(
         &usbide_bin(),
-        &["--yes", "--login-method", "api", "login", "--with-api-key"],
+        &["--login-method", "api", "login", "--with-api-key"],
     );
     login.stdin(std::process::Stdio::piped());
     let mut child = login
@@ -155,6 +157,7 @@ fn an_api_key_login_lasts_through_status_usbide_and_exec() {
     }
     let logged = Run::from(child.wait_with_output().expect("login ends"));
     assert_eq!(logged.code, 0, "{logged:?}");
+    assert!(logged.stderr.contains("from now on"), "{logged:?}");
     assert!(!logged.stderr.contains(KEY) && !logged.stdout.contains(KEY));
     assert!(stick.read("usbide.toml").contains("login_method = \"api\""));
 
@@ -359,19 +362,29 @@ fn codex_started_from_the_stick_itself_works_in_its_work_folder() {
             Reply::Full(404, "text/plain", b"no".to_vec())
         }
     });
-    let stick = Stick::with_model_provider(
-        &format!("{}/v1", model.url()),
-        "experimental_bearer_token = \"test-bearer\"",
+    // Outside any git repository, as a stick is: the folder usbide made
+    // for codex works without --skip-git-repo-check, said once.
+    #[cfg(unix)]
+    let stick = Stick::outside_git();
+    #[cfg(not(unix))]
+    let stick = Stick::new();
+    stick.write(
+        "codex_home/config.toml",
+        &Stick::provider_config(
+            &format!("{}/v1", model.url()),
+            "experimental_bearer_token = \"test-bearer\"",
+        ),
     );
-    let run = Run::from(output(
-        stick
-            .command_for(
-                &usbide_bin(),
-                &["exec", "--skip-git-repo-check", "where are you"],
-            )
-            .current_dir(&stick.root),
-    ));
+    let exec = |args: &[&str]| {
+        Run::from(output(
+            stick
+                .command_for(&usbide_bin(), args)
+                .current_dir(&stick.root),
+        ))
+    };
+    let run = exec(&["exec", "where are you"]);
     assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("working"), "{run:?}");
     let work = stick.root.join("work");
     assert!(work.is_dir());
     assert!(
@@ -379,6 +392,10 @@ fn codex_started_from_the_stick_itself_works_in_its_work_folder() {
             .contains(&format!("codex works in {}", work.display())),
         "{run:?}"
     );
+    assert!(run.stderr.contains("--skip-git-repo-check"), "{run:?}");
+    let again = exec(&["exec", "where are you"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(!again.stderr.contains("--skip-git-repo-check"), "{again:?}");
 }
 
 #[test]

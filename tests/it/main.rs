@@ -34,3 +34,4 @@ mod support;
 mod update;
 mod watchdog;
 mod windows;
+mod wine;

@@ -106,8 +106,20 @@ impl Stick {
         stick
     }
 
+    /// A stick outside any git work tree (the test's own folder is in the
+    /// repository's): the system's temporary folder, Unix only (Windows
+    /// refuses a stick there).
+    #[cfg(unix)]
+    pub fn outside_git() -> Self {
+        Self::in_base(&std::env::temp_dir(), &real_payload_dir())
+    }
+
     fn with_payload_dir(payload: &Path) -> Self {
-        let base = native(env!("CARGO_TARGET_TMPDIR"));
+        Self::in_base(&native(env!("CARGO_TARGET_TMPDIR")), payload)
+    }
+
+    fn in_base(base: &Path, payload: &Path) -> Self {
+        let base = base.to_path_buf();
         fs::create_dir_all(&base).expect("target tmp");
         let dir = tempfile::Builder::new()
             .prefix("stick-")
@@ -150,8 +162,15 @@ impl Stick {
         let stick = Self::new();
         stick.write(
             "codex_home/config.toml",
-            &format!(
-                "model = \"gpt-test\"\n\
+            &Self::provider_config(base_url, auth),
+        );
+        stick
+    }
+
+    /// The `config.toml` of [`Self::with_model_provider`].
+    pub fn provider_config(base_url: &str, auth: &str) -> String {
+        format!(
+            "model = \"gpt-test\"\n\
                  model_provider = \"standin\"\n\
                  approval_policy = \"never\"\n\
                  sandbox_mode = \"danger-full-access\"\n\
@@ -163,9 +182,7 @@ impl Stick {
                  wire_api = \"responses\"\n\
                  request_max_retries = 0\n\
                  stream_max_retries = 0\n"
-            ),
-        );
-        stick
+        )
     }
 
     /// Set (or replace) a variable for every later run.

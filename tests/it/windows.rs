@@ -180,6 +180,112 @@ fn payload_install_brings_the_real_codex_exe_from_a_registry() {
     );
 }
 
+#[test]
+fn the_whole_first_run_on_windows_from_a_lone_exe_to_an_answer_on_two_drive_letters() {
+    const KEY: &str = "sk-test-firstrun-0123456789abcdef";
+    let (version, tarball) = crate::support::real_codex_package();
+    let registry = crate::standin::codex_registry(&format!("{version}-win32-x64"), tarball);
+    let model = Server::start(|req| {
+        let bearer = req.header("authorization").unwrap_or_default().to_string();
+        if req.path.ends_with("/responses") && bearer == format!("Bearer {KEY}") {
+            Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("hello from the first run"),
+            )
+        } else {
+            Reply::Full(401, "application/json", b"{\"error\":\"who?\"}".to_vec())
+        }
+    });
+    let mut stick = Stick::new();
+    stick
+        .set("npm_config_registry", &registry.url())
+        .set("USBIDE_PREFLIGHT", "off")
+        .unset("USBIDE_PAYLOAD_DIR");
+    // An empty folder on the removable E: drive, holding only usbide.exe.
+    let on_e = PathBuf::from(format!(r"E:\first-run-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&on_e);
+    fs::create_dir_all(&on_e).expect("folder");
+    fs::copy(usbide_bin(), on_e.join(exe_name("usbide"))).expect("copy usbide.exe");
+
+    // The setup offer, answered (--yes is its documented answer without a
+    // terminal): the real codex.exe from the loopback registry.
+    let setup = run_from(&stick, &on_e, &["--yes", "codex", "--", "--version"]);
+    assert_eq!(setup.code, 0, "{setup:?}");
+    assert!(
+        setup.stdout.starts_with(&format!("codex-cli {version}")),
+        "{setup:?}"
+    );
+    assert!(
+        on_e.join(r"payload\x86_64-pc-windows-msvc\bin\codex.exe")
+            .is_file()
+    );
+    crate::support::wine_installation_id(&on_e.join("codex_home"));
+
+    // An API-key login from stdin, as the README shows it.
+    let project = on_e.join(r"work\proj");
+    fs::create_dir_all(&project).expect("project");
+    let config = on_e.join(r"codex_home\config.toml");
+    let template = fs::read_to_string(&config).expect("template");
+    fs::write(
+        &config,
+        format!(
+            "{template}\nmodel = \"gpt-test\"\nopenai_base_url = \"{}/v1\"\napproval_policy = \"never\"\n\n[projects.'{}']\ntrust_level = \"trusted\"\n",
+            model.url(),
+            project.display()
+        ),
+    )
+    .expect("config");
+    let mut login = stick.command_for(
+        &on_e.join(exe_name("usbide")),
+        &["--login-method", "api", "login", "--with-api-key"],
+    );
+    login
+        .env_remove("USBIDE_ROOT")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = login.spawn().expect("login");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(KEY.as_bytes()).expect("key");
+    }
+    let logged = Run::from(child.wait_with_output().expect("login"));
+    assert_eq!(logged.code, 0, "{logged:?}");
+    assert!(!logged.all().contains(KEY), "{logged:?}");
+
+    // exec answers, from the project folder.
+    let exec = run_from(
+        &stick,
+        &on_e,
+        &["exec", "-C", &project.display().to_string(), "say hello"],
+    );
+    assert_eq!(exec.code, 0, "{exec:?}");
+    assert!(exec.stdout.contains("hello from the first run"), "{exec:?}");
+
+    // The same stick under another letter: its paths follow, and it answers.
+    let on_f = PathBuf::from(format!(r"F:\first-run-{}", std::process::id()));
+    let project_f = on_f.join(r"work\proj");
+    let again = run_from(
+        &stick,
+        &on_f,
+        &["exec", "-C", &project_f.display().to_string(), "say hello"],
+    );
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stdout.contains("hello from the first run"),
+        "{again:?}"
+    );
+    let moved = fs::read_to_string(on_f.join(r"codex_home\config.toml")).expect("config");
+    assert!(
+        moved.contains(&format!("[projects.'{}']", project_f.display())),
+        "{moved}"
+    );
+    assert!(!moved.contains(r"E:\first-run"), "{moved}");
+    let _ = fs::remove_dir_all(on_e);
+}
+
 const INTERNET_SETTINGS: &str = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
 
 /// Set (or with `None` delete) a value of the Internet Settings.
