@@ -140,6 +140,10 @@ it() {
     # F: is the same folder: the stick plugged in again under another letter.
     ln -sfn "$CARGO_TARGET_DIR/drive-e" "$WINEPREFIX/dosdevices/f:"
     wine reg add 'HKLM\Software\Wine\Drives' /v f: /t REG_SZ /d floppy /f >/dev/null 2>&1
+    # G: is a network drive (a company share).
+    mkdir -p "$CARGO_TARGET_DIR/drive-g"
+    ln -sfn "$CARGO_TARGET_DIR/drive-g" "$WINEPREFIX/dosdevices/g:"
+    wine reg add 'HKLM\Software\Wine\Drives' /v g: /t REG_SZ /d network /f >/dev/null 2>&1
     wineserver -w
     # Tests named winreg_* change the prefix's Internet Settings: alone, after the rest.
     dcargo test "${XARGS[@]}" --test it -- --test-threads=2 --skip winreg_ "$@"

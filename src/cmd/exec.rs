@@ -176,12 +176,9 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .with_context(|| {
-            let path = codex.path.display().to_string();
-            crate::messages::fill(
-                crate::messages::text(ctx.lang).cannot_start,
-                &[("path", &path)],
-            )
+        .map_err(|source| crate::launch::SpawnError {
+            path: codex.path.clone(),
+            source,
         })?;
     // Bounded: a codex printing faster than the terminal shows waits for it
     // instead of piling lines up in memory.

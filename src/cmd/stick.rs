@@ -53,6 +53,7 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
             ("fs", &d.file_system),
             ("perm", perm),
             ("removable", yes_no(d.removable)),
+            ("remote", yes_no(d.remote)),
             ("read_only", yes_no(d.read_only)),
             ("free", &human_bytes_in(d.free_bytes, ctx.lang)),
             ("total", &human_bytes_in(d.total_bytes, ctx.lang)),

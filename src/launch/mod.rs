@@ -11,6 +11,64 @@ use std::process::{Command, Stdio};
 
 use crate::environ::Environ;
 
+/// codex could not be started. Some refusals name their cause: Windows
+/// blocking programs on the drive by policy, an antivirus that took codex for
+/// a threat, a drive mounted without the right to run programs.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.message(crate::messages::Lang::En))]
+pub struct SpawnError {
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+/// Why the system refused to start a program, by its error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// AppLocker, WDAC or Software Restriction Policies: a company policy.
+    Policy,
+    /// An antivirus found "a virus" in it, or removed it.
+    Antivirus,
+    /// The drive is mounted without the right to run programs (noexec).
+    NoExec,
+}
+
+/// The refusal an OS error code stands for, on Windows or elsewhere.
+pub fn refusal(code: Option<i32>, windows: bool) -> Option<Refusal> {
+    match (code?, windows) {
+        // ERROR_ACCESS_DISABLED_BY_POLICY, ERROR_ACCESS_DISABLED_NO_SAFER_UI_BY_POLICY,
+        // ERROR_SYSTEM_INTEGRITY_POLICY_VIOLATION (WDAC), ERROR_APPHELP_BLOCK
+        // (1259) blocks by compatibility policy too.
+        (1259 | 1260 | 786 | 4551, true) => Some(Refusal::Policy),
+        // ERROR_VIRUS_INFECTED, ERROR_VIRUS_DELETED.
+        (225 | 226, true) => Some(Refusal::Antivirus),
+        // EACCES on an executable file: a noexec mount.
+        (13, false) => Some(Refusal::NoExec),
+        _ => None,
+    }
+}
+
+impl SpawnError {
+    /// The error in `lang`.
+    pub fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        let code = self.source.raw_os_error();
+        let template = match refusal(code, cfg!(windows)) {
+            Some(Refusal::Policy) => t.spawn_blocked_by_policy,
+            Some(Refusal::Antivirus) => t.spawn_antivirus,
+            Some(Refusal::NoExec) => t.spawn_noexec,
+            None => t.cannot_start,
+        };
+        crate::messages::fill(
+            template,
+            &[
+                ("path", &self.path.display().to_string()),
+                ("code", &code.map_or(String::new(), |c| c.to_string())),
+            ],
+        )
+    }
+}
+
 /// The codex executable usbide will run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodexExe {
@@ -170,6 +228,29 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_are_named_by_their_error_codes() {
+        for code in [1260, 4551, 786, 1259] {
+            assert_eq!(refusal(Some(code), true), Some(Refusal::Policy), "{code}");
+        }
+        assert_eq!(refusal(Some(225), true), Some(Refusal::Antivirus));
+        assert_eq!(refusal(Some(226), true), Some(Refusal::Antivirus));
+        assert_eq!(refusal(Some(13), false), Some(Refusal::NoExec));
+        assert_eq!(refusal(Some(13), true), None);
+        assert_eq!(refusal(Some(2), true), None);
+        assert_eq!(refusal(None, true), None);
+        let e = SpawnError {
+            path: PathBuf::from(r"E:\payload\codex.exe"),
+            source: io::Error::from_raw_os_error(if cfg!(windows) { 1260 } else { 13 }),
+        };
+        let words = if cfg!(windows) {
+            "company policy"
+        } else {
+            "noexec"
+        };
+        assert!(e.message(crate::messages::Lang::En).contains(words), "{e}");
+    }
 
     #[test]
     fn overrides_come_before_user_arguments() {

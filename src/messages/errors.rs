@@ -44,6 +44,8 @@ pub fn localize(err: &(dyn Error + 'static), lang: Lang) -> String {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::fsx::ReadOnlyFile>() {
         e.message(lang)
+    } else if let Some(e) = err.downcast_ref::<crate::launch::SpawnError>() {
+        e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::fsx::NotOurs>() {
         e.message(lang)
     } else if let Some(e) = err.downcast_ref::<crate::payload::unpack::Refused>() {

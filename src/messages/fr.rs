@@ -146,6 +146,10 @@ pub const TEXT: Text = Text {
     stick_low_space: "seulement {free} libres",
     stick_low_space_fix: "libérez de la place : les sessions et les bases de données de codex grossissent",
     stick_no_permissions: "{fs} n'a pas de droits d'accès aux fichiers : quiconque tient la clé USB peut lire auth.json (votre identification)",
+    stick_network: "la clé USB est sur un lecteur réseau ({mount}) : codex garde dans codex_home des bases SQLite et des fichiers de verrou, qui se cassent à travers le réseau (« database is locked », erreurs d'entrée-sortie), et des identifiants renouvelés ici peuvent être écrasés depuis un autre ordinateur",
+    stick_network_fix: "gardez le dossier de la clé sur un lecteur USB ou un disque local",
+    stick_onedrive: "le dossier de la clé est dans OneDrive ({dir}) : OneDrive peut rendre les fichiers de codex_home disponibles en ligne seulement, les bloquer pendant la synchronisation, et envoyer auth.json (vos identifiants) dans le cloud",
+    stick_onedrive_fix: "sortez le dossier de la clé de OneDrive",
     stick_no_permissions_fix: "gardez la clé USB comme une clé de maison ; `usbide logout` sur une clé USB que vous prêtez",
     home_gitignore_missing: "codex_home/.gitignore n'exclut pas auth.json",
     home_gitignore_fix: "lancez usbide une fois : il ajoute les motifs qui tiennent les jetons hors de git",
@@ -387,6 +391,9 @@ pub const TEXT: Text = Text {
     private_cannot_create: "impossible de créer un dossier privé dans {path}",
     cannot_create: "impossible de créer {path}",
     cannot_start: "impossible de lancer {path}",
+    spawn_blocked_by_policy: "Windows bloque les programmes sur ce lecteur (erreur {code} au lancement de {path}) : une règle de l'entreprise (AppLocker, WDAC ou stratégies de restriction logicielle). Demandez au service informatique de l'autoriser, ou copiez le dossier de la clé à un endroit où les programmes peuvent tourner et lancez usbide de là",
+    spawn_antivirus: "un antivirus a arrêté {path} (erreur {code}) : il a pris codex pour une menace. Une fois qu'il est de nouveau autorisé, `usbide payload install --force` remet une copie neuve",
+    spawn_noexec: "ce système ne laisse pas les programmes tourner depuis le lecteur de {path} (permission refusée) : il est monté sans le droit d'exécuter des programmes (noexec). Montez-le avec exec, ou copiez le dossier de la clé sur un lecteur où les programmes peuvent tourner",
     cannot_run_login_status: "impossible de lancer codex login status",
     cannot_write_output: "impossible d'écrire la sortie",
     exec_stalled: "codex n'a rien envoyé pendant {secs} s alors que rien ne tournait (pas de réponse du modèle ?) ; usbide l'a arrêté. Mettez USBIDE_EXEC_IDLE_SECS pour attendre plus longtemps (0 : sans limite)",
@@ -414,6 +421,7 @@ payload             {payload}",
     stick_report_drive: "lecteur             {mount}{letter}
 système de fichiers {fs}{perm}
 amovible            {removable}
+réseau              {remote}
 lecture seule       {read_only}
 espace              {free} libres sur {total}
 id. du volume       {id}",

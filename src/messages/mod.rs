@@ -348,6 +348,14 @@ catalogue! {
     stick_low_space_fix,
     /// Doctor: a file system without permissions (`{fs}`).
     stick_no_permissions,
+    /// Doctor/launch: the stick folder is on a network drive (`{mount}`).
+    stick_network,
+    /// Fix for stick_network.
+    stick_network_fix,
+    /// Doctor/launch: the stick folder is inside OneDrive (`{dir}`).
+    stick_onedrive,
+    /// Fix for stick_onedrive.
+    stick_onedrive_fix,
     /// Doctor: fix for a stick without permissions.
     stick_no_permissions_fix,
     /// Doctor: `.gitignore` lets auth.json through.
@@ -828,6 +836,12 @@ catalogue! {
     cannot_create,
     /// A program cannot start (`{path}`).
     cannot_start,
+    /// codex.exe refused by a Windows policy (`{path}`, `{code}`).
+    spawn_blocked_by_policy,
+    /// codex.exe stopped by an antivirus (`{path}`, `{code}`).
+    spawn_antivirus,
+    /// codex refused to start: its drive is mounted noexec (`{path}`, `{code}`).
+    spawn_noexec,
     /// `codex login status` cannot run.
     cannot_run_login_status,
     /// The output cannot be written.

@@ -425,3 +425,88 @@ pub fn is_link(meta: &std::fs::Metadata) -> bool {
     const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
     meta.file_type().is_symlink() || meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The folder's DACL: protected, one ACE, granting the current user.
+    fn owner_only(path: &std::path::Path) -> bool {
+        use std::os::windows::ffi::OsStrExt;
+        use windows_sys::Win32::Foundation::LocalFree;
+        use windows_sys::Win32::Security::Authorization::{GetNamedSecurityInfoW, SE_FILE_OBJECT};
+        use windows_sys::Win32::Security::{
+            ACCESS_ALLOWED_ACE, ACL_SIZE_INFORMATION, AclSizeInformation,
+            DACL_SECURITY_INFORMATION, EqualSid, GetAce, GetAclInformation,
+            GetSecurityDescriptorControl, TOKEN_USER,
+        };
+        const SE_DACL_PROTECTED: u16 = 0x1000;
+        let user = token_user().expect("token");
+        let name: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
+        // SAFETY: every pointer comes from Windows for this call and the
+        // descriptor is freed at the end.
+        unsafe {
+            let (mut dacl, mut sd) = (std::ptr::null_mut(), std::ptr::null_mut());
+            let rc = GetNamedSecurityInfoW(
+                name.as_ptr(),
+                SE_FILE_OBJECT,
+                DACL_SECURITY_INFORMATION,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                &mut dacl,
+                std::ptr::null_mut(),
+                &mut sd,
+            );
+            assert_eq!(rc, 0, "GetNamedSecurityInfoW");
+            let mut control = 0u16;
+            let mut revision = 0u32;
+            GetSecurityDescriptorControl(sd, &mut control, &mut revision);
+            let mut info: ACL_SIZE_INFORMATION = std::mem::zeroed();
+            GetAclInformation(
+                dacl,
+                (&raw mut info).cast(),
+                std::mem::size_of::<ACL_SIZE_INFORMATION>() as u32,
+                AclSizeInformation,
+            );
+            let mut ace = std::ptr::null_mut();
+            let got = GetAce(dacl, 0, &mut ace) != 0;
+            let mine = (*user.as_ptr().cast::<TOKEN_USER>()).User.Sid;
+            let sid = (&raw mut (*ace.cast::<ACCESS_ALLOWED_ACE>()).SidStart).cast();
+            let ok = control & SE_DACL_PROTECTED != 0
+                && info.AceCount == 1
+                && got
+                && EqualSid(sid, mine) != 0;
+            LocalFree(sd);
+            ok
+        }
+    }
+
+    /// Whether this runs under Wine (which keeps no Windows ACL of its own
+    /// and shows one made from the Unix mode).
+    fn under_wine() -> bool {
+        use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
+        let ntdll = wide("ntdll.dll");
+        // SAFETY: a lookup by name in a module every process has loaded.
+        unsafe {
+            let module = GetModuleHandleW(ntdll.as_ptr());
+            !module.is_null()
+                && GetProcAddress(module, c"wine_get_version".as_ptr().cast()).is_some()
+        }
+    }
+
+    #[test]
+    fn a_private_folder_grants_its_user_alone() {
+        let base = tempfile::tempdir().expect("tempdir");
+        let dir = base.path().join("private");
+        create_private_dir(&dir).expect("create");
+        if under_wine() {
+            eprintln!(
+                "skipped: Wine shows no ACL of its own (the CI workflow checks it on Windows)"
+            );
+        } else {
+            assert!(owner_only(&dir), "the ACL is not owner-only");
+        }
+        let meta = std::fs::symlink_metadata(&dir).expect("meta");
+        assert!(owned_by_me(&dir, &meta));
+    }
+}

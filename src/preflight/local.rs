@@ -17,17 +17,30 @@ use crate::stick::Stick;
 use crate::stick::drive::human_bytes_in;
 
 /// The stick's drive.
-pub fn stick(stick: &Stick, lang: Lang) -> Vec<Check> {
+pub fn stick(stick: &Stick, env: &Environ, lang: Lang) -> Vec<Check> {
     let t = text(lang);
-    let Some(d) = stick.drive() else {
-        return vec![Check::skipped(
+    let mut checks = Vec::new();
+    if let Some(dir) = crate::stick::drive::onedrive_folder(&stick.root, env) {
+        checks.push(Check::warn(
             Group::Stick,
-            "stick.drive",
-            fill(
-                t.stick_unlisted,
-                &[("root", &stick.root.display().to_string())],
+            "stick.onedrive",
+            fill(t.stick_onedrive, &[("dir", &dir)]),
+            t.stick_onedrive_fix,
+        ));
+    }
+    let Some(d) = stick.drive() else {
+        checks.insert(
+            0,
+            Check::skipped(
+                Group::Stick,
+                "stick.drive",
+                fill(
+                    t.stick_unlisted,
+                    &[("root", &stick.root.display().to_string())],
+                ),
             ),
-        )];
+        );
+        return checks;
     };
     let letter = d
         .drive_letter
@@ -39,21 +52,32 @@ pub fn stick(stick: &Stick, lang: Lang) -> Vec<Check> {
         t.stick_fixed
     };
     let free = human_bytes_in(d.free_bytes, lang);
-    let mut checks = vec![Check::ok(
-        Group::Stick,
-        "stick.drive",
-        fill(
-            t.stick_drive,
-            &[
-                ("mount", &d.mount_point),
-                ("letter", &letter),
-                ("fs", &d.file_system),
-                ("kind", kind),
-                ("free", &free),
-                ("total", &human_bytes_in(d.total_bytes, lang)),
-            ],
+    checks.insert(
+        0,
+        Check::ok(
+            Group::Stick,
+            "stick.drive",
+            fill(
+                t.stick_drive,
+                &[
+                    ("mount", &d.mount_point),
+                    ("letter", &letter),
+                    ("fs", &d.file_system),
+                    ("kind", kind),
+                    ("free", &free),
+                    ("total", &human_bytes_in(d.total_bytes, lang)),
+                ],
+            ),
         ),
-    )];
+    );
+    if d.remote {
+        checks.push(Check::warn(
+            Group::Stick,
+            "stick.network",
+            fill(t.stick_network, &[("mount", &d.mount_point)]),
+            t.stick_network_fix,
+        ));
+    }
     if d.read_only {
         checks.push(Check::fail(
             Group::Stick,

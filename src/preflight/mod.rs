@@ -149,7 +149,7 @@ pub fn run(
         });
     }
     let t = crate::messages::text(lang);
-    let mut checks = local::stick(stick, lang);
+    let mut checks = local::stick(stick, env, lang);
     // A launch has just enforced codex_home and found the payload; only the
     // doctor looks at them again.
     if opts.full {

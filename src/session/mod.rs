@@ -15,7 +15,7 @@ pub mod workdir;
 
 use std::ffi::OsString;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::context::Context;
 
@@ -58,12 +58,9 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     } else {
         inv.run_inherited().map(|code| (code, Vec::new()))
     };
-    let (code, stderr) = started.with_context(|| {
-        let path = codex.path.display().to_string();
-        crate::messages::fill(
-            crate::messages::text(ctx.lang).cannot_start,
-            &[("path", &path)],
-        )
+    let (code, stderr) = started.map_err(|source| crate::launch::SpawnError {
+        path: codex.path.clone(),
+        source,
     })?;
     drop(scratch);
     if code == 0 && crate::login::needs_session(args) {

@@ -5,6 +5,17 @@ use crate::context::Context;
 use crate::session::Ready;
 use crate::ui::note;
 
+/// The file that remembers a finding said once per stick, for the findings
+/// about the stick itself (its file system, where it is).
+fn said_once(id: &str) -> Option<&'static str> {
+    match id {
+        "stick.permissions" => Some("fat-warned"),
+        "stick.network" => Some("network-warned"),
+        "stick.onedrive" => Some("onedrive-warned"),
+        _ => None,
+    }
+}
+
 /// The quick preflight of every launch: local checks, plus the network ones
 /// when no success for this computer and network is younger than ten
 /// minutes (`USBIDE_PREFLIGHT=local` skips those, `off` skips all). Only
@@ -46,19 +57,23 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
     if opts.network && network_ok {
         cache::save(&home, &fingerprint, now);
     }
-    let fat_note = crate::login::state_dir(&home).join("fat-warned");
     for c in report
         .checks
         .iter()
         .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
     {
-        // Login problems have their own guard; the FAT warning is said once per stick.
-        if c.id.starts_with("login.") || (c.id == "stick.permissions" && fat_note.exists()) {
+        // Login problems have their own guard; what the stick itself is
+        // (FAT, a network drive, OneDrive) is said once per stick.
+        if c.id.starts_with("login.") {
             continue;
         }
-        if c.id == "stick.permissions" {
+        if let Some(name) = said_once(&c.id) {
+            let said = crate::login::state_dir(&home).join(name);
+            if said.exists() {
+                continue;
+            }
             let _ = std::fs::create_dir_all(crate::login::state_dir(&home));
-            let _ = crate::fsx::write_atomic(&fat_note, b"shown\n");
+            let _ = crate::fsx::write_own(&said, b"shown\n");
         }
         note(&crate::messages::fill(
             crate::messages::text(ctx.lang).preflight_note,

@@ -19,6 +19,9 @@ pub struct DriveInfo {
     /// As the OS names it: `vfat`, `FAT32`, `exfat`, `NTFS`, `fuse.fusefat`...
     pub file_system: String,
     pub removable: bool,
+    /// A network drive or share (`DRIVE_REMOTE`; NFS, SMB, SSHFS...).
+    #[serde(default)]
+    pub remote: bool,
     pub read_only: bool,
     pub total_bytes: u64,
     pub free_bytes: u64,
@@ -31,6 +34,29 @@ impl DriveInfo {
     pub fn lacks_permissions(&self) -> bool {
         is_fat(&self.file_system)
     }
+}
+
+/// Whether a file system name denotes a network file system.
+pub fn is_network_fs(file_system: &str) -> bool {
+    const NETWORK: &[&str] = &[
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb2",
+        "smb3",
+        "smbfs",
+        "fuse.sshfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "fuse.glusterfs",
+        "davfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+    ];
+    NETWORK.contains(&file_system.to_ascii_lowercase().as_str())
 }
 
 /// Whether a file system name denotes FAT12/16/32 or exFAT.
@@ -57,11 +83,13 @@ impl VolumeFacts {
     /// The drive report for the volume at `root` (`E:\`).
     pub fn into_info(self, root: &str) -> DriveInfo {
         const DRIVE_REMOVABLE: u32 = 2;
+        const DRIVE_REMOTE: u32 = 4;
         DriveInfo {
             mount_point: root.to_string(),
             drive_letter: winpath::drive_letter(root),
             file_system: self.file_system.unwrap_or_else(|| "unknown".into()),
             removable: self.drive_type == DRIVE_REMOVABLE,
+            remote: self.drive_type == DRIVE_REMOTE,
             read_only: self.read_only,
             total_bytes: self.total_bytes,
             free_bytes: self.free_bytes,
@@ -71,12 +99,35 @@ impl VolumeFacts {
 }
 
 /// Describe the volume holding `root`: from the OS's volume list, else (on
-/// Windows) by asking about the drive root itself.
+/// Windows) by asking about the drive root itself. A UNC path
+/// (`\\\\server\\share\\stick`) is a network drive.
 pub fn detect(root: &Path) -> Option<DriveInfo> {
-    listed(root).or_else(|| {
-        let drive_root = winpath::drive_root(&root.to_string_lossy())?;
-        crate::platform::volume(&drive_root).map(|v| v.into_info(&drive_root))
-    })
+    listed(root)
+        .or_else(|| {
+            let drive_root = winpath::drive_root(&root.to_string_lossy())?;
+            crate::platform::volume(&drive_root).map(|v| v.into_info(&drive_root))
+        })
+        .map(|mut info| {
+            let text = root.to_string_lossy();
+            let text = text
+                .strip_prefix(r"\\?\UNC\")
+                .map_or(text.to_string(), |r| format!(r"\\{r}"));
+            info.remote |= text.starts_with(r"\\") && !text.starts_with(r"\\?\");
+            info
+        })
+}
+
+/// The OneDrive folder `root` lies in, when the environment names one
+/// (`OneDrive`, `OneDriveCommercial`, `OneDriveConsumer`): OneDrive may make
+/// files online-only, lock them while it syncs, and upload `auth.json`.
+pub fn onedrive_folder(root: &Path, env: &crate::environ::Environ) -> Option<String> {
+    ["OneDrive", "OneDriveCommercial", "OneDriveConsumer"]
+        .iter()
+        .filter_map(|n| env.get_str(n))
+        .find(|dir| {
+            let (r, d) = (root.to_string_lossy(), dir.trim_end_matches(['\\', '/']));
+            !d.is_empty() && (winpath::is_under(&r, d) || root.starts_with(d))
+        })
 }
 
 /// The volume holding `root` in the OS's volume list.
@@ -98,6 +149,8 @@ fn listed(root: &Path) -> Option<DriveInfo> {
         mount_point: mounts[index].clone(),
         file_system: disk.file_system().to_string_lossy().into_owned(),
         removable: disk.is_removable(),
+        remote: is_network_fs(&disk.file_system().to_string_lossy())
+            || mounts[index].starts_with(r"\\"),
         read_only: disk.is_read_only(),
         total_bytes: disk.total_space(),
         free_bytes: disk.available_space(),

@@ -183,6 +183,9 @@ fn every_network_failure_is_named() {
     ];
     let mut stick = Stick::new();
     stick.set("USBIDE_DOCTOR_ENDPOINTS", &endpoints.join(","));
+    // A loaded test machine (CI builds Windows alongside) can start the
+    // checks late: a deadline that a refused port always beats.
+    stick.set("USBIDE_DOCTOR_TIMEOUT_MS", "8000");
     let (_, report) = doctor_json(&stick);
     let finding = |id: &str| {
         check(&report, id)["finding"]
@@ -484,4 +487,29 @@ fn a_bundle_never_replaces_a_file_unless_forced() {
     let forced = stick.run(&["doctor", "--offline", "--bundle", &path, "--force"]);
     assert!(forced.stderr.contains("support bundle"), "{forced:?}");
     assert!(std::fs::read(&precious).expect("zip").starts_with(b"PK"));
+}
+
+#[test]
+fn a_stick_inside_onedrive_is_said_once_with_what_onedrive_does() {
+    let model =
+        Server::start(|_| Reply::Full(200, "text/event-stream", crate::standin::sse_reply("hi")));
+    let mut stick = Stick::with_model_provider(
+        &format!("{}/v1", model.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    stick
+        .set("USBIDE_PREFLIGHT", "local")
+        .set("USBIDE_DOCTOR_ENDPOINTS", "https://127.0.0.1:9/");
+    let onedrive = stick.root.parent().expect("parent").display().to_string();
+    stick.set("OneDrive", &onedrive);
+    let first = stick.run(&["exec", "--skip-git-repo-check", "hi"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(first.stderr.contains("inside OneDrive"), "{first:?}");
+    let second = stick.run(&["exec", "--skip-git-repo-check", "hi"]);
+    assert!(!second.stderr.contains("OneDrive"), "{second:?}");
+    let doctor = stick.run(&["doctor", "--offline"]);
+    assert!(doctor.stdout.contains("stick.onedrive"), "{doctor:?}");
+    stick.unset("OneDrive");
+    let doctor = stick.run(&["doctor", "--offline"]);
+    assert!(!doctor.stdout.contains("stick.onedrive"), "{doctor:?}");
 }

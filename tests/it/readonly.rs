@@ -178,3 +178,34 @@ fn a_session_on_a_write_protected_stick_runs_on_a_private_copy_removed_at_exit()
     let run = stick.run(&["exec", "--skip-git-repo-check", "say hello"]);
     assert_eq!(run.code, 72, "{run:?}");
 }
+
+#[test]
+fn codex_on_a_drive_mounted_noexec_is_named_with_the_fix() {
+    let mut stick = Stick::new();
+    // The real payload, seen through a bind mount without the right to run
+    // programs (as some systems mount USB drives).
+    let mount = stick.outside.join("noexec-payload");
+    std::fs::create_dir_all(&mount).expect("mount point");
+    let payload = crate::support::real_payload_dir();
+    let mount_cmd = |args: &[&std::ffi::OsStr]| {
+        Command::new("mount")
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !mount_cmd(&["--bind".as_ref(), payload.as_os_str(), mount.as_os_str()]) {
+        eprintln!("skipped: cannot bind-mount here (needs root)");
+        return;
+    }
+    let _unmount = ReadOnly(mount.clone());
+    assert!(mount_cmd(&[
+        "-o".as_ref(),
+        "remount,bind,noexec".as_ref(),
+        mount.as_os_str()
+    ]));
+    stick.set("USBIDE_PAYLOAD_DIR", &mount.display().to_string());
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("noexec"), "{run:?}");
+}

@@ -18,10 +18,28 @@ pub fn native(path: &str) -> PathBuf {
     }
 }
 
-/// Run `cmd` and collect its output. A binary the tests just copied can be
+/// Spawn `cmd`. A binary the tests just copied can be
 /// refused with "Text file busy" (ETXTBSY) for a moment: a process another
 /// test thread forked while the copy was open for writing still holds that
 /// descriptor until it execs. The spawn is tried again for up to 10 s.
+#[cfg_attr(windows, allow(dead_code))]
+pub fn spawn(cmd: &mut Command) -> std::process::Child {
+    let started = std::time::Instant::now();
+    loop {
+        match cmd.spawn() {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::ExecutableFileBusy
+                    && started.elapsed() < std::time::Duration::from_secs(10) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other.unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}")),
+        }
+    }
+}
+
+/// Run `cmd` and collect its output (stdin closed unless set), with the
+/// retry of [`spawn`].
 pub fn output(cmd: &mut Command) -> Output {
     let started = std::time::Instant::now();
     loop {

@@ -662,12 +662,12 @@ fn an_update_killed_at_any_moment_leaves_a_usbide_that_starts() {
         fs::write(&exe, &original).expect("restore");
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
         let after = (seed >> 33) % whole;
-        let mut child = stick
-            .command_for(&exe, &["update", "--from", &archive.display().to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("update");
+        let mut child = crate::support::spawn(
+            stick
+                .command_for(&exe, &["update", "--from", &archive.display().to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null()),
+        );
         std::thread::sleep(std::time::Duration::from_millis(after));
         let _ = child.kill();
         let _ = child.wait();
