@@ -24,6 +24,7 @@ mod login;
 // script; under Wine `windows::payload_install_...` installs the real one.
 #[cfg(unix)]
 mod payload;
+mod screens;
 mod secrets;
 mod shared;
 // A read-only bind mount.
