@@ -28,8 +28,10 @@ pub struct Context {
 impl Context {
     /// The context for `env`; reads the system proxy settings once.
     pub fn new(env: Environ, settings: Settings, exe: PathBuf) -> Self {
-        let proxy =
-            crate::preflight::host::system_proxy_vars(&env, crate::platform::internet_settings());
+        let proxy = crate::net::sysproxy::system_proxy_vars(
+            &env,
+            crate::platform::internet_settings().as_ref(),
+        );
         let net = env.with_vars(&proxy);
         let lang = settings.language.unwrap_or_else(|| {
             crate::messages::Lang::detect(&env, crate::platform::user_locale().as_deref())

@@ -1,12 +1,6 @@
 //! Exit codes. When codex ran, its code is usbide's; these are usbide's own,
 //! chosen outside the codes codex uses (0, 1, 2, 101, 128+n).
 
-use crate::home::HomeError;
-use crate::lock::LockError;
-use crate::payload::PayloadError;
-use crate::settings::SettingsError;
-use crate::stick::root::RootError;
-
 /// Success.
 pub const OK: i32 = 0;
 /// Bad command line (clap's own code).
@@ -25,38 +19,3 @@ pub const LOGIN: i32 = 74;
 pub const BUSY: i32 = 75;
 /// An update was refused or failed (the installed usbide is unchanged).
 pub const UPDATE: i32 = 76;
-
-/// The exit code for an error, by what failed.
-pub fn code_for(err: &anyhow::Error) -> i32 {
-    for cause in err.chain() {
-        if cause.is::<crate::cmd::config::UsageError>() {
-            return USAGE;
-        }
-        if cause.is::<RootError>() || cause.is::<crate::cmd::init::InitRefused>() {
-            return STICK;
-        }
-        if cause.is::<HomeError>()
-            || cause.is::<crate::home::config::ConfigError>()
-            || cause.is::<SettingsError>()
-            || cause.is::<crate::home::provider::ConfigTooLarge>()
-        {
-            return HOME;
-        }
-        if cause.is::<crate::update::UpdateError>() {
-            return UPDATE;
-        }
-        if cause.is::<PayloadError>() {
-            return PAYLOAD;
-        }
-        if cause.is::<crate::login::LoginError>() {
-            return LOGIN;
-        }
-        if let Some(lock) = cause.downcast_ref::<LockError>() {
-            return match lock {
-                LockError::ReadOnly { .. } => HOME,
-                _ => BUSY,
-            };
-        }
-    }
-    FAILURE
-}

@@ -18,6 +18,7 @@
 //! device, a second name of another file, or another user's file, checked
 //! on the opened handle.
 
+use crate::messages::UserError as _;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -136,6 +137,20 @@ pub fn write_own(path: &Path, bytes: &[u8]) -> io::Result<()> {
             ..Perm::default()
         },
     )
+}
+
+/// An I/O error in `lang`: the refusals of this module in their own words,
+/// anything else as the OS says it.
+pub fn io_message(err: &io::Error, lang: crate::messages::Lang) -> String {
+    use crate::messages::UserError;
+    match err.get_ref() {
+        Some(inner) => match (inner.downcast_ref::<NotOurs>(), inner.downcast_ref::<ReadOnlyFile>()) {
+            (Some(e), _) => e.message(lang),
+            (_, Some(e)) => e.message(lang),
+            _ => err.to_string(),
+        },
+        None => err.to_string(),
+    }
 }
 
 /// Whether `err` says the file to replace is read-only ([`ReadOnlyFile`]).
@@ -399,6 +414,28 @@ fn sync_parent(path: &Path) {
         && let Ok(dir) = File::open(parent)
     {
         let _ = dir.sync_all();
+    }
+}
+
+
+impl crate::messages::UserError for ReadOnlyFile {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        crate::messages::fill(crate::messages::text(lang).file_read_only, &[("path", &crate::messages::shown_path(&self.path))])
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::FAILURE
+    }
+}
+
+
+impl crate::messages::UserError for NotOurs {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        crate::messages::fill(crate::messages::text(lang).file_not_ours, &[("path", &crate::messages::shown_path(&self.path))])
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::FAILURE
     }
 }
 

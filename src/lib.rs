@@ -9,7 +9,9 @@
 pub mod cli;
 pub mod cmd;
 pub mod context;
+pub mod diagnose;
 pub mod environ;
+pub mod escape;
 pub mod events;
 pub mod exit;
 pub mod fsx;
@@ -26,9 +28,11 @@ pub mod payload;
 pub mod platform;
 pub mod preflight;
 pub mod redact;
+pub mod report;
 pub mod session;
 pub mod settings;
 pub mod stick;
+pub mod textfile;
 pub mod time;
 pub mod ui;
 pub mod update;
@@ -56,8 +60,15 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
         }
     };
     let session = matches!(cli.command, None | Some(Command::Run { .. }));
-    let lang = events::hints::Lang::detect(&env, platform::user_locale().as_deref());
-    let code = match dispatch(cli, env) {
+    // The locale's language until the settings (which may name another)
+    // are resolved; from then on theirs, for every word, the final error's
+    // too.
+    let mut lang = messages::Lang::detect(&env, platform::user_locale().as_deref());
+    let result = resolve(&cli, env).and_then(|ctx| {
+        lang = ctx.lang;
+        dispatch(cli, &ctx)
+    });
+    let code = match result {
         // Output that could not be written is a failure a script must see.
         Ok(exit::OK) if out::stdout_failed() => {
             crate::out::eprintln!(
@@ -71,41 +82,20 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
         }
         Ok(code) => code,
         Err(err) => {
-            let message = redact::text(&chain(&err, lang));
-            let message = events::escape::escape(&message);
+            let (message, code) = report::final_error(&err, lang);
+            let message = redact::text(&message);
+            let message = escape::escape(&message);
             crate::out::eprintln!(
                 "{}",
                 messages::fill(messages::text(lang).error_prefix, &[("message", &message)])
             );
-            exit::code_for(&err)
+            code
         }
     };
     if ui::should_pause(platform::console_alone(), code, session) {
         ui::pause(lang);
     }
     code
-}
-
-/// The error and its causes in `lang`, `: `-joined, each said once: a
-/// message that already quotes its cause (`cannot lock X: Read-only file
-/// system`) does not get it again.
-fn chain(err: &anyhow::Error, lang: messages::Lang) -> String {
-    let separator = match lang {
-        messages::Lang::En => ": ",
-        messages::Lang::Fr => " : ",
-    };
-    let mut out = String::new();
-    for cause in err.chain() {
-        let text = messages::errors::localize(cause, lang);
-        if out.contains(&text) {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(separator);
-        }
-        out.push_str(&text);
-    }
-    out
 }
 
 /// Before any command: put back a login that an interrupted `usbide login`
@@ -119,7 +109,9 @@ fn recover_login(ctx: &Context) {
     }
 }
 
-fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
+/// The settings, resolved once from the command line, the environment and
+/// the stick's `usbide.toml`, and the context every command starts from.
+fn resolve(cli: &Cli, env: Environ) -> anyhow::Result<Context> {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
     let mut global = cli.global.clone();
     let bare = Settings::resolve(&global, &env)?;
@@ -127,7 +119,7 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
         && let Some(root) = stick::root::corrected(given)
     {
         let lang = bare.language.unwrap_or_else(|| {
-            events::hints::Lang::detect(&env, platform::user_locale().as_deref())
+            messages::Lang::detect(&env, platform::user_locale().as_deref())
         });
         ui::note(&messages::fill(
             messages::text(lang).root_corrected,
@@ -152,34 +144,39 @@ fn dispatch(cli: Cli, env: Environ) -> anyhow::Result<i32> {
     for problem in &file.problems {
         ui::note(&messages::fill(
             messages::text(ctx.lang).settings_file_ignored,
-            &[("problem", &messages::errors::localize(problem, ctx.lang))],
+            &[("problem", &messages::UserError::message(problem, ctx.lang))],
         ));
     }
     update::replace::sweep(&ctx.exe);
+    Ok(ctx)
+}
+
+/// Run the command the command line names.
+fn dispatch(cli: Cli, ctx: &Context) -> anyhow::Result<i32> {
     if cli.global.version {
-        return cmd::version::run(&ctx);
+        return cmd::version::run(ctx);
     }
-    recover_login(&ctx);
+    recover_login(ctx);
     match cli.command {
-        None => cmd::codex::run(&ctx, &[], true),
-        Some(Command::Run { codex_args }) => cmd::codex::run(&ctx, &codex_args, true),
-        Some(Command::Codex { codex_args }) => cmd::codex::run(&ctx, &codex_args, false),
-        Some(Command::Exec(args)) => cmd::exec::run(&ctx, &args),
+        None => cmd::codex::run(ctx, &[], true),
+        Some(Command::Run { codex_args }) => cmd::codex::run(ctx, &codex_args, true),
+        Some(Command::Codex { codex_args }) => cmd::codex::run(ctx, &codex_args, false),
+        Some(Command::Exec(args)) => cmd::exec::run(ctx, &args),
         Some(Command::Render { file, output, json }) => {
-            cmd::render::run(&ctx, file.as_deref(), &output, json)
+            cmd::render::run(ctx, file.as_deref(), &output, json)
         }
-        Some(Command::Login(args)) => cmd::login::run(&ctx, &args),
+        Some(Command::Login(args)) => cmd::login::run(ctx, &args),
         Some(Command::Logout) => cmd::login::logout(&ctx),
-        Some(Command::Status(a)) => cmd::status::run(&ctx, a.json),
-        Some(Command::Doctor(args)) => cmd::doctor::run(&ctx, &args),
-        Some(Command::Env(a)) => cmd::env::run(&ctx, a.json),
-        Some(Command::Stick(a)) => cmd::stick::run(&ctx, a.json),
-        Some(Command::Clean) => cmd::clean::run(&ctx),
-        Some(Command::Config { action, json }) => cmd::config::run(&ctx, action.as_ref(), json),
-        Some(Command::Init { dir }) => cmd::init::run(&ctx, dir.as_deref()),
+        Some(Command::Status(a)) => cmd::status::run(ctx, a.json),
+        Some(Command::Doctor(args)) => cmd::doctor::run(ctx, &args),
+        Some(Command::Env(a)) => cmd::env::run(ctx, a.json),
+        Some(Command::Stick(a)) => cmd::stick::run(ctx, a.json),
+        Some(Command::Clean) => cmd::clean::run(ctx),
+        Some(Command::Config { action, json }) => cmd::config::run(ctx, action.as_ref(), json),
+        Some(Command::Init { dir }) => cmd::init::run(ctx, dir.as_deref()),
         Some(Command::Completions { shell }) => cmd::completions::run(shell),
-        Some(Command::Update(args)) => update::run(&ctx, &args),
-        Some(Command::Payload { action }) => cmd::payload::run(&ctx, &action),
+        Some(Command::Update(args)) => update::run(ctx, &args),
+        Some(Command::Payload { action }) => cmd::payload::run(ctx, &action),
     }
 }
 

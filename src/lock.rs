@@ -9,6 +9,7 @@
 //! link, a FIFO or another user's file at its name is refused, never
 //! truncated.
 
+use crate::messages::UserError as _;
 use std::fs::{File, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -80,6 +81,32 @@ impl StickLock {
         let _ = write!(file, "pid {}", std::process::id());
         let _ = file.flush();
         Ok(Self { _file: file })
+    }
+}
+
+
+impl crate::messages::UserError for LockError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Busy { home, holder } => {
+                let holder = if holder.is_empty() {
+                    t.lock_pid_unknown
+                } else {
+                    holder
+                };
+                crate::messages::fill(t.lock_busy, &[("home", &crate::messages::shown_path(home)), ("holder", holder)])
+            }
+            Self::ReadOnly { home } => crate::messages::fill(t.lock_read_only, &[("home", &crate::messages::shown_path(home))]),
+            Self::Io { path: p, .. } => crate::messages::fill(t.lock_io, &[("path", &crate::messages::shown_path(p))]),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        match self {
+            Self::ReadOnly { .. } => crate::exit::HOME,
+            _ => crate::exit::BUSY,
+        }
     }
 }
 

@@ -14,7 +14,7 @@ const MAX_BYTES: u64 = 1_000_000;
 
 /// The log file of a `codex_home`.
 pub fn path(codex_home: &Path) -> PathBuf {
-    crate::login::state_dir(codex_home).join("usbide.log")
+    crate::stick::state_dir(codex_home).join("usbide.log")
 }
 
 /// Start logging into `codex_home` (once per process; later calls are ignored).

@@ -20,7 +20,7 @@ static STDERR_GONE: AtomicBool = AtomicBool::new(false);
 pub fn json(report: &impl serde::Serialize) -> serde_json::Result<()> {
     let text = serde_json::to_string_pretty(report)?;
     let text = crate::redact::redacted(&text);
-    let _ = stdout(&format!("{}\n", crate::events::escape::json_text(&text)));
+    let _ = stdout(&format!("{}\n", crate::escape::json_text(&text)));
     Ok(())
 }
 
@@ -28,7 +28,7 @@ pub fn json(report: &impl serde::Serialize) -> serde_json::Result<()> {
 /// and invisible characters escaped.
 pub fn line(text: &str) {
     let text = crate::redact::redacted(text);
-    let _ = stdout(&format!("{}\n", crate::events::escape::escape(&text)));
+    let _ = stdout(&format!("{}\n", crate::escape::escape(&text)));
 }
 
 /// Whether stdout refused a write during this run (the command's output

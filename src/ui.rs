@@ -20,7 +20,7 @@ pub fn note(message: &str) {
     let message = crate::redact::text(message);
     crate::log::line(&message);
     let t = crate::messages::text(LANG.get().copied().unwrap_or(crate::messages::Lang::En));
-    let escaped = crate::events::escape::escape(&message);
+    let escaped = crate::escape::escape(&message);
     crate::out::eprintln!(
         "{}",
         crate::messages::fill(t.usbide_line, &[("message", &escaped)])

@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use usbide::events::diagnose;
-use usbide::events::escape::needs_escape;
-use usbide::events::hints::Lang;
+use usbide::diagnose;
+use usbide::escape::needs_escape;
+use usbide::messages::Lang;
 use usbide::events::machine::Machine;
 use usbide::events::render::{Renderer, Style};
 

@@ -82,7 +82,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let json = serde_json::to_string_pretty(&report).context(t.cannot_encode_report)?;
     let json = known.text(&json);
     if args.json {
-        crate::out::println!("{}", crate::events::escape::json_text(&json));
+        crate::out::println!("{}", crate::escape::json_text(&json));
     } else {
         let color = ctx.color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
         crate::out::print!(
@@ -118,7 +118,7 @@ fn bundle(
         "arch": std::env::consts::ARCH,
         "usbide": env!("CARGO_PKG_VERSION"),
         "drive": crate::stick::drive::detect(root),
-        "locale": ctx.lang == crate::events::hints::Lang::Fr,
+        "locale": ctx.lang == crate::messages::Lang::Fr,
     });
     let config = crate::home::provider::read_config_text(&home.join("config.toml"))
         .map(|t| crate::redact::config::redact(&t))

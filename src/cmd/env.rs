@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use crate::context::Context;
-use crate::events::escape::escape;
+use crate::escape::escape;
 use crate::redact;
 
 /// Print the report on stdout (`json`: docs/env.schema.json).

@@ -17,8 +17,8 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::events::diagnose::{self, Cause, Diagnosis};
-use crate::events::hints;
+use crate::diagnose::{self, Cause, Diagnosis};
+use crate::diagnose::phrases;
 use crate::events::lines;
 use crate::events::machine::Machine;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
@@ -142,12 +142,12 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
                 machine.emit(&d, &String::from_utf8_lossy(&out.stderr))?;
             } else {
                 let t = crate::messages::text(style.lang);
-                let title = hints::title(d.cause, style.lang);
+                let title = phrases::title(d.cause, style.lang);
                 crate::out::eprintln!(
                     "{}",
                     crate::messages::fill(t.exec_not_started, &[("title", title)])
                 );
-                let hint = hints::hint(&d, style.lang);
+                let hint = phrases::hint(&d, style.lang);
                 let line = crate::messages::fill(t.usbide_line, &[("message", &hint)]);
                 crate::out::eprintln!("{line}");
             }
@@ -303,7 +303,7 @@ fn skip_git_check_in_stick_work(
         return;
     }
     codex_args.push("--skip-git-repo-check".into());
-    let said = crate::login::state_dir(&ready.stick.codex_home()).join("work-git-check-said");
+    let said = crate::stick::state_dir(&ready.stick.codex_home()).join("work-git-check-said");
     if !said.exists() {
         crate::ui::note(&crate::messages::fill(
             crate::messages::text(ctx.lang).exec_work_outside_git,

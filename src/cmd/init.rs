@@ -20,6 +20,16 @@ use crate::ui::note;
 #[error("{0}")]
 pub struct InitRefused(pub String);
 
+impl crate::messages::UserError for InitRefused {
+    fn message(&self, _lang: crate::messages::Lang) -> String {
+        self.0.clone()
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::STICK
+    }
+}
+
 /// About how much a codex download weighs, said before it starts.
 const DOWNLOAD_SIZE: &str = "170 MB";
 

@@ -142,7 +142,7 @@ fn replace_existing(ctx: &Context, home: &Path) -> Result<bool> {
     let who = summary
         .email
         .as_deref()
-        .map(|e| crate::events::escape::escape(e).into_owned())
+        .map(|e| crate::escape::escape(e).into_owned())
         .unwrap_or_else(|| summary.mode.as_ref().map(|m| m.label()).unwrap_or_default());
     let question = match ctx.lang {
         crate::messages::Lang::En => {
@@ -453,7 +453,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                     io::stdout().flush()?;
                 } else if reader.complete()
                     && crate::login::device::is_warning(
-                        crate::events::escape::strip_ansi(&line).trim(),
+                        crate::escape::strip_ansi(&line).trim(),
                     )
                 {
                     if live {
@@ -461,7 +461,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                     }
                     crate::out::println!(
                         "  {}\n",
-                        clean(crate::events::escape::strip_ansi(&line).trim())
+                        clean(crate::escape::strip_ansi(&line).trim())
                     );
                 }
             }
@@ -501,7 +501,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
 fn explain_failure(ctx: &Context, errors: &[String]) {
     let Some(mut d) = errors
         .iter()
-        .find_map(|l| crate::events::diagnose::classify(l))
+        .find_map(|l| crate::diagnose::classify(l))
     else {
         return;
     };
@@ -514,7 +514,7 @@ fn explain_failure(ctx: &Context, errors: &[String]) {
     {
         d = found;
     }
-    note(&crate::events::hints::explain(&d, ctx.lang));
+    note(&crate::diagnose::phrases::explain(&d, ctx.lang));
 }
 
 fn wait(ctx: &Context, child: &mut Child) -> Result<i32> {

@@ -42,7 +42,7 @@ pub fn print(ctx: &Context, codex_home: &Path) -> Result<bool> {
             return Ok(false);
         }
         Err(e) => {
-            let e = crate::messages::errors::localize(&e, ctx.lang);
+            let e = crate::messages::UserError::message(&e, ctx.lang);
             crate::out::println!("{}", fill(t.status_unreadable, &[("error", &e)]));
             return Ok(false);
         }
@@ -124,7 +124,7 @@ fn report(ctx: &Context, codex_home: &Path) -> (serde_json::Value, bool) {
     let mode = match &summary.mode {
         Some(Mode::Chatgpt) => "chatgpt".to_string(),
         Some(Mode::ApiKey) => "api_key".to_string(),
-        Some(Mode::Other(m)) => crate::events::escape::escape(m).into_owned(),
+        Some(Mode::Other(m)) => crate::escape::escape(m).into_owned(),
         None => "unknown".to_string(),
     };
     let mismatch = login::mismatch(&summary, forced, workspace.as_deref());
@@ -159,7 +159,7 @@ fn forced_line(
         .unwrap_or(t.status_forced_none)
         .to_string();
     if let Some(ws) = workspace {
-        let ws = crate::events::escape::escape(ws);
+        let ws = crate::escape::escape(ws);
         what.push_str(&fill(t.status_forced_workspace, &[("ws", &ws)]));
     }
     match login::mismatch_in(summary, forced, workspace, lang) {

@@ -11,8 +11,9 @@
 
 use std::io::{self, Write};
 
-use crate::events::diagnose::{self, Cause, Diagnosis};
-use crate::events::hints::{self, Lang};
+use crate::diagnose::{self, Cause, Diagnosis};
+use crate::diagnose::phrases;
+use crate::messages::Lang;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 
 /// Redact every string in `value`; an agent message's text is read after
@@ -131,12 +132,12 @@ impl<W: Write> Machine<W> {
         ) && !text.contains('\r');
         let shown = match parsed {
             Line::Text => crate::events::text::clean_cow(&text).into_owned(),
-            _ if plain && !message => crate::events::escape::json_text(&text).into_owned(),
+            _ if plain && !message => crate::escape::json_text(&text).into_owned(),
             _ => match serde_json::from_str::<serde_json::Value>(&text) {
                 Ok(mut value) => {
                     redact_strings(&mut value, &after);
                     let json = serde_json::to_string(&value).unwrap_or_default();
-                    crate::events::escape::json_text(&json).into_owned()
+                    crate::escape::json_text(&json).into_owned()
                 }
                 Err(_) => crate::events::text::clean_cow(&text).into_owned(),
             },
@@ -162,14 +163,14 @@ impl<W: Write> Machine<W> {
             "cause": d.cause,
             "status": d.status,
             "request_id": d.request_id,
-            "title": hints::title(d.cause, self.lang),
-            "hint": hints::hint(d, self.lang),
+            "title": phrases::title(d.cause, self.lang),
+            "hint": phrases::hint(d, self.lang),
             "message": crate::redact::text(message),
         });
         writeln!(
             self.out,
             "{}",
-            crate::events::escape::json_text(&doc.to_string())
+            crate::escape::json_text(&doc.to_string())
         )?;
         self.out.flush()
     }

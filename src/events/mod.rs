@@ -4,9 +4,6 @@
 //! ([`machine`]). Untrusted text takes one form before it is shown ([`text`]).
 
 pub mod batch;
-pub mod diagnose;
-pub mod escape;
-pub mod hints;
 pub mod lines;
 pub mod machine;
 pub mod model;
@@ -90,10 +87,10 @@ mod safety {
             color: false,
             quiet: false,
             live_status: false,
-            lang: super::hints::Lang::En,
+            lang: crate::messages::Lang::En,
         };
         let mut human = Renderer::new(Vec::new(), style);
-        let mut machine = Machine::new(Vec::new(), super::hints::Lang::En);
+        let mut machine = Machine::new(Vec::new(), crate::messages::Lang::En);
         for line in lines {
             let _ = human.line(line.as_bytes());
             let _ = machine.line(line.as_bytes());

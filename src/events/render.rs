@@ -9,8 +9,9 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 pub use crate::events::batch::Batch;
-use crate::events::diagnose::{self, Cause, Diagnosis};
-use crate::events::hints::{self, Lang};
+use crate::diagnose::{self, Cause, Diagnosis};
+use crate::diagnose::phrases;
+use crate::messages::Lang;
 use crate::events::model::{Event, Item, ItemKind, Line, Output, Usage, parse_line};
 pub use crate::events::text::clean;
 use crate::events::text::{clean_codex, clean_cow, clean_cut, emphasis};
@@ -327,7 +328,7 @@ impl<W: Write> Renderer<W> {
             Some(_) => diagnose::classify(inner),
         };
         let cause = d.as_ref().map_or(t.connection_problem, |d| {
-            hints::title(d.cause, self.style.lang)
+            phrases::title(d.cause, self.style.lang)
         });
         let status = fill(
             t.reconnecting_line,
@@ -400,7 +401,7 @@ impl<W: Write> Renderer<W> {
             return Ok(());
         }
         self.explained.push(d.cause);
-        let line = hints::explain(d, self.style.lang);
+        let line = phrases::explain(d, self.style.lang);
         let line = self.bold(&line);
         self.say(&line)
     }

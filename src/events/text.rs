@@ -1,6 +1,6 @@
 //! The form untrusted text takes before it is printed: secrets redacted
 //! first ([`crate::redact`]), then cut on a character boundary with an
-//! ellipsis, then control characters escaped ([`crate::events::escape`]).
+//! ellipsis, then control characters escaped ([`crate::escape`]).
 //! Cutting before redacting could leave half a secret that no longer looks
 //! like one.
 
@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
-use crate::events::escape::escape;
+use crate::escape::escape;
 use crate::redact;
 
 /// Redact secrets, then escape controls.

@@ -10,14 +10,16 @@
 //! the previous version as `config.toml.bak` (older good ones as `.bak.1`,
 //! `.bak.2`); a backup is never replaced by an empty or cut-off file.
 
+use crate::messages::UserError as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::textfile::{BOM, to_crlf, uses_crlf};
 use toml_edit::{DocumentMut, Item, Value};
 
 use crate::fsx;
-use crate::settings::LoginMethod;
+
 
 /// A key usbide owns and the value it must have (`None`: must be absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,34 +158,12 @@ pub fn edit(
     Ok(Some((format!("{bom}{out}"), changed)))
 }
 
-pub(crate) const BOM: &str = "\u{feff}";
-
-/// Whether most line ends of `text` are CRLF.
-pub(crate) fn uses_crlf(text: &str) -> bool {
-    let crlf = text.matches("\r\n").count();
-    crlf > 0 && crlf * 2 >= text.matches('\n').count()
-}
-
-/// Every bare `\n` of `text` as `\r\n` (the lines usbide added).
-pub(crate) fn to_crlf(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev = '\0';
-    for c in text.chars() {
-        if c == '\n' && prev != '\r' {
-            out.push('\r');
-        }
-        out.push(c);
-        prev = c;
-    }
-    out
-}
-
 fn set_key(doc: &mut DocumentMut, setting: &Setting) -> bool {
     let table = doc.as_table_mut();
     match (setting.value, table.get_mut(setting.key)) {
         (None, None) => false,
         (None, Some(_)) => {
-            remove_keeping_comments(doc, setting.key);
+            crate::textfile::remove_keeping_comments(doc, setting.key);
             true
         }
         (Some(want), Some(item)) if want.matches(item) => false,
@@ -203,89 +183,6 @@ fn set_key(doc: &mut DocumentMut, setting: &Setting) -> bool {
     }
 }
 
-/// Remove a top-level `key`, handing the comment lines and blank lines above
-/// it (its key's prefix decor) to whatever is written next: the next
-/// key-value, else the first table header, else the end of the document.
-pub(crate) fn remove_keeping_comments(doc: &mut DocumentMut, key: &str) {
-    let root = doc.as_table_mut();
-    let prefix = root
-        .key(key)
-        .and_then(|k| k.leaf_decor().prefix())
-        .and_then(|p| p.as_str())
-        .unwrap_or_default();
-    // Only whole lines move; the indentation of the removed line goes with it.
-    let above = prefix
-        .rfind('\n')
-        .map_or(String::new(), |i| prefix[..=i].to_string());
-    let next = root
-        .iter()
-        .skip_while(|(k, _)| *k != key)
-        .skip(1)
-        .find(|(_, item)| item.is_value())
-        .map(|(k, _)| k.to_string());
-    root.remove(key);
-    if above.is_empty() {
-        return;
-    }
-    if let Some(next) = next
-        && let Some(mut k) = root.key_mut(&next)
-    {
-        let decor = k.leaf_decor_mut();
-        let old = raw(decor.prefix());
-        decor.set_prefix(format!("{above}{old}"));
-        return;
-    }
-    if let Some(table) = first_header(root) {
-        let decor = table.decor_mut();
-        let old = raw(decor.prefix());
-        decor.set_prefix(format!("{above}{old}"));
-        return;
-    }
-    let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
-    doc.set_trailing(format!("{above}{trailing}"));
-}
-
-fn raw(s: Option<&toml_edit::RawString>) -> String {
-    s.and_then(|r| r.as_str()).unwrap_or_default().to_string()
-}
-
-/// The table whose `[header]` is written first after the top-level keys.
-fn first_header(root: &mut toml_edit::Table) -> Option<&mut toml_edit::Table> {
-    type Path = Vec<(String, Option<usize>)>;
-    fn collect(table: &toml_edit::Table, path: &mut Path, best: &mut Option<(isize, Path)>) {
-        for (key, item) in table.iter() {
-            let tables: Vec<(Option<usize>, &toml_edit::Table)> = match item {
-                Item::Table(t) => vec![(None, t)],
-                Item::ArrayOfTables(a) => a.iter().enumerate().map(|(i, t)| (Some(i), t)).collect(),
-                _ => continue,
-            };
-            for (index, t) in tables {
-                path.push((key.to_string(), index));
-                if !t.is_dotted()
-                    && !t.is_implicit()
-                    && let Some(pos) = t.position()
-                    && best.as_ref().is_none_or(|(b, _)| pos < *b)
-                {
-                    *best = Some((pos, path.clone()));
-                }
-                collect(t, path, best);
-                path.pop();
-            }
-        }
-    }
-    let mut best = None;
-    collect(root, &mut Vec::new(), &mut best);
-    let mut table = root;
-    for (key, index) in best?.1 {
-        table = match (table.get_mut(&key)?, index) {
-            (Item::Table(t), None) => t,
-            (Item::ArrayOfTables(a), Some(i)) => a.get_mut(i)?,
-            _ => return None,
-        };
-    }
-    Some(table)
-}
-
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -293,6 +190,38 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The login method written to `forced_login_method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    /// `forced_login_method = "chatgpt"` (the default).
+    Chatgpt,
+    /// `forced_login_method = "api"`.
+    Api,
+    /// No forced method: the key is removed.
+    None,
+}
+
+impl LoginMethod {
+    /// The config value, or `None` when the key must be absent.
+    pub fn config_value(self) -> Option<&'static str> {
+        match self {
+            Self::Chatgpt => Some("chatgpt"),
+            Self::Api => Some("api"),
+            Self::None => None,
+        }
+    }
+
+    /// `chatgpt`, `api` or `none`, in any case.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "chatgpt" => Some(Self::Chatgpt),
+            "api" => Some(Self::Api),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
 }
 
 /// What [`apply`] did.
@@ -446,6 +375,43 @@ fn read_only(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
 }
 
+
+impl crate::messages::UserError for ConfigError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Read { path: p, source } => crate::messages::fill(
+                t.config_read,
+                &[("path", &crate::messages::shown_path(p)), ("error", &source.to_string())],
+            ),
+            Self::Parse {
+                path: p,
+                line,
+                column,
+                message,
+                good_backup,
+            } => {
+                let backup = good_backup.as_deref().map_or(String::new(), |b| {
+                    crate::messages::fill(t.config_good_backup, &[("path", &crate::messages::shown_path(b))])
+                });
+                let place = format!("{}:{line}:{column}", crate::messages::shown_path(p));
+                crate::messages::fill(
+                    t.config_parse,
+                    &[("place", &place), ("message", message), ("backup", &backup)],
+                )
+            }
+            Self::Write { path: p, source } => crate::messages::fill(
+                t.config_write,
+                &[("path", &crate::messages::shown_path(p)), ("error", &source.to_string())],
+            ),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::HOME
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,7 +420,7 @@ mod tests {
     fn two_byte_order_marks_are_refused_not_rewritten() {
         let text = "\u{feff}\u{feff}model = \"x\"\n";
         let err =
-            edit(text, &desired(crate::settings::LoginMethod::Chatgpt)).expect_err("two BOMs");
+            edit(text, &desired(LoginMethod::Chatgpt)).expect_err("two BOMs");
         assert_eq!((err.line, err.column), (1, 1), "{err:?}");
         assert!(!parses(text.as_bytes()));
         assert!(parses("\u{feff}model = \"x\"\n".as_bytes()));

@@ -14,7 +14,7 @@ use crate::fsx;
 
 /// Where the lines removed from `codex_home/.env` are kept (owner-only).
 pub fn removed_path(codex_home: &Path) -> std::path::PathBuf {
-    crate::login::state_dir(codex_home).join("env.removed")
+    crate::stick::state_dir(codex_home).join("env.removed")
 }
 
 /// The most the kept copy grows to; older lines go first.
@@ -33,7 +33,7 @@ pub fn strip(codex_home: &Path, drop: impl Fn(&str) -> bool) -> io::Result<Vec<S
     let (kept, removed, lines) = filter(&bytes, drop);
     if !removed.is_empty() {
         let copy = removed_path(codex_home);
-        fs::create_dir_all(crate::login::state_dir(codex_home))?;
+        fs::create_dir_all(crate::stick::state_dir(codex_home))?;
         let mut all = fs::read(&copy).unwrap_or_default();
         if !all.is_empty() && !all.ends_with(b"\n") {
             all.push(b'\n');

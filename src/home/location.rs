@@ -43,11 +43,11 @@ struct Journal {
 }
 
 fn record_path(codex_home: &Path) -> PathBuf {
-    crate::login::state_dir(codex_home).join("location.json")
+    crate::stick::state_dir(codex_home).join("location.json")
 }
 
 fn journal_path(codex_home: &Path) -> PathBuf {
-    crate::login::state_dir(codex_home).join("relocate.journal")
+    crate::stick::state_dir(codex_home).join("relocate.journal")
 }
 
 /// The record (empty when missing or unreadable).
@@ -58,7 +58,7 @@ pub fn read(codex_home: &Path) -> Location {
 }
 
 fn write(codex_home: &Path, loc: &Location) -> std::io::Result<()> {
-    std::fs::create_dir_all(crate::login::state_dir(codex_home))?;
+    std::fs::create_dir_all(crate::stick::state_dir(codex_home))?;
     let json = serde_json::to_vec_pretty(loc).map_err(std::io::Error::other)?;
     crate::fsx::write_atomic(&record_path(codex_home), &json)
 }

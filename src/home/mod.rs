@@ -17,12 +17,13 @@ pub mod location;
 pub mod provider;
 pub mod relocate;
 
+use crate::messages::UserError as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::events::hints::Lang;
+use crate::messages::Lang;
 use crate::fsx;
 use crate::launch::envfilter::Policy;
 use crate::login::{self, Recovery};
@@ -219,6 +220,26 @@ fn git_warning(codex_home: &Path) -> Option<Warning> {
         .status()
         .ok()?;
     (status.code() == Some(1)).then(|| Warning::GitTracksAuth(codex_home.join("auth.json")))
+}
+
+
+impl crate::messages::UserError for HomeError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        let one = |template, p: &std::path::Path| crate::messages::fill(template, &[("path", &crate::messages::shown_path(p))]);
+        match self {
+            Self::Create { path: p, .. } => one(t.home_create, p),
+            Self::Gitignore { path: p, .. } => one(t.home_update, p),
+            Self::Dotenv { path: p, .. } => one(t.home_clean, p),
+            Self::Recover { path: p, .. } => one(t.home_recover, p),
+            Self::WriteProtected { message } => message.clone(),
+            Self::Config(e) => e.message(lang),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::HOME
+    }
 }
 
 #[cfg(test)]

@@ -22,18 +22,20 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// A `config.toml` over [`MAX_CONFIG_BYTES`].
 #[derive(Debug, thiserror::Error)]
-#[error("{}", self.message())]
+#[error("{}", crate::messages::UserError::message(self, crate::messages::Lang::En))]
 pub struct ConfigTooLarge {
     pub path: std::path::PathBuf,
     pub bytes: u64,
-    pub lang: crate::messages::Lang,
 }
 
-impl ConfigTooLarge {
-    /// The sentence, in the user's language.
-    pub fn message(&self) -> String {
+impl crate::messages::UserError for ConfigTooLarge {
+    fn exit_code(&self) -> i32 {
+        crate::exit::HOME
+    }
+
+    fn message(&self, lang: crate::messages::Lang) -> String {
         crate::messages::fill(
-            crate::messages::text(self.lang).config_too_large,
+            crate::messages::text(lang).config_too_large,
             &[
                 ("path", &self.path.display().to_string()),
                 ("size", &self.bytes.div_ceil(1 << 20).to_string()),
@@ -45,12 +47,11 @@ impl ConfigTooLarge {
 
 /// Refuse a `config.toml` over [`MAX_CONFIG_BYTES`]; a missing or
 /// unreadable one passes (whoever reads it reports that).
-pub fn check_config_size(path: &Path, lang: crate::messages::Lang) -> Result<(), ConfigTooLarge> {
+pub fn check_config_size(path: &Path) -> Result<(), ConfigTooLarge> {
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_CONFIG_BYTES => Err(ConfigTooLarge {
             path: path.into(),
             bytes: m.len(),
-            lang,
         }),
         _ => Ok(()),
     }
@@ -134,16 +135,16 @@ mod tests {
         let big = "# padding\n".repeat((MAX_CONFIG_BYTES / 10 + 1) as usize);
         std::fs::write(&path, &big).expect("write");
         assert_eq!(read_config_text(&path), None);
-        let err = check_config_size(&path, Lang::En).expect_err("too large");
+        let err = check_config_size(&path).expect_err("too large");
         assert!(
             err.to_string().contains("usbide reads none over 1024 KB"),
             "{err}"
         );
-        let fr = check_config_size(&path, Lang::Fr).expect_err("too large");
-        assert!(fr.to_string().contains("fait 2 Mo"), "{fr}");
+        use crate::messages::UserError;
+        assert!(err.message(Lang::Fr).contains("fait 2 Mo"), "{err}");
         std::fs::write(&path, "model = \"x\"\n").expect("write");
-        assert!(check_config_size(&path, Lang::En).is_ok());
-        assert!(check_config_size(&dir.path().join("none.toml"), Lang::En).is_ok());
+        assert!(check_config_size(&path).is_ok());
+        assert!(check_config_size(&dir.path().join("none.toml")).is_ok());
     }
 
     #[test]

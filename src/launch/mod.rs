@@ -4,6 +4,7 @@
 
 pub mod envfilter;
 
+use crate::messages::UserError as _;
 use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -48,9 +49,8 @@ pub fn refusal(code: Option<i32>, windows: bool) -> Option<Refusal> {
     }
 }
 
-impl SpawnError {
-    /// The error in `lang`.
-    pub fn message(&self, lang: crate::messages::Lang) -> String {
+impl crate::messages::UserError for SpawnError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         let code = self.source.raw_os_error();
         let template = match refusal(code, cfg!(windows)) {

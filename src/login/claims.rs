@@ -2,6 +2,7 @@
 //! mode, and from the ID token's claims the account e-mail, plan and expiry.
 //! JWT payloads are decoded (not verified: they are only displayed).
 
+use crate::messages::UserError as _;
 use std::path::Path;
 
 use base64::Engine;
@@ -131,7 +132,7 @@ pub fn summarise(doc: &Value) -> Summary {
 /// A claim as it may reach a terminal: controls escaped, secrets redacted.
 /// Token claims are written by whoever minted the token: untrusted text.
 fn shown(claim: &str) -> String {
-    crate::events::escape::escape(&crate::redact::text(claim)).into_owned()
+    crate::escape::escape(&crate::redact::text(claim)).into_owned()
 }
 
 /// The claims of a JWT (`header.payload.signature`), unverified.
@@ -141,6 +142,35 @@ pub fn jwt_claims(token: &str) -> Option<Value> {
         .decode(payload.trim_end_matches('='))
         .ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+
+impl crate::messages::UserError for AuthFileError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Missing => t.auth_missing.to_string(),
+            Self::Unreadable { path: p, reason } => {
+                crate::messages::fill(t.auth_unreadable, &[("path", p), ("reason", reason)])
+            }
+            Self::NotJson {
+                path: p,
+                line,
+                column,
+            } => crate::messages::fill(
+                t.auth_not_json,
+                &[
+                    ("path", p),
+                    ("line", &line.to_string()),
+                    ("column", &column.to_string()),
+                ],
+            ),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::FAILURE
+    }
 }
 
 #[cfg(test)]

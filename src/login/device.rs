@@ -6,7 +6,7 @@
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
-use crate::events::escape::{escape, strip_ansi};
+use crate::escape::{escape, strip_ansi};
 
 /// What codex's prompt told the user.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -10,11 +10,12 @@ pub mod claims;
 pub mod device;
 pub mod method;
 
+use crate::messages::UserError as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::events::hints::Lang;
+use crate::messages::Lang;
 use crate::fsx;
 use crate::settings::LoginMethod;
 
@@ -58,10 +59,7 @@ pub fn auth_path(codex_home: &Path) -> PathBuf {
     codex_home.join("auth.json")
 }
 
-/// usbide's own folder in `codex_home` (ignored by the `.gitignore`).
-pub fn state_dir(codex_home: &Path) -> PathBuf {
-    codex_home.join(".usbide")
-}
+pub use crate::stick::state_dir;
 
 /// A copy of `auth.json` taken before a login attempt, on the stick so that
 /// it survives usbide being killed mid-login. The copy is owner-only and
@@ -281,13 +279,41 @@ pub fn mismatch_in(
             if !allowed.is_empty() && !allowed.contains(&account) =>
         {
             let allowed = allowed.join(", ");
-            let allowed = crate::events::escape::escape(&allowed);
+            let allowed = crate::escape::escape(&allowed);
             Some(crate::messages::fill(
                 t.mismatch_workspace,
                 &[("allowed", &allowed)],
             ))
         }
         _ => None,
+    }
+}
+
+
+impl crate::messages::UserError for LoginError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Missing => t.login_error_missing.to_string(),
+            Self::Mismatch { why } => crate::messages::fill(t.login_error_mismatch, &[("why", why)]),
+            Self::Failed => t.login_error_failed.to_string(),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::LOGIN
+    }
+}
+
+impl LoginError {
+    /// The question a terminal user is asked, in `lang`.
+    pub fn question_in(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Missing => t.login_ask_missing.to_string(),
+            Self::Mismatch { why } => crate::messages::fill(t.login_ask_mismatch, &[("why", why)]),
+            Self::Failed => t.login_ask_failed.to_string(),
+        }
     }
 }
 

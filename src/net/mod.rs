@@ -6,6 +6,7 @@ pub mod http;
 pub mod probe;
 pub mod proxy;
 pub mod reach;
+pub mod sysproxy;
 pub mod trust;
 
 use crate::environ::Environ;

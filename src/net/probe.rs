@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::environ::Environ;
-use crate::events::diagnose::Diagnosis;
+use crate::diagnose::Diagnosis;
 use crate::net::reach::{self, Route};
 
 /// How long the whole probe may take.

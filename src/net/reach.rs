@@ -13,7 +13,7 @@ use base64::Engine;
 use ureq::tls::{RootCerts, TlsConfig};
 
 use crate::environ::Environ;
-use crate::events::diagnose::{self, Cause};
+use crate::diagnose::{self, Cause};
 use crate::net::{port_of, proxy, scheme_and_host, userinfo};
 
 /// How the endpoint was reached.

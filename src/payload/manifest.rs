@@ -1,6 +1,7 @@
 //! `payload/payload.toml` (committed): the codex version this stick pins and,
 //! per target, the digests the installed archive must have.
 
+use crate::messages::UserError as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -117,6 +118,43 @@ impl Manifest {
         (self.version == version)
             .then(|| self.targets.get(triple))
             .flatten()
+    }
+}
+
+
+impl crate::messages::UserError for ManifestError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Read { path: p, source } => crate::messages::fill(
+                t.manifest_read,
+                &[("path", &crate::messages::shown_path(p)), ("error", &source.to_string())],
+            ),
+            Self::Parse {
+                path: p,
+                line,
+                column,
+                message,
+            } => crate::messages::fill(
+                t.manifest_parse,
+                &[
+                    ("place", &format!("{}:{line}:{column}", crate::messages::shown_path(p))),
+                    ("message", message),
+                ],
+            ),
+            Self::BadDigest {
+                path: p,
+                target,
+                field,
+            } => crate::messages::fill(
+                t.manifest_bad_digest,
+                &[("path", &crate::messages::shown_path(p)), ("field", field), ("target", target)],
+            ),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::PAYLOAD
     }
 }
 

@@ -10,6 +10,7 @@ pub mod source;
 pub mod target;
 pub mod unpack;
 
+use crate::messages::UserError as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -185,4 +186,75 @@ pub fn interrupted(payload_dir: &Path) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+impl crate::messages::UserError for PayloadError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Fetch { url, reason } => {
+                use crate::diagnose::{Cause, classify};
+                // A network cause is named with what to try, not as the
+                // HTTP library's words ("io: Connection refused (os error 111)").
+                match classify(reason).map(|d| d.cause) {
+                    Some(
+                        cause @ (Cause::Dns
+                        | Cause::ConnectionRefused
+                        | Cause::Tls
+                        | Cause::ProxyAuth
+                        | Cause::Timeout
+                        | Cause::NetworkUnknown),
+                    ) => crate::messages::fill(
+                        t.payload_unreachable,
+                        &[("url", url), ("title", crate::diagnose::phrases::title(cause, lang))],
+                    ),
+                    _ => crate::messages::fill(t.payload_fetch, &[("url", url), ("reason", reason)]),
+                }
+            }
+            Self::NotPublished { what } => crate::messages::fill(t.payload_not_published, &[("what", what)]),
+            Self::DigestMismatch {
+                url,
+                expected,
+                actual,
+            } => crate::messages::fill(
+                t.payload_digest_mismatch,
+                &[("url", url), ("expected", expected), ("actual", actual)],
+            ),
+            Self::PinMismatch {
+                url,
+                published,
+                pinned,
+            } => crate::messages::fill(
+                t.payload_pin_mismatch,
+                &[("url", url), ("published", published), ("pinned", pinned)],
+            ),
+            Self::NoDigest { url } => crate::messages::fill(t.payload_no_digest, &[("url", url)]),
+            Self::Layout { reason } => reason.clone(),
+            Self::Changed { file, missing } => crate::messages::fill(
+                if *missing {
+                    t.payload_changed_missing
+                } else {
+                    t.payload_changed_modified
+                },
+                &[("file", file)],
+            ),
+            Self::Io {
+                what,
+                path: p,
+                source,
+            } => crate::messages::fill(
+                t.payload_io,
+                &[
+                    ("what", crate::messages::in_lang(what, lang)),
+                    ("path", &crate::messages::shown_path(p)),
+                    ("error", &crate::fsx::io_message(source, lang)),
+                ],
+            ),
+            Self::Manifest(e) => e.message(lang),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::PAYLOAD
+    }
 }

@@ -3,6 +3,7 @@
 //! a cap (a decompression bomb would fill the stick), and permissions are
 //! applied where the file system has them (FAT has none; that is not an error).
 
+use crate::messages::UserError as _;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -20,9 +21,8 @@ pub enum Refused {
     TooBig { cap: u64 },
 }
 
-impl Refused {
-    /// The refusal in `lang`.
-    pub fn message(&self, lang: crate::messages::Lang) -> String {
+impl crate::messages::UserError for Refused {
+    fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
             Self::Escapes { name } => {
@@ -32,6 +32,10 @@ impl Refused {
                 crate::messages::fill(t.archive_bomb, &[("max", &cap.to_string())])
             }
         }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::PAYLOAD
     }
 }
 

@@ -1,6 +1,8 @@
 //! The little that differs per OS, behind one set of function names so that
-//! callers carry no `cfg`. Anything "Windows" that is pure logic lives in
-//! ordinary modules (e.g. [`crate::stick::winpath`]) where Linux tests run it.
+//! callers carry no `cfg`. It knows nothing of usbide: it answers with the
+//! OS's own facts (a volume, the Internet Settings), which the modules above
+//! interpret. Anything "Windows" that is pure logic lives in ordinary modules
+//! (`stick::winpath`, `net::sysproxy`) where Linux tests run it.
 
 #[cfg(unix)]
 mod unix;
@@ -47,8 +49,36 @@ pub fn user_locale() -> Option<String> {
     imp::user_locale()
 }
 
+/// The values of `HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InternetSettings {
+    pub proxy_enable: bool,
+    /// `ProxyServer`: `host:port`, or `http=h:p;https=h:p;socks=h:p`.
+    pub proxy_server: Option<String>,
+    /// `ProxyOverride`: `<local>;*.corp.example;10.*`.
+    pub proxy_override: Option<String>,
+    /// `AutoConfigURL`: a PAC script.
+    pub auto_config_url: Option<String>,
+    /// `Connections\DefaultConnectionSettings`, whose flags say whether
+    /// "Automatically detect settings" (WPAD) is on.
+    pub connection_settings: Vec<u8>,
+}
+
+/// What Windows answers about a drive root (`GetDriveTypeW`,
+/// `GetVolumeInformationW`, `GetDiskFreeSpaceExW`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VolumeFacts {
+    /// `DRIVE_REMOVABLE` (2), `DRIVE_FIXED` (3), `DRIVE_REMOTE` (4), ...
+    pub drive_type: u32,
+    pub file_system: Option<String>,
+    pub serial: Option<u32>,
+    pub read_only: bool,
+    pub free_bytes: u64,
+    pub total_bytes: u64,
+}
+
 /// The Windows Internet Settings of the current user (`None` elsewhere).
-pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
+pub fn internet_settings() -> Option<InternetSettings> {
     imp::internet_settings()
 }
 
@@ -66,7 +96,7 @@ pub fn tie_to_parent(cmd: &mut std::process::Command) {
 
 /// What the OS says about the volume whose root is `root` (`E:\`), for
 /// drives that its volume list does not hold (Windows only).
-pub fn volume(root: &str) -> Option<crate::stick::drive::VolumeFacts> {
+pub fn volume(root: &str) -> Option<VolumeFacts> {
     imp::volume(root)
 }
 

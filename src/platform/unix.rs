@@ -45,7 +45,7 @@ pub fn user_locale() -> Option<String> {
     None
 }
 
-pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
+pub fn internet_settings() -> Option<super::InternetSettings> {
     None
 }
 
@@ -70,7 +70,7 @@ pub fn tie_to_parent(cmd: &mut std::process::Command) {
     let _ = cmd;
 }
 
-pub fn volume(_root: &str) -> Option<crate::stick::drive::VolumeFacts> {
+pub fn volume(_root: &str) -> Option<super::VolumeFacts> {
     None
 }
 

@@ -20,10 +20,6 @@ use windows_sys::Win32::System::JobObjects::{
     JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
     SetInformationJobObject,
 };
-use windows_sys::Win32::System::Registry::{
-    HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, RRF_RT_REG_BINARY, RRF_RT_REG_DWORD,
-    RRF_RT_REG_SZ, RegGetValueW,
-};
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 use windows_sys::Win32::UI::Shell::IsUserAnAdmin;
 
@@ -81,77 +77,36 @@ fn wide(s: &str) -> Vec<u16> {
     s.encode_utf16().chain(std::iter::once(0)).collect()
 }
 
-/// Read one value of HKCU\<key> as raw bytes.
-fn reg_value(key: &str, name: &str, flags: u32) -> Option<Vec<u8>> {
-    reg_value_in(HKEY_CURRENT_USER, key, name, flags)
+/// A DWORD value of `<hive>\<key>`.
+fn reg_dword(hive: &windows_registry::Key, key: &str, name: &str) -> Option<u32> {
+    hive.open(key).ok()?.get_u32(name).ok()
 }
 
-/// Read one value of `<hive>\<key>` as raw bytes.
-fn reg_value_in(hive: HKEY, key: &str, name: &str, flags: u32) -> Option<Vec<u8>> {
-    let (key, name) = (wide(key), wide(name));
-    let mut len = 0u32;
-    // SAFETY: first call asks for the size; pointers are valid for the call.
-    let rc = unsafe {
-        RegGetValueW(
-            hive,
-            key.as_ptr(),
-            name.as_ptr(),
-            flags,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            &mut len,
-        )
-    };
-    if rc != 0 || len == 0 {
-        return None;
-    }
-    let mut buf = vec![0u8; len as usize];
-    // SAFETY: the buffer is `len` bytes long, as the call is told.
-    let rc = unsafe {
-        RegGetValueW(
-            hive,
-            key.as_ptr(),
-            name.as_ptr(),
-            flags,
-            std::ptr::null_mut(),
-            buf.as_mut_ptr().cast(),
-            &mut len,
-        )
-    };
-    (rc == 0).then(|| {
-        buf.truncate(len as usize);
-        buf
-    })
-}
-
+/// A string value of `HKCU\<key>` (empty counts as none).
 fn reg_string(key: &str, name: &str) -> Option<String> {
-    let bytes = reg_value(key, name, RRF_RT_REG_SZ)?;
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .take_while(|u| *u != 0)
-        .collect();
-    Some(String::from_utf16_lossy(&units)).filter(|s| !s.is_empty())
+    let value = windows_registry::CURRENT_USER
+        .open(key)
+        .ok()?
+        .get_string(name)
+        .ok()?;
+    Some(value).filter(|s| !s.is_empty())
 }
 
-pub fn internet_settings() -> Option<crate::preflight::sysproxy::InternetSettings> {
-    let enable = reg_dword(HKEY_CURRENT_USER, INTERNET_SETTINGS, "ProxyEnable").unwrap_or(0);
+pub fn internet_settings() -> Option<super::InternetSettings> {
+    use windows_registry::CURRENT_USER;
+    let enable = reg_dword(CURRENT_USER, INTERNET_SETTINGS, "ProxyEnable").unwrap_or(0);
     let connections = format!("{INTERNET_SETTINGS}\\Connections");
-    let blob =
-        reg_value(&connections, "DefaultConnectionSettings", RRF_RT_REG_BINARY).unwrap_or_default();
-    Some(crate::preflight::sysproxy::InternetSettings {
+    let blob = CURRENT_USER
+        .open(&connections)
+        .and_then(|k| k.get_value("DefaultConnectionSettings"))
+        .map(|v| v.to_vec())
+        .unwrap_or_default();
+    Some(super::InternetSettings {
         proxy_enable: enable != 0,
         proxy_server: reg_string(INTERNET_SETTINGS, "ProxyServer"),
         proxy_override: reg_string(INTERNET_SETTINGS, "ProxyOverride"),
         auto_config_url: reg_string(INTERNET_SETTINGS, "AutoConfigURL"),
-        auto_detect: crate::preflight::sysproxy::auto_detect_flag(&blob),
-    })
-}
-
-fn reg_dword(hive: HKEY, key: &str, name: &str) -> Option<u32> {
-    reg_value_in(hive, key, name, RRF_RT_REG_DWORD).and_then(|b| {
-        b.get(..4)
-            .map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]))
+        connection_settings: blob,
     })
 }
 
@@ -186,7 +141,7 @@ pub fn tie_to_parent(_cmd: &mut std::process::Command) {}
 
 /// What Windows says about the volume whose root is `root` (`E:\`), for
 /// drives its volume list does not hold (subst, network, Wine).
-pub fn volume(root: &str) -> Option<crate::stick::drive::VolumeFacts> {
+pub fn volume(root: &str) -> Option<super::VolumeFacts> {
     let wide_root = wide(root);
     // SAFETY: every buffer is passed with its length; the root is NUL-terminated.
     unsafe {
@@ -214,7 +169,7 @@ pub fn volume(root: &str) -> Option<crate::stick::drive::VolumeFacts> {
             std::ptr::null_mut(),
         );
         let end = fs.iter().position(|c| *c == 0).unwrap_or(fs.len());
-        Some(crate::stick::drive::VolumeFacts {
+        Some(super::VolumeFacts {
             drive_type: kind,
             file_system: named.then(|| String::from_utf16_lossy(&fs[..end])),
             serial: named.then_some(serial),
@@ -233,7 +188,7 @@ pub fn elevation() -> Option<crate::platform::Elevation> {
     Some(crate::platform::Elevation {
         elevated,
         split_admin: token_elevation_type() == Some(TokenElevationTypeLimited),
-        uac: reg_dword(HKEY_LOCAL_MACHINE, POLICIES, "EnableLUA").map(|v| v != 0),
+        uac: reg_dword(windows_registry::LOCAL_MACHINE, POLICIES, "EnableLUA").map(|v| v != 0),
     })
 }
 
@@ -264,7 +219,7 @@ fn token_elevation_type() -> Option<i32> {
 /// `LongPathsEnabled` of the file system policy.
 pub fn long_paths_enabled() -> Option<bool> {
     reg_dword(
-        HKEY_LOCAL_MACHINE,
+        windows_registry::LOCAL_MACHINE,
         r"SYSTEM\CurrentControlSet\Control\FileSystem",
         "LongPathsEnabled",
     )

@@ -10,7 +10,7 @@ use crate::environ::Environ;
 pub const FRESH_FOR_SECS: i64 = 600;
 
 fn path(codex_home: &Path) -> PathBuf {
-    crate::login::state_dir(codex_home).join("preflight-ok")
+    crate::stick::state_dir(codex_home).join("preflight-ok")
 }
 
 /// This computer and network: host name, proxy settings, endpoints.

@@ -7,7 +7,8 @@ use std::ffi::OsString;
 use std::path::Path;
 
 use crate::environ::Environ;
-use crate::preflight::sysproxy::{self, InternetSettings, SystemProxy};
+use crate::net::sysproxy::{self, AutoProxy, SystemProxy};
+use crate::platform::InternetSettings;
 use crate::preflight::tlsbundle;
 
 /// Variables to set, `-c` overrides to add, and notes to show.
@@ -16,31 +17,6 @@ pub struct Additions {
     pub vars: Vec<(OsString, OsString)>,
     pub overrides: Vec<String>,
     pub notes: Vec<String>,
-}
-
-fn has_proxy_var(env: &Environ) -> bool {
-    ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
-        .iter()
-        .any(|n| env.get_str(n).is_some())
-}
-
-/// The proxy variables codex gets from the Windows Internet Settings (a
-/// static proxy, when no proxy variable is set): what usbide's own probes
-/// and downloads must use too.
-pub fn system_proxy_vars(
-    env: &Environ,
-    system: Option<InternetSettings>,
-) -> Vec<(OsString, OsString)> {
-    match system
-        .filter(|_| !has_proxy_var(env))
-        .map(|s| sysproxy::interpret(&s))
-    {
-        Some(SystemProxy::Static(pairs)) => pairs
-            .into_iter()
-            .map(|(k, v)| (OsString::from(k), OsString::from(v)))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The additions for this computer.
@@ -60,11 +36,8 @@ pub fn additions(
             bundle.into_os_string(),
         ));
     }
-    match system
-        .filter(|_| !has_proxy_var(env))
-        .map(|s| sysproxy::interpret(&s))
-    {
-        Some(SystemProxy::Static(pairs)) => {
+    match sysproxy::for_codex(env, system.as_ref()) {
+        SystemProxy::Static(pairs) => {
             let shown: Vec<String> = pairs
                 .iter()
                 .map(|(k, v)| format!("{k}={}", crate::redact::url_password(v)))
@@ -77,12 +50,10 @@ pub fn additions(
                     .map(|(k, v)| (OsString::from(k), OsString::from(v))),
             );
         }
-        Some(SystemProxy::Automatic(how)) => {
-            // `how` is English (sysproxy): a PAC script's URL, or WPAD.
-            let pac = crate::messages::en::TEXT.proxy_how_pac.replace("{url}", "");
-            let how = match how.strip_prefix(pac.as_str()) {
-                Some(url) => fill(t.proxy_how_pac, &[("url", url)]),
-                None => crate::messages::in_lang(&how, lang).to_string(),
+        SystemProxy::Automatic(auto) => {
+            let how = match auto {
+                AutoProxy::Pac(url) => fill(t.proxy_how_pac, &[("url", &url)]),
+                AutoProxy::Wpad => t.proxy_how_wpad.to_string(),
             };
             out.notes.push(fill(t.proxy_windows_auto, &[("how", &how)]));
             out.overrides.extend([
@@ -90,7 +61,7 @@ pub fn additions(
                 "features.respect_system_proxy=true".to_string(),
             ]);
         }
-        Some(SystemProxy::None) | None => {}
+        SystemProxy::None => {}
     }
     out
 }
@@ -143,7 +114,7 @@ mod tests {
     #[test]
     fn usbide_probes_through_the_proxy_codex_gets() {
         let bare = Environ::from_pairs(&[("PATH", "C:\\Windows")], true);
-        let net = bare.with_vars(&system_proxy_vars(&bare, Some(static_proxy())));
+        let net = bare.with_vars(&crate::net::sysproxy::system_proxy_vars(&bare, Some(&static_proxy())));
         assert_eq!(
             crate::net::proxy::proxy_for(&net, "https", "chatgpt.com").as_deref(),
             Some("http://proxy.corp:8080")
@@ -154,11 +125,11 @@ mod tests {
             Some(static_proxy()),
             crate::messages::Lang::En,
         );
-        let system = system_proxy_vars(&bare, Some(static_proxy()));
+        let system = crate::net::sysproxy::system_proxy_vars(&bare, Some(&static_proxy()));
         assert_eq!(codex_gets.vars, system);
         // A variable set by the user wins, for codex and for usbide alike.
         let chosen = Environ::from_pairs(&[("HTTPS_PROXY", "http://mine:1")], true);
-        assert!(system_proxy_vars(&chosen, Some(static_proxy())).is_empty());
+        assert!(crate::net::sysproxy::system_proxy_vars(&chosen, Some(&static_proxy())).is_empty());
     }
 
     #[test]

@@ -149,11 +149,12 @@ pub fn codex_home(
 fn config_check(home: &Path, settings: &Settings, lang: Lang) -> Check {
     let t = text(lang);
     let path = home.join("config.toml");
-    if let Err(e) = crate::home::provider::check_config_size(&path, lang) {
+    if let Err(e) = crate::home::provider::check_config_size(&path) {
+        use crate::messages::UserError;
         return Check::fail(
             Group::CodexHome,
             "home.config",
-            e.to_string(),
+            e.message(lang),
             t.home_config_big_fix,
         );
     }
@@ -208,7 +209,7 @@ fn auth(
             return vec![Check::fail(
                 Group::Login,
                 "login.stored",
-                e.message(lang),
+                crate::messages::UserError::message(&e, lang),
                 t.login_reset_fix,
             )];
         }

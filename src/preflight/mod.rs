@@ -9,7 +9,6 @@ pub mod host;
 pub mod local;
 pub mod network;
 pub mod sandbox;
-pub mod sysproxy;
 pub mod tlsbundle;
 pub mod traces;
 pub mod windows;

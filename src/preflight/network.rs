@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use ureq::tls::RootCerts;
 
 use crate::environ::Environ;
-use crate::events::diagnose::Cause;
+use crate::diagnose::Cause;
 use crate::messages::{Lang, fill, text};
 use crate::net::reach::{self, Route, Unreachable};
 use crate::net::{port_of, scheme_and_host, trust};
@@ -259,7 +259,7 @@ fn tls_twice(
                     t.tls_failed,
                     &[
                         ("host", host),
-                        ("cause", crate::messages::title(cause, lang)),
+                        ("cause", crate::diagnose::phrases::title(cause, lang)),
                     ],
                 ),
                 t.tls_failed_fix,

@@ -4,9 +4,9 @@
 //! by a probe of the endpoint, as `usbide exec` does.
 
 use crate::context::Context;
-use crate::events::diagnose::{self, Diagnosis};
-use crate::events::escape::strip_ansi;
-use crate::events::hints;
+use crate::diagnose::{self, Diagnosis};
+use crate::escape::strip_ansi;
+use crate::diagnose::phrases;
 use crate::session::Ready;
 use crate::ui::note;
 
@@ -24,9 +24,9 @@ pub fn explain_failure(ctx: &Context, ready: &Ready, log: &std::path::Path, stde
     let t = crate::messages::text(lang);
     note(&crate::messages::fill(
         t.session_failed,
-        &[("title", hints::title(d.cause, lang))],
+        &[("title", phrases::title(d.cause, lang))],
     ));
-    note(&hints::hint(&d, lang));
+    note(&phrases::hint(&d, lang));
 }
 
 /// The most telling diagnosis in `text`: the last one that names a cause,

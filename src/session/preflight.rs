@@ -68,11 +68,11 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
             continue;
         }
         if let Some(name) = said_once(&c.id) {
-            let said = crate::login::state_dir(&home).join(name);
+            let said = crate::stick::state_dir(&home).join(name);
             if said.exists() {
                 continue;
             }
-            let _ = std::fs::create_dir_all(crate::login::state_dir(&home));
+            let _ = std::fs::create_dir_all(crate::stick::state_dir(&home));
             let _ = crate::fsx::write_own(&said, b"shown\n");
         }
         note(&crate::messages::fill(

@@ -99,7 +99,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     };
     let codex_home = stick.codex_home();
     crate::log::init(&codex_home);
-    crate::home::provider::check_config_size(&codex_home.join("config.toml"), ctx.lang)?;
+    crate::home::provider::check_config_size(&codex_home.join("config.toml"))?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.stick_login_method, &policy)?;
     let lang = ctx.lang;
@@ -196,7 +196,7 @@ fn say_sandbox_once(
         note(&warning);
     }
     let Some(choice) = d.choice else { return };
-    let said = crate::login::state_dir(codex_home).join("sandbox-said");
+    let said = crate::stick::state_dir(codex_home).join("sandbox-said");
     let line = crate::messages::fill(
         crate::messages::text(lang).sandbox_used,
         &[("choice", choice), ("why", &d.why(lang))],
@@ -205,7 +205,7 @@ fn say_sandbox_once(
         return;
     }
     note(&line);
-    let _ = std::fs::create_dir_all(crate::login::state_dir(codex_home));
+    let _ = std::fs::create_dir_all(crate::stick::state_dir(codex_home));
     let _ = crate::fsx::write_atomic(&said, line.as_bytes());
 }
 

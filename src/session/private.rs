@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use crate::context::Context;
-use crate::events::hints::Lang;
+use crate::messages::Lang;
 use crate::lock::StickLock;
 use crate::stick::Stick;
 

@@ -6,11 +6,12 @@
 //! `toml_edit`, so the user's comments, order, line ends and byte order mark
 //! stay; written atomically ([`crate::fsx`]).
 
+use crate::messages::UserError;
 use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, value};
 
-use crate::home::config::{BOM, to_crlf, uses_crlf};
+use crate::textfile::{BOM, to_crlf, uses_crlf};
 
 /// The settings file's name, at the stick root.
 pub const FILE_NAME: &str = "usbide.toml";
@@ -184,7 +185,7 @@ pub fn edited(existing: Option<&str>, key: &str, new: Option<&str>) -> Result<St
             doc.remove(key);
             appended = Some(format!("{key} = {}\n", value(v).to_string().trim()));
         }
-        (None, _) => crate::home::config::remove_keeping_comments(&mut doc, key),
+        (None, _) => crate::textfile::remove_keeping_comments(&mut doc, key),
     }
     let mut out = doc.to_string();
     if let Some(line) = appended {
@@ -232,6 +233,19 @@ pub enum SaveError {
     },
 }
 
+impl UserError for SaveError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        match self {
+            Self::File(e) => e.message(lang),
+            Self::Write { path, .. } => crate::messages::about(crate::messages::text(lang).cannot_write, path),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::HOME
+    }
+}
+
 /// The first lines of a new `usbide.toml`.
 const HEADER: &str = "# usbide's settings for this stick (`usbide config` shows and changes them).\n\
 # A command-line flag or an environment variable wins over this file.\n";
@@ -264,6 +278,41 @@ fn read_capped(path: &Path) -> Result<Option<String>, FileError> {
 /// usbide cannot edit whole is refused.
 pub fn read_for_edit(root: &Path) -> Result<Option<String>, FileError> {
     read_capped(&root.join(FILE_NAME))
+}
+
+
+impl crate::messages::UserError for FileError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::Parse { path, reason } => format!("{path}: {reason}"),
+            Self::TooLarge { path, max } => crate::messages::fill(
+                t.settings_too_large,
+                &[("path", path), ("max", &max.to_string())],
+            ),
+            Self::NotText { path } => crate::messages::fill(t.settings_not_text, &[("path", path)]),
+            Self::UnknownKey { path, key, known } => format!(
+                "{path}: {}",
+                crate::messages::fill(t.config_unknown_key, &[("key", key), ("known", known)])
+            ),
+            Self::BadValue {
+                path,
+                key,
+                wants,
+                found,
+            } => format!(
+                "{path}: {}",
+                crate::messages::fill(
+                    t.settings_bad_value,
+                    &[("key", key), ("wants", wants), ("value", found)]
+                )
+            ),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::HOME
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod file;
 
+use crate::messages::UserError as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -35,35 +36,11 @@ pub struct Origin {
     pub set_by: &'static str,
 }
 
-/// The login method written to `forced_login_method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoginMethod {
-    /// `forced_login_method = "chatgpt"` (the default).
-    Chatgpt,
-    /// `forced_login_method = "api"`.
-    Api,
-    /// No forced method: the key is removed.
-    None,
-}
+pub use crate::home::config::LoginMethod;
 
-impl LoginMethod {
-    /// The config value, or `None` when the key must be absent.
-    pub fn config_value(self) -> Option<&'static str> {
-        match self {
-            Self::Chatgpt => Some("chatgpt"),
-            Self::Api => Some("api"),
-            Self::None => None,
-        }
-    }
-
-    fn parse(value: &str) -> Result<Self, SettingsError> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "chatgpt" => Ok(Self::Chatgpt),
-            "api" => Ok(Self::Api),
-            "none" => Ok(Self::None),
-            _ => Err(SettingsError::LoginMethod(value.to_string())),
-        }
-    }
+/// `chatgpt`, `api` or `none` ([`LoginMethod::parse`]), as a settings error.
+fn parse_login_method(value: &str) -> Result<LoginMethod, SettingsError> {
+    LoginMethod::parse(value).ok_or_else(|| SettingsError::LoginMethod(value.to_string()))
 }
 
 impl From<LoginMethodArg> for LoginMethod {
@@ -216,7 +193,7 @@ impl Settings {
             ("--login-method", "USBIDE_LOGIN_METHOD"),
             Some("chatgpt"),
         ) {
-            Ok(v) => LoginMethod::parse(v.as_deref().unwrap_or("chatgpt"))?,
+            Ok(v) => parse_login_method(v.as_deref().unwrap_or("chatgpt"))?,
             Err(SettingsError::BadVariable { found, .. }) => {
                 return Err(SettingsError::LoginMethod(found));
             }
@@ -278,7 +255,7 @@ impl Settings {
         };
         let stick_login_method = file
             .get("login_method")
-            .and_then(|v| LoginMethod::parse(v).ok())
+            .and_then(LoginMethod::parse)
             .unwrap_or(LoginMethod::Chatgpt);
         Ok(Self {
             root: global
@@ -327,6 +304,30 @@ fn split_list(value: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+
+impl crate::messages::UserError for SettingsError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::LoginMethod(v) => crate::messages::fill(t.settings_login_method, &[("value", &format!("{v:?}"))]),
+            Self::LockWait(v) => crate::messages::fill(t.settings_lock_wait, &[("value", &format!("{v:?}"))]),
+            Self::BadVariable { name, wants, found } => crate::messages::fill(
+                t.settings_bad_value,
+                &[
+                    ("key", name),
+                    ("wants", wants),
+                    ("value", &format!("{found:?}")),
+                ],
+            ),
+            Self::File(e) => e.message(lang),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::HOME
+    }
 }
 
 #[cfg(test)]

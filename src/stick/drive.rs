@@ -65,35 +65,22 @@ pub fn is_fat(file_system: &str) -> bool {
     fs.contains("fat") || fs.contains("msdos")
 }
 
-/// What Windows answers about a drive root (`GetDriveTypeW`,
-/// `GetVolumeInformationW`, `GetDiskFreeSpaceExW`), for drives missing from
-/// the volume list: subst and network drives, and every drive under Wine.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct VolumeFacts {
-    /// `DRIVE_REMOVABLE` (2), `DRIVE_FIXED` (3), `DRIVE_REMOTE` (4), ...
-    pub drive_type: u32,
-    pub file_system: Option<String>,
-    pub serial: Option<u32>,
-    pub read_only: bool,
-    pub free_bytes: u64,
-    pub total_bytes: u64,
-}
-
-impl VolumeFacts {
-    /// The drive report for the volume at `root` (`E:\`).
-    pub fn into_info(self, root: &str) -> DriveInfo {
+/// The drive report for the volume at `root` (`E:\`), from what Windows
+/// answered about it (`crate::platform::volume`).
+pub fn from_volume(v: crate::platform::VolumeFacts, root: &str) -> DriveInfo {
+    {
         const DRIVE_REMOVABLE: u32 = 2;
         const DRIVE_REMOTE: u32 = 4;
         DriveInfo {
             mount_point: root.to_string(),
             drive_letter: winpath::drive_letter(root),
-            file_system: self.file_system.unwrap_or_else(|| "unknown".into()),
-            removable: self.drive_type == DRIVE_REMOVABLE,
-            remote: self.drive_type == DRIVE_REMOTE,
-            read_only: self.read_only,
-            total_bytes: self.total_bytes,
-            free_bytes: self.free_bytes,
-            volume_id: self.serial.map(|s| format!("{s:08x}")),
+            file_system: v.file_system.unwrap_or_else(|| "unknown".into()),
+            removable: v.drive_type == DRIVE_REMOVABLE,
+            remote: v.drive_type == DRIVE_REMOTE,
+            read_only: v.read_only,
+            total_bytes: v.total_bytes,
+            free_bytes: v.free_bytes,
+            volume_id: v.serial.map(|s| format!("{s:08x}")),
         }
     }
 }
@@ -105,7 +92,7 @@ pub fn detect(root: &Path) -> Option<DriveInfo> {
     listed(root)
         .or_else(|| {
             let drive_root = winpath::drive_root(&root.to_string_lossy())?;
-            crate::platform::volume(&drive_root).map(|v| v.into_info(&drive_root))
+            crate::platform::volume(&drive_root).map(|v| from_volume(v, &drive_root))
         })
         .map(|mut info| {
             let text = root.to_string_lossy();
@@ -212,6 +199,7 @@ mod tests {
 
     #[test]
     fn a_removable_drive_from_its_root() {
+        use crate::platform::VolumeFacts;
         let facts = VolumeFacts {
             drive_type: 2,
             file_system: Some("FAT32".into()),
@@ -220,16 +208,26 @@ mod tests {
             free_bytes: 10,
             total_bytes: 20,
         };
-        let info = facts.into_info("E:\\");
+        let info = from_volume(facts, "E:\\");
         assert_eq!(info.drive_letter, Some('E'));
         assert!(info.removable && info.lacks_permissions());
         assert_eq!(info.volume_id.as_deref(), Some("1234abcd"));
-        let fixed = VolumeFacts {
-            drive_type: 3,
-            ..Default::default()
-        }
-        .into_info("C:\\");
+        let fixed = from_volume(
+            VolumeFacts {
+                drive_type: 3,
+                ..Default::default()
+            },
+            "C:\\",
+        );
         assert!(!fixed.removable);
+        let share = from_volume(
+            VolumeFacts {
+                drive_type: 4,
+                ..Default::default()
+            },
+            "G:\\",
+        );
+        assert!(share.remote && !share.removable);
         assert_eq!(fixed.file_system, "unknown");
     }
 

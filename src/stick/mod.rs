@@ -45,3 +45,9 @@ impl Stick {
         self.drive.get_or_init(|| drive::detect(&self.root)).clone()
     }
 }
+
+/// usbide's own folder in `codex_home` (`.usbide`, ignored by the
+/// `.gitignore`): its log, records and the copies it keeps.
+pub fn state_dir(codex_home: &Path) -> PathBuf {
+    codex_home.join(".usbide")
+}

@@ -6,6 +6,7 @@
 //! root found in a temporary folder or inside an archive preview is refused:
 //! whatever usbide wrote there (tokens included) would be lost or left behind.
 
+use crate::messages::UserError as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::environ::Environ;
@@ -94,6 +95,26 @@ fn archive_component(exe: &Path) -> Option<PathBuf> {
         }
     }
     None
+}
+
+
+impl crate::messages::UserError for RootError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
+        let t = crate::messages::text(lang);
+        match self {
+            Self::NotFound { exe } => crate::messages::fill(t.root_not_found, &[("exe", &crate::messages::shown_path(exe))]),
+            Self::InTemp { root, temp } => crate::messages::fill(
+                t.root_in_temp,
+                &[("root", &crate::messages::shown_path(root)), ("temp", &crate::messages::shown_path(temp))],
+            ),
+            Self::InArchive { path: p } => crate::messages::fill(t.root_in_archive, &[("path", &crate::messages::shown_path(p))]),
+            Self::Missing { root } => crate::messages::fill(t.root_missing, &[("root", &crate::messages::shown_path(root))]),
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::STICK
+    }
 }
 
 #[cfg(test)]

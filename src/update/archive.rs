@@ -109,7 +109,7 @@ pub fn extract_binary(archive: &Archive, dest: &Path) -> Result<(), UpdateError>
     {
         return Err(bad(format!(
             "its entry {:?} is not a plain {} at its top",
-            crate::events::escape::escape(&entry_name),
+            crate::escape::escape(&entry_name),
             binary_name()
         )));
     }

@@ -25,7 +25,7 @@ struct Stamp {
 }
 
 fn stamp_path(codex_home: &Path) -> PathBuf {
-    crate::login::state_dir(codex_home).join("update-check.json")
+    crate::stick::state_dir(codex_home).join("update-check.json")
 }
 
 fn read_stamp(path: &Path) -> Stamp {

@@ -17,6 +17,7 @@ pub mod check;
 pub mod release;
 pub mod replace;
 
+use crate::messages::UserError as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -45,9 +46,8 @@ pub enum UpdateError {
     Replace { path: String, reason: String },
 }
 
-impl UpdateError {
-    /// The error in `lang`.
-    pub fn message(&self, lang: crate::messages::Lang) -> String {
+impl crate::messages::UserError for UpdateError {
+    fn message(&self, lang: crate::messages::Lang) -> String {
         let t = text(lang);
         match self {
             Self::Fetch { url, reason } => {
@@ -82,6 +82,10 @@ impl UpdateError {
                 fill(t.update_replace, &[("path", path), ("reason", reason)])
             }
         }
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::UPDATE
     }
 }
 
@@ -228,7 +232,7 @@ mod tests {
             current: "0.1.0".into(),
         };
         assert!(e.to_string().starts_with("0.0.9 is not newer"), "{e}");
-        let fr = crate::messages::errors::localize(&e, crate::messages::Lang::Fr);
+        let fr = crate::messages::UserError::message(&e, crate::messages::Lang::Fr);
         assert!(fr.starts_with("0.0.9 n'est pas plus récent"), "{fr}");
     }
 }

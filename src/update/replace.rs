@@ -65,7 +65,7 @@ pub fn probe(binary: &Path, expected: &Version) -> Result<(), UpdateError> {
     } else {
         Err(fail(format!(
             "it says {:?}",
-            crate::events::escape::escape(&first)
+            crate::escape::escape(&first)
         )))
     }
 }
@@ -158,7 +158,7 @@ pub fn rollback(exe: &Path) -> Result<String, UpdateError> {
         .and_then(|r| r.split_whitespace().next())
         .ok_or_else(|| UpdateError::Probe {
             expected: "the previous one".into(),
-            reason: format!("it says {:?}", crate::events::escape::escape(&line)),
+            reason: format!("it says {:?}", crate::escape::escape(&line)),
         })?
         .to_string();
     let fail = |path: &Path, e: std::io::Error| UpdateError::Replace {

@@ -1,12 +1,14 @@
 //! One classifier for every error text Codex produces: `error` events,
 //! `turn.failed`, error items, and stderr lines. It names a cause by family
-//! (the same cause for every wording Codex and the servers use for it); the
-//! message catalogue ([`crate::messages`]) says what to do about it.
+//! (the same cause for every wording Codex and the servers use for it);
+//! [`phrases`] says what to do about it in the user's language.
 //!
 //! An HTTP status is read only from Codex's own templates (`unexpected status
 //! NNN`, `last status: NNN`, `(status NNN`) or a JSON `"status": NNN` field,
 //! never from any three digits. Real texts and their expected causes live in
 //! `tests/corpus/codex-errors.toml`.
+
+pub mod phrases;
 
 use std::sync::LazyLock;
 

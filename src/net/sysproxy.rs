@@ -4,19 +4,10 @@
 //! `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`, or (PAC and auto-detect, which
 //! only Windows can evaluate) turns on codex's `respect_system_proxy`.
 
-/// The values of `HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InternetSettings {
-    pub proxy_enable: bool,
-    /// `ProxyServer`: `host:port`, or `http=h:p;https=h:p;socks=h:p`.
-    pub proxy_server: Option<String>,
-    /// `ProxyOverride`: `<local>;*.corp.example;10.*`.
-    pub proxy_override: Option<String>,
-    /// `AutoConfigURL`: a PAC script.
-    pub auto_config_url: Option<String>,
-    /// "Automatically detect settings" (WPAD).
-    pub auto_detect: bool,
-}
+use std::ffi::OsString;
+
+use crate::environ::Environ;
+use crate::platform::InternetSettings;
 
 /// What to do about the system proxy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +16,44 @@ pub enum SystemProxy {
     /// Export these variables to codex.
     Static(Vec<(&'static str, String)>),
     /// A PAC script or WPAD: only Windows can evaluate it.
-    Automatic(String),
+    Automatic(AutoProxy),
+}
+
+/// How Windows finds its proxy by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AutoProxy {
+    /// A PAC script at this URL.
+    Pac(String),
+    /// "Automatically detect settings" (WPAD).
+    Wpad,
+}
+
+fn has_proxy_var(env: &Environ) -> bool {
+    ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .any(|n| env.get_str(n).is_some())
+}
+
+/// What the system proxy means for codex here: nothing when a proxy
+/// variable is already set (it wins), else [`interpret`].
+pub fn for_codex(env: &Environ, system: Option<&InternetSettings>) -> SystemProxy {
+    match system {
+        Some(s) if !has_proxy_var(env) => interpret(s),
+        _ => SystemProxy::None,
+    }
+}
+
+/// The proxy variables codex gets from the Windows Internet Settings (a
+/// static proxy, when no proxy variable is set): what usbide's own probes
+/// and downloads must use too.
+pub fn system_proxy_vars(env: &Environ, system: Option<&InternetSettings>) -> Vec<(OsString, OsString)> {
+    match for_codex(env, system) {
+        SystemProxy::Static(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| (OsString::from(k), OsString::from(v)))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Decide from the settings.
@@ -48,15 +76,11 @@ pub fn interpret(s: &InternetSettings) -> SystemProxy {
             return SystemProxy::Static(vars);
         }
     }
-    match (&s.auto_config_url, s.auto_detect) {
+    match (&s.auto_config_url, auto_detect_flag(&s.connection_settings)) {
         (Some(url), _) if !url.trim().is_empty() => {
-            let en = &crate::messages::en::TEXT;
-            SystemProxy::Automatic(crate::messages::fill(
-                en.proxy_how_pac,
-                &[("url", url.trim())],
-            ))
+            SystemProxy::Automatic(AutoProxy::Pac(url.trim().to_string()))
         }
-        (_, true) => SystemProxy::Automatic(crate::messages::en::TEXT.proxy_how_wpad.into()),
+        (_, true) => SystemProxy::Automatic(AutoProxy::Wpad),
         _ => SystemProxy::None,
     }
 }
@@ -129,7 +153,7 @@ fn ip_wildcard(entry: &str) -> Option<String> {
 }
 
 /// `DefaultConnectionSettings` blob: byte 8 holds the flags; 0x08 = auto-detect.
-pub fn auto_detect_flag(blob: &[u8]) -> bool {
+fn auto_detect_flag(blob: &[u8]) -> bool {
     blob.get(8).is_some_and(|flags| flags & 0x08 != 0)
 }
 
@@ -198,14 +222,17 @@ mod tests {
             auto_config_url: Some("http://wpad/proxy.pac".into()),
             ..Default::default()
         };
-        assert!(matches!(interpret(&pac), SystemProxy::Automatic(s) if s.contains("proxy.pac")));
-        let wpad = InternetSettings {
-            auto_detect: true,
-            ..Default::default()
-        };
-        assert!(matches!(interpret(&wpad), SystemProxy::Automatic(_)));
+        assert_eq!(
+            interpret(&pac),
+            SystemProxy::Automatic(AutoProxy::Pac("http://wpad/proxy.pac".into()))
+        );
         let mut blob = vec![0u8; 16];
         blob[8] = 0x09;
+        let wpad = InternetSettings {
+            connection_settings: blob.clone(),
+            ..Default::default()
+        };
+        assert_eq!(interpret(&wpad), SystemProxy::Automatic(AutoProxy::Wpad));
         assert!(auto_detect_flag(&blob));
         assert!(!auto_detect_flag(&[0; 4]));
     }

@@ -1,0 +1,112 @@
+//! What to say about each cause, in the user's language: its short title,
+//! what to do, and both on one line. The words of each language live in
+//! [`en`] and [`fr`] (one `match` arm per [`Cause`], so the compiler checks
+//! that no cause goes without words); the sentences around them are in the
+//! message catalogue.
+
+pub mod en;
+pub mod fr;
+
+use crate::diagnose::{Cause, Diagnosis};
+use crate::messages::{Lang, fill, text};
+
+/// The short name of a cause ("The connection was refused").
+pub fn title(cause: Cause, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => en::cause(cause).0,
+        Lang::Fr => fr::cause(cause).0,
+    }
+}
+
+/// What to do about a diagnosis, without restating its title; with the
+/// request ID to quote, when the server gave one.
+pub fn hint(d: &Diagnosis, lang: Lang) -> String {
+    let t = text(lang);
+    let (_, fix, with_detail) = match lang {
+        Lang::En => en::cause(d.cause),
+        Lang::Fr => fr::cause(d.cause),
+    };
+    let fix = match (&d.detail, with_detail) {
+        (Some(_), Some(template)) => template,
+        _ => fix,
+    };
+    let detail = d.detail.as_deref().unwrap_or(t.provider_key_variable);
+    let mut out = fill(fix, &[("detail", detail)]);
+    if let Some(id) = &d.request_id {
+        out.push(' ');
+        out.push_str(&fill(t.request_id, &[("id", id)]));
+    }
+    out
+}
+
+/// The one-line explanation: title, then what to do.
+pub fn explain(d: &Diagnosis, lang: Lang) -> String {
+    let title = match (lang, d.cause, &d.detail) {
+        (_, Cause::MissingProviderKey, _) => fill(
+            title(d.cause, lang),
+            &[(
+                "detail",
+                d.detail
+                    .as_deref()
+                    .unwrap_or(text(lang).provider_key_variable),
+            )],
+        ),
+        _ => title(d.cause, lang).to_string(),
+    };
+    fill(
+        text(lang).diagnosis_line,
+        &[("title", &title), ("hint", &hint(d, lang))],
+    )
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::tests::check_french;
+
+    #[test]
+    fn every_cause_has_french_words() {
+        for cause in Cause::ALL {
+            let (et, eh, ed) = en::cause(cause);
+            let (ft, fh, fd) = fr::cause(cause);
+            let name = format!("{cause:?}");
+            check_french(&name, et, ft);
+            check_french(&name, eh, fh);
+            assert_eq!(ed.is_some(), fd.is_some(), "{name}");
+            if let (Some(e), Some(f)) = (ed, fd) {
+                check_french(&name, e, f);
+            }
+        }
+    }
+
+    #[test]
+    fn no_explanation_says_the_same_thing_twice() {
+        for lang in [Lang::En, Lang::Fr] {
+            for cause in Cause::ALL {
+                let title = title(cause, lang).to_lowercase();
+                let hint = hint(&Diagnosis::of(cause), lang).to_lowercase();
+                assert!(
+                    !hint.contains(title.trim_end_matches(['.', ' '])),
+                    "{cause:?} {lang:?}: the hint repeats the title: {hint}"
+                );
+                assert!(!title.ends_with('.'), "{cause:?}: {title}");
+            }
+        }
+    }
+
+    #[test]
+    fn templates_are_filled() {
+        let d = Diagnosis {
+            detail: Some("34.337 s".into()),
+            request_id: Some("req_1".into()),
+            ..Diagnosis::of(Cause::RateLimit)
+        };
+        let e = explain(&d, Lang::En);
+        assert!(e.contains("34.337 s") && e.contains("req_1"), "{e}");
+        assert!(!e.contains('{'), "{e}");
+        let f = explain(&d, Lang::Fr);
+        assert!(f.contains("34.337 s") && !f.contains('{'), "{f}");
+    }
+
+}
