@@ -18,6 +18,8 @@ pub struct Context {
     /// downloads): `env` plus the Windows system proxy exactly as codex gets
     /// it, so that usbide probes the route codex will take.
     pub net: Environ,
+    /// usbide's HTTP client: `net` and the settings' download limits.
+    pub http: crate::net::http::Client,
     pub settings: Settings,
     /// Where this usbide executable is.
     pub exe: PathBuf,
@@ -36,9 +38,15 @@ impl Context {
         let lang = settings.language.unwrap_or_else(|| {
             crate::messages::Lang::detect(&env, crate::platform::user_locale().as_deref())
         });
+        let http = crate::net::http::Client {
+            env: net.clone(),
+            stall: settings.downloads.stall,
+            overall: settings.downloads.overall,
+        };
         Self {
             env,
             net,
+            http,
             settings,
             exe,
             lang,

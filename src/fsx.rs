@@ -144,7 +144,10 @@ pub fn write_own(path: &Path, bytes: &[u8]) -> io::Result<()> {
 pub fn io_message(err: &io::Error, lang: crate::messages::Lang) -> String {
     use crate::messages::UserError;
     match err.get_ref() {
-        Some(inner) => match (inner.downcast_ref::<NotOurs>(), inner.downcast_ref::<ReadOnlyFile>()) {
+        Some(inner) => match (
+            inner.downcast_ref::<NotOurs>(),
+            inner.downcast_ref::<ReadOnlyFile>(),
+        ) {
             (Some(e), _) => e.message(lang),
             (_, Some(e)) => e.message(lang),
             _ => err.to_string(),
@@ -417,10 +420,12 @@ fn sync_parent(path: &Path) {
     }
 }
 
-
 impl crate::messages::UserError for ReadOnlyFile {
     fn message(&self, lang: crate::messages::Lang) -> String {
-        crate::messages::fill(crate::messages::text(lang).file_read_only, &[("path", &crate::messages::shown_path(&self.path))])
+        crate::messages::fill(
+            crate::messages::text(lang).file_read_only,
+            &[("path", &crate::messages::shown_path(&self.path))],
+        )
     }
 
     fn exit_code(&self) -> i32 {
@@ -428,10 +433,12 @@ impl crate::messages::UserError for ReadOnlyFile {
     }
 }
 
-
 impl crate::messages::UserError for NotOurs {
     fn message(&self, lang: crate::messages::Lang) -> String {
-        crate::messages::fill(crate::messages::text(lang).file_not_ours, &[("path", &crate::messages::shown_path(&self.path))])
+        crate::messages::fill(
+            crate::messages::text(lang).file_not_ours,
+            &[("path", &crate::messages::shown_path(&self.path))],
+        )
     }
 
     fn exit_code(&self) -> i32 {

@@ -16,6 +16,7 @@ pub mod events;
 pub mod exit;
 pub mod fsx;
 pub mod home;
+pub mod hooks;
 pub mod hosttemp;
 pub mod launch;
 pub mod lock;
@@ -112,15 +113,16 @@ fn recover_login(ctx: &Context) {
 /// The settings, resolved once from the command line, the environment and
 /// the stick's `usbide.toml`, and the context every command starts from.
 fn resolve(cli: &Cli, env: Environ) -> anyhow::Result<Context> {
+    hooks::init(&env);
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("usbide"));
     let mut global = cli.global.clone();
     let bare = Settings::resolve(&global, &env)?;
     if let Some(given) = &bare.root
         && let Some(root) = stick::root::corrected(given)
     {
-        let lang = bare.language.unwrap_or_else(|| {
-            messages::Lang::detect(&env, platform::user_locale().as_deref())
-        });
+        let lang = bare
+            .language
+            .unwrap_or_else(|| messages::Lang::detect(&env, platform::user_locale().as_deref()));
         ui::note(&messages::fill(
             messages::text(lang).root_corrected,
             &[
@@ -166,7 +168,7 @@ fn dispatch(cli: Cli, ctx: &Context) -> anyhow::Result<i32> {
             cmd::render::run(ctx, file.as_deref(), &output, json)
         }
         Some(Command::Login(args)) => cmd::login::run(ctx, &args),
-        Some(Command::Logout) => cmd::login::logout(&ctx),
+        Some(Command::Logout) => cmd::login::logout(ctx),
         Some(Command::Status(a)) => cmd::status::run(ctx, a.json),
         Some(Command::Doctor(args)) => cmd::doctor::run(ctx, &args),
         Some(Command::Env(a)) => cmd::env::run(ctx, a.json),

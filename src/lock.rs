@@ -84,7 +84,6 @@ impl StickLock {
     }
 }
 
-
 impl crate::messages::UserError for LockError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
@@ -95,10 +94,21 @@ impl crate::messages::UserError for LockError {
                 } else {
                     holder
                 };
-                crate::messages::fill(t.lock_busy, &[("home", &crate::messages::shown_path(home)), ("holder", holder)])
+                crate::messages::fill(
+                    t.lock_busy,
+                    &[
+                        ("home", &crate::messages::shown_path(home)),
+                        ("holder", holder),
+                    ],
+                )
             }
-            Self::ReadOnly { home } => crate::messages::fill(t.lock_read_only, &[("home", &crate::messages::shown_path(home))]),
-            Self::Io { path: p, .. } => crate::messages::fill(t.lock_io, &[("path", &crate::messages::shown_path(p))]),
+            Self::ReadOnly { home } => crate::messages::fill(
+                t.lock_read_only,
+                &[("home", &crate::messages::shown_path(home))],
+            ),
+            Self::Io { path: p, .. } => {
+                crate::messages::fill(t.lock_io, &[("path", &crate::messages::shown_path(p))])
+            }
         }
     }
 

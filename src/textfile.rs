@@ -108,4 +108,3 @@ fn first_header(root: &mut toml_edit::Table) -> Option<&mut toml_edit::Table> {
     }
     Some(table)
 }
-

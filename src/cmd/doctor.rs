@@ -52,7 +52,6 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
             env: codex_env.filtered.vars,
         });
     let mut opts = Options::from_settings(
-        &ctx.env,
         &ctx.settings,
         &crate::home::provider::Provider::read(&home, ctx.settings.login_method),
         true,
@@ -65,6 +64,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
         (&ctx.env, &ctx.net),
         codex.as_ref(),
         &opts,
+        ctx.lang,
     );
     if report.passed() && opts.network && lock.is_some() {
         preflight::cache::save(

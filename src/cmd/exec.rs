@@ -17,8 +17,8 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::ExecArgs;
 use crate::context::Context;
-use crate::diagnose::{self, Cause, Diagnosis};
 use crate::diagnose::phrases;
+use crate::diagnose::{self, Cause, Diagnosis};
 use crate::events::lines;
 use crate::events::machine::Machine;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
@@ -51,11 +51,8 @@ const MAX_RUNNING: usize = 1024;
 const DRAIN_GRACE: Duration = Duration::from_secs(2);
 
 impl Watchdog {
-    /// `USBIDE_EXEC_IDLE_SECS` (default 600; 0 turns it off).
-    fn new(env: &crate::environ::Environ) -> Self {
-        let limit = env
-            .wait("USBIDE_EXEC_IDLE_SECS", Duration::from_secs(1))
-            .unwrap_or(Duration::from_secs(600));
+    /// A watchdog that fires after `limit` of silence (zero: never).
+    fn new(limit: Duration) -> Self {
         Self {
             limit,
             last: Instant::now(),
@@ -190,7 +187,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let err = child.stderr.take().map(|s| spawn_reader(s, tx, Chunk::Err));
     let mut renderer = Renderer::new(io::stdout().lock(), style);
     let mut machine = Machine::new(io::stdout().lock(), style.lang);
-    let mut watchdog = Watchdog::new(&ctx.env);
+    let mut watchdog = Watchdog::new(ctx.settings.exec_idle);
     // Once codex is gone, output is read until DRAIN_GRACE passes without a
     // line (codex exited) or DRAIN_GRACE in all (the watchdog killed it).
     let mut gone_at: Option<Instant> = None;

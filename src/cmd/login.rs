@@ -312,7 +312,7 @@ fn reset(ctx: &Context, ready: &Ready, codex: &Path, home: &Path) -> Result<()> 
 
 /// The browser flow, on the terminal.
 fn browser(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
-    codex_login(ready, codex, &[], ctx.env.get_str("USBIDE_LOGIN_ISSUER"))
+    codex_login(ready, codex, &[], ctx.settings.login_issuer.clone())
         .run_inherited()
         .with_context(|| cannot_start(ctx, "codex login"))
 }
@@ -384,7 +384,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         ready,
         codex,
         &["--device-auth"],
-        ctx.env.get_str("USBIDE_LOGIN_ISSUER"),
+        ctx.settings.login_issuer.clone(),
     )
     .command()
     .stdin(Stdio::null())
@@ -429,10 +429,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
         }
     }
     drop(tx);
-    let limit = ctx
-        .env
-        .wait("USBIDE_LOGIN_TIMEOUT_SECS", Duration::from_secs(1))
-        .unwrap_or(Duration::from_secs(15 * 60));
+    let limit = ctx.settings.login_timeout;
     let deadline = Instant::now() + limit;
     let live = io::stderr().is_terminal();
     let mut reader = PromptReader::default();
@@ -446,23 +443,18 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
                         "{}",
                         screen(
                             &reader.prompt,
-                            io::stdout().is_terminal() || ctx.env.truthy("USBIDE_QR"),
+                            io::stdout().is_terminal() || ctx.settings.qr,
                             ctx.lang,
                         )
                     );
                     io::stdout().flush()?;
                 } else if reader.complete()
-                    && crate::login::device::is_warning(
-                        crate::escape::strip_ansi(&line).trim(),
-                    )
+                    && crate::login::device::is_warning(crate::escape::strip_ansi(&line).trim())
                 {
                     if live {
                         crate::out::eprint!("\r\x1b[2K"); // clear the countdown line first
                     }
-                    crate::out::println!(
-                        "  {}\n",
-                        clean(crate::escape::strip_ansi(&line).trim())
-                    );
+                    crate::out::println!("  {}\n", clean(crate::escape::strip_ansi(&line).trim()));
                 }
             }
             Ok((true, line)) => errors.push(line),
@@ -499,10 +491,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
 /// Name why codex's login failed; when its text hides a network cause
 /// ("error sending request for url (...)"), probe that URL to name it.
 fn explain_failure(ctx: &Context, errors: &[String]) {
-    let Some(mut d) = errors
-        .iter()
-        .find_map(|l| crate::diagnose::classify(l))
-    else {
+    let Some(mut d) = errors.iter().find_map(|l| crate::diagnose::classify(l)) else {
         return;
     };
     if d.cause.hides_network_cause()

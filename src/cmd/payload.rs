@@ -79,7 +79,7 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let source = source(ctx, args.npm_registry.as_deref());
     let version = match (args.version.as_deref(), &manifest) {
         (Some("latest"), _) => {
-            let v = source.latest(&ctx.net, ctx.lang)?;
+            let v = source.latest(&ctx.http, ctx.lang)?;
             note(&crate::messages::fill(
                 crate::messages::text(ctx.lang).payload_latest,
                 &[("version", &v), ("source", &source.describe(ctx.lang))],
@@ -171,8 +171,9 @@ fn install_with(
         pin: manifest.and_then(|m| m.pin(version, t.triple)),
         keep_previous,
         lang: ctx.lang,
+        limits: ctx.settings.downloads,
     };
-    let done = install::install(&stick.payload_dir, &ctx.net, &req)
+    let done = install::install(&stick.payload_dir, &ctx.http, &req)
         .with_context(|| fill(tx.payload_not_installed, &what))?;
     if done.cleaned_interrupted {
         note(&fill(tx.payload_leftovers, &what));
@@ -235,7 +236,7 @@ fn update(ctx: &Context, args: &crate::cli::PayloadUpdateArgs) -> Result<i32> {
             .trim_start_matches("rust-v")
             .trim_start_matches('v')
             .to_string(),
-        None => source.latest(&ctx.net, ctx.lang)?,
+        None => source.latest(&ctx.http, ctx.lang)?,
     };
     let manifest = manifest(&stick)?;
     let mut changed = false;
@@ -278,7 +279,7 @@ fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Res
         .collect();
     let mut text = format!("{header}version = \"{version}\"\n");
     for t in target::ALL {
-        let Ok(artifact) = source.resolve(&ctx.net, version, t, None, ctx.lang) else {
+        let Ok(artifact) = source.resolve(&ctx.http, version, t, None, ctx.lang) else {
             continue;
         };
         let field = match source {

@@ -59,7 +59,6 @@ pub fn explain(d: &Diagnosis, lang: Lang) -> String {
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +107,4 @@ mod tests {
         let f = explain(&d, Lang::Fr);
         assert!(f.contains("34.337 s") && !f.contains('{'), "{f}");
     }
-
 }

@@ -11,10 +11,10 @@
 
 use std::io::{self, Write};
 
-use crate::diagnose::{self, Cause, Diagnosis};
 use crate::diagnose::phrases;
-use crate::messages::Lang;
+use crate::diagnose::{self, Cause, Diagnosis};
 use crate::events::model::{Event, ItemKind, Line, parse_line};
+use crate::messages::Lang;
 
 /// Redact every string in `value`; an agent message's text is read after
 /// the end of the previous one (`after`).
@@ -167,11 +167,7 @@ impl<W: Write> Machine<W> {
             "hint": phrases::hint(d, self.lang),
             "message": crate::redact::text(message),
         });
-        writeln!(
-            self.out,
-            "{}",
-            crate::escape::json_text(&doc.to_string())
-        )?;
+        writeln!(self.out, "{}", crate::escape::json_text(&doc.to_string()))?;
         self.out.flush()
     }
 

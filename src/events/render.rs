@@ -8,13 +8,13 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-pub use crate::events::batch::Batch;
-use crate::diagnose::{self, Cause, Diagnosis};
 use crate::diagnose::phrases;
-use crate::messages::Lang;
+use crate::diagnose::{self, Cause, Diagnosis};
+pub use crate::events::batch::Batch;
 use crate::events::model::{Event, Item, ItemKind, Line, Output, Usage, parse_line};
 pub use crate::events::text::clean;
 use crate::events::text::{clean_codex, clean_cow, clean_cut, emphasis};
+use crate::messages::Lang;
 use crate::messages::{self, fill};
 
 /// How output looks.

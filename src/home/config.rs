@@ -20,7 +20,6 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use crate::fsx;
 
-
 /// A key usbide owns and the value it must have (`None`: must be absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
@@ -375,14 +374,16 @@ fn read_only(path: &Path) -> bool {
     fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
 }
 
-
 impl crate::messages::UserError for ConfigError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
             Self::Read { path: p, source } => crate::messages::fill(
                 t.config_read,
-                &[("path", &crate::messages::shown_path(p)), ("error", &source.to_string())],
+                &[
+                    ("path", &crate::messages::shown_path(p)),
+                    ("error", &source.to_string()),
+                ],
             ),
             Self::Parse {
                 path: p,
@@ -392,7 +393,10 @@ impl crate::messages::UserError for ConfigError {
                 good_backup,
             } => {
                 let backup = good_backup.as_deref().map_or(String::new(), |b| {
-                    crate::messages::fill(t.config_good_backup, &[("path", &crate::messages::shown_path(b))])
+                    crate::messages::fill(
+                        t.config_good_backup,
+                        &[("path", &crate::messages::shown_path(b))],
+                    )
                 });
                 let place = format!("{}:{line}:{column}", crate::messages::shown_path(p));
                 crate::messages::fill(
@@ -402,7 +406,10 @@ impl crate::messages::UserError for ConfigError {
             }
             Self::Write { path: p, source } => crate::messages::fill(
                 t.config_write,
-                &[("path", &crate::messages::shown_path(p)), ("error", &source.to_string())],
+                &[
+                    ("path", &crate::messages::shown_path(p)),
+                    ("error", &source.to_string()),
+                ],
             ),
         }
     }
@@ -419,8 +426,7 @@ mod tests {
     #[test]
     fn two_byte_order_marks_are_refused_not_rewritten() {
         let text = "\u{feff}\u{feff}model = \"x\"\n";
-        let err =
-            edit(text, &desired(LoginMethod::Chatgpt)).expect_err("two BOMs");
+        let err = edit(text, &desired(LoginMethod::Chatgpt)).expect_err("two BOMs");
         assert_eq!((err.line, err.column), (1, 1), "{err:?}");
         assert!(!parses(text.as_bytes()));
         assert!(parses("\u{feff}model = \"x\"\n".as_bytes()));

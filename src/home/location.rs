@@ -79,16 +79,6 @@ fn digest(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Test hook: stop dead at a step of the move (debug builds only), the way
-/// a pulled stick or a killed process would.
-fn crash_point(step: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("USBIDE_TEST_CRASH_AT").is_ok_and(|v| v == step) {
-        std::process::abort();
-    }
-    let _ = step;
-}
-
 /// Whether `root` can be a stick's root as recorded: an absolute path that
 /// is not the root of a whole file system or share where the system lives
 /// (`/`, `C:\\`, `\\`, `\\?\\UNC\\`, empty). A record that says otherwise is
@@ -194,13 +184,13 @@ pub fn follow(
         };
         let json = serde_json::to_vec(&journal).map_err(std::io::Error::other)?;
         crate::fsx::write_atomic(&journal_path(codex_home), &json)?;
-        crash_point("relocate:journal");
+        crate::hooks::crash_point("relocate:journal");
         crate::fsx::write_atomic(&config, after.as_bytes())?;
-        crash_point("relocate:config");
+        crate::hooks::crash_point("relocate:config");
     }
     loc.config_root = Some(here.clone());
     write(codex_home, &loc)?;
-    crash_point("relocate:record");
+    crate::hooks::crash_point("relocate:record");
     let _ = std::fs::remove_file(journal_path(codex_home));
     if changed > 0 {
         notes.push(crate::messages::fill(

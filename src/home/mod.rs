@@ -23,10 +23,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::messages::Lang;
 use crate::fsx;
 use crate::launch::envfilter::Policy;
 use crate::login::{self, Recovery};
+use crate::messages::Lang;
 use crate::messages::fill;
 use crate::settings::LoginMethod;
 
@@ -222,11 +222,12 @@ fn git_warning(codex_home: &Path) -> Option<Warning> {
     (status.code() == Some(1)).then(|| Warning::GitTracksAuth(codex_home.join("auth.json")))
 }
 
-
 impl crate::messages::UserError for HomeError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
-        let one = |template, p: &std::path::Path| crate::messages::fill(template, &[("path", &crate::messages::shown_path(p))]);
+        let one = |template, p: &std::path::Path| {
+            crate::messages::fill(template, &[("path", &crate::messages::shown_path(p))])
+        };
         match self {
             Self::Create { path: p, .. } => one(t.home_create, p),
             Self::Gitignore { path: p, .. } => one(t.home_update, p),

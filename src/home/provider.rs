@@ -22,7 +22,10 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// A `config.toml` over [`MAX_CONFIG_BYTES`].
 #[derive(Debug, thiserror::Error)]
-#[error("{}", crate::messages::UserError::message(self, crate::messages::Lang::En))]
+#[error(
+    "{}",
+    crate::messages::UserError::message(self, crate::messages::Lang::En)
+)]
 pub struct ConfigTooLarge {
     pub path: std::path::PathBuf,
     pub bytes: u64,

@@ -15,8 +15,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::messages::Lang;
 use crate::fsx;
+use crate::messages::Lang;
 use crate::settings::LoginMethod;
 
 /// A launch stopped before codex could run into a login problem.
@@ -289,13 +289,14 @@ pub fn mismatch_in(
     }
 }
 
-
 impl crate::messages::UserError for LoginError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
             Self::Missing => t.login_error_missing.to_string(),
-            Self::Mismatch { why } => crate::messages::fill(t.login_error_mismatch, &[("why", why)]),
+            Self::Mismatch { why } => {
+                crate::messages::fill(t.login_error_mismatch, &[("why", why)])
+            }
             Self::Failed => t.login_error_failed.to_string(),
         }
     }

@@ -923,4 +923,3 @@ catalogue! {
     init_no_codex_here,    /// A login against the method a flag or variable forces (`{forced}`, `{asked}`, `{hint}`).
     login_method_contradicts,
 }
-

@@ -461,4 +461,3 @@ pub const TEXT: Text = Text {
     init_no_codex_here: "codex is not published for this computer's system",
     login_method_contradicts: "--login-method/USBIDE_LOGIN_METHOD says {forced} but this login is {asked}: {hint}",
 };
-

@@ -471,4 +471,3 @@ id. du volume       {id}",
     init_no_codex_here: "codex n'est pas publié pour le système de cet ordinateur",
     login_method_contradicts: "--login-method/USBIDE_LOGIN_METHOD demande {forced} mais cette identification est {asked} : {hint}",
 };
-

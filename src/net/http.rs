@@ -9,6 +9,8 @@
 //! | stall     | the wait for the next bytes of the body          | 60 s (`USBIDE_DOWNLOAD_STALL_SECS`) |
 //! | overall   | the whole request, body included                 | 2 h for an archive (`USBIDE_DOWNLOAD_MAX_SECS`), 2 min for metadata |
 //!
+//! The stall and overall limits come from the settings, through [`Client`].
+//!
 //! A body is read on a thread of its own, a chunk at a time, so that the
 //! caller can give up on a server that stops sending (a blocked read cannot
 //! be interrupted); that thread ends with the connection, which the overall
@@ -21,10 +23,6 @@ use std::time::{Duration, Instant};
 use crate::environ::Environ;
 use crate::messages::{Lang, fill, text};
 
-/// The longest any limit may be (a week), so that `now + limit` never
-/// overflows whatever a variable says.
-const WEEK: u64 = 7 * 24 * 60 * 60;
-
 /// The limits of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -34,28 +32,44 @@ pub struct Policy {
     pub overall: Duration,
 }
 
-impl Policy {
+/// usbide's way to the network: the environment its traffic sees (the
+/// proxy and certificates codex gets too) and how long a body may stall or
+/// take (the settings' download limits). Made once, with the settings.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub env: Environ,
+    pub stall: Duration,
+    pub overall: Duration,
+}
+
+impl Client {
     /// An archive download (large, maybe on a slow hotel Wi-Fi).
-    pub fn download(env: &Environ) -> Self {
-        let secs = |name: &str, default: u64| {
-            let n = env.get_str(name).and_then(|v| v.trim().parse::<u64>().ok());
-            Duration::from_secs(n.unwrap_or(default).clamp(1, WEEK))
-        };
-        Self {
+    pub fn download(&self) -> Policy {
+        Policy {
             connect: Duration::from_secs(15),
             headers: Duration::from_secs(30),
-            stall: secs("USBIDE_DOWNLOAD_STALL_SECS", 60),
-            overall: secs("USBIDE_DOWNLOAD_MAX_SECS", 2 * 60 * 60),
+            stall: self.stall,
+            overall: self.overall,
         }
     }
 
     /// A small answer: package metadata, a release list.
-    pub fn metadata(env: &Environ) -> Self {
-        let download = Self::download(env);
-        Self {
-            overall: download.overall.min(Duration::from_secs(120)),
-            ..download
+    pub fn metadata(&self) -> Policy {
+        Policy {
+            overall: self.overall.min(Duration::from_secs(120)),
+            ..self.download()
         }
+    }
+
+    /// `GET url` under `policy` (see [`get`]).
+    pub fn get(
+        &self,
+        url: &str,
+        accept: &str,
+        policy: Policy,
+        lang: Lang,
+    ) -> Result<Response, Error> {
+        get(&self.env, url, accept, policy, lang)
     }
 }
 

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::environ::Environ;
 use crate::diagnose::Diagnosis;
+use crate::environ::Environ;
 use crate::net::reach::{self, Route};
 
 /// How long the whole probe may take.

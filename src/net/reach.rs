@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use ureq::tls::{RootCerts, TlsConfig};
 
-use crate::environ::Environ;
 use crate::diagnose::{self, Cause};
+use crate::environ::Environ;
 use crate::net::{port_of, proxy, scheme_and_host, userinfo};
 
 /// How the endpoint was reached.

@@ -46,7 +46,10 @@ pub fn for_codex(env: &Environ, system: Option<&InternetSettings>) -> SystemProx
 /// The proxy variables codex gets from the Windows Internet Settings (a
 /// static proxy, when no proxy variable is set): what usbide's own probes
 /// and downloads must use too.
-pub fn system_proxy_vars(env: &Environ, system: Option<&InternetSettings>) -> Vec<(OsString, OsString)> {
+pub fn system_proxy_vars(
+    env: &Environ,
+    system: Option<&InternetSettings>,
+) -> Vec<(OsString, OsString)> {
     match for_codex(env, system) {
         SystemProxy::Static(pairs) => pairs
             .into_iter()

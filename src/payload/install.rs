@@ -9,12 +9,11 @@
 use std::fs::{self, File};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::environ::Environ;
 use crate::fsx;
+use crate::net::http::Client;
 use crate::payload::PayloadError;
 use crate::payload::layout::{self, Tree};
 use crate::payload::manifest::PinnedTarget;
@@ -34,6 +33,8 @@ pub struct Request<'a> {
     pub keep_previous: bool,
     /// The language of the errors.
     pub lang: crate::messages::Lang,
+    /// How long and how much the download may take.
+    pub limits: Limits,
 }
 
 /// A finished install.
@@ -67,7 +68,7 @@ pub fn leftover_staging(payload_dir: &Path, triple: &str) -> Vec<PathBuf> {
 /// Install `req` into `payload_dir/<triple>`.
 pub fn install(
     payload_dir: &Path,
-    env: &Environ,
+    http: &Client,
     req: &Request<'_>,
 ) -> Result<Installed, PayloadError> {
     let io_err = |what: &str, path: &Path| {
@@ -83,15 +84,15 @@ pub fn install(
     }
     let artifact = req
         .source
-        .resolve(env, &req.version, req.target, req.pin, req.lang)?;
+        .resolve(http, &req.version, req.target, req.pin, req.lang)?;
     let staging = tempfile::Builder::new()
         .prefix(&format!(".staging-{}.", req.target.triple))
         .rand_bytes(6)
         .tempdir_in(payload_dir)
         .map_err(io_err("create a staging folder in", payload_dir))?;
-    let limits = Limits::from_env(env);
+    let limits = req.limits;
     let result =
-        stage(staging.path(), env, req, &artifact, &limits).and_then(|(tree_dir, record)| {
+        stage(staging.path(), http, req, &artifact, &limits).and_then(|(tree_dir, record)| {
             swap_in(payload_dir, req.target.triple, &tree_dir, req.keep_previous)
                 .map(|final_dir| (final_dir, record))
         });
@@ -109,15 +110,15 @@ pub fn install(
 /// Download, verify, unpack and record inside `staging`; return the tree.
 fn stage(
     staging: &Path,
-    env: &Environ,
+    http: &Client,
     req: &Request<'_>,
     artifact: &Artifact,
     limits: &Limits,
 ) -> Result<(PathBuf, Record), PayloadError> {
     let archive = staging.join("download.part");
-    let size = download(env, artifact, &archive, limits, req.lang)?;
+    let size = download(http, artifact, &archive, limits, req.lang)?;
     let unpacked = staging.join("unpacked");
-    let cap = limits.unpack_cap(size);
+    let cap = unpack_cap(limits, size);
     let t = crate::messages::text(req.lang);
     crate::ui::note(&crate::messages::fill(
         t.payload_unpacking,
@@ -151,24 +152,8 @@ fn stage(
     Ok((tree_dir, record))
 }
 
-/// How long and how much one payload download may take. Defaults suit a slow
-/// hotel Wi-Fi; tests shorten them through the environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Give up when no byte arrived for this long (`USBIDE_DOWNLOAD_STALL_SECS`).
-    pub stall: Duration,
-    /// Give up after this long in all (`USBIDE_DOWNLOAD_MAX_SECS`).
-    pub overall: Duration,
-    /// Never write more than this to the stick (`USBIDE_DOWNLOAD_MAX_BYTES`);
-    /// a size the server announced is a tighter cap.
-    pub max_bytes: u64,
-    /// Never unpack more than this (`USBIDE_UNPACK_MAX_BYTES`); by default
-    /// a generous multiple of the archive's size.
-    pub unpack_max: Option<u64>,
-}
-
-/// The longest any download limit may be, in seconds.
-const WEEK: u64 = 7 * 24 * 60 * 60;
+/// How long and how much a download may take (the settings').
+pub use crate::settings::Downloads as Limits;
 
 /// An archive unpacks to at most this many times its size (codex's is ~3x).
 const UNPACK_RATIO: u64 = 20;
@@ -177,38 +162,20 @@ const UNPACK_CEILING: u64 = 4 << 30;
 /// ... but a small archive may always unpack to this much.
 const UNPACK_FLOOR: u64 = 256 << 20;
 
-impl Limits {
-    /// The limits, with the environment's overrides.
-    pub fn from_env(env: &Environ) -> Self {
-        let number = |name: &str| env.get_str(name).and_then(|v| v.trim().parse::<u64>().ok());
-        // Any number the host gives is fine: durations are kept to a week, so
-        // that `now + overall` cannot overflow.
-        let secs = |name: &str, default: u64| {
-            Duration::from_secs(number(name).unwrap_or(default).clamp(1, WEEK))
-        };
-        Self {
-            stall: secs("USBIDE_DOWNLOAD_STALL_SECS", 60),
-            overall: secs("USBIDE_DOWNLOAD_MAX_SECS", 2 * 60 * 60),
-            max_bytes: number("USBIDE_DOWNLOAD_MAX_BYTES").unwrap_or(1 << 30),
-            unpack_max: number("USBIDE_UNPACK_MAX_BYTES"),
-        }
-    }
-
-    /// The most an archive of `archive_len` bytes may unpack to.
-    pub fn unpack_cap(&self, archive_len: u64) -> u64 {
-        self.unpack_max.unwrap_or_else(|| {
-            archive_len
-                .saturating_mul(UNPACK_RATIO)
-                .clamp(UNPACK_FLOOR, UNPACK_CEILING)
-        })
-    }
+/// The most an archive of `archive_len` bytes may unpack to.
+pub fn unpack_cap(limits: &Limits, archive_len: u64) -> u64 {
+    limits.unpack_max.unwrap_or_else(|| {
+        archive_len
+            .saturating_mul(UNPACK_RATIO)
+            .clamp(UNPACK_FLOOR, UNPACK_CEILING)
+    })
 }
 
 /// Stream `artifact` to `dest`, hashing as it goes; refuse a digest mismatch,
 /// a server that stalls or takes too long, and a body larger than announced
 /// (or than `limits` allow). Returns the size.
 fn download(
-    env: &Environ,
+    http: &Client,
     artifact: &Artifact,
     dest: &Path,
     limits: &Limits,
@@ -223,9 +190,10 @@ fn download(
     let policy = crate::net::http::Policy {
         stall: limits.stall,
         overall: limits.overall,
-        ..crate::net::http::Policy::download(env)
+        ..http.download()
     };
-    let mut response = crate::net::http::get(env, &artifact.url, "*/*", policy, lang)
+    let mut response = http
+        .get(&artifact.url, "*/*", policy, lang)
         .map_err(|e| fail(e.message(lang)))?;
     let length = response.length;
     if let Some(announced) = length.filter(|l| *l > limits.max_bytes) {
@@ -407,26 +375,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn limits_take_any_number_without_overflow() {
-        let vars = [
-            ("USBIDE_DOWNLOAD_STALL_SECS", "18446744073709551615"),
-            ("USBIDE_DOWNLOAD_MAX_SECS", "0"),
-            ("USBIDE_UNPACK_MAX_BYTES", "18446744073709551615"),
-        ];
-        let env = Environ::new(
-            vars.iter()
-                .map(|(k, v)| ((*k).into(), (*v).into()))
-                .collect(),
-            false,
-        );
-        let limits = Limits::from_env(&env);
-        assert_eq!(limits.stall, Duration::from_secs(WEEK));
-        assert_eq!(limits.overall, Duration::from_secs(1));
-        let _ = std::time::Instant::now() + limits.stall;
-        assert_eq!(limits.unpack_cap(10), u64::MAX);
-        let defaults = Limits::from_env(&Environ::new(Vec::new(), false));
-        assert_eq!(defaults.unpack_cap(1), UNPACK_FLOOR);
-        assert_eq!(defaults.unpack_cap(60 << 20), 1200 << 20);
-        assert_eq!(defaults.unpack_cap(u64::MAX), UNPACK_CEILING);
+    fn an_archive_unpacks_to_a_bounded_multiple_of_its_size() {
+        let defaults = Limits::default();
+        assert_eq!(unpack_cap(&defaults, 1), UNPACK_FLOOR);
+        assert_eq!(unpack_cap(&defaults, 60 << 20), 1200 << 20);
+        assert_eq!(unpack_cap(&defaults, u64::MAX), UNPACK_CEILING);
+        let set = Limits {
+            unpack_max: Some(u64::MAX),
+            ..defaults
+        };
+        assert_eq!(unpack_cap(&set, 10), u64::MAX);
     }
 }

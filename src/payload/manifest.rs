@@ -121,14 +121,16 @@ impl Manifest {
     }
 }
 
-
 impl crate::messages::UserError for ManifestError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
             Self::Read { path: p, source } => crate::messages::fill(
                 t.manifest_read,
-                &[("path", &crate::messages::shown_path(p)), ("error", &source.to_string())],
+                &[
+                    ("path", &crate::messages::shown_path(p)),
+                    ("error", &source.to_string()),
+                ],
             ),
             Self::Parse {
                 path: p,
@@ -138,7 +140,10 @@ impl crate::messages::UserError for ManifestError {
             } => crate::messages::fill(
                 t.manifest_parse,
                 &[
-                    ("place", &format!("{}:{line}:{column}", crate::messages::shown_path(p))),
+                    (
+                        "place",
+                        &format!("{}:{line}:{column}", crate::messages::shown_path(p)),
+                    ),
                     ("message", message),
                 ],
             ),
@@ -148,7 +153,11 @@ impl crate::messages::UserError for ManifestError {
                 field,
             } => crate::messages::fill(
                 t.manifest_bad_digest,
-                &[("path", &crate::messages::shown_path(p)), ("field", field), ("target", target)],
+                &[
+                    ("path", &crate::messages::shown_path(p)),
+                    ("field", field),
+                    ("target", target),
+                ],
             ),
         }
     }

@@ -206,12 +206,19 @@ impl crate::messages::UserError for PayloadError {
                         | Cause::NetworkUnknown),
                     ) => crate::messages::fill(
                         t.payload_unreachable,
-                        &[("url", url), ("title", crate::diagnose::phrases::title(cause, lang))],
+                        &[
+                            ("url", url),
+                            ("title", crate::diagnose::phrases::title(cause, lang)),
+                        ],
                     ),
-                    _ => crate::messages::fill(t.payload_fetch, &[("url", url), ("reason", reason)]),
+                    _ => {
+                        crate::messages::fill(t.payload_fetch, &[("url", url), ("reason", reason)])
+                    }
                 }
             }
-            Self::NotPublished { what } => crate::messages::fill(t.payload_not_published, &[("what", what)]),
+            Self::NotPublished { what } => {
+                crate::messages::fill(t.payload_not_published, &[("what", what)])
+            }
             Self::DigestMismatch {
                 url,
                 expected,

@@ -7,8 +7,8 @@
 
 use serde::Deserialize;
 
-use crate::environ::Environ;
 use crate::messages::Lang;
+use crate::net::http::Client;
 use crate::payload::PayloadError;
 use crate::payload::digest::Digest;
 use crate::payload::manifest::PinnedTarget;
@@ -55,15 +55,15 @@ impl Source {
     /// Ask the source where `version` for `target` is and what digest it has.
     pub fn resolve(
         &self,
-        env: &Environ,
+        http: &Client,
         version: &str,
         target: &Target,
         pin: Option<&PinnedTarget>,
         lang: crate::messages::Lang,
     ) -> Result<Artifact, PayloadError> {
         match self {
-            Self::Github { api } => github(env, api, version, target, (pin, lang)),
-            Self::Npm { registry } => npm(env, registry, version, target, (pin, lang)),
+            Self::Github { api } => github(http, api, version, target, (pin, lang)),
+            Self::Npm { registry } => npm(http, registry, version, target, (pin, lang)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl Source {
 impl Source {
     /// The newest codex version this source publishes: the latest GitHub
     /// release (`rust-v0.169.0` is 0.169.0) or npm's `latest` dist-tag.
-    pub fn latest(&self, env: &Environ, lang: Lang) -> Result<String, PayloadError> {
+    pub fn latest(&self, http: &Client, lang: Lang) -> Result<String, PayloadError> {
         let version = match self {
             Self::Github { api } => {
                 #[derive(Deserialize)]
@@ -82,7 +82,7 @@ impl Source {
                     "{}/repos/openai/codex/releases/latest",
                     api.trim_end_matches('/')
                 );
-                let latest: Latest = get_json(env, &url, lang)?;
+                let latest: Latest = get_json(http, &url, lang)?;
                 latest.tag_name.trim_start_matches("rust-v").to_string()
             }
             Self::Npm { registry } => {
@@ -94,7 +94,7 @@ impl Source {
                     "{}/-/package/@openai%2Fcodex/dist-tags",
                     registry.trim_end_matches('/')
                 );
-                let tags: Tags = get_json(env, &url, lang)?;
+                let tags: Tags = get_json(http, &url, lang)?;
                 tags.latest
             }
         };
@@ -121,7 +121,7 @@ struct Asset {
 }
 
 fn github(
-    env: &Environ,
+    http: &Client,
     api: &str,
     version: &str,
     target: &Target,
@@ -131,7 +131,7 @@ fn github(
         "{}/repos/openai/codex/releases/tags/rust-v{version}",
         api.trim_end_matches('/')
     );
-    let release: Release = get_json(env, &url, lang)?;
+    let release: Release = get_json(http, &url, lang)?;
     let name = target.github_asset();
     let asset = release
         .assets
@@ -172,7 +172,7 @@ struct NpmDist {
 }
 
 fn npm(
-    env: &Environ,
+    http: &Client,
     registry: &str,
     version: &str,
     target: &Target,
@@ -180,7 +180,7 @@ fn npm(
 ) -> Result<Artifact, PayloadError> {
     let spec = format!("{version}-{}", target.npm);
     let url = format!("{}/@openai%2Fcodex/{spec}", registry.trim_end_matches('/'));
-    let doc: NpmVersion = get_json(env, &url, lang)?;
+    let doc: NpmVersion = get_json(http, &url, lang)?;
     let published = doc
         .dist
         .integrity
@@ -221,7 +221,7 @@ fn agree(
 const MAX_METADATA_BYTES: u64 = 64 << 20;
 
 fn get_json<T: serde::de::DeserializeOwned>(
-    env: &Environ,
+    http: &Client,
     url: &str,
     lang: crate::messages::Lang,
 ) -> Result<T, PayloadError> {
@@ -229,8 +229,8 @@ fn get_json<T: serde::de::DeserializeOwned>(
         url: url.into(),
         reason,
     };
-    let policy = crate::net::http::Policy::metadata(env);
-    let body = crate::net::http::get(env, url, "application/json", policy, lang)
+    let body = http
+        .get(url, "application/json", http.metadata(), lang)
         .and_then(|r| r.read_all(MAX_METADATA_BYTES))
         .map_err(|e| match e {
             crate::net::http::Error::Status(404) => PayloadError::NotPublished {

@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn usbide_probes_through_the_proxy_codex_gets() {
         let bare = Environ::from_pairs(&[("PATH", "C:\\Windows")], true);
-        let net = bare.with_vars(&crate::net::sysproxy::system_proxy_vars(&bare, Some(&static_proxy())));
+        let net = bare.with_vars(&crate::net::sysproxy::system_proxy_vars(
+            &bare,
+            Some(&static_proxy()),
+        ));
         assert_eq!(
             crate::net::proxy::proxy_for(&net, "https", "chatgpt.com").as_deref(),
             Some("http://proxy.corp:8080")

@@ -47,21 +47,16 @@ pub struct Options {
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(2500);
 
 impl Options {
-    /// Endpoints and timeout from `USBIDE_DOCTOR_ENDPOINTS` /
-    /// `USBIDE_DOCTOR_TIMEOUT_MS`, else those codex uses in this login mode.
+    /// Endpoints and timeout from the settings (`USBIDE_DOCTOR_ENDPOINTS`,
+    /// `USBIDE_DOCTOR_TIMEOUT_MS`), else those codex uses in this login mode.
     pub fn from_settings(
-        env: &Environ,
         settings: &Settings,
         provider: &Provider,
         full: bool,
         network: bool,
     ) -> Self {
-        let endpoints = match env.get_str("USBIDE_DOCTOR_ENDPOINTS") {
-            Some(list) => list
-                .split([',', ' '])
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+        let endpoints = match &settings.doctor_endpoints {
+            Some(list) => list.clone(),
             None if !provider.openai_login => vec![provider.endpoint.clone()],
             None if settings.login_method == LoginMethod::Api => vec![provider.endpoint.clone()],
             None => vec![
@@ -69,9 +64,7 @@ impl Options {
                 provider.endpoint.clone(),
             ],
         };
-        let timeout = env
-            .wait("USBIDE_DOCTOR_TIMEOUT_MS", Duration::from_millis(1))
-            .unwrap_or(DEFAULT_TIMEOUT);
+        let timeout = settings.doctor_timeout;
         Self {
             full,
             network,
@@ -121,10 +114,10 @@ pub fn run(
     (env, net): (&Environ, &Environ),
     codex: Option<&CodexCall>,
     opts: &Options,
+    lang: crate::messages::Lang,
 ) -> Report {
     let started = Instant::now();
     let deadline = started + opts.timeout;
-    let lang = crate::messages::Lang::detect(env, crate::platform::user_locale().as_deref());
     let codex_home = stick.codex_home();
     let (tx, rx) = mpsc::channel::<Vec<Check>>();
     if opts.full

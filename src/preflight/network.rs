@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use ureq::tls::RootCerts;
 
-use crate::environ::Environ;
 use crate::diagnose::Cause;
+use crate::environ::Environ;
 use crate::messages::{Lang, fill, text};
 use crate::net::reach::{self, Route, Unreachable};
 use crate::net::{port_of, scheme_and_host, trust};

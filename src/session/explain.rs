@@ -4,9 +4,9 @@
 //! by a probe of the endpoint, as `usbide exec` does.
 
 use crate::context::Context;
+use crate::diagnose::phrases;
 use crate::diagnose::{self, Diagnosis};
 use crate::escape::strip_ansi;
-use crate::diagnose::phrases;
 use crate::session::Ready;
 use crate::ui::note;
 

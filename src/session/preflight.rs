@@ -22,21 +22,16 @@ fn said_once(id: &str) -> Option<&'static str> {
 /// problems are shown; nothing here stops the launch.
 pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
     use crate::preflight::{self, Options, cache, check::Status};
-    let mode = ctx
-        .env
-        .get_str("USBIDE_PREFLIGHT")
-        .unwrap_or_else(|| "auto".into())
-        .to_ascii_lowercase();
-    if mode == "off" {
+    use crate::settings::Preflight;
+    if ctx.settings.preflight == Preflight::Off {
         return;
     }
     let home = ready.stick.codex_home();
     let mut opts = Options::from_settings(
-        &ctx.env,
         &ctx.settings,
         &ready.provider,
         false,
-        mode != "local",
+        ctx.settings.preflight == Preflight::Auto,
     );
     let fingerprint = cache::fingerprint(&ctx.net, &opts.endpoints);
     let now = crate::time::now();
@@ -49,6 +44,7 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
         (&ctx.env, &ctx.net),
         None,
         &opts,
+        ctx.lang,
     );
     let network_ok = !report
         .checks

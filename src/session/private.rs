@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use crate::context::Context;
-use crate::messages::Lang;
 use crate::lock::StickLock;
+use crate::messages::Lang;
 use crate::stick::Stick;
 
 /// A private home in the temporary folder, locked, removed on drop.
@@ -35,17 +35,12 @@ impl Drop for PrivateHome {
 /// Whether to run on a private copy: `USBIDE_READ_ONLY_STICK=private` (or
 /// `stop`), else the answer to a question on the terminal.
 pub fn wanted(ctx: &Context, lang: Lang) -> Result<bool> {
-    match ctx
-        .env
-        .get_str("USBIDE_READ_ONLY_STICK")
-        .map(|v| v.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("private") => return Ok(true),
-        Some("stop") => return Ok(false),
-        _ => {}
+    use crate::settings::ReadOnlyStick;
+    match ctx.settings.read_only_stick {
+        ReadOnlyStick::Private => Ok(true),
+        ReadOnlyStick::Stop => Ok(false),
+        ReadOnlyStick::Ask => crate::ui::ask(crate::messages::text(lang).private_copy_ask, lang),
     }
-    crate::ui::ask(crate::messages::text(lang).private_copy_ask, lang)
 }
 
 /// The host's temporary folder, from the environment snapshot.

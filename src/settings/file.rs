@@ -237,7 +237,9 @@ impl UserError for SaveError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         match self {
             Self::File(e) => e.message(lang),
-            Self::Write { path, .. } => crate::messages::about(crate::messages::text(lang).cannot_write, path),
+            Self::Write { path, .. } => {
+                crate::messages::about(crate::messages::text(lang).cannot_write, path)
+            }
         }
     }
 
@@ -279,7 +281,6 @@ fn read_capped(path: &Path) -> Result<Option<String>, FileError> {
 pub fn read_for_edit(root: &Path) -> Result<Option<String>, FileError> {
     read_capped(&root.join(FILE_NAME))
 }
-
 
 impl crate::messages::UserError for FileError {
     fn message(&self, lang: crate::messages::Lang) -> String {

@@ -87,16 +87,103 @@ pub struct Settings {
     pub verbose: bool,
     /// `USBIDE_LANG` / `language`: `None` follows the computer's locale.
     pub language: Option<Lang>,
-    /// `USBIDE_PREFLIGHT` / `preflight`: `auto`, `local` or `off`.
-    pub preflight: String,
+    /// `USBIDE_PREFLIGHT` / `preflight`.
+    pub preflight: Preflight,
     /// `USBIDE_UPDATE_CHANNEL` / `update_channel`.
-    pub update_channel: String,
+    pub update_channel: Channel,
+    /// `USBIDE_DOCTOR_ENDPOINTS`: the URLs the network checks probe instead
+    /// of codex's own (mirrors, tests).
+    pub doctor_endpoints: Option<Vec<String>>,
+    /// `USBIDE_DOCTOR_TIMEOUT_MS`: the network checks' deadline.
+    pub doctor_timeout: Duration,
+    /// `USBIDE_DOWNLOAD_*`, `USBIDE_UNPACK_MAX_BYTES`: how long and how much
+    /// one download may take.
+    pub downloads: Downloads,
+    /// `USBIDE_EXEC_IDLE_SECS`: how long `usbide exec` lets codex say
+    /// nothing while nothing runs (zero: forever).
+    pub exec_idle: Duration,
+    /// `USBIDE_LOGIN_ISSUER`: the auth issuer of `usbide login`.
+    pub login_issuer: Option<String>,
+    /// `USBIDE_LOGIN_TIMEOUT_SECS`: how long a one-time code is waited for.
+    pub login_timeout: Duration,
+    /// `USBIDE_QR`: draw the QR code even when stdout is not a terminal.
+    pub qr: bool,
+    /// `USBIDE_READ_ONLY_STICK`: what a session on a write-protected stick does.
+    pub read_only_stick: ReadOnlyStick,
     /// Where each stick-file setting came from (for `usbide config`).
     pub origins: Vec<Origin>,
     /// `--color`.
     pub color: crate::cli::ColorArg,
     /// `USBIDE_UPDATE_CHECK` / `update_check`: the daily look for a newer usbide.
     pub update_check: bool,
+}
+
+/// Which checks a launch runs before codex starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preflight {
+    /// The local checks, and the network ones when none is fresh.
+    Auto,
+    /// The local checks only.
+    Local,
+    /// None.
+    Off,
+}
+
+/// Which releases `usbide update` follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Stable,
+    Beta,
+}
+
+/// What a session on a write-protected stick does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnlyStick {
+    /// Ask on a terminal whether to run on a private copy.
+    Ask,
+    /// Run on a private copy in the temporary folder.
+    Private,
+    /// Stop and say why.
+    Stop,
+}
+
+/// How long and how much one download may take. Defaults suit a slow hotel
+/// Wi-Fi; tests shorten them through the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Downloads {
+    /// Give up when no byte arrived for this long.
+    pub stall: Duration,
+    /// Give up after this long in all.
+    pub overall: Duration,
+    /// Never write more than this to the stick (a size the server announced
+    /// is a tighter cap).
+    pub max_bytes: u64,
+    /// Never unpack more than this (`None`: a multiple of the archive's size).
+    pub unpack_max: Option<u64>,
+}
+
+impl Downloads {
+    /// From the environment (any number is taken: durations are kept
+    /// between a second and a week, so `now + overall` never overflows).
+    fn from_env(env: &Environ) -> Self {
+        const WEEK: u64 = 7 * 24 * 60 * 60;
+        let number = |name: &str| env.get_str(name).and_then(|v| v.trim().parse::<u64>().ok());
+        let secs = |name: &str, default: u64| {
+            Duration::from_secs(number(name).unwrap_or(default).clamp(1, WEEK))
+        };
+        Self {
+            stall: secs("USBIDE_DOWNLOAD_STALL_SECS", 60),
+            overall: secs("USBIDE_DOWNLOAD_MAX_SECS", 2 * 60 * 60),
+            max_bytes: number("USBIDE_DOWNLOAD_MAX_BYTES").unwrap_or(1 << 30),
+            unpack_max: number("USBIDE_UNPACK_MAX_BYTES"),
+        }
+    }
+}
+
+impl Default for Downloads {
+    fn default() -> Self {
+        Self::from_env(&Environ::new(Vec::new(), false))
+    }
 }
 
 /// The default GitHub API base.
@@ -208,10 +295,16 @@ impl Settings {
                     Lang::En
                 }
             });
-        let preflight = pick
+        let preflight = match pick
             .pick("preflight", None, ("", "USBIDE_PREFLIGHT"), Some("auto"))?
-            .unwrap_or_else(|| "auto".into())
-            .to_ascii_lowercase();
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "off" => Preflight::Off,
+            "local" => Preflight::Local,
+            _ => Preflight::Auto,
+        };
         let npm_registry = pick.pick("npm_registry", None, ("", "npm_config_registry"), None);
         // npm's own variable may hold anything npm accepts: only the file's
         // value is checked.
@@ -234,8 +327,12 @@ impl Settings {
                 ("", "USBIDE_UPDATE_CHANNEL"),
                 Some("stable"),
             )?
-            .unwrap_or_else(|| "stable".into())
-            .to_ascii_lowercase();
+            .is_some_and(|c| c.eq_ignore_ascii_case("beta"));
+        let update_channel = if update_channel {
+            Channel::Beta
+        } else {
+            Channel::Stable
+        };
         let update_check = pick
             .pick(
                 "update_check",
@@ -282,6 +379,33 @@ impl Settings {
             language,
             preflight,
             update_channel,
+            doctor_endpoints: env.get_str("USBIDE_DOCTOR_ENDPOINTS").map(|list| {
+                list.split([',', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
+            doctor_timeout: env
+                .wait("USBIDE_DOCTOR_TIMEOUT_MS", Duration::from_millis(1))
+                .unwrap_or(Duration::from_millis(2500)),
+            downloads: Downloads::from_env(env),
+            exec_idle: env
+                .wait("USBIDE_EXEC_IDLE_SECS", Duration::from_secs(1))
+                .unwrap_or(Duration::from_secs(600)),
+            login_issuer: env.get_str("USBIDE_LOGIN_ISSUER"),
+            login_timeout: env
+                .wait("USBIDE_LOGIN_TIMEOUT_SECS", Duration::from_secs(1))
+                .unwrap_or(Duration::from_secs(15 * 60)),
+            qr: env.truthy("USBIDE_QR"),
+            read_only_stick: match env
+                .get_str("USBIDE_READ_ONLY_STICK")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref()
+            {
+                Some("private") => ReadOnlyStick::Private,
+                Some("stop") => ReadOnlyStick::Stop,
+                _ => ReadOnlyStick::Ask,
+            },
             origins: pick.origins,
             color: global.color,
             update_check,
@@ -306,13 +430,16 @@ fn split_list(value: &str) -> Vec<String> {
         .collect()
 }
 
-
 impl crate::messages::UserError for SettingsError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::LoginMethod(v) => crate::messages::fill(t.settings_login_method, &[("value", &format!("{v:?}"))]),
-            Self::LockWait(v) => crate::messages::fill(t.settings_lock_wait, &[("value", &format!("{v:?}"))]),
+            Self::LoginMethod(v) => {
+                crate::messages::fill(t.settings_login_method, &[("value", &format!("{v:?}"))])
+            }
+            Self::LockWait(v) => {
+                crate::messages::fill(t.settings_lock_wait, &[("value", &format!("{v:?}"))])
+            }
             Self::BadVariable { name, wants, found } => crate::messages::fill(
                 t.settings_bad_value,
                 &[
@@ -333,6 +460,21 @@ impl crate::messages::UserError for SettingsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn download_limits_take_any_number_without_overflow() {
+        let env = Environ::from_pairs(
+            &[
+                ("USBIDE_DOWNLOAD_STALL_SECS", "18446744073709551615"),
+                ("USBIDE_DOWNLOAD_MAX_SECS", "0"),
+            ],
+            false,
+        );
+        let limits = Downloads::from_env(&env);
+        assert_eq!(limits.stall, Duration::from_secs(7 * 24 * 60 * 60));
+        assert_eq!(limits.overall, Duration::from_secs(1));
+        let _ = std::time::Instant::now() + limits.stall;
+    }
 
     fn resolve(args: GlobalArgs, pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
         Settings::resolve(&args, &Environ::from_pairs(pairs, false))
@@ -399,8 +541,8 @@ mod tests {
         assert_eq!(s.source_of("login_method"), Source::StickFile);
         assert_eq!(s.language, Some(Lang::Fr));
         assert_eq!(
-            (s.preflight.as_str(), s.source_of("preflight")),
-            ("off", Source::Environment)
+            (s.preflight, s.source_of("preflight")),
+            (Preflight::Off, Source::Environment)
         );
         assert_eq!(s.source_of("github_api"), Source::Default);
         let args = GlobalArgs {

@@ -97,18 +97,29 @@ fn archive_component(exe: &Path) -> Option<PathBuf> {
     None
 }
 
-
 impl crate::messages::UserError for RootError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::NotFound { exe } => crate::messages::fill(t.root_not_found, &[("exe", &crate::messages::shown_path(exe))]),
+            Self::NotFound { exe } => crate::messages::fill(
+                t.root_not_found,
+                &[("exe", &crate::messages::shown_path(exe))],
+            ),
             Self::InTemp { root, temp } => crate::messages::fill(
                 t.root_in_temp,
-                &[("root", &crate::messages::shown_path(root)), ("temp", &crate::messages::shown_path(temp))],
+                &[
+                    ("root", &crate::messages::shown_path(root)),
+                    ("temp", &crate::messages::shown_path(temp)),
+                ],
             ),
-            Self::InArchive { path: p } => crate::messages::fill(t.root_in_archive, &[("path", &crate::messages::shown_path(p))]),
-            Self::Missing { root } => crate::messages::fill(t.root_missing, &[("root", &crate::messages::shown_path(root))]),
+            Self::InArchive { path: p } => crate::messages::fill(
+                t.root_in_archive,
+                &[("path", &crate::messages::shown_path(p))],
+            ),
+            Self::Missing { root } => crate::messages::fill(
+                t.root_missing,
+                &[("root", &crate::messages::shown_path(root))],
+            ),
         }
     }
 

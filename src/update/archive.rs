@@ -28,10 +28,10 @@ const SLOTS: [Option<&[u8; 32]>; 2] = [Some(include_bytes!("../../keys/release-1
 pub fn trusted_keys() -> Vec<[u8; zipsign_api::PUBLIC_KEY_LENGTH]> {
     let keys = SLOTS.iter().flatten().map(|k| **k);
     // Test hook (debug builds only): the test fixtures' key, in hex.
-    #[cfg(debug_assertions)]
     let keys = keys.chain(
-        std::env::var("USBIDE_TEST_UPDATE_KEY")
-            .ok()
+        crate::hooks::get()
+            .update_key
+            .as_deref()
             .and_then(|hex_key| hex::decode(hex_key.trim()).ok())
             .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok()),
     );

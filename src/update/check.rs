@@ -56,10 +56,10 @@ pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
         return None;
     }
     let (tx, rx) = mpsc::channel();
-    let net = ctx.net.clone();
+    let http = ctx.http.clone();
     let lang = ctx.lang;
     std::thread::spawn(move || {
-        let found = crate::update::release::find(&net, &api, None, lang)
+        let found = crate::update::release::find(&http, &api, None, lang)
             .ok()
             .map(|f| f.version)
             .filter(|v| *v > crate::update::current());
@@ -76,13 +76,7 @@ pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
 pub fn report(pending: Option<Pending>, lang: crate::messages::Lang) {
     let Some(Pending(rx)) = pending else { return };
     // Test hook (debug builds only): a loaded test machine may need longer.
-    #[cfg(debug_assertions)]
-    let wait = std::env::var("USBIDE_TEST_UPDATE_WAIT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map_or(WAIT, Duration::from_millis);
-    #[cfg(not(debug_assertions))]
-    let wait = WAIT;
+    let wait = crate::hooks::get().update_wait.unwrap_or(WAIT);
     if let Ok(Some(version)) = rx.recv_timeout(wait) {
         crate::ui::note(&crate::messages::fill(
             crate::messages::text(lang).update_available,

@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
         }
         None => {
             let found = release::find(
-                &ctx.net,
+                &ctx.http,
                 &ctx.settings.github_api,
                 args.version.as_deref(),
                 ctx.lang,
@@ -146,7 +146,7 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
                 text(ctx.lang).update_downloading,
                 &[("version", &found.version.to_string()), ("url", &found.url)],
             ));
-            let archive = release::download(&ctx.net, &found, ctx.lang)?;
+            let archive = release::download(&ctx.http, &found, ctx.lang)?;
             (archive, found.version)
         }
     };
@@ -158,7 +158,7 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
         ));
         return Ok(crate::exit::OK);
     }
-    install_archive(&exe, &archive, &version, || after_verify(ctx, args))?;
+    install_archive(&exe, &archive, &version, || after_verify(args))?;
     note(&fill(
         text(ctx.lang).update_done,
         &[
@@ -170,16 +170,12 @@ pub fn run(ctx: &Context, args: &UpdateArgs) -> Result<i32> {
 }
 
 /// Test hook (debug builds only): once the signature is checked, put the
-/// file `USBIDE_TEST_SWAP_AFTER_VERIFY` names in place of the `--from`
-/// archive, as a process racing usbide would; the installed binary must
-/// still be the verified one.
-fn after_verify(ctx: &Context, args: &UpdateArgs) {
-    #[cfg(debug_assertions)]
-    if let (Some(from), Some(swap)) = (&args.from, ctx.env.get("USBIDE_TEST_SWAP_AFTER_VERIFY")) {
+/// file the tests named in place of the `--from` archive, as a process
+/// racing usbide would; the installed binary must still be the verified one.
+fn after_verify(args: &UpdateArgs) {
+    if let (Some(from), Some(swap)) = (&args.from, &crate::hooks::get().swap_after_verify) {
         let _ = std::fs::copy(swap, from);
     }
-    #[cfg(not(debug_assertions))]
-    let _ = (ctx, args);
 }
 
 /// Whether `found` may replace this usbide: newer, or any other version

@@ -8,8 +8,8 @@ use std::path::Path;
 use semver::Version;
 use serde::Deserialize;
 
-use crate::environ::Environ;
 use crate::messages::Lang;
+use crate::net::http::Client;
 use crate::update::UpdateError;
 
 /// The repository whose releases carry usbide.
@@ -57,7 +57,7 @@ struct GhAsset {
 
 /// The latest release, or the one of `version`.
 pub fn find(
-    env: &Environ,
+    http: &Client,
     api: &str,
     version: Option<&str>,
     lang: Lang,
@@ -70,7 +70,7 @@ pub fn find(
         ),
         None => format!("{api}/repos/{REPO}/releases/latest"),
     };
-    let release: GhRelease = get_json(env, &url, lang)?;
+    let release: GhRelease = get_json(http, &url, lang)?;
     let version = parse_version(&release.tag_name)?;
     let name = asset_name(&version);
     let asset = release
@@ -131,26 +131,26 @@ pub fn version_from_name(path: &Path) -> Result<Version, UpdateError> {
 /// the bytes verified are the bytes installed, with no file in between that
 /// anything could swap. usbide's own HTTP agent: the proxy and the
 /// certificates (a company's TLS inspection) codex gets too.
-pub fn download(env: &Environ, found: &Found, lang: Lang) -> Result<Archive, UpdateError> {
+pub fn download(http: &Client, found: &Found, lang: Lang) -> Result<Archive, UpdateError> {
     let fail = |reason: String| UpdateError::Fetch {
         url: found.url.clone(),
         reason,
     };
-    let body = crate::net::http::get(
-        env,
-        &found.url,
-        "application/octet-stream",
-        crate::net::http::Policy::download(env),
-        lang,
-    )
-    .and_then(|r| r.read_all(MAX_ARCHIVE_BYTES))
-    .map_err(|e| match e {
-        crate::net::http::Error::TooLarge { .. } => UpdateError::TooLarge {
-            name: found.name.clone(),
-            size: MAX_ARCHIVE_BYTES + 1,
-        },
-        other => fail(other.message(lang)),
-    })?;
+    let body = http
+        .get(
+            &found.url,
+            "application/octet-stream",
+            http.download(),
+            lang,
+        )
+        .and_then(|r| r.read_all(MAX_ARCHIVE_BYTES))
+        .map_err(|e| match e {
+            crate::net::http::Error::TooLarge { .. } => UpdateError::TooLarge {
+                name: found.name.clone(),
+                size: MAX_ARCHIVE_BYTES + 1,
+            },
+            other => fail(other.message(lang)),
+        })?;
     Archive::read_from(&found.name, body.as_slice()).map_err(|e| match e {
         ReadError::TooLarge(size) => UpdateError::TooLarge {
             name: found.name.clone(),
@@ -218,7 +218,7 @@ impl Archive {
 }
 
 fn get_json<T: serde::de::DeserializeOwned>(
-    env: &Environ,
+    http: &Client,
     url: &str,
     lang: Lang,
 ) -> Result<T, UpdateError> {
@@ -226,15 +226,10 @@ fn get_json<T: serde::de::DeserializeOwned>(
         url: url.into(),
         reason,
     };
-    let body = crate::net::http::get(
-        env,
-        url,
-        "application/vnd.github+json",
-        crate::net::http::Policy::metadata(env),
-        lang,
-    )
-    .and_then(|r| r.read_all(4 * 1024 * 1024))
-    .map_err(|e| fail(e.message(lang)))?;
+    let body = http
+        .get(url, "application/vnd.github+json", http.metadata(), lang)
+        .and_then(|r| r.read_all(4 * 1024 * 1024))
+        .map_err(|e| fail(e.message(lang)))?;
     let text = String::from_utf8_lossy(&body);
     serde_json::from_str(&text).map_err(|e| fail(format!("unexpected answer: {e}")))
 }

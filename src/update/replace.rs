@@ -63,10 +63,7 @@ pub fn probe(binary: &Path, expected: &Version) -> Result<(), UpdateError> {
     if first.starts_with(&want) {
         Ok(())
     } else {
-        Err(fail(format!(
-            "it says {:?}",
-            crate::escape::escape(&first)
-        )))
+        Err(fail(format!("it says {:?}", crate::escape::escape(&first))))
     }
 }
 
@@ -115,9 +112,9 @@ pub fn swap_in(exe: &Path, new: &Path) -> Result<(), UpdateError> {
     // written through.
     crate::fsx::write_own(&old, &current).map_err(|e| fail(&old, e))?;
     crate::platform::make_executable(&old);
-    crash_point("update:kept-old");
+    crate::hooks::crash_point("update:kept-old");
     replace_running(exe, new).map_err(|e| fail(exe, e))?;
-    crash_point("update:replaced");
+    crate::hooks::crash_point("update:replaced");
     let _ = std::fs::remove_file(new);
     Ok(())
 }
@@ -171,15 +168,4 @@ pub fn rollback(exe: &Path) -> Result<String, UpdateError> {
     crate::platform::make_executable(&back);
     swap_in(exe, &back)?;
     Ok(version)
-}
-
-/// Test hook: stop dead between two steps (debug builds only), the way a
-/// pulled stick or a killed process would.
-fn crash_point(step: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("USBIDE_TEST_CRASH_AT").is_ok_and(|v| v == step) {
-        std::process::abort();
-    }
-    #[cfg(not(debug_assertions))]
-    let _ = step;
 }

@@ -107,3 +107,53 @@ fn bad_settings_and_an_unreachable_registry_are_refused_in_french() {
     );
     assert_french(&run);
 }
+
+#[test]
+fn language_fr_in_usbide_toml_is_every_commands_language() {
+    // The locale says English; the stick says French.
+    let mut stick = Stick::new();
+    stick
+        .set("LANG", "C.UTF-8")
+        .set("USBIDE_PREFLIGHT", "local")
+        .set("USBIDE_DOCTOR_ENDPOINTS", "https://127.0.0.1:9/");
+    stick.write("usbide.toml", "language = \"fr\"\n");
+    for args in [
+        &["doctor", "--offline"][..],
+        &["status"],
+        &["stick"],
+        &["payload", "status"],
+        // Ends with an error: its prefix and words are French too.
+        &["exec", "--skip-git-repo-check", "hello"],
+        &[],
+    ] {
+        let run = stick.run(args);
+        assert_french(&run);
+    }
+    let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
+    assert!(run.all().contains("usbide : "), "{run:?}");
+}
+
+#[test]
+fn preflight_off_in_usbide_toml_is_honoured_on_launch() {
+    // A network check would ask this server; with preflight off nothing may.
+    let probe = crate::standin::Server::start(|_| {
+        crate::standin::Reply::Full(200, "text/plain", b"ok".to_vec())
+    });
+    let model = crate::standin::Server::start(|_| {
+        crate::standin::Reply::Full(200, "text/event-stream", crate::standin::sse_reply("hi"))
+    });
+    let mut stick = Stick::with_model_provider(
+        &format!("{}/v1", model.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    stick.set("USBIDE_DOCTOR_ENDPOINTS", &format!("{}/", probe.url()));
+    stick.write("usbide.toml", "preflight = \"off\"\n");
+    let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(probe.requests().is_empty(), "the preflight ran: {run:?}");
+    // Without the setting, the same launch probes.
+    stick.write("usbide.toml", "");
+    let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!probe.requests().is_empty(), "no preflight ran: {run:?}");
+}
