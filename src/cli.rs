@@ -408,3 +408,19 @@ mod tests {
         );
     }
 }
+
+/// A mistake in how usbide was called: exit code 2, like clap's own. Made
+/// in the user's language already.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+impl crate::messages::UserError for UsageError {
+    fn message(&self, _lang: crate::messages::Lang) -> String {
+        self.0.clone()
+    }
+
+    fn exit_code(&self) -> i32 {
+        crate::exit::USAGE
+    }
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use crate::environ::Environ;
-use crate::launch::envfilter::Policy;
+use crate::home::envpolicy::Policy;
 use crate::settings::Settings;
 use crate::stick::{Stick, root};
 
@@ -91,6 +91,6 @@ impl Context {
 
     /// The environment filter the settings ask for.
     pub fn policy(&self) -> Policy {
-        Policy::from_settings(&self.settings)
+        self.settings.env_policy()
     }
 }

@@ -18,8 +18,8 @@ fn user_error<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a dyn UserError> {
         };
     }
     any_of!(
-        crate::cmd::config::UsageError,
-        crate::cmd::init::InitRefused,
+        crate::cli::UsageError,
+        crate::session::setup::InitRefused,
         crate::stick::root::RootError,
         crate::lock::LockError,
         crate::home::HomeError,

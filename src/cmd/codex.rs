@@ -18,7 +18,7 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
             Some(crate::stick::root::RootError::NotFound { .. })
         )
     {
-        let Some(root) = crate::cmd::init::offer_for_lone_exe(ctx)? else {
+        let Some(root) = crate::session::setup::offer_for_lone_exe(ctx)? else {
             crate::ui::note(crate::messages::text(ctx.lang).init_lone_hint);
             return Err(e);
         };

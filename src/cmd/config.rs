@@ -64,13 +64,13 @@ fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
     if let Some(v) = value {
         let Some(wants) = file::wants(key) else {
             let known: Vec<&str> = file::KEYS.iter().map(|(k, _)| *k).collect();
-            bail!(UsageError(fill(
+            bail!(crate::cli::UsageError(fill(
                 t.config_unknown_key,
                 &[("key", key), ("known", &known.join(", "))]
             )));
         };
         if !file::accepts(key, v) {
-            bail!(UsageError(fill(
+            bail!(crate::cli::UsageError(fill(
                 t.config_bad_value,
                 &[("key", key), ("wants", wants), ("value", &format!("{v:?}"))]
             )));
@@ -99,20 +99,4 @@ fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
         ));
     }
     Ok(crate::exit::OK)
-}
-
-/// A mistake in how usbide was called: exit code 2, like clap's own. Made
-/// in the user's language already.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-impl crate::messages::UserError for UsageError {
-    fn message(&self, _lang: crate::messages::Lang) -> String {
-        self.0.clone()
-    }
-
-    fn exit_code(&self) -> i32 {
-        crate::exit::USAGE
-    }
 }

@@ -21,7 +21,7 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     {
         let t = crate::messages::text(ctx.lang);
         let shown = path.display().to_string();
-        anyhow::bail!(super::config::UsageError(crate::messages::fill(
+        anyhow::bail!(crate::cli::UsageError(crate::messages::fill(
             t.bundle_exists,
             &[("path", &shown)]
         )));

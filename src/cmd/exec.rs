@@ -23,7 +23,7 @@ use crate::events::lines;
 use crate::events::machine::Machine;
 use crate::events::model::{Event, ItemKind, Line, parse_line};
 use crate::events::render::Renderer;
-use crate::session::{prepare_session, resolve_codex};
+use crate::session::Started;
 
 /// Exit code when the watchdog stopped a silent codex (as `timeout` does).
 pub const STALLED: i32 = 124;
@@ -117,13 +117,27 @@ enum Chunk {
 
 /// Run the command.
 pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
-    let ready = prepare_session(ctx)?;
-    let codex = resolve_codex(ctx, &ready.stick)?;
     let style = crate::cmd::render::style(ctx, &args.output);
+    let Started {
+        ready,
+        codex,
+        inv,
+        // Alive until codex has ended (its temporary folder).
+        scratch: _scratch,
+    } = crate::session::start(ctx, false, |ready| {
+        let mut codex_args: Vec<OsString> = [
+            "exec",
+            "--json",
+            "--disable",
+            "unbounded_connection_retries",
+        ]
+        .map(OsString::from)
+        .to_vec();
+        skip_git_check_in_stick_work(ctx, ready, &args.args, &mut codex_args);
+        codex_args.extend(args.args.iter().cloned());
+        codex_args
+    })?;
     let provider = &ready.provider;
-    crate::session::guard::check_login(ctx, &ready, &codex.path, &args.args, false)?;
-    crate::session::preflight::preflight_on_launch(ctx, &ready);
-    ready.seen();
     if !args.no_login_check && provider.openai_login {
         let check = ready.invocation(&codex.path, &["login".into(), "status".into()]);
         let out = check
@@ -150,22 +164,6 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
             }
             return Ok(crate::exit::LOGIN);
         }
-    }
-    let mut codex_args: Vec<OsString> = [
-        "exec",
-        "--json",
-        "--disable",
-        "unbounded_connection_retries",
-    ]
-    .map(OsString::from)
-    .to_vec();
-    skip_git_check_in_stick_work(ctx, &ready, &args.args, &mut codex_args);
-    codex_args.extend(args.args.iter().cloned());
-    let mut inv = ready.invocation(&codex.path, &codex_args);
-    ready.keep_out_of_the_stick(&mut inv, &codex_args, ctx.lang);
-    let scratch = crate::session::scratch::Scratch::create(&ctx.env);
-    if let Some(s) = &scratch {
-        inv.set_vars(&s.vars());
     }
     let mut child = inv
         .command()

@@ -1,5 +1,6 @@
-//! One subcommand, one file. Each takes the [`crate::context::Context`];
-//! sessions of codex are in [`crate::session`].
+//! One subcommand, one file, each thin: it reads its arguments and calls
+//! what does the work (mostly [`crate::session`]), with the
+//! [`crate::context::Context`] every command starts from.
 
 pub mod clean;
 pub mod codex;
@@ -14,18 +15,5 @@ pub mod payload;
 pub mod render;
 pub mod status;
 pub mod stick;
+pub mod update;
 pub mod version;
-
-use std::path::Path;
-
-use anyhow::Context as _;
-
-use crate::context::Context;
-
-/// Write `bytes` to `path` on the stick atomically
-/// ([`crate::fsx::write_atomic`]); a failure names the file in the user's
-/// language.
-pub fn write_file(ctx: &Context, path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::fsx::write_atomic(path, bytes)
-        .with_context(|| crate::messages::about(crate::messages::text(ctx.lang).cannot_write, path))
-}

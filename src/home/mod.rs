@@ -12,6 +12,7 @@ pub mod config;
 pub const CONFIG_TEMPLATE: &str = include_str!("../../codex_home/config.toml");
 
 pub mod dotenv;
+pub mod envpolicy;
 pub mod gitignore;
 pub mod location;
 pub mod provider;
@@ -24,11 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::fsx;
-use crate::launch::envfilter::Policy;
-use crate::login::{self, Recovery};
 use crate::messages::Lang;
 use crate::messages::fill;
-use crate::settings::LoginMethod;
+use config::LoginMethod;
+use envpolicy::Policy;
 
 /// What preparing CODEX_HOME did, for the user to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +37,6 @@ pub struct Prepared {
     pub config: config::Outcome,
     pub gitignore_added: Vec<&'static str>,
     pub dotenv_removed: Vec<String>,
-    /// What was found of an interrupted login.
-    pub login: Recovery,
     pub warnings: Vec<Warning>,
 }
 
@@ -96,9 +94,6 @@ impl Prepared {
                     ),
                 ],
             ));
-        }
-        if self.login == Recovery::Restored {
-            notes.push(login::restored_note(lang).into());
         }
         notes.extend(self.warnings.iter().map(|w| w.say(lang)));
         notes
@@ -161,11 +156,7 @@ pub fn prepare(
         source,
     })?;
     fsx::sweep_temp_files(codex_home);
-    fsx::sweep_temp_files(&login::state_dir(codex_home));
-    let recovery = login::recover_interrupted(codex_home).map_err(|source| HomeError::Recover {
-        path: login::auth_path(codex_home),
-        source,
-    })?;
+    fsx::sweep_temp_files(&crate::stick::state_dir(codex_home));
     let mut warnings = Vec::new();
     let gitignore_added = match guard_tokens(codex_home) {
         // The user made it read-only: respected, and said.
@@ -187,7 +178,6 @@ pub fn prepare(
         config,
         gitignore_added,
         dotenv_removed,
-        login: recovery,
         warnings,
     })
 }

@@ -129,7 +129,7 @@ pub fn codex_home(
     } else {
         Check::ok(Group::CodexHome, "home.gitignore", t.home_gitignore_ok)
     });
-    let policy = envfilter::Policy::from_settings(settings);
+    let policy = settings.env_policy();
     let dotenv = std::fs::read(home.join(".env")).unwrap_or_default();
     let (_, smuggled, _) = crate::home::dotenv::filter(&dotenv, |n| policy.classify(n).is_some());
     checks.push(if smuggled.is_empty() {
@@ -295,7 +295,7 @@ pub fn environment(
     lang: Lang,
 ) -> Vec<Check> {
     let t = text(lang);
-    let filtered = envfilter::filter(env, &envfilter::Policy::from_settings(settings), codex_home);
+    let filtered = envfilter::filter(env, &settings.env_policy(), codex_home);
     let mut checks = Vec::new();
     checks.push(if filtered.removed.is_empty() {
         Check::ok(Group::Environment, "env.filtered", t.env_nothing_removed)

@@ -6,16 +6,20 @@
 
 pub mod explain;
 pub mod guard;
+pub mod login;
+pub mod payload;
 pub mod preflight;
 pub mod prepare;
 pub mod private;
 pub mod resolve;
 pub mod scratch;
+pub mod setup;
+pub mod status;
 pub mod workdir;
 
 use std::ffi::OsString;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::context::Context;
 
@@ -33,26 +37,65 @@ pub fn retire_rollback(ctx: &Context, ready: &Ready) {
     }
 }
 
-/// Prepare the stick, then run codex with `args` on the terminal. After an
-/// interactive session that failed, name the last error codex logged.
-pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
+/// A codex session ready to start: the stick prepared and locked, the codex
+/// to run, its call decided, its private temporary folder made.
+#[derive(Debug)]
+pub struct Started {
+    pub ready: Ready,
+    pub codex: crate::launch::CodexExe,
+    pub inv: crate::launch::Invocation,
+    /// Removed when dropped (after codex ends).
+    pub scratch: Option<scratch::Scratch>,
+}
+
+/// Every launch of codex, the interactive session and `usbide exec` alike,
+/// in this order: [`prepare`] the stick, [`resolve`] the codex to run,
+/// decide its call (`args` made from the prepared stick: `exec` adds its own
+/// options), keep it out of the stick's own folders, make its temporary
+/// folder, look for a newer usbide in the background, [`guard`] the login
+/// (`interactive`: offer one), run the [`preflight`], and remember where the
+/// stick was seen.
+pub fn start(
+    ctx: &Context,
+    interactive: bool,
+    args: impl FnOnce(&Ready) -> Vec<OsString>,
+) -> Result<Started> {
     let ready = prepare_session(ctx)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
-    let mut inv = ready.invocation(&codex.path, args);
-    if crate::login::needs_session(args) {
-        ready.keep_out_of_the_stick(&mut inv, args, ctx.lang);
+    let args = args(&ready);
+    let session = crate::login::needs_session(&args);
+    let mut inv = ready.invocation(&codex.path, &args);
+    if session {
+        ready.keep_out_of_the_stick(&mut inv, &args, ctx.lang);
     }
     let scratch = scratch::Scratch::create(&ctx.env);
     if let Some(s) = &scratch {
         inv.set_vars(&s.vars());
     }
     let newer = crate::update::check::start(ctx, &ready.stick.codex_home());
-    guard::check_login(ctx, &ready, &codex.path, args, interactive)?;
-    if crate::login::needs_session(args) {
+    guard::check_login(ctx, &ready, &codex.path, &args, interactive)?;
+    if session {
         preflight::preflight_on_launch(ctx, &ready);
     }
     ready.seen();
     crate::update::check::report(newer, ctx.lang);
+    Ok(Started {
+        ready,
+        codex,
+        inv,
+        scratch,
+    })
+}
+
+/// Run codex with `args` on the terminal ([`start`], then hand over). After
+/// an interactive session that failed, name the last error codex logged.
+pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
+    let Started {
+        ready,
+        codex,
+        inv,
+        scratch,
+    } = start(ctx, interactive, |_| args.to_vec())?;
     let started = if interactive {
         inv.run_inherited_keeping_stderr(STDERR_TAIL)
     } else {
@@ -75,4 +118,12 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
         );
     }
     Ok(code)
+}
+
+/// Write `bytes` to `path` on the stick atomically
+/// ([`crate::fsx::write_atomic`]); a failure names the file in the user's
+/// language.
+pub fn write_file(ctx: &Context, path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    crate::fsx::write_atomic(path, bytes)
+        .with_context(|| crate::messages::about(crate::messages::text(ctx.lang).cannot_write, path))
 }

@@ -102,6 +102,16 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     crate::home::provider::check_config_size(&codex_home.join("config.toml"))?;
     let policy = ctx.policy();
     let prepared = home::prepare(&codex_home, ctx.settings.stick_login_method, &policy)?;
+    // A login an interrupted `usbide login` removed goes back (under the lock).
+    let recovery = crate::login::recover_interrupted(&codex_home).map_err(|source| {
+        home::HomeError::Recover {
+            path: crate::login::auth_path(&codex_home),
+            source,
+        }
+    })?;
+    if recovery == crate::login::Recovery::Restored {
+        note(crate::login::restored_note(ctx.lang));
+    }
     let lang = ctx.lang;
     for line in prepared.notes(lang) {
         note(&line);

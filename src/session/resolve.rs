@@ -30,7 +30,7 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
             ctx.lang,
         )?
     {
-        let installed = crate::cmd::payload::install_for_launch(ctx, stick, target)?;
+        let installed = crate::session::payload::install_for_launch(ctx, stick, target)?;
         return Ok(CodexExe {
             path: installed,
             from_path: false,

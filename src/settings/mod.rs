@@ -412,6 +412,16 @@ impl Settings {
         })
     }
 
+    /// Which variables codex must not see, as these settings allow.
+    pub fn env_policy(&self) -> crate::home::envpolicy::Policy {
+        crate::home::envpolicy::Policy {
+            allow_api_key: self.allow_api_key,
+            allow_custom_base: self.allow_custom_base,
+            keep: self.keep_codex_vars.clone(),
+            verbose: self.verbose,
+        }
+    }
+
     /// Where the login method in force came from.
     pub fn source_of(&self, key: &str) -> Source {
         self.origins
