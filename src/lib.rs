@@ -1,10 +1,21 @@
 //! usbide: the portable launcher that makes the OpenAI Codex CLI work from a
 //! USB stick on any host.
 //!
-//! A launch goes, in order: [`stick`] (where am I) -> [`home`] (CODEX_HOME on
-//! the stick, config keys in force, tokens guarded) -> [`launch`] (filtered
-//! environment, hand-off to the [`payload`]'s codex). [`run`] is the whole
-//! program; `main` only snapshots the environment and exits with its answer.
+//! The launch story, told once, in the order the code runs:
+//!
+//! 1. [`stick`]: which stick usbide runs from, its parts and its drive;
+//! 2. [`settings`]: flags, the environment and the stick's `usbide.toml`,
+//!    resolved once into the [`context::Context`] every command receives;
+//! 3. [`home`]: CODEX_HOME on the stick, its config, the environment filter;
+//! 4. [`payload`]: the codex to run, checked and installed;
+//! 5. [`login`]: tokens on the stick, recovered, copied or asked for;
+//! 6. [`preflight`]: what on this host will break codex, named before it does;
+//! 7. [`launch`]: the hand-off, with the filtered environment;
+//! 8. [`events`] and [`diagnose`]: what codex says, and each failure with its fix.
+//!
+//! [`session`] runs these steps for one codex session; [`cmd`] holds the
+//! thin commands over it. [`run`] is the whole program; `main` only
+//! snapshots the environment and exits with its answer.
 
 pub mod cli;
 pub mod cmd;

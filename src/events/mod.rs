@@ -1,6 +1,6 @@
-//! Step five of a launch: read what codex says. `codex exec --json` events
-//! are parsed ([`model`]), errors classified ([`diagnose`]) with a fix
-//! ([`hints`]), and rendered for people ([`render`]) or for programs
+//! Read what codex says. `codex exec --json` events are parsed ([`model`])
+//! line by line ([`lines`], [`batch`]), each error explained by
+//! [`crate::diagnose`], and rendered for people ([`render`]) or for programs
 //! ([`machine`]). Untrusted text takes one form before it is shown ([`text`]).
 
 pub mod batch;

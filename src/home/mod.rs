@@ -1,6 +1,5 @@
-//! Step two of a launch: make `<root>/codex_home` a CODEX_HOME that keeps the
-//! login on the stick. Creates the folder, sweeps temp files a killed write
-//! left, puts back a login an interrupted `usbide login` removed, guards the
+//! Make `<root>/codex_home` a CODEX_HOME that keeps the login on the stick.
+//! Creates the folder, sweeps temp files a killed write left, guards the
 //! token files with a `.gitignore` (before anything can write a token),
 //! enforces the config keys, and strips filtered variables from the `.env`
 //! codex would load. Runs under the stick lock.

@@ -1,4 +1,4 @@
-//! Step four of a launch: hand off to codex, with the filtered environment,
+//! Hand off to codex, with the filtered environment,
 //! the config overrides first on its command line, and an absolute path to
 //! its executable (CreateProcess would also search the current folder).
 

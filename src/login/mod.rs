@@ -1,4 +1,4 @@
-//! Step six: the login lives on the stick. Reading `auth.json` without
+//! The login lives on the stick. Reading `auth.json` without
 //! showing a token ([`claims`]), choosing the flow that works on this host
 //! ([`method`]), reading codex's device-code prompt ([`device`]), and keeping
 //! a copy of `auth.json` while codex logs in: codex deletes it when an

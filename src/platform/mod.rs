@@ -77,6 +77,32 @@ pub struct VolumeFacts {
     pub total_bytes: u64,
 }
 
+/// What the OS says about the file system holding a path (Unix).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MountFacts {
+    pub mount_point: String,
+    /// As the OS names it: `vfat`, `exfat`, `ext4`, `fuse.fusefat`...
+    pub file_system: String,
+    pub read_only: bool,
+    /// The block device (or the disk it is part of) says it is removable.
+    pub removable: bool,
+    pub total_bytes: u64,
+    pub free_bytes: u64,
+    /// The Unix device id, hex.
+    pub id: Option<String>,
+}
+
+/// The file system holding `path` (Unix; `None` elsewhere: see [`volume`]).
+pub fn mount_of(path: &std::path::Path) -> Option<MountFacts> {
+    imp::mount_of(path)
+}
+
+/// The root of the volume holding `path` (`E:\`, or a folder a volume is
+/// mounted in; Windows only).
+pub fn volume_path(path: &std::path::Path) -> Option<String> {
+    imp::volume_path(path)
+}
+
 /// The Windows Internet Settings of the current user (`None` elsewhere).
 pub fn internet_settings() -> Option<InternetSettings> {
     imp::internet_settings()

@@ -70,6 +70,10 @@ pub fn tie_to_parent(cmd: &mut std::process::Command) {
     let _ = cmd;
 }
 
+pub fn volume_path(_path: &std::path::Path) -> Option<String> {
+    None
+}
+
 pub fn volume(_root: &str) -> Option<super::VolumeFacts> {
     None
 }
@@ -114,4 +118,186 @@ pub fn link_count(file: &std::fs::File) -> Option<u64> {
 /// Whether `meta` is a link or another reparse point (Unix: a symlink).
 pub fn is_link(meta: &std::fs::Metadata) -> bool {
     meta.file_type().is_symlink()
+}
+
+/// A mount point, its file system type and its device (major, minor).
+type MountEntry = (std::path::PathBuf, String, Option<(u32, u32)>);
+
+/// The file system holding `path`, as the OS reports it.
+pub fn mount_of(path: &std::path::Path) -> Option<super::MountFacts> {
+    let path = path.canonicalize().ok()?;
+    let (mount_point, file_system, device) = mount_entry(&path)?;
+    let (total_bytes, free_bytes, read_only, fsid) = space(&mount_point)?;
+    Some(super::MountFacts {
+        removable: device.is_some_and(removable),
+        id: device_id(&mount_point).or_else(|| (fsid != 0).then(|| format!("{fsid:x}"))),
+        mount_point: mount_point.to_string_lossy().into_owned(),
+        file_system,
+        read_only,
+        total_bytes,
+        free_bytes,
+    })
+}
+
+/// The mount point, file system type and device (major, minor) of the
+/// longest mount holding `path`, from `/proc/self/mountinfo`.
+#[cfg(target_os = "linux")]
+fn mount_entry(path: &std::path::Path) -> Option<MountEntry> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open("/proc/self/mountinfo")
+        .ok()?
+        .take(16 << 20)
+        .read_to_string(&mut text)
+        .ok()?;
+    parse_mountinfo(&text)
+        .into_iter()
+        .filter(|m| path.starts_with(&m.0))
+        .max_by_key(|m| m.0.as_os_str().len())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn mount_entry(path: &std::path::Path) -> Option<MountEntry> {
+    statfs_entry(path)
+}
+
+/// Each line of `mountinfo`: mount point, file system type, device.
+#[cfg(any(target_os = "linux", test))]
+fn parse_mountinfo(text: &str) -> Vec<MountEntry> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.split(' ');
+            let device = fields.nth(2)?;
+            let mount_point = fields.nth(1)?;
+            let fs = line.split(" - ").nth(1)?.split(' ').next()?;
+            let device = device
+                .split_once(':')
+                .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+            Some((
+                std::path::PathBuf::from(unescape(mount_point)),
+                fs.to_string(),
+                device,
+            ))
+        })
+        .collect()
+}
+
+/// `mountinfo` writes a space, tab, newline or backslash as `\040`-style
+/// octal escapes.
+#[cfg(any(target_os = "linux", test))]
+fn unescape(field: &str) -> String {
+    let bytes = field.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let octal = bytes
+            .get(i + 1..i + 4)
+            .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
+        match (bytes[i], octal) {
+            (b'\\', Some(d)) => {
+                out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
+                i += 4;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The mount point and file system type of `path` (BSD, macOS: `statfs`).
+#[cfg(not(target_os = "linux"))]
+fn statfs_entry(path: &std::path::Path) -> Option<MountEntry> {
+    #[cfg(any(target_os = "macos", target_os = "freebsd", target_os = "openbsd"))]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statfs fills the struct for a NUL-terminated path.
+        let st = unsafe {
+            let mut st: libc::statfs = std::mem::zeroed();
+            (libc::statfs(c.as_ptr(), &mut st) == 0).then_some(st)?
+        };
+        let text = |chars: &[libc::c_char]| {
+            let bytes: Vec<u8> = chars
+                .iter()
+                .take_while(|c| **c != 0)
+                .map(|c| *c as u8)
+                .collect();
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        Some((
+            std::path::PathBuf::from(text(&st.f_mntonname)),
+            text(&st.f_fstypename),
+            None,
+        ))
+    }
+    #[cfg(not(any(target_os = "macos", target_os = "freebsd", target_os = "openbsd")))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Total and free bytes, read-only, and the file system id of the file
+/// system mounted at `mount_point` (`statvfs`).
+fn space(mount_point: &std::path::Path) -> Option<(u64, u64, bool, u64)> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(mount_point.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs fills the struct for a NUL-terminated path.
+    let st = unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        (libc::statvfs(c.as_ptr(), &mut st) == 0).then_some(st)?
+    };
+    let unit = st.f_frsize as u64;
+    Some((
+        (st.f_blocks as u64).saturating_mul(unit),
+        (st.f_bavail as u64).saturating_mul(unit),
+        st.f_flag & libc::ST_RDONLY != 0,
+        st.f_fsid as u64,
+    ))
+}
+
+/// The Unix device id of the file system mounted at `mount_point`, hex.
+fn device_id(mount_point: &std::path::Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(mount_point)
+        .ok()
+        .map(|m| format!("{:x}", m.dev()))
+}
+
+/// Whether the block device (major, minor), or the disk it is a partition
+/// of, says it is removable (`/sys/dev/block/M:m/removable`).
+fn removable((major, minor): (u32, u32)) -> bool {
+    let dev = std::path::PathBuf::from(format!("/sys/dev/block/{major}:{minor}"));
+    [dev.join("removable"), dev.join("../removable")]
+        .iter()
+        .any(|p| std::fs::read_to_string(p).is_ok_and(|v| v.trim() == "1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mountinfo_lines_are_read_with_their_escapes() {
+        let text = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n\
+                    95 22 8:17 / /media/ann/MY\\040STICK rw,nosuid - vfat /dev/sdb1 rw,uid=1000\n\
+                    96 22 0:45 / /mnt/f rw - fuse.fusefat img rw\n";
+        let got = parse_mountinfo(text);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[1].0, std::path::PathBuf::from("/media/ann/MY STICK"));
+        assert_eq!(got[1].1, "vfat");
+        assert_eq!(got[1].2, Some((8, 17)));
+        assert_eq!(got[2].1, "fuse.fusefat");
+    }
+
+    #[test]
+    fn the_file_system_of_this_test_is_known() {
+        let dir = std::env::current_dir().expect("cwd");
+        let facts = mount_of(&dir).expect("a mount");
+        assert!(dir.starts_with(&facts.mount_point), "{facts:?}");
+        assert!(facts.total_bytes > 0 && !facts.file_system.is_empty());
+    }
 }

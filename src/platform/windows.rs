@@ -139,6 +139,22 @@ pub fn contain_children() {
 /// Children are tied to usbide by the job of [`contain_children`].
 pub fn tie_to_parent(_cmd: &mut std::process::Command) {}
 
+pub fn mount_of(_path: &std::path::Path) -> Option<super::MountFacts> {
+    None
+}
+
+/// The root of the volume holding `path` (`GetVolumePathNameW`).
+pub fn volume_path(path: &std::path::Path) -> Option<String> {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::Storage::FileSystem::GetVolumePathNameW;
+    let name: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
+    let mut buf = [0u16; 1024];
+    // SAFETY: the buffer and its length in UTF-16 units are passed together.
+    let ok = unsafe { GetVolumePathNameW(name.as_ptr(), buf.as_mut_ptr(), buf.len() as u32) } != 0;
+    let end = buf.iter().position(|c| *c == 0).unwrap_or(buf.len());
+    ok.then(|| String::from_utf16_lossy(&buf[..end]))
+}
+
 /// What Windows says about the volume whose root is `root` (`E:\`), for
 /// drives its volume list does not hold (subst, network, Wine).
 pub fn volume(root: &str) -> Option<super::VolumeFacts> {

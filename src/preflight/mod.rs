@@ -1,4 +1,4 @@
-//! Step three of a launch: what on this host will break codex, in plain
+//! What on this host will break codex, in plain
 //! words, within a few seconds. `usbide doctor` runs every check; each launch
 //! runs the quick local ones, plus the network ones when no success for this
 //! host and network is younger than ten minutes.

@@ -146,9 +146,18 @@ pub fn refusal(dir: &Path, explicit: bool, ctx: &Context) -> Option<String> {
     ))
 }
 
-/// A downloads, desktop or documents folder (in any of the usual
-/// languages), or any folder right in a home folder.
+/// A downloads, desktop or documents folder (where the OS keeps this user's,
+/// moved or renamed, or by any of the usual names), or any folder right in a
+/// home folder.
 fn is_personal(dir: &Path, homes: &[PathBuf]) -> bool {
+    let known = [
+        dirs::download_dir(),
+        dirs::desktop_dir(),
+        dirs::document_dir(),
+    ];
+    if known.iter().flatten().any(|k| canonical(k) == dir) {
+        return true;
+    }
     const NAMES: &[&str] = &[
         "downloads",
         "téléchargements",

@@ -114,10 +114,10 @@ mod tests {
             codex_dir(&work, None, &args(&["-C", "proj"])),
             work.join("proj")
         );
-        assert_eq!(
-            codex_dir(&work, None, &args(&["--cd=/x"])),
-            PathBuf::from("/x")
-        );
+        // An absolute folder is taken as it is (a drive path on Windows).
+        let elsewhere = dir.path().join("elsewhere");
+        let cd = format!("--cd={}", elsewhere.display());
+        assert_eq!(codex_dir(&work, None, &args(&[cd.as_str()])), elsewhere);
         assert!(is_stick_work_outside_git(&work, &s));
         assert!(is_stick_work_outside_git(&work.join("proj"), &s));
         assert!(!is_stick_work_outside_git(&s.root, &s));

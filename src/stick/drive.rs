@@ -1,11 +1,10 @@
 //! The drive the stick lives on: mount point or drive letter, file system,
-//! removable, read-only, space and volume id, read through `sysinfo` with only
-//! the storage figures refreshed (no I/O counters, no disk kinds).
+//! removable, read-only, space and volume id, as the OS reports them
+//! (`crate::platform::mount_of` on Unix, `crate::platform::volume` on Windows).
 
 use std::path::Path;
 
 use serde::Serialize;
-use sysinfo::{DiskRefreshKind, Disks};
 
 use crate::stick::winpath;
 
@@ -117,46 +116,24 @@ pub fn onedrive_folder(root: &Path, env: &crate::environ::Environ) -> Option<Str
         })
 }
 
-/// The volume holding `root` in the OS's volume list.
+/// The volume holding `root`, as the OS reports it.
 fn listed(root: &Path) -> Option<DriveInfo> {
-    let disks =
-        Disks::new_with_refreshed_list_specifics(DiskRefreshKind::nothing().with_storage()).ok()?;
-    let mounts: Vec<String> = disks
-        .iter()
-        .map(|d| d.mount_point().to_string_lossy().into_owned())
-        .collect();
-    let index = pick_mount(root, &mounts)?;
-    let disk = &disks[index];
-    Some(DriveInfo {
-        drive_letter: if cfg!(windows) {
-            winpath::drive_letter(&mounts[index])
-        } else {
-            None
-        },
-        mount_point: mounts[index].clone(),
-        file_system: disk.file_system().to_string_lossy().into_owned(),
-        removable: disk.is_removable(),
-        remote: is_network_fs(&disk.file_system().to_string_lossy())
-            || mounts[index].starts_with(r"\\"),
-        read_only: disk.is_read_only(),
-        total_bytes: disk.total_space(),
-        free_bytes: disk.available_space(),
-        volume_id: disk.id().map(|id| format!("{id:x}")),
-    })
-}
-
-/// The longest mount point that holds `root`, by the platform's rules.
-fn pick_mount(root: &Path, mounts: &[String]) -> Option<usize> {
     if cfg!(windows) {
-        return winpath::best_mount(&root.to_string_lossy(), mounts);
+        let volume_root = crate::platform::volume_path(root)?;
+        return crate::platform::volume(&volume_root).map(|v| from_volume(v, &volume_root));
     }
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    mounts
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| root.starts_with(m))
-        .max_by_key(|(_, m)| m.len())
-        .map(|(i, _)| i)
+    let m = crate::platform::mount_of(root)?;
+    Some(DriveInfo {
+        drive_letter: None,
+        remote: is_network_fs(&m.file_system),
+        mount_point: m.mount_point,
+        file_system: m.file_system,
+        removable: m.removable,
+        read_only: m.read_only,
+        total_bytes: m.total_bytes,
+        free_bytes: m.free_bytes,
+        volume_id: m.id,
+    })
 }
 
 /// `12.3 GB`-style size for people.

@@ -1,4 +1,4 @@
-//! Step one of a launch: which stick usbide runs from, and where its parts are.
+//! Which stick usbide runs from, and where its parts are.
 
 pub mod drive;
 pub mod root;

@@ -72,16 +72,6 @@ pub fn is_under(path: &str, dir: &str) -> bool {
     p.starts_with(&prefix)
 }
 
-/// The index of the longest mount point in `mounts` that holds `path`.
-pub fn best_mount(path: &str, mounts: &[String]) -> Option<usize> {
-    mounts
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| is_under(path, m))
-        .max_by_key(|(_, m)| normalize(m).len())
-        .map(|(i, _)| i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,17 +124,5 @@ mod tests {
         ));
         assert!(!is_under(r"C:\Temporary\x", r"C:\Temp"));
         assert!(is_under(r"C:\Temp", r"c:\temp\"));
-    }
-
-    #[test]
-    fn the_longest_mount_wins() {
-        let mounts = vec![
-            r"C:\".to_string(),
-            r"E:\".to_string(),
-            r"C:\mnt\stick\".to_string(),
-        ];
-        assert_eq!(best_mount(r"c:\mnt\stick\usbide.exe", &mounts), Some(2));
-        assert_eq!(best_mount(r"\\?\E:\usbide.exe", &mounts), Some(1));
-        assert_eq!(best_mount(r"Z:\x", &mounts), None);
     }
 }
