@@ -23,6 +23,9 @@ pub struct Hooks {
     /// `USBIDE_TEST_UPDATE_WAIT_MS`: how long a launch waits for the daily
     /// update check's answer.
     pub update_wait: Option<Duration>,
+    /// `USBIDE_TEST_HOST_ID`: the id of this computer on the stick, so that
+    /// one machine can play two computers.
+    pub host_id: Option<String>,
 }
 
 static HOOKS: OnceLock<Hooks> = OnceLock::new();
@@ -40,6 +43,7 @@ pub fn init(env: &Environ) {
             .get_str("USBIDE_TEST_UPDATE_WAIT_MS")
             .and_then(|v| v.trim().parse().ok())
             .map(Duration::from_millis),
+        host_id: env.get_str("USBIDE_TEST_HOST_ID"),
     });
     #[cfg(not(debug_assertions))]
     let _ = env;
@@ -52,6 +56,7 @@ pub fn get() -> &'static Hooks {
         update_key: None,
         swap_after_verify: None,
         update_wait: None,
+        host_id: None,
     };
     HOOKS.get().unwrap_or(&NONE)
 }

@@ -52,6 +52,33 @@ pub fn confirm(question: &str, lang: crate::messages::Lang) -> Result<bool> {
         .is_some_and(|a| matches!(a.to_lowercase().as_str(), "yes" | "oui")))
 }
 
+/// Ask a yes/no question whose answer stays no unless the user says yes:
+/// `Some(true)` for y/yes/o/oui, `Some(false)` for n/no/non or Enter, asked
+/// again for anything else; `None` without a terminal (nobody to answer).
+pub fn choose(question: &str, lang: crate::messages::Lang) -> Result<Option<bool>> {
+    let t = crate::messages::text(lang);
+    for _ in 0..5 {
+        let Some(a) = answer(question, t.choose_suffix, lang)? else {
+            return Ok(None);
+        };
+        match yes_or_no(&a) {
+            Some(yes) => return Ok(Some(yes)),
+            None => note(&crate::messages::fill(t.choose_again, &[("answer", &a)])),
+        }
+    }
+    Ok(Some(false))
+}
+
+/// `Some(true)` for yes, `Some(false)` for no or nothing, in English or
+/// French; `None` for anything else.
+fn yes_or_no(answer: &str) -> Option<bool> {
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "yes" | "o" | "oui" => Some(true),
+        "" | "n" | "no" | "non" => Some(false),
+        _ => None,
+    }
+}
+
 /// The trimmed answer to `question` (`None` without a terminal).
 fn answer(question: &str, suffix: &str, lang: crate::messages::Lang) -> Result<Option<String>> {
     if !can_ask() {
@@ -87,6 +114,19 @@ pub fn pause(lang: crate::messages::Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_and_no_in_either_language() {
+        for a in ["y", "Yes", "o", "OUI", " oui "] {
+            assert_eq!(yes_or_no(a), Some(true), "{a}");
+        }
+        for a in ["", "n", "No", "non"] {
+            assert_eq!(yes_or_no(a), Some(false), "{a}");
+        }
+        for a in ["ok", "peut-être", "1"] {
+            assert_eq!(yes_or_no(a), None, "{a}");
+        }
+    }
 
     #[test]
     fn a_double_clicked_window_waits_only_when_there_is_something_to_read() {

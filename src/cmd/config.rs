@@ -78,7 +78,17 @@ fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
     }
     let stick = ctx.stick()?;
     let _lock = crate::session::prepare::lock(ctx, &stick)?;
-    let path = file::save(&stick.root, key, value.map(str::trim))?;
+    // A per-computer key is this computer's line.
+    let line = match ctx.settings.host.as_deref() {
+        Some(host) if file::PER_HOST.contains(&key) => format!("{key}.{host}"),
+        _ => key.to_string(),
+    };
+    let value = value.map(|v| match file::PER_HOST.contains(&key) {
+        true => v.trim().to_ascii_lowercase(),
+        false => v.trim().to_string(),
+    });
+    let value = value.as_deref();
+    let path = file::save(&stick.root, &line, value)?;
     let shown = path.display().to_string();
     match value {
         Some(v) => note(&fill(

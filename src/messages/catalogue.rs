@@ -109,6 +109,44 @@ catalogue! {
     sandbox_no_admin,
     /// Why the elevated sandbox works.
     sandbox_admin,
+    /// Why the unelevated sandbox: nobody chose the elevated one for this computer.
+    sandbox_not_chosen,
+    /// Why the unelevated sandbox: chosen for this computer.
+    sandbox_chosen_here,
+    /// A first launch where the elevated sandbox is possible: what it leaves, asked once per computer.
+    sandbox_question,
+    /// After the sandbox question: the answer is kept for this computer (`{choice}`).
+    sandbox_remembered,
+    /// A leftover of codex's sandbox: a local account (`{name}`).
+    leftover_account,
+    /// A leftover: the local group (`{name}`).
+    leftover_group,
+    /// A leftover: a profile folder (`{name}`).
+    leftover_profile,
+    /// A leftover: a firewall rule (`{name}`).
+    leftover_rule,
+    /// A leftover on the stick: the accounts' passwords for this computer (`{name}`).
+    leftover_secrets,
+    /// The doctor: codex's sandbox left nothing on this computer.
+    leftovers_none,
+    /// The doctor: what codex's elevated sandbox left on this computer (`{list}`).
+    leftovers_found,
+    /// The fix for leftovers of codex's sandbox.
+    leftovers_fix,
+    /// usbide clean: remove what codex's sandbox left on the computer (`{list}`)?
+    clean_sandbox_ask,
+    /// usbide clean without an administrator: the commands to give one (`{commands}`).
+    clean_sandbox_commands,
+    /// usbide clean: what codex's sandbox left is gone.
+    clean_sandbox_removed,
+    /// usbide clean: the administrator's removal did not finish (`{count}` commands failed, or the prompt was declined).
+    clean_sandbox_failed,
+    /// usbide clean: the user kept what codex's sandbox left.
+    clean_sandbox_kept,
+    /// The doctor: what the elevated sandbox means.
+    sandbox_then_elevated,
+    /// The doctor: what the unelevated sandbox means.
+    sandbox_then_unelevated,
     /// The stick moved (`{from}`, `{to}`, `{count}`).
     stick_moved,
     /// The recorded stick location cannot be a stick root (`{root}`, `{here}`).
@@ -807,6 +845,10 @@ catalogue! {
     usbide_line,
     /// After a question Enter answers yes to.
     ask_suffix,
+    /// A yes/no question whose answer defaults to no.
+    choose_suffix,
+    /// A yes/no answer that is neither (`{answer}`).
+    choose_again,
     /// The one-time code screen: its first line.
     device_intro,
     /// The one-time code screen: the link (`{url}`).

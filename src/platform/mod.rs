@@ -145,6 +145,20 @@ impl Elevation {
     }
 }
 
+/// This computer's own id, the same across reboots, drive letters and
+/// renames: Windows' `MachineGuid`, `/etc/machine-id` elsewhere. Never shown
+/// or stored as it is (see `crate::settings::host_id`).
+pub fn machine_id() -> Option<String> {
+    imp::machine_id().filter(|id| !id.trim().is_empty())
+}
+
+/// Run `program` with `args` as an administrator (one UAC prompt, Windows
+/// only) and wait for it: its exit code, `None` when it could not start or
+/// the prompt was declined.
+pub fn run_elevated(program: &str, args: &str) -> Option<u32> {
+    imp::run_elevated(program, args)
+}
+
 /// Administrator rights and UAC of this process (`None` outside Windows).
 pub fn elevation() -> Option<Elevation> {
     imp::elevation()

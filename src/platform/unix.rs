@@ -70,6 +70,25 @@ pub fn tie_to_parent(cmd: &mut std::process::Command) {
     let _ = cmd;
 }
 
+pub fn machine_id() -> Option<String> {
+    use std::io::Read;
+    ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|p| {
+            let mut text = String::new();
+            std::fs::File::open(p)
+                .ok()?
+                .take(256)
+                .read_to_string(&mut text)
+                .ok()?;
+            Some(text.trim().to_string()).filter(|t| !t.is_empty())
+        })
+}
+
+pub fn run_elevated(_program: &str, _args: &str) -> Option<u32> {
+    None
+}
+
 pub fn volume_path(_path: &std::path::Path) -> Option<String> {
     None
 }

@@ -139,6 +139,46 @@ pub fn contain_children() {
 /// Children are tied to usbide by the job of [`contain_children`].
 pub fn tie_to_parent(_cmd: &mut std::process::Command) {}
 
+pub fn machine_id() -> Option<String> {
+    windows_registry::LOCAL_MACHINE
+        .open(r"SOFTWARE\Microsoft\Cryptography")
+        .ok()?
+        .get_string("MachineGuid")
+        .ok()
+}
+
+/// `ShellExecuteExW` with the `runas` verb (the UAC prompt), waited for.
+pub fn run_elevated(program: &str, args: &str) -> Option<u32> {
+    use windows_sys::Win32::System::Threading::{
+        GetExitCodeProcess, INFINITE, WaitForSingleObject,
+    };
+    use windows_sys::Win32::UI::Shell::{
+        SEE_MASK_NOCLOSEPROCESS, SHELLEXECUTEINFOW, ShellExecuteExW,
+    };
+    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+    let (verb, file, params) = (wide("runas"), wide(program), wide(args));
+    // SAFETY: the structure is zeroed, sized, and points at NUL-terminated
+    // strings that outlive the call; the process handle is waited on and
+    // closed.
+    unsafe {
+        let mut info: SHELLEXECUTEINFOW = std::mem::zeroed();
+        info.cbSize = std::mem::size_of::<SHELLEXECUTEINFOW>() as u32;
+        info.fMask = SEE_MASK_NOCLOSEPROCESS;
+        info.lpVerb = verb.as_ptr();
+        info.lpFile = file.as_ptr();
+        info.lpParameters = params.as_ptr();
+        info.nShow = 0; // SW_HIDE
+        if ShellExecuteExW(&mut info) == 0 || info.hProcess.is_null() {
+            return None;
+        }
+        WaitForSingleObject(info.hProcess, INFINITE);
+        let mut code = 0u32;
+        let got = GetExitCodeProcess(info.hProcess, &mut code) != 0;
+        CloseHandle(info.hProcess);
+        got.then_some(code)
+    }
+}
+
 pub fn mount_of(_path: &std::path::Path) -> Option<super::MountFacts> {
     None
 }

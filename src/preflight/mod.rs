@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod check;
 pub mod host;
+pub mod leftovers;
 pub mod local;
 pub mod network;
 pub mod sandbox;
@@ -135,9 +136,17 @@ pub fn run(
     }
     if opts.full && cfg!(windows) {
         let (tx, env, sandbox) = (tx.clone(), env.clone(), opts.sandbox.clone());
+        let (home, host) = (codex_home.clone(), settings.host.clone());
         std::thread::spawn(move || {
             let facts = windows::gather(&env, deadline);
-            let _ = tx.send(windows::checks(sandbox.as_ref(), &facts, lang));
+            let mut checks = windows::checks(sandbox.as_ref(), &facts, lang);
+            let secrets = sandbox::Hosts::read(&home).secrets;
+            let secrets_here = secrets.is_none() || secrets == host;
+            checks.push(leftovers::check(
+                &leftovers::find(&env, &home, secrets_here),
+                lang,
+            ));
+            let _ = tx.send(checks);
         });
     }
     let t = crate::messages::text(lang);

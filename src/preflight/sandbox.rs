@@ -4,15 +4,29 @@
 //! default) needs an administrator through UAC, and it fails or loops on
 //! managed PCs (`helper_sandbox_lock_failed`, `SetNamedSecurityInfoW failed:
 //! 5`) and on FAT/exFAT volumes, which have no ACLs (openai/codex#23108).
-//! The unelevated sandbox works in those places. usbide decides from what it
-//! can see, passes the choice with `-c`, and leaves an explicit choice in
-//! `config.toml` alone (with a warning when it will fail). The decision is
-//! pure ([`decide`]); [`Facts::gather`] reads the host.
+//! The unelevated sandbox works in those places. And the elevated setup
+//! leaves two local accounts, their profiles, a group and firewall rules on
+//! the computer ([`crate::preflight::leftovers`]): on a computer that is not
+//! the user's, that is not a portable tool's to leave. So where the elevated
+//! sandbox would work, the user chooses once per computer (asked on the
+//! first launch there, remembered in `usbide.toml` under this computer's
+//! id); unasked, or without anyone to ask, it is the sandbox that leaves
+//! nothing. usbide passes the choice with `-c`, and leaves an explicit
+//! choice in `config.toml` alone (with a warning when it will fail).
+//!
+//! Codex's record of a failed elevated setup (`.sandbox/setup_error.json`)
+//! travels with the stick; usbide notes which computer it came from
+//! ([`Hosts`]), so one computer's failure does not decide for the next.
+//! The decision is pure ([`decide`]); [`Facts::gather`] reads the host.
 
+use std::collections::BTreeMap;
 use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use crate::messages::{self, Lang, fill};
 use crate::platform::Elevation;
+use crate::settings::SandboxChoice;
 
 /// What decides the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -23,11 +37,13 @@ pub struct Facts {
     pub fat_home: bool,
     /// The folder codex works in is on FAT or exFAT.
     pub fat_workspace: bool,
-    /// Codex's elevated setup failed before (`.sandbox/setup_error.json`):
-    /// the error code or text it recorded.
+    /// Codex's elevated setup failed before on this computer
+    /// (`.sandbox/setup_error.json`): the error code or text it recorded.
     pub setup_failed: Option<String>,
     /// `[windows] sandbox` set in the stick's `config.toml`.
     pub explicit: Option<String>,
+    /// What the user chose for this computer (`windows_sandbox`).
+    pub chosen: Option<SandboxChoice>,
 }
 
 /// Why a sandbox was chosen.
@@ -40,6 +56,11 @@ pub enum Reason {
     NoAdmin,
     /// Administrator rights are one UAC prompt away, on a volume with ACLs.
     Admin,
+    /// The elevated sandbox would work, but nobody chose it for this
+    /// computer: it would leave local accounts there.
+    NotChosen,
+    /// The user chose the unelevated sandbox for this computer.
+    ChosenHere,
 }
 
 /// The sandbox codex is told to use, and why.
@@ -53,6 +74,9 @@ pub struct Decision {
     pub reasons: Vec<Reason>,
     /// `[windows] sandbox` from `config.toml`, which wins.
     pub own: Option<String>,
+    /// The elevated sandbox would work and nobody chose for this computer
+    /// yet: ask (on a terminal) before the launch.
+    pub ask: bool,
 }
 
 impl Decision {
@@ -83,6 +107,8 @@ impl Decision {
                 Reason::FatWork => t.sandbox_fat_work.to_string(),
                 Reason::NoAdmin => t.sandbox_no_admin.to_string(),
                 Reason::Admin => t.sandbox_admin.to_string(),
+                Reason::NotChosen => t.sandbox_not_chosen.to_string(),
+                Reason::ChosenHere => t.sandbox_chosen_here.to_string(),
             })
             .collect();
         parts.join(if lang == Lang::Fr { " ; " } else { "; " })
@@ -92,7 +118,7 @@ impl Decision {
     /// will fail here.
     pub fn warning(&self, lang: Lang) -> Option<String> {
         let doomed = self.own.as_deref() == Some("elevated")
-            && self.reasons.iter().any(|r| *r != Reason::Admin);
+            && self.reasons.iter().any(Reason::against_elevated);
         doomed.then(|| {
             fill(
                 messages::text(lang).sandbox_doomed,
@@ -118,27 +144,46 @@ pub fn decide(facts: &Facts) -> Option<Decision> {
     if !elevation.can_elevate() {
         against.push(Reason::NoAdmin);
     }
-    let choice = if facts.explicit.is_some() {
-        None
-    } else if against.is_empty() {
-        Some("elevated")
-    } else {
-        Some("unelevated")
-    };
-    if against.is_empty() {
-        against.push(Reason::Admin);
+    let possible = against.is_empty();
+    let chosen = facts.chosen.unwrap_or(SandboxChoice::Ask);
+    if possible {
+        against.push(match chosen {
+            SandboxChoice::Elevated => Reason::Admin,
+            SandboxChoice::Unelevated => Reason::ChosenHere,
+            SandboxChoice::Ask => Reason::NotChosen,
+        });
     }
+    let elevated = possible && chosen == SandboxChoice::Elevated;
+    let choice = match (&facts.explicit, elevated) {
+        (Some(_), _) => None,
+        (None, true) => Some("elevated"),
+        (None, false) => Some("unelevated"),
+    };
     Some(Decision {
         choice,
         reasons: against,
         own: facts.explicit.clone(),
+        ask: possible && chosen == SandboxChoice::Ask && facts.explicit.is_none(),
     })
+}
+
+impl Reason {
+    /// A fact of the computer that makes the elevated sandbox fail (not a
+    /// choice).
+    fn against_elevated(&self) -> bool {
+        !matches!(self, Self::Admin | Self::NotChosen | Self::ChosenHere)
+    }
 }
 
 impl Facts {
     /// Read this host: elevation, the volumes of `codex_home` and `workdir`,
     /// codex's setup error, and the stick's own choice.
-    pub fn gather(codex_home: &Path, workdir: &Path) -> Self {
+    pub fn gather(
+        codex_home: &Path,
+        workdir: &Path,
+        chosen: SandboxChoice,
+        host: Option<&str>,
+    ) -> Self {
         let Some(elevation) = crate::platform::elevation() else {
             return Self::default();
         };
@@ -153,14 +198,130 @@ impl Facts {
             elevation: Some(elevation),
             fat_home,
             fat_workspace: if same_volume { fat_home } else { fat(workdir) },
-            setup_failed: setup_error(codex_home),
+            setup_failed: Hosts::read(codex_home)
+                .attributed(setup_error(codex_home), host)
+                .setup_error_of(host),
             explicit: explicit_choice(codex_home),
+            chosen: Some(chosen),
         }
     }
 }
 
-/// The error codex recorded in `.sandbox/setup_error.json`, if any.
-pub fn setup_error(codex_home: &Path) -> Option<String> {
+/// Which computer codex's sandbox records on the stick came from, kept in
+/// `.usbide/sandbox-hosts.json`: codex writes `.sandbox/setup_error.json`
+/// and `.sandbox-secrets/` into CODEX_HOME, which travels.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hosts {
+    /// The computer of the last session (which wrote what codex wrote last).
+    #[serde(default)]
+    pub last: Option<String>,
+    /// Each computer's failed setup: its code and when codex wrote it.
+    #[serde(default)]
+    pub setup_errors: BTreeMap<String, SetupError>,
+    /// The computer whose sandbox accounts `.sandbox-secrets/` holds (its
+    /// passwords can be read only there).
+    #[serde(default)]
+    pub secrets: Option<String>,
+    /// When codex last wrote them (seconds since 1970).
+    #[serde(default)]
+    pub secrets_written: u64,
+}
+
+/// A failed elevated setup, as codex recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupError {
+    pub code: String,
+    /// The record's modification time (seconds since 1970).
+    pub written: u64,
+}
+
+const HOSTS_FILE: &str = "sandbox-hosts.json";
+
+impl Hosts {
+    /// The record on the stick (empty when absent or unreadable).
+    pub fn read(codex_home: &Path) -> Self {
+        use std::io::Read;
+        let path = crate::stick::state_dir(codex_home).join(HOSTS_FILE);
+        let mut text = String::new();
+        let read = std::fs::File::open(path)
+            .and_then(|f| f.take(256 * 1024).read_to_string(&mut text))
+            .is_ok();
+        read.then(|| serde_json::from_str(&text).ok())
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Write the record (under the stick lock).
+    pub fn write(&self, codex_home: &Path) -> std::io::Result<()> {
+        let dir = crate::stick::state_dir(codex_home);
+        std::fs::create_dir_all(&dir)?;
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        crate::fsx::write_atomic(&dir.join(HOSTS_FILE), text.as_bytes())
+    }
+
+    /// The record with codex's current setup error (`code`, written at
+    /// `written`) given to a computer: one it is already known for, else the
+    /// computer of the last session (codex wrote it there), else this one.
+    pub fn attributed(mut self, current: Option<(String, u64)>, here: Option<&str>) -> Self {
+        let Some((code, written)) = current else {
+            return self;
+        };
+        let known = self.setup_errors.values().any(|e| e.written == written);
+        if !known && let Some(host) = self.last.clone().or(here.map(str::to_string)) {
+            self.setup_errors.insert(host, SetupError { code, written });
+        }
+        self
+    }
+
+    /// The failed setup recorded for computer `host`.
+    pub fn setup_error_of(&self, host: Option<&str>) -> Option<String> {
+        self.setup_errors.get(host?).map(|e| e.code.clone())
+    }
+
+    /// The record after a session on `host`: codex's records attributed,
+    /// `.sandbox-secrets/` given to this computer when it changed, and this
+    /// computer the last one.
+    pub fn after_launch(codex_home: &Path, host: &str) -> Self {
+        let mut hosts = Self::read(codex_home).attributed(setup_error(codex_home), Some(host));
+        match written(&secrets_dir(codex_home).join("sandbox_users.json")) {
+            Some(at) if at != hosts.secrets_written || hosts.secrets.is_none() => {
+                hosts.secrets = hosts.last.clone().or(Some(host.to_string()));
+                hosts.secrets_written = at;
+            }
+            Some(_) => {}
+            None => hosts.secrets = None,
+        }
+        hosts.last = Some(host.to_string());
+        hosts
+    }
+}
+
+/// Where codex keeps the sandbox accounts' passwords (DPAPI, readable only
+/// on the computer that made them).
+pub fn secrets_dir(codex_home: &Path) -> std::path::PathBuf {
+    codex_home.join(".sandbox-secrets")
+}
+
+/// The error codex recorded in `.sandbox/setup_error.json`, if any, with
+/// when it wrote it.
+pub fn setup_error(codex_home: &Path) -> Option<(String, u64)> {
+    let at = written(&codex_home.join(".sandbox").join("setup_error.json"))?;
+    setup_error_code(codex_home).map(|code| (code, at))
+}
+
+/// When `path` was last written (seconds since 1970; `None`: no file).
+fn written(path: &Path) -> Option<u64> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some(
+        meta.modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs()),
+    )
+}
+
+/// The error code codex recorded in `.sandbox/setup_error.json`, if any.
+pub fn setup_error_code(codex_home: &Path) -> Option<String> {
     use std::io::Read;
     let file = std::fs::File::open(codex_home.join(".sandbox").join("setup_error.json")).ok()?;
     let mut text = String::new();
@@ -221,25 +382,75 @@ mod tests {
         assert_eq!(decide(&Facts::default()), None);
     }
 
+    /// On the user's own computer (the elevated sandbox chosen for it).
+    fn own(facts: Facts) -> Facts {
+        Facts {
+            chosen: Some(SandboxChoice::Elevated),
+            ..facts
+        }
+    }
+
+    #[test]
+    fn whose_computer_it_is_decides_where_the_elevated_sandbox_works() {
+        // Possible, nobody chose: the sandbox that leaves nothing, and ask.
+        let d = decide(&on(admin())).expect("windows");
+        assert_eq!((d.choice, d.ask), (Some("unelevated"), true));
+        assert_eq!(d.reasons, [Reason::NotChosen]);
+        assert!(
+            d.why(Lang::En).contains("local accounts"),
+            "{}",
+            d.why(Lang::En)
+        );
+        assert!(d.why(Lang::Fr).contains("comptes locaux"));
+        // The user's own computer: elevated, not asked again.
+        let d = decide(&own(on(admin()))).expect("windows");
+        assert_eq!((d.choice, d.ask), (Some("elevated"), false));
+        // A borrowed one: unelevated, not asked again.
+        let borrowed = Facts {
+            chosen: Some(SandboxChoice::Unelevated),
+            ..on(admin())
+        };
+        let d = decide(&borrowed).expect("windows");
+        assert_eq!((d.choice, d.ask), (Some("unelevated"), false));
+        assert_eq!(d.reasons, [Reason::ChosenHere]);
+        // Not possible here: never asked, whatever was chosen.
+        for chosen in [SandboxChoice::Ask, SandboxChoice::Elevated] {
+            let d = decide(&Facts {
+                chosen: Some(chosen),
+                ..on(standard_user())
+            })
+            .expect("windows");
+            assert_eq!((d.choice, d.ask), (Some("unelevated"), false));
+            assert_eq!(d.reasons, [Reason::NoAdmin]);
+        }
+        // An explicit config line wins and nothing is asked.
+        let d = decide(&Facts {
+            explicit: Some("elevated".into()),
+            ..on(admin())
+        })
+        .expect("windows");
+        assert_eq!((d.choice, d.ask, d.warning(Lang::En)), (None, false, None));
+    }
+
     #[test]
     fn the_decision_table() {
         let elevated = |f: &Facts| decide(f).and_then(|d| d.choice);
-        // An administrator on NTFS: codex's default, elevated.
-        assert_eq!(elevated(&on(admin())), Some("elevated"));
+        // An administrator on NTFS who chose it: codex's default, elevated.
+        assert_eq!(elevated(&own(on(admin()))), Some("elevated"));
         // Already elevated, even with UAC off.
         let full = Elevation {
             elevated: true,
             split_admin: false,
             uac: Some(false),
         };
-        assert_eq!(elevated(&on(full)), Some("elevated"));
+        assert_eq!(elevated(&own(on(full))), Some("elevated"));
         // An administrator with UAC off runs with a full token only when elevated.
         let no_uac = Elevation {
             elevated: false,
             split_admin: true,
             uac: Some(false),
         };
-        assert_eq!(elevated(&on(no_uac)), Some("unelevated"));
+        assert_eq!(elevated(&own(on(no_uac))), Some("unelevated"));
         // A standard user on a managed PC.
         let d = decide(&on(standard_user())).expect("windows");
         assert_eq!(d.choice, Some("unelevated"));
@@ -250,11 +461,11 @@ mod tests {
         for facts in [
             Facts {
                 fat_home: true,
-                ..on(admin())
+                ..own(on(admin()))
             },
             Facts {
                 fat_workspace: true,
-                ..on(admin())
+                ..own(on(admin()))
             },
         ] {
             let d = decide(&facts).expect("windows");
@@ -264,7 +475,7 @@ mod tests {
         // A setup that failed before.
         let d = decide(&Facts {
             setup_failed: Some("helper_sandbox_lock_failed".into()),
-            ..on(admin())
+            ..own(on(admin()))
         })
         .expect("windows");
         assert_eq!(d.choice, Some("unelevated"));
@@ -302,6 +513,63 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_setup_belongs_to_the_computer_it_happened_on() {
+        let failed = |at| Some(("helper_sandbox_lock_failed".to_string(), at));
+        // First seen, no session before: this computer's.
+        let h = Hosts::default().attributed(failed(100), Some("A"));
+        assert_eq!(
+            h.setup_error_of(Some("A")).as_deref(),
+            Some("helper_sandbox_lock_failed")
+        );
+        assert_eq!(h.setup_error_of(Some("B")), None);
+        // Seen again on B: still A's, B decides for itself.
+        let h = h.attributed(failed(100), Some("B"));
+        assert_eq!(h.setup_error_of(Some("B")), None);
+        // Codex wrote a new one during the last session, which ran on B:
+        // B's, even when first seen on C.
+        let h = Hosts {
+            last: Some("B".into()),
+            ..h
+        }
+        .attributed(failed(200), Some("C"));
+        assert!(h.setup_error_of(Some("B")).is_some());
+        assert_eq!(h.setup_error_of(Some("C")), None);
+        assert!(h.setup_error_of(Some("A")).is_some());
+        // No record now: nothing new.
+        assert_eq!(h.clone().attributed(None, Some("C")), h);
+        // The facts follow: a failure on another computer does not decide.
+        let d = decide(&Facts {
+            setup_failed: h.setup_error_of(Some("C")),
+            ..own(on(admin()))
+        })
+        .expect("windows");
+        assert_eq!(d.choice, Some("elevated"));
+    }
+
+    #[test]
+    fn the_record_follows_sessions_and_secrets() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let home = dir.path();
+        assert_eq!(Hosts::read(home), Hosts::default());
+        let h = Hosts::after_launch(home, "A");
+        assert_eq!((h.last.as_deref(), h.secrets.as_deref()), (Some("A"), None));
+        h.write(home).expect("write");
+        // Codex made the accounts' passwords during A's session.
+        std::fs::create_dir_all(secrets_dir(home)).expect("mkdir");
+        std::fs::write(secrets_dir(home).join("sandbox_users.json"), "{}").expect("write");
+        let h = Hosts::after_launch(home, "B");
+        assert_eq!(
+            (h.last.as_deref(), h.secrets.as_deref()),
+            (Some("B"), Some("A"))
+        );
+        h.write(home).expect("write");
+        assert_eq!(Hosts::read(home), h);
+        // Gone: forgotten.
+        std::fs::remove_dir_all(secrets_dir(home)).expect("rm");
+        assert_eq!(Hosts::after_launch(home, "B").secrets, None);
+    }
+
+    #[test]
     fn a_recorded_setup_error_is_read() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert_eq!(setup_error(dir.path()), None);
@@ -312,12 +580,13 @@ mod tests {
         )
         .expect("write");
         assert_eq!(
-            setup_error(dir.path()).as_deref(),
+            setup_error_code(dir.path()).as_deref(),
             Some("helper_sandbox_lock_failed")
         );
+        assert!(setup_error(dir.path()).is_some_and(|(_, at)| at > 0));
         std::fs::write(dir.path().join(".sandbox/setup_error.json"), "not json").expect("write");
         assert_eq!(
-            setup_error(dir.path()).as_deref(),
+            setup_error_code(dir.path()).as_deref(),
             Some("see .sandbox/setup_error.json")
         );
     }

@@ -70,6 +70,17 @@ fn language_mode(ps: &std::path::Path, env: &Environ, deadline: Instant) -> Opti
     None
 }
 
+/// What a sandbox means for the computer and for what codex runs, in a
+/// few words.
+fn consequence(sandbox: &str, lang: Lang) -> &'static str {
+    let t = crate::messages::text(lang);
+    if sandbox == "elevated" {
+        t.sandbox_then_elevated
+    } else {
+        t.sandbox_then_unelevated
+    }
+}
+
 /// The findings.
 pub fn checks(sandbox: Option<&Decision>, facts: &Facts, lang: Lang) -> Vec<Check> {
     let (g, t) = (Group::Windows, crate::messages::text(lang));
@@ -77,8 +88,20 @@ pub fn checks(sandbox: Option<&Decision>, facts: &Facts, lang: Lang) -> Vec<Chec
     out.push(match sandbox {
         Some(d) => match (d.warning(lang), d.choice) {
             (Some(w), _) => Check::warn(g, "windows.sandbox", w, t.win_sandbox_fix),
-            (None, Some(c)) => Check::ok(g, "windows.sandbox", format!("{c}: {}", d.why(lang))),
-            (None, None) => Check::ok(g, "windows.sandbox", d.why(lang)),
+            (None, Some(c)) => Check::ok(
+                g,
+                "windows.sandbox",
+                format!("{c}: {} ({})", d.why(lang), consequence(c, lang)),
+            ),
+            (None, None) => Check::ok(
+                g,
+                "windows.sandbox",
+                format!(
+                    "{} ({})",
+                    d.why(lang),
+                    consequence(d.own.as_deref().unwrap_or_default(), lang)
+                ),
+            ),
         },
         None => Check::skipped(g, "windows.sandbox", t.win_not_windows),
     });
@@ -174,6 +197,7 @@ mod tests {
             choice: Some("unelevated"),
             reasons: vec![crate::preflight::sandbox::Reason::FatHome],
             own: None,
+            ask: false,
         };
         let c = checks(Some(&chosen), &Facts::default(), Lang::En);
         let sandbox = c.iter().find(|c| c.id == "windows.sandbox").expect("check");
@@ -183,10 +207,19 @@ mod tests {
                 .finding
                 .starts_with("unelevated: codex_home is on FAT")
         );
+        // What the sandbox means, in the same line.
+        assert!(
+            sandbox
+                .finding
+                .contains("can read what your account can read"),
+            "{}",
+            sandbox.finding
+        );
         let doomed = Decision {
             choice: None,
             reasons: vec![crate::preflight::sandbox::Reason::NoAdmin],
             own: Some("elevated".into()),
+            ask: false,
         };
         assert_eq!(
             status_of(

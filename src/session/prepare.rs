@@ -23,6 +23,8 @@ pub struct Ready {
     /// Where codex sends its requests, read once after config.toml was brought in line.
     pub provider: crate::home::provider::Provider,
     _lock: Option<StickLock>,
+    /// This computer's id on the stick (settings).
+    host: Option<String>,
     /// On a write-protected stick: the private copy codex uses (removed on drop).
     _private: Option<crate::session::private::PrivateHome>,
 }
@@ -30,11 +32,18 @@ pub struct Ready {
 impl Ready {
     /// Remember where codex runs from (once the launch goes ahead).
     pub fn seen(&self) {
-        crate::home::location::seen(
-            &self.stick.codex_home(),
-            &self.stick.root,
-            self.stick.drive().as_ref(),
-        );
+        let codex_home = self.stick.codex_home();
+        crate::home::location::seen(&codex_home, &self.stick.root, self.stick.drive().as_ref());
+        // Which computer codex's sandbox records came from, and that this
+        // one now runs codex (Windows: the sandbox is Windows').
+        if cfg!(windows)
+            && let Some(host) = &self.host
+        {
+            let hosts = crate::preflight::sandbox::Hosts::after_launch(&codex_home, host);
+            if hosts != crate::preflight::sandbox::Hosts::read(&codex_home) {
+                let _ = hosts.write(&codex_home);
+            }
+        }
     }
 
     /// A codex call with the stick's overrides and environment.
@@ -127,7 +136,15 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
             ],
         )),
     }
-    let codex_env = codex_environment(ctx, &codex_home);
+    let mut codex_env = codex_environment(ctx, &codex_home);
+    if private_ok
+        && codex_env.sandbox.as_ref().is_some_and(|d| d.ask)
+        && let Some(chosen) = ask_sandbox(ctx, &stick)
+    {
+        let mut ctx = ctx.clone();
+        ctx.settings.windows_sandbox = chosen;
+        codex_env = codex_environment(&ctx, &codex_home);
+    }
     for line in &codex_env.notes {
         note(line);
     }
@@ -137,6 +154,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
         filtered: codex_env.filtered,
         overrides: codex_env.overrides,
         provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
+        host: ctx.settings.host.clone(),
         _lock: lock,
         _private: private,
     })
@@ -192,6 +210,35 @@ pub struct CodexEnv {
     pub overrides: Vec<String>,
     /// The Windows sandbox usbide chose (Windows only).
     pub sandbox: Option<crate::preflight::sandbox::Decision>,
+}
+
+/// Ask once on this computer whether codex may set up its elevated
+/// sandbox here, and remember the answer for it in `usbide.toml`. `None`
+/// when nobody can answer or `--yes` stands for the answer: the sandbox
+/// that leaves nothing is used, and the question waits for a terminal.
+fn ask_sandbox(ctx: &Context, stick: &Stick) -> Option<crate::settings::SandboxChoice> {
+    use crate::settings::SandboxChoice;
+    if ctx.settings.assume_yes {
+        return None;
+    }
+    let t = crate::messages::text(ctx.lang);
+    let yes = crate::ui::choose(t.sandbox_question, ctx.lang).ok()??;
+    let chosen = if yes {
+        SandboxChoice::Elevated
+    } else {
+        SandboxChoice::Unelevated
+    };
+    if let Some(host) = ctx.settings.host.as_deref() {
+        let line = format!("windows_sandbox.{host}");
+        match crate::settings::file::save(&stick.root, &line, Some(chosen.as_str())) {
+            Ok(_) => note(&crate::messages::fill(
+                t.sandbox_remembered,
+                &[("choice", chosen.as_str())],
+            )),
+            Err(e) => note(&crate::messages::UserError::message(&e, ctx.lang)),
+        }
+    }
+    Some(chosen)
 }
 
 /// Say which Windows sandbox codex uses and why, once per choice and reason
@@ -254,7 +301,10 @@ pub fn codex_environment(ctx: &Context, codex_home: &Path) -> CodexEnv {
     overrides.extend(host.overrides);
     let workdir = std::env::current_dir().unwrap_or_else(|_| codex_home.to_path_buf());
     let sandbox = crate::preflight::sandbox::decide(&crate::preflight::sandbox::Facts::gather(
-        codex_home, &workdir,
+        codex_home,
+        &workdir,
+        ctx.settings.windows_sandbox,
+        ctx.settings.host.as_deref(),
     ));
     if let Some(d) = &sandbox {
         overrides.extend(d.overrides());

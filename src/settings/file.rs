@@ -29,7 +29,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("github_api", "an http(s) URL"),
     ("update_channel", "stable or beta"),
     ("update_check", "on or off"),
+    ("windows_sandbox", "ask, elevated or unelevated"),
 ];
+
+/// Keys whose value is chosen for each computer: a table of host ids (see
+/// [`crate::settings::host_id`]), one line per computer (`"*"`: the others),
+/// or one plain value for every computer.
+pub const PER_HOST: &[&str] = &["windows_sandbox"];
 
 /// The values found in `usbide.toml` (absent keys are `None`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,6 +116,27 @@ impl StickFile {
                 });
                 continue;
             };
+            if PER_HOST.contains(&key)
+                && let Some(table) = item.as_table_like()
+            {
+                for (host, value) in table.iter() {
+                    match value.as_str() {
+                        Some(text) if accepts(key, text) => {
+                            out.values.push((format!("{key}.{host}"), text.to_string()));
+                        }
+                        other => out.problems.push(FileError::BadValue {
+                            path: shown.clone(),
+                            key: format!("{key}.{host}"),
+                            wants: wants.to_string(),
+                            found: other.map_or_else(
+                                || value.to_string().trim().to_string(),
+                                |t| format!("{t:?}"),
+                            ),
+                        }),
+                    }
+                }
+                continue;
+            }
             let found = match item.as_str() {
                 Some(text) if accepts(key, text) => {
                     out.values.push((key.to_string(), text.to_string()));
@@ -126,6 +153,14 @@ impl StickFile {
             });
         }
         out
+    }
+
+    /// The value of `key` for computer `host`: its own line, else the one
+    /// for every computer.
+    pub fn get_for_host(&self, key: &str, host: Option<&str>) -> Option<&str> {
+        host.and_then(|h| self.get(&format!("{key}.{h}")))
+            .or_else(|| self.get(&format!("{key}.*")))
+            .or_else(|| self.get(key))
     }
 
     /// The value of `key`, when the file sets it.
@@ -154,6 +189,7 @@ pub fn accepts(key: &str, text: &str) -> bool {
         }
         "update_channel" => ["stable", "beta"].contains(&lower.as_str()),
         "update_check" => ["on", "off"].contains(&lower.as_str()),
+        "windows_sandbox" => ["ask", "elevated", "unelevated"].contains(&lower.as_str()),
         _ => false,
     }
 }
@@ -171,23 +207,46 @@ pub fn edited(existing: Option<&str>, key: &str, new: Option<&str>) -> Result<St
         .parse()
         .map_err(|e: toml_edit::TomlError| e.to_string())?;
     let mut appended = None;
-    match (new, doc.get_mut(key)) {
-        (Some(v), Some(item @ Item::Value(_))) => {
-            let decor = item.as_value().map(|old| old.decor().clone());
-            *item = value(v);
-            if let (Some(decor), Some(val)) = (decor, item.as_value_mut()) {
-                *val.decor_mut() = decor;
+    let mut above_tables = None;
+    let has_tables = doc
+        .iter()
+        .any(|(_, item)| item.is_table_like() && !item.is_inline_table());
+    if let Some((table, host)) = key.split_once('.') {
+        appended = Some(set_for_host(&mut doc, table, host, new)).filter(|t| !t.is_empty());
+    } else {
+        match (new, doc.get_mut(key)) {
+            (Some(v), Some(item @ Item::Value(_))) => {
+                let decor = item.as_value().map(|old| old.decor().clone());
+                *item = value(v);
+                if let (Some(decor), Some(val)) = (decor, item.as_value_mut()) {
+                    *val.decor_mut() = decor;
+                }
             }
+            // A new key goes at the end, after the user's lines (toml_edit
+            // would put it above a file's closing comments), or, when the file
+            // has tables, above the first of them.
+            (Some(v), _) if has_tables => {
+                doc.remove(key);
+                above_tables = Some(format!("{key} = {}\n\n", value(v).to_string().trim()));
+            }
+            (Some(v), _) => {
+                doc.remove(key);
+                appended = Some(format!("{key} = {}\n", value(v).to_string().trim()));
+            }
+            (None, _) => crate::textfile::remove_keeping_comments(&mut doc, key),
         }
-        // A new key goes at the end, after the user's lines (toml_edit
-        // would put it above a file's closing comments).
-        (Some(v), _) => {
-            doc.remove(key);
-            appended = Some(format!("{key} = {}\n", value(v).to_string().trim()));
-        }
-        (None, _) => crate::textfile::remove_keeping_comments(&mut doc, key),
     }
     let mut out = doc.to_string();
+    if let Some(line) = above_tables {
+        let at = out
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .chain([0])
+            .filter(|&i| out[i..].trim_start_matches([' ', '\t']).starts_with('['))
+            .min()
+            .unwrap_or(out.len());
+        out.insert_str(at, &line);
+    }
     if let Some(line) = appended {
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
@@ -198,6 +257,59 @@ pub fn edited(existing: Option<&str>, key: &str, new: Option<&str>) -> Result<St
         out = to_crlf(&out);
     }
     Ok(format!("{bom}{out}"))
+}
+
+/// Set or remove computer `host`'s line in the `[table]` of per-host
+/// values, as text to append when the table is new. A table left empty
+/// goes; a plain value for every computer becomes the table's `"*"` line.
+fn set_for_host(doc: &mut DocumentMut, table: &str, host: &str, new: Option<&str>) -> String {
+    let for_all = doc.get(table).and_then(Item::as_str).map(str::to_string);
+    if doc.get(table).is_some_and(|i| !i.is_table_like()) {
+        crate::textfile::remove_keeping_comments(doc, table);
+    }
+    let Some(t) = doc.get_mut(table).and_then(Item::as_table_like_mut) else {
+        let mut lines: Vec<(String, String)> = Vec::new();
+        if let Some(all) = for_all {
+            lines.push(("*".into(), all));
+        }
+        if let Some(v) = new {
+            lines.push((host.into(), v.into()));
+        }
+        if lines.is_empty() {
+            return String::new();
+        }
+        let mut text = format!("\n[{table}]\n");
+        for (k, v) in lines {
+            let k = toml_edit::Key::new(k).display_repr().to_string();
+            text.push_str(&format!("{k} = {}\n", value(v).to_string().trim()));
+        }
+        return text;
+    };
+    match new {
+        Some(v) => {
+            t.insert(host, value(v));
+        }
+        None => {
+            t.remove(host);
+        }
+    }
+    if t.is_empty() {
+        // The comments above the table stay (a new file's header).
+        let above = doc
+            .get(table)
+            .and_then(Item::as_table)
+            .and_then(|t| t.decor().prefix())
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .trim_matches('\n')
+            .to_string();
+        doc.remove(table);
+        if !above.is_empty() {
+            let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+            doc.set_trailing(format!("{above}\n{trailing}"));
+        }
+    }
+    String::new()
 }
 
 /// Set (`Some`) or remove (`None`) `key` in `<root>/usbide.toml`, keeping
@@ -334,6 +446,75 @@ mod tests {
         assert_eq!(f.get("login_method"), Some("api"));
         assert_eq!(f.get("language"), Some("fr"));
         assert_eq!(f.get("preflight"), None);
+    }
+
+    #[test]
+    fn a_choice_per_computer_is_read_and_edited_in_its_table() {
+        let f = parse(
+            "language = \"fr\"\n\n[windows_sandbox]\nabc = \"elevated\"\n\"*\" = \"unelevated\"\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            f.get_for_host("windows_sandbox", Some("abc")),
+            Some("elevated")
+        );
+        assert_eq!(
+            f.get_for_host("windows_sandbox", Some("def")),
+            Some("unelevated")
+        );
+        let all = parse("windows_sandbox = \"unelevated\"\n").expect("parses");
+        assert_eq!(
+            all.get_for_host("windows_sandbox", Some("abc")),
+            Some("unelevated")
+        );
+        let err = parse("[windows_sandbox]\nabc = \"admin\"\n").expect_err("bad");
+        assert!(
+            err.to_string().contains("windows_sandbox.abc must be"),
+            "{err}"
+        );
+        // A new computer's line goes into a table at the end, a new plain
+        // key above it, and an emptied table goes with its lines only.
+        let text = edited(
+            Some("# mine\r\nlanguage = \"fr\"\r\n"),
+            "windows_sandbox.abc",
+            Some("elevated"),
+        )
+        .expect("edits");
+        assert_eq!(
+            text,
+            "# mine\r\nlanguage = \"fr\"\r\n\r\n[windows_sandbox]\r\nabc = \"elevated\"\r\n"
+        );
+        let text = edited(Some(&text), "preflight", Some("off")).expect("edits");
+        assert!(
+            text.contains("preflight = \"off\"\r\n\r\n[windows_sandbox]"),
+            "{text:?}"
+        );
+        let text = edited(Some(&text), "windows_sandbox.abc", None).expect("edits");
+        let f = parse(&text).expect("parses");
+        assert_eq!(
+            (f.get("language"), f.get("preflight")),
+            (Some("fr"), Some("off"))
+        );
+        assert!(
+            !text.contains("windows_sandbox") && !text.contains("\r\n\r\n\r\n"),
+            "{text:?}"
+        );
+        // A value for every computer stays the others' when one chooses.
+        let text = edited(
+            Some("windows_sandbox = \"unelevated\"\n"),
+            "windows_sandbox.abc",
+            Some("elevated"),
+        )
+        .expect("edits");
+        let f = parse(&text).expect("parses");
+        assert_eq!(
+            f.get_for_host("windows_sandbox", Some("abc")),
+            Some("elevated")
+        );
+        assert_eq!(
+            f.get_for_host("windows_sandbox", Some("zzz")),
+            Some("unelevated")
+        );
     }
 
     #[test]

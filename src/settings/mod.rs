@@ -116,6 +116,10 @@ pub struct Settings {
     pub color: crate::cli::ColorArg,
     /// `USBIDE_UPDATE_CHECK` / `update_check`: the daily look for a newer usbide.
     pub update_check: bool,
+    /// This computer's id on the stick ([`host_id`]).
+    pub host: Option<String>,
+    /// `USBIDE_WINDOWS_SANDBOX` / `windows_sandbox` (this computer's line).
+    pub windows_sandbox: SandboxChoice,
 }
 
 /// Which checks a launch runs before codex starts.
@@ -127,6 +131,53 @@ pub enum Preflight {
     Local,
     /// None.
     Off,
+}
+
+/// Codex's Windows sandbox on this computer, as the user chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxChoice {
+    /// Not chosen yet: asked once where the elevated sandbox is possible.
+    Ask,
+    /// The elevated sandbox (it creates local accounts on the computer).
+    Elevated,
+    /// The unelevated sandbox (it leaves nothing lasting).
+    Unelevated,
+}
+
+impl SandboxChoice {
+    /// The value as `usbide.toml` and `usbide config` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ask => "ask",
+            Self::Elevated => "elevated",
+            Self::Unelevated => "unelevated",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "elevated" => Self::Elevated,
+            "unelevated" => Self::Unelevated,
+            _ => Self::Ask,
+        }
+    }
+}
+
+/// This computer's id on the stick: a hash of its own id (Windows'
+/// `MachineGuid`, `/etc/machine-id`), so that the stick never carries the
+/// computer's id itself; the same across reboots, drive letters and
+/// renames. The computer's name stands in when it has no id.
+pub fn host_id(machine_id: Option<&str>, env: &Environ) -> Option<String> {
+    use sha2::Digest;
+    let seed = machine_id
+        .map(|id| format!("id:{}", id.trim().to_ascii_lowercase()))
+        .or_else(|| {
+            env.get_str("COMPUTERNAME")
+                .or_else(|| env.get_str("HOSTNAME"))
+                .map(|n| format!("name:{}", n.trim().to_ascii_lowercase()))
+        })?;
+    let digest = sha2::Sha256::digest(format!("usbide-host\0{seed}").as_bytes());
+    Some(hex::encode(&digest[..8]))
 }
 
 /// Which releases `usbide update` follows.
@@ -210,6 +261,8 @@ pub enum SettingsError {
 struct Pick<'a> {
     env: &'a Environ,
     file: &'a StickFile,
+    /// This computer's id, for the keys chosen per computer.
+    host: Option<&'a str>,
     origins: Vec<Origin>,
 }
 
@@ -224,7 +277,8 @@ impl Pick<'_> {
         default: Option<&str>,
     ) -> Result<Option<String>, SettingsError> {
         let from_env = self.env.get_str(var).filter(|v| !v.trim().is_empty());
-        let (value, source) = match (flag, from_env, self.file.get(key)) {
+        let in_file = self.file.get_for_host(key, self.host);
+        let (value, source) = match (flag, from_env, in_file) {
             (Some(v), _, _) => (Some(v), Source::Flag),
             (None, Some(v), _) => {
                 if !file::accepts(key, &v) {
@@ -263,9 +317,14 @@ impl Settings {
         env: &Environ,
         file: &StickFile,
     ) -> Result<Self, SettingsError> {
+        let host = crate::hooks::get()
+            .host_id
+            .clone()
+            .or_else(|| host_id(crate::platform::machine_id().as_deref(), env));
         let mut pick = Pick {
             env,
             file,
+            host: host.as_deref(),
             origins: Vec::new(),
         };
         let flag_method = global.login_method.map(|m| {
@@ -341,6 +400,16 @@ impl Settings {
                 Some("on"),
             )?
             .is_none_or(|v| v.eq_ignore_ascii_case("on"));
+        let windows_sandbox = SandboxChoice::parse(
+            &pick
+                .pick(
+                    "windows_sandbox",
+                    None,
+                    ("", "USBIDE_WINDOWS_SANDBOX"),
+                    Some("ask"),
+                )?
+                .unwrap_or_default(),
+        );
         let lock_wait = match env.get_str("USBIDE_LOCK_WAIT_MS") {
             Some(v) => crate::environ::clamp_wait(
                 v.trim()
@@ -409,6 +478,8 @@ impl Settings {
             origins: pick.origins,
             color: global.color,
             update_check,
+            windows_sandbox,
+            host,
         })
     }
 

@@ -142,6 +142,113 @@ fn a_failed_sandbox_setup_makes_codex_use_the_unelevated_sandbox() {
 }
 
 #[test]
+fn the_sandbox_is_chosen_per_computer_and_codex_takes_it() {
+    let mut stick = Stick::new();
+    // Wine's user is an administrator: the elevated sandbox would work.
+    // Nobody chose it for this computer and nobody can be asked: the
+    // sandbox that leaves nothing, said once.
+    let env = stick.run(&["env"]);
+    assert!(
+        env.stdout.contains("-c windows.sandbox=\"unelevated\""),
+        "{env:?}"
+    );
+    let first = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(first.code, 1, "{first:?}");
+    assert!(
+        first
+            .stderr
+            .contains("nobody chose the elevated sandbox for this computer"),
+        "{first:?}"
+    );
+    assert!(
+        !first.stderr.contains("Is this your own computer"),
+        "{first:?}"
+    );
+    // --yes stands for the answer that leaves nothing.
+    let yes = stick.run(&["--yes", "codex", "--", "login", "status"]);
+    assert!(!yes.stderr.contains("Is this your own computer"), "{yes:?}");
+    // The user's own computer: chosen for it, remembered on the stick.
+    let set = stick.run(&["config", "set", "windows_sandbox", "elevated"]);
+    assert_eq!(set.code, 0, "{set:?}");
+    let file = stick.read("usbide.toml");
+    assert!(
+        file.contains("[windows_sandbox]\r\n") || file.contains("[windows_sandbox]\n"),
+        "{file}"
+    );
+    assert!(file.contains(" = \"elevated\""), "{file}");
+    let env = stick.run(&["env"]);
+    assert!(
+        env.stdout.contains("-c windows.sandbox=\"elevated\""),
+        "{env:?}"
+    );
+    let config = stick.run(&["config"]);
+    assert!(
+        config.stdout.contains("windows_sandbox elevated"),
+        "{config:?}"
+    );
+    // The real codex.exe takes the value usbide passes.
+    let own = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(own.code, 1, "{own:?}");
+    assert!(own.stderr.contains("Not logged in"), "{own:?}");
+    // Another computer with the same stick: its own choice, not this one's.
+    stick.set("USBIDE_TEST_HOST_ID", "another-computer");
+    let other = stick.run(&["env"]);
+    assert!(
+        other.stdout.contains("-c windows.sandbox=\"unelevated\""),
+        "{other:?}"
+    );
+    // The doctor lists what codex's sandbox left (nothing under Wine) and
+    // says what the sandbox in use means.
+    stick.unset("USBIDE_TEST_HOST_ID");
+    stick.set("USBIDE_DOCTOR_TIMEOUT_MS", "30000");
+    let doctor = stick.run(&["doctor", "--offline"]);
+    assert!(
+        doctor
+            .stdout
+            .contains("codex's Windows sandbox left nothing on this computer"),
+        "{doctor:?}"
+    );
+    assert!(
+        doctor.stdout.contains("separate local accounts"),
+        "{doctor:?}"
+    );
+}
+
+#[test]
+fn a_failed_setup_on_another_computer_does_not_decide_here() {
+    let mut stick = Stick::new();
+    stick.write("usbide.toml", "windows_sandbox = \"elevated\"\n");
+    // A session on computer A, then codex's record of a failed setup.
+    stick.set("USBIDE_TEST_HOST_ID", "computer-a");
+    let a = stick.run(&["codex", "--", "login", "status"]);
+    assert_eq!(a.code, 1, "{a:?}");
+    stick.write(
+        r"codex_home\.sandbox\setup_error.json",
+        r#"{"code":"helper_firewall_rule_create_or_add_failed"}"#,
+    );
+    // On computer B the elevated sandbox is still tried...
+    stick.set("USBIDE_TEST_HOST_ID", "computer-b");
+    let b = stick.run(&["env"]);
+    assert!(
+        b.stdout.contains("-c windows.sandbox=\"elevated\""),
+        "{b:?}"
+    );
+    // ...and on A it is not.
+    stick.set("USBIDE_TEST_HOST_ID", "computer-a");
+    let again = stick.run(&["env"]);
+    assert!(
+        again.stdout.contains("-c windows.sandbox=\"unelevated\""),
+        "{again:?}"
+    );
+    assert!(
+        again
+            .stdout
+            .contains("helper_firewall_rule_create_or_add_failed"),
+        "{again:?}"
+    );
+}
+
+#[test]
 fn the_doctor_reads_codex_login_status_past_its_warnings() {
     let mut stick = Stick::new();
     // codex.exe under Wine on a loaded machine can take longer than the

@@ -164,12 +164,39 @@ fn the_tui_answers_under_wine_and_ctrl_c_ends_it_without_a_codex_left() {
     );
     let tmux = Tmux::start(&command);
     let mut seen = String::new();
+    // The first launch on this computer asks whose computer it is, once,
+    // before codex starts: "no" keeps the sandbox that leaves nothing.
+    assert!(
+        tmux.wait_for(
+            "Is this your own computer",
+            Duration::from_secs(120),
+            &mut seen
+        ),
+        "usbide never asked about the sandbox (exit: {:?}):\n{}",
+        std::fs::read_to_string(&exit),
+        tmux.screen()
+    );
+    tmux.keys(&["-l", "n"]);
+    tmux.keys(&["C-m"]);
     assert!(
         tmux.wait_for("Ask Codex", Duration::from_secs(120), &mut seen),
         "codex's prompt never showed (exit: {:?}):\n{}",
         std::fs::read_to_string(&exit),
         tmux.screen()
     );
+    // The answer is remembered for this computer, and codex.exe got it.
+    let file = std::fs::read_to_string(stick.join("usbide.toml")).unwrap_or_default();
+    assert!(
+        file.contains("[windows_sandbox]") && file.contains(" = \"unelevated\""),
+        "{file}"
+    );
+    let codex_line = Command::new("pgrep")
+        .args(["-af", r"codex\.exe"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(codex_line.contains("windows.sandbox="), "{codex_line}");
+    assert!(codex_line.contains("unelevated"), "{codex_line}");
     // Typed, then Enter a moment later: codex takes keys that arrive all at
     // once for a paste, where Enter is a new line.
     tmux.keys(&["-l", "say hello"]);
