@@ -53,10 +53,7 @@ pub fn localize(err: &(dyn Error + 'static), lang: Lang) -> String {
 /// Read-only file system`, does not get it again), and the exit code: the
 /// first of usbide's own errors in the chain names it.
 pub fn final_error(err: &anyhow::Error, lang: Lang) -> (String, i32) {
-    let separator = match lang {
-        Lang::En => ": ",
-        Lang::Fr => " : ",
-    };
+    let separator = crate::messages::text(lang).colon;
     let mut out = String::new();
     for cause in err.chain() {
         let text = localize(cause, lang);
@@ -97,7 +94,7 @@ mod tests {
         };
         assert_eq!(
             localize(&io, Lang::Fr),
-            "impossible de mettre en place /p : busy"
+            "impossible de mettre en place /p\u{a0}: busy"
         );
         assert_eq!(io.to_string(), "cannot move into place /p: busy");
         let other = std::io::Error::other("x");

@@ -32,41 +32,58 @@ pub fn can_ask() -> bool {
     io::stdin().is_terminal() && io::stderr().is_terminal()
 }
 
-/// Ask a yes/no question when both stdin and stderr are terminals; `false`
-/// without a terminal (nobody to answer).
+/// Ask a yes/no question whose answer is yes unless the user says no
+/// (Enter is yes); `false` without a terminal (nobody to answer).
 pub fn ask(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     let suffix = crate::messages::text(lang).ask_suffix;
-    Ok(answer(question, suffix, lang)?.is_some_and(|a| {
-        matches!(
-            a.to_ascii_lowercase().as_str(),
-            "" | "y" | "yes" | "o" | "oui"
-        )
-    }))
+    Ok(asked_until_clear(question, suffix, lang, true)?.unwrap_or(false))
 }
 
-/// Ask before something that cannot be undone: only a typed `yes` (`oui`)
-/// counts, an empty answer is no, and without a terminal the answer is no.
+/// Ask before something that cannot be undone: Enter is no, and without a
+/// terminal the answer is no.
 pub fn confirm(question: &str, lang: crate::messages::Lang) -> Result<bool> {
     let suffix = crate::messages::text(lang).confirm_suffix;
-    Ok(answer(question, suffix, lang)?
-        .is_some_and(|a| matches!(a.to_lowercase().as_str(), "yes" | "oui")))
+    Ok(asked_until_clear(question, suffix, lang, false)?.unwrap_or(false))
+}
+
+/// The answer to a yes/no question, asked again (up to five times, then
+/// no) until it is yes or no in English or French; Enter is `empty`.
+/// `None` without a terminal.
+fn asked_until_clear(
+    question: &str,
+    suffix: &str,
+    lang: crate::messages::Lang,
+    empty: bool,
+) -> Result<Option<bool>> {
+    let t = crate::messages::text(lang);
+    for _ in 0..5 {
+        let Some(a) = answer(question, suffix, lang)? else {
+            return Ok(None);
+        };
+        if a.trim().is_empty() {
+            return Ok(Some(empty));
+        }
+        match yes_or_no(&a) {
+            Some(yes) => return Ok(Some(yes)),
+            None => note(&crate::messages::fill(
+                t.choose_again,
+                &[("answer", &crate::messages::quote(lang, &a))],
+            )),
+        }
+    }
+    Ok(Some(false))
 }
 
 /// Ask a yes/no question whose answer stays no unless the user says yes:
 /// `Some(true)` for y/yes/o/oui, `Some(false)` for n/no/non or Enter, asked
 /// again for anything else; `None` without a terminal (nobody to answer).
 pub fn choose(question: &str, lang: crate::messages::Lang) -> Result<Option<bool>> {
-    let t = crate::messages::text(lang);
-    for _ in 0..5 {
-        let Some(a) = answer(question, t.choose_suffix, lang)? else {
-            return Ok(None);
-        };
-        match yes_or_no(&a) {
-            Some(yes) => return Ok(Some(yes)),
-            None => note(&crate::messages::fill(t.choose_again, &[("answer", &a)])),
-        }
-    }
-    Ok(Some(false))
+    asked_until_clear(
+        question,
+        crate::messages::text(lang).choose_suffix,
+        lang,
+        false,
+    )
 }
 
 /// `Some(true)` for yes, `Some(false)` for no or nothing, in English or

@@ -62,7 +62,7 @@ fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
     // Any key may be removed (a newer usbide may have written one this one
     // does not know); only known keys, with values they accept, are set.
     if let Some(v) = value {
-        let Some(wants) = file::wants(key) else {
+        let Some(wants) = file::wants_in(key, ctx.lang) else {
             let known: Vec<&str> = file::KEYS.iter().map(|(k, _)| *k).collect();
             bail!(crate::cli::UsageError(fill(
                 t.config_unknown_key,
@@ -72,7 +72,11 @@ fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
         if !file::accepts(key, v) {
             bail!(crate::cli::UsageError(fill(
                 t.config_bad_value,
-                &[("key", key), ("wants", wants), ("value", &format!("{v:?}"))]
+                &[
+                    ("key", key),
+                    ("wants", &wants),
+                    ("value", &crate::messages::quote(ctx.lang, v))
+                ]
             )));
         }
     }

@@ -153,7 +153,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
                 machine.emit(&d, &String::from_utf8_lossy(&out.stderr))?;
             } else {
                 let t = crate::messages::text(style.lang);
-                let title = phrases::title(d.cause, style.lang);
+                let title = &phrases::inline_title(d.cause, style.lang);
                 crate::out::eprintln!(
                     "{}",
                     crate::messages::fill(t.exec_not_started, &[("title", title)])

@@ -7,6 +7,25 @@
 pub mod en;
 pub mod fr;
 
+#[cfg(test)]
+mod inline_tests {
+    #[test]
+    fn a_title_inside_a_sentence_starts_in_lower_case_unless_a_name() {
+        use super::lower_first;
+        assert_eq!(
+            lower_first("La connexion a été refusée"),
+            "la connexion a été refusée"
+        );
+        assert_eq!(lower_first("L'espace de travail"), "l'espace de travail");
+        assert_eq!(
+            lower_first("OpenAI ne dessert pas"),
+            "OpenAI ne dessert pas"
+        );
+        assert_eq!(lower_first("Codex n'a pas pu"), "Codex n'a pas pu");
+        assert_eq!(lower_first("TLS failed"), "TLS failed");
+    }
+}
+
 use crate::diagnose::{Cause, Diagnosis};
 use crate::messages::{Lang, fill, text};
 
@@ -16,6 +35,37 @@ pub fn title(cause: Cause, lang: Lang) -> &'static str {
         Lang::En => en::cause(cause).0,
         Lang::Fr => fr::cause(cause).0,
     }
+}
+
+/// The title inside a sentence (« codex s'est arrêté sur une erreur : le
+/// serveur a refusé… »): its first letter in lower case, unless the first
+/// word is a name (`OpenAI`, `Cloudflare`, `VPN`).
+pub fn inline_title(cause: Cause, lang: Lang) -> String {
+    lower_first(title(cause, lang))
+}
+
+fn lower_first(title: &str) -> String {
+    const NAMES: &[&str] = &["Codex", "OpenAI", "ChatGPT", "Cloudflare", "Windows", "Git"];
+    let first = title
+        .split([' ', '\'', '\u{2019}'])
+        .next()
+        .unwrap_or_default();
+    let mut chars = first.chars();
+    let name = NAMES.contains(&first) || chars.next().is_none() || chars.any(|c| c.is_uppercase());
+    if name {
+        return title.to_string();
+    }
+    let mut out = String::with_capacity(title.len());
+    let mut letters = title.chars();
+    out.extend(
+        letters
+            .next()
+            .map(|c| c.to_lowercase())
+            .into_iter()
+            .flatten(),
+    );
+    out.extend(letters);
+    out
 }
 
 /// What to do about a diagnosis, without restating its title; with the

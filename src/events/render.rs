@@ -208,12 +208,13 @@ impl<W: Write> Renderer<W> {
                 Completed,
             ) => self.command_done(&aggregated_output, exit_code, &status),
             (ItemKind::FileChange { changes, status }, Completed) => {
+                let lang = self.style.lang;
                 for c in changes {
                     self.say(&format!(
                         "  {} {} ({})",
-                        clean(&c.kind),
+                        messages::codex_word(lang, &clean(&c.kind)),
                         clean(&c.path),
-                        clean(&status)
+                        messages::codex_word(lang, &clean(&status))
                     ))?;
                 }
                 Ok(())
@@ -228,16 +229,18 @@ impl<W: Write> Renderer<W> {
                 Completed,
             ) => {
                 let name = format!("{}.{}", clean(&server), clean(&tool));
-                let mut line = fill(t.tool_line, &[("name", &name), ("status", &clean(&status))]);
+                let status = messages::codex_word(self.style.lang, &clean(&status));
+                let mut line = fill(t.tool_line, &[("name", &name), ("status", &status)]);
                 if let Some(e) = error {
                     line.push_str(&format!(": {}", clean_cut(&e.message, MESSAGE_MAX)));
                 }
                 self.say(&line)
             }
             (ItemKind::CollabToolCall { tool, status }, Completed) => {
+                let status = messages::codex_word(self.style.lang, &clean(&status));
                 let line = fill(
                     t.agent_line,
-                    &[("name", &clean(&tool)), ("status", &clean(&status))],
+                    &[("name", &clean(&tool)), ("status", &status)],
                 );
                 self.say(&line)
             }
@@ -284,7 +287,7 @@ impl<W: Write> Renderer<W> {
         }
         let t = messages::text(self.style.lang);
         let code = exit_code.map_or_else(
-            || clean(status),
+            || messages::codex_word(self.style.lang, &clean(status)),
             |c| fill(t.exit_line, &[("code", &c.to_string())]),
         );
         let paint = if exit_code.is_some_and(|c| c != 0) {
@@ -623,6 +626,37 @@ mod tests {
         assert_eq!(run(true, false), "");
         assert_eq!(run(false, false), "thinking\n");
         assert_eq!(run(false, true), "\x1b[2mthinking\x1b[0m\n");
+    }
+
+    #[test]
+    fn codexs_words_and_lines_read_in_french() {
+        let style = Style {
+            color: false,
+            quiet: false,
+            live_status: false,
+            lang: Lang::Fr,
+        };
+        let mut r = Renderer::new(Vec::new(), style);
+        for line in [
+            r#"{"type":"item.completed","item":{"id":"1","type":"file_change","changes":[{"path":"/src/a.rs","kind":"add"},{"path":"/src/b.rs","kind":"update"}],"status":"completed"}}"#,
+            r#"{"type":"item.completed","item":{"id":"2","type":"mcp_tool_call","server":"s","tool":"t","arguments":{},"status":"in_progress"}}"#,
+            r#"{"type":"item.completed","item":{"id":"3","type":"error","message":"Model metadata not found"}}"#,
+        ] {
+            r.line(line.as_bytes()).expect("render");
+        }
+        let out = String::from_utf8(r.into_inner()).expect("utf8");
+        assert!(out.contains("  ajout /src/a.rs (terminé)\n"), "{out}");
+        assert!(
+            out.contains("  modification /src/b.rs (terminé)\n"),
+            "{out}"
+        );
+        assert!(out.contains("outil s.t\u{a0}: en cours"), "{out}");
+        assert!(
+            out.contains("remarque de codex\u{a0}: «\u{a0}Model metadata not found\u{a0}»"),
+            "{out}"
+        );
+        let faults = crate::messages::glossaire::faults(&out);
+        assert!(faults.is_empty(), "{faults:?}");
     }
 
     #[test]

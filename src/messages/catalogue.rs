@@ -35,6 +35,20 @@ catalogue! {
     tool_line,
     /// The renderer: a collaborating agent's call (`{name}`, `{status}`).
     agent_line,
+    /// The renderer: codex's status `completed`.
+    word_completed,
+    /// The renderer: codex's status `in_progress`.
+    word_in_progress,
+    /// The renderer: codex's status `failed`.
+    word_failed,
+    /// The renderer: codex's status `declined`.
+    word_declined,
+    /// The renderer: a file codex added.
+    change_add,
+    /// The renderer: a file codex deleted.
+    change_delete,
+    /// The renderer: a file codex changed.
+    change_update,
     /// The renderer: token counts after a turn.
     tokens_line,
     /// The renderer: the reconnect status line (`{progress}`, `{cause}`).
@@ -283,6 +297,10 @@ catalogue! {
     login_method_switched,
     /// The user kept the stick's login method (`{old}`).
     login_method_kept,
+    /// usbide login on a stick that is logged in (`{who}`).
+    login_replace_ask,
+    /// usbide login without a terminal on a stick that is logged in (`{who}`).
+    login_replace_note,
     /// A newer usbide exists (`{version}`, `{current}`).
     update_available,
     /// No newer usbide (`{version}`).
@@ -535,6 +553,8 @@ catalogue! {
     codex_version_failed,
     /// Doctor: codex's own login status, quoted (`{output}`).
     codex_login_status,
+    /// A line codex printed, shown as codex's (`{line}`).
+    codex_says,
     /// The final error of a command (`{message}`).
     error_prefix,
     /// No stick folder above the executable (`{exe}`).
@@ -945,6 +965,14 @@ catalogue! {
     unexpected_answer,
     /// A setting with a value it does not accept (`{key}`, `{wants}`, `{value}`).
     settings_bad_value,
+    /// What a URL setting accepts.
+    settings_wants_url,
+    /// usbide.toml is not TOML (`{path}`, `{reason}`: the parser's words, quoted).
+    settings_not_toml,
+    /// Between a file's name and what is said of it.
+    colon,
+    /// Between two parts of one sentence.
+    semicolon,
     /// A download that could not reach its server (`{url}`, `{title}`: the cause).
     payload_unreachable,
     /// An install unpacks the archive it verified (`{size}`).

@@ -11,10 +11,12 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// French when `LC_ALL`, `LC_MESSAGES`, `LANG` or `LANGUAGE` (in that
-    /// order), or else the OS user locale, is French.
+    /// French when `USBIDE_LANG` says so (before the settings are read: a
+    /// bad setting is said in the language asked for), else when `LC_ALL`,
+    /// `LC_MESSAGES`, `LANG` or `LANGUAGE` (in that order), or else the OS
+    /// user locale, is French.
     pub fn detect(env: &Environ, os_locale: Option<&str>) -> Self {
-        let from_env = ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
+        let from_env = ["USBIDE_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"]
             .iter()
             .find_map(|n| env.get_str(n));
         match from_env.as_deref().or(os_locale) {

@@ -15,18 +15,17 @@
 //! To add a message: add a field to the list in [`catalogue`] with a `///`
 //! saying where it is shown, then one line in `en.rs` and one in `fr.rs`, and
 //! print it with `messages::text(lang).field` (or `fill(...)` for a
-//! template). Words to keep apart in French: "connexion" is the network,
-//! "identification" (or "s'identifier") is the login; "clé USB" is the stick,
-//! "clé d'API" an API key.
+//! template). The French words follow the glossary ([`glossaire`]).
 
 pub mod catalogue;
 pub mod en;
 pub mod fill;
 pub mod fr;
+pub mod glossaire;
 pub mod lang;
 
 pub use catalogue::Text;
-pub use fill::{about, fill};
+pub use fill::{about, codex_word, fill, one_of, quote};
 pub use lang::Lang;
 
 /// One of usbide's own errors: it says itself in the user's language (its
@@ -102,16 +101,8 @@ pub(crate) mod tests {
         if !identifier && !same && prose(&words).chars().any(char::is_alphabetic) {
             assert_ne!(en, fr, "{name}: not translated");
         }
-        let text = prose(fr);
-        for (i, c) in text.char_indices() {
-            if (c == ':' || c == ';') && text[i + 1..].starts_with(' ') {
-                let before = text[..i].chars().next_back();
-                assert!(
-                    matches!(before, Some(' ' | '\u{a0}' | '\u{202f}')),
-                    "{name}: no space before '{c}' in {fr:?}"
-                );
-            }
-        }
+        let faults = glossaire::faults(fr);
+        assert!(faults.is_empty(), "{name}: {faults:?} in {fr:?}");
         assert!(!fr.contains("que usbide"), "{name}: write qu'usbide: {fr}");
         assert!(!fr.contains("de usbide"), "{name}: write d'usbide: {fr}");
     }

@@ -208,7 +208,10 @@ impl crate::messages::UserError for PayloadError {
                         t.payload_unreachable,
                         &[
                             ("url", url),
-                            ("title", crate::diagnose::phrases::title(cause, lang)),
+                            (
+                                "title",
+                                &crate::diagnose::phrases::inline_title(cause, lang),
+                            ),
                         ],
                     ),
                     _ => {

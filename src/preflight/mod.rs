@@ -413,7 +413,9 @@ mod tests {
         };
         let out = render(&report, fr, false);
         assert!(out.contains("ÉCHEC stick.writable"), "{out}");
-        assert!(out.contains("1. stick.writable : désactivez"), "{out}");
+        assert!(out.contains("1. stick.writable\u{a0}: désactivez"), "{out}");
+        let faults = crate::messages::glossaire::faults(&out);
+        assert!(faults.is_empty(), "{faults:?}\n{out}");
         assert!(out.contains("aucune variable de proxy définie"), "{out}");
         assert!(out.contains("aucun serveur n'a donné l'heure"), "{out}");
         for english in ["FAIL", "WARN", "skip", "What to do", "no server"] {

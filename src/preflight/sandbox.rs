@@ -111,7 +111,7 @@ impl Decision {
                 Reason::ChosenHere => t.sandbox_chosen_here.to_string(),
             })
             .collect();
-        parts.join(if lang == Lang::Fr { " ; " } else { "; " })
+        parts.join(t.semicolon)
     }
 
     /// A warning when the user's own choice is the elevated sandbox and it

@@ -24,7 +24,7 @@ pub fn explain_failure(ctx: &Context, ready: &Ready, log: &std::path::Path, stde
     let t = crate::messages::text(lang);
     note(&crate::messages::fill(
         t.session_failed,
-        &[("title", phrases::title(d.cause, lang))],
+        &[("title", &phrases::inline_title(d.cause, lang))],
     ));
     note(&phrases::hint(&d, lang));
 }

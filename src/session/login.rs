@@ -145,26 +145,16 @@ fn replace_existing(ctx: &Context, home: &Path) -> Result<bool> {
         .as_deref()
         .map(|e| crate::escape::escape(e).into_owned())
         .unwrap_or_else(|| summary.mode.as_ref().map(|m| m.label()).unwrap_or_default());
-    let question = match ctx.lang {
-        crate::messages::Lang::En => {
-            format!("This stick is already logged in ({who}). Replace that login?")
-        }
-        crate::messages::Lang::Fr => {
-            format!("Cette clé USB est déjà identifiée ({who}). Remplacer cette identification ?")
-        }
-    };
+    let t = crate::messages::text(ctx.lang);
+    let question = crate::messages::fill(t.login_replace_ask, &[("who", &who)]);
     // Without a terminal nobody can answer, and the command itself asked
     // for a login: go ahead, saying so (the previous login comes back if
     // the new one fails).
     if ctx.settings.assume_yes || !crate::ui::can_ask() {
-        note(&match ctx.lang {
-            crate::messages::Lang::En => {
-                format!("this stick is logged in ({who}); a new login replaces it")
-            }
-            crate::messages::Lang::Fr => format!(
-                "cette clé USB est identifiée ({who}) ; une nouvelle identification la remplace"
-            ),
-        });
+        note(&crate::messages::fill(
+            t.login_replace_note,
+            &[("who", &who)],
+        ));
         return Ok(true);
     }
     crate::ui::ask(&question, ctx.lang)
@@ -336,7 +326,7 @@ fn api_key(ctx: &Context, ready: &Ready, codex: &Path, key: &str) -> Result<i32>
         stdin.write_all(b"\n")?;
     }
     let out = child.wait_with_output()?;
-    show_codex_errors(&out.stderr, Some(key));
+    show_codex_errors(&out.stderr, Some(key), ctx.lang);
     Ok(crate::platform::exit_code(out.status))
 }
 
@@ -362,7 +352,7 @@ fn read_api_key(ctx: &Context) -> Result<String> {
 }
 
 /// Codex's stderr lines that say why a login failed, cleaned (and never the key).
-fn show_codex_errors(stderr: &[u8], secret: Option<&str>) {
+fn show_codex_errors(stderr: &[u8], secret: Option<&str>, lang: crate::messages::Lang) {
     for line in String::from_utf8_lossy(stderr).lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with("Reading API key") {
@@ -372,7 +362,10 @@ fn show_codex_errors(stderr: &[u8], secret: Option<&str>) {
         if let Some(s) = secret.filter(|s| s.len() >= 4) {
             shown = shown.replace(s, "***");
         }
-        crate::out::eprintln!("codex: {shown}");
+        crate::out::eprintln!(
+            "{}",
+            crate::messages::fill(crate::messages::text(lang).codex_says, &[("line", &shown)])
+        );
     }
 }
 
@@ -481,7 +474,7 @@ fn device_code(ctx: &Context, ready: &Ready, codex: &Path) -> Result<i32> {
     }
     let status = wait(ctx, &mut child)?;
     if status != 0 {
-        show_codex_errors(errors.join("\n").as_bytes(), None);
+        show_codex_errors(errors.join("\n").as_bytes(), None, ctx.lang);
         explain_failure(ctx, &errors);
     }
     Ok(status)
@@ -596,9 +589,13 @@ pub fn logout(ctx: &Context) -> Result<i32> {
         .lines()
         .filter(|l| !l.trim().is_empty())
     {
+        let line = crate::events::text::clean_codex(line, usize::MAX);
         crate::out::eprintln!(
-            "codex: {}",
-            crate::events::text::clean_codex(line, usize::MAX)
+            "{}",
+            crate::messages::fill(
+                crate::messages::text(ctx.lang).codex_says,
+                &[("line", &line)]
+            )
         );
     }
     // usbide's own copies of the login go too, or a later launch would bring it back.

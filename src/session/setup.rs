@@ -31,7 +31,7 @@ impl crate::messages::UserError for InitRefused {
 }
 
 /// About how much a codex download weighs, said before it starts.
-const DOWNLOAD_SIZE: &str = "170 MB";
+const DOWNLOAD_SIZE: u64 = 170_000_000;
 
 /// `usbide init [DIR]`.
 pub fn run(ctx: &Context, dir: Option<&Path>) -> Result<i32> {
@@ -192,7 +192,10 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
             t.init_drive,
             &[
                 ("fs", &d.file_system),
-                ("free", &crate::stick::drive::human_bytes(d.free_bytes)),
+                (
+                    "free",
+                    &crate::stick::drive::human_bytes_in(d.free_bytes, ctx.lang),
+                ),
             ],
         )
     });
@@ -201,7 +204,10 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
         &[
             ("dir", &dir.display().to_string()),
             ("drive", &drive),
-            ("size", DOWNLOAD_SIZE),
+            (
+                "size",
+                &crate::stick::drive::human_bytes_in(DOWNLOAD_SIZE, ctx.lang),
+            ),
         ],
     );
     if ctx.settings.assume_yes {

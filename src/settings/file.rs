@@ -19,17 +19,17 @@ pub const FILE_NAME: &str = "usbide.toml";
 /// The most of the file usbide reads.
 const MAX_BYTES: u64 = 64 * 1024;
 
-/// Every key the file may hold, with what it accepts (for `usbide config`
-/// and its errors).
-pub const KEYS: &[(&str, &str)] = &[
-    ("login_method", "chatgpt, api or none"),
-    ("language", "en or fr"),
-    ("preflight", "auto, local or off"),
-    ("npm_registry", "an http(s) URL"),
-    ("github_api", "an http(s) URL"),
-    ("update_channel", "stable or beta"),
-    ("update_check", "on or off"),
-    ("windows_sandbox", "ask, elevated or unelevated"),
+/// Every key the file may hold, with the values it accepts (none listed:
+/// an http(s) URL), for `usbide config` and its errors.
+pub const KEYS: &[(&str, &[&str])] = &[
+    ("login_method", &["chatgpt", "api", "none"]),
+    ("language", &["en", "fr"]),
+    ("preflight", &["auto", "local", "off"]),
+    ("npm_registry", &[]),
+    ("github_api", &[]),
+    ("update_channel", &["stable", "beta"]),
+    ("update_check", &["on", "off"]),
+    ("windows_sandbox", &["ask", "elevated", "unelevated"]),
 ];
 
 /// Keys whose value is chosen for each computer: a table of host ids (see
@@ -127,7 +127,7 @@ impl StickFile {
                         other => out.problems.push(FileError::BadValue {
                             path: shown.clone(),
                             key: format!("{key}.{host}"),
-                            wants: wants.to_string(),
+                            wants: wants.clone(),
                             found: other.map_or_else(
                                 || value.to_string().trim().to_string(),
                                 |t| format!("{t:?}"),
@@ -148,7 +148,7 @@ impl StickFile {
             out.problems.push(FileError::BadValue {
                 path: shown.clone(),
                 key: key.to_string(),
-                wants: wants.to_string(),
+                wants: wants.clone(),
                 found,
             });
         }
@@ -172,9 +172,19 @@ impl StickFile {
     }
 }
 
-/// What `key` accepts, or `None` for an unknown key.
-pub fn wants(key: &str) -> Option<&'static str> {
-    KEYS.iter().find(|(k, _)| *k == key).map(|(_, w)| *w)
+/// What `key` accepts, in English, or `None` for an unknown key.
+pub fn wants(key: &str) -> Option<String> {
+    wants_in(key, crate::messages::Lang::En)
+}
+
+/// What `key` (or a computer's line of it, `key.host`) accepts, in `lang`.
+pub fn wants_in(key: &str, lang: crate::messages::Lang) -> Option<String> {
+    let base = key.split_once('.').map_or(key, |(k, _)| k);
+    let values = KEYS.iter().find(|(k, _)| *k == base)?.1;
+    Some(match values {
+        [] => crate::messages::text(lang).settings_wants_url.to_string(),
+        v => crate::messages::one_of(lang, v),
+    })
 }
 
 /// Whether `text` is a value `key` accepts.
@@ -398,14 +408,21 @@ impl crate::messages::UserError for FileError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::Parse { path, reason } => format!("{path}: {reason}"),
+            Self::Parse { path, reason } => crate::messages::fill(
+                t.settings_not_toml,
+                &[
+                    ("path", path),
+                    ("reason", &crate::messages::quote(lang, reason)),
+                ],
+            ),
             Self::TooLarge { path, max } => crate::messages::fill(
                 t.settings_too_large,
                 &[("path", path), ("max", &max.to_string())],
             ),
             Self::NotText { path } => crate::messages::fill(t.settings_not_text, &[("path", path)]),
             Self::UnknownKey { path, key, known } => format!(
-                "{path}: {}",
+                "{path}{}{}",
+                t.colon,
                 crate::messages::fill(t.config_unknown_key, &[("key", key), ("known", known)])
             ),
             Self::BadValue {
@@ -414,10 +431,18 @@ impl crate::messages::UserError for FileError {
                 wants,
                 found,
             } => format!(
-                "{path}: {}",
+                "{path}{}{}",
+                t.colon,
                 crate::messages::fill(
                     t.settings_bad_value,
-                    &[("key", key), ("wants", wants), ("value", found)]
+                    &[
+                        ("key", key),
+                        (
+                            "wants",
+                            &wants_in(key, lang).unwrap_or_else(|| wants.clone())
+                        ),
+                        ("value", found),
+                    ]
                 )
             ),
         }

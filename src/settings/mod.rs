@@ -250,7 +250,8 @@ pub enum SettingsError {
     #[error("{}", self.message(crate::messages::Lang::En))]
     BadVariable {
         name: &'static str,
-        wants: &'static str,
+        /// The setting whose values it takes.
+        key: &'static str,
         found: String,
     },
     #[error("{}", self.message(crate::messages::Lang::En))]
@@ -284,7 +285,7 @@ impl Pick<'_> {
                 if !file::accepts(key, &v) {
                     return Err(SettingsError::BadVariable {
                         name: var,
-                        wants: file::wants(key).unwrap_or(""),
+                        key,
                         found: v.clone(),
                     });
                 }
@@ -515,18 +516,20 @@ impl crate::messages::UserError for SettingsError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::LoginMethod(v) => {
-                crate::messages::fill(t.settings_login_method, &[("value", &format!("{v:?}"))])
-            }
-            Self::LockWait(v) => {
-                crate::messages::fill(t.settings_lock_wait, &[("value", &format!("{v:?}"))])
-            }
-            Self::BadVariable { name, wants, found } => crate::messages::fill(
+            Self::LoginMethod(v) => crate::messages::fill(
+                t.settings_login_method,
+                &[("value", &crate::messages::quote(lang, v))],
+            ),
+            Self::LockWait(v) => crate::messages::fill(
+                t.settings_lock_wait,
+                &[("value", &crate::messages::quote(lang, v))],
+            ),
+            Self::BadVariable { name, key, found } => crate::messages::fill(
                 t.settings_bad_value,
                 &[
                     ("key", name),
-                    ("wants", wants),
-                    ("value", &format!("{found:?}")),
+                    ("wants", &file::wants_in(key, lang).unwrap_or_default()),
+                    ("value", &crate::messages::quote(lang, found)),
                 ],
             ),
             Self::File(e) => e.message(lang),

@@ -151,12 +151,15 @@ pub fn human_bytes_in(bytes: u64, lang: crate::messages::Lang) -> String {
         unit += 1;
     }
     let name = units.get(unit).copied().unwrap_or_default();
+    let number = format!("{value:.1}");
+    // `170 MB`, not `170.0 MB`.
+    let number = number.strip_suffix(".0").unwrap_or(&number);
     if unit == 0 {
         format!("{bytes} {name}")
     } else if lang == crate::messages::Lang::Fr {
-        format!("{value:.1} {name}").replace('.', ",")
+        format!("{} {name}", number.replace('.', ","))
     } else {
-        format!("{value:.1} {name}")
+        format!("{number} {name}")
     }
 }
 
@@ -221,6 +224,7 @@ mod tests {
         assert_eq!(human_bytes(999), "999 B");
         assert_eq!(human_bytes(1_500_000), "1.5 MB");
         assert_eq!(human_bytes(31_900_000_000), "31.9 GB");
+        assert_eq!(human_bytes(170_000_000), "170 MB");
         let fr = crate::messages::Lang::Fr;
         assert_eq!(human_bytes_in(31_900_000_000, fr), "31,9 Go");
         assert_eq!(human_bytes_in(999, fr), "999 o");

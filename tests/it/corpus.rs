@@ -207,7 +207,7 @@ fn a_failed_turn_is_explained_in_french_too() {
         })
         .expect("usbide");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("erreur : "), "{text}");
+    assert!(text.contains("erreur de codex\u{a0}: «\u{a0}"), "{text}");
     assert!(
         text.contains("=> Ce modèle n'est pas disponible pour ce compte."),
         "{text}"

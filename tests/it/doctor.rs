@@ -420,10 +420,10 @@ fn the_doctor_speaks_french_with_a_french_locale() {
     let mut stick = Stick::new();
     stick.set("LANG", "fr_FR.UTF-8");
     let run = stick.run(&["doctor", "--offline"]);
-    assert!(run.stdout.contains("Que faire :"), "{run:?}");
+    assert!(run.stdout.contains("Que faire\u{a0}:"), "{run:?}");
     assert!(
         run.stdout
-            .contains("aucune identification n'est enregistrée sur cette clé USB"),
+            .contains("aucun identifiant de connexion n'est enregistré sur cette clé USB"),
         "{run:?}"
     );
 }

@@ -219,7 +219,7 @@ fn not_logged_in_stops_before_a_doomed_run() {
     assert_eq!(run.code, 74, "{run:?}");
     assert!(
         run.stderr
-            .contains("There is no login on this stick; the run was not started"),
+            .contains("there is no login on this stick; the run was not started"),
         "{run:?}"
     );
     assert!(run.stderr.contains("usbide login"), "{run:?}");
@@ -379,7 +379,7 @@ fn hints_follow_a_french_locale() {
     assert!(
         french
             .stdout
-            .contains("Le serveur a refusé l'identification de cette clé USB (401)"),
+            .contains("Le serveur a refusé les identifiants de cette clé USB (401)"),
         "{french:?}"
     );
     assert!(french.stdout.contains("usbide login"), "{french:?}");

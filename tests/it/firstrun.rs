@@ -217,7 +217,7 @@ fn settings_on_the_stick_apply_and_say_where_they_come_from() {
     let bogus = stick.run(&["config", "set", "language", "klingon"]);
     assert_eq!(bogus.code, 2, "{bogus:?}");
     assert!(
-        bogus.stderr.contains("language doit valoir en or fr"),
+        bogus.stderr.contains("language doit valoir en ou fr"),
         "{bogus:?}"
     );
     // …and a variable wins over the file.

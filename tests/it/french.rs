@@ -26,6 +26,11 @@ fn assert_french(run: &Run) {
     for word in ENGLISH {
         assert!(!text.contains(word), "English {word:?} in:\n{}", run.all());
     }
+    // The glossary and French typography, in all that usbide says.
+    for out in [&run.stdout, &run.stderr] {
+        let faults = usbide::messages::glossaire::faults(out);
+        assert!(faults.is_empty(), "{faults:?} in:\n{out}");
+    }
 }
 
 fn french(mut stick: Stick) -> Stick {
@@ -37,7 +42,7 @@ fn french(mut stick: Stick) -> Stick {
 fn the_doctor_speaks_french() {
     let stick = french(Stick::without_payload());
     let run = stick.run(&["doctor", "--offline"]);
-    assert!(run.stdout.contains("Que faire :"), "{run:?}");
+    assert!(run.stdout.contains("Que faire\u{a0}:"), "{run:?}");
     assert!(run.stdout.contains("non vérifié (hors ligne)"), "{run:?}");
     assert_french(&run);
 }
@@ -57,7 +62,10 @@ fn a_stick_without_codex_is_explained_in_french() {
     assert_french(&run);
     let run = stick.run(&["codex", "--", "--version"]);
     assert_ne!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains("usbide : erreur :"), "{run:?}");
+    assert!(
+        run.stderr.contains("usbide\u{a0}: erreur\u{a0}:"),
+        "{run:?}"
+    );
     assert_french(&run);
 }
 
@@ -81,11 +89,11 @@ fn env_stick_and_status_speak_french() {
     }
     let run = stick.run(&["env"]);
     assert!(
-        run.stdout.contains("# OPENAI_API_KEY : une clé d'API"),
+        run.stdout.contains("# OPENAI_API_KEY\u{a0}: une clé d'API"),
         "{run:?}"
     );
     let run = stick.run(&["status"]);
-    assert!(run.stdout.contains("aucune sur cette clé USB"), "{run:?}");
+    assert!(run.stdout.contains("aucun sur cette clé USB"), "{run:?}");
 }
 
 #[test]
@@ -98,11 +106,20 @@ fn bad_settings_and_an_unreachable_registry_are_refused_in_french() {
     assert_eq!(run.code, 73, "{run:?}");
     assert!(run.stderr.contains("impossible de joindre"), "{run:?}");
     assert_french(&run);
+    // A bad setting is said once, in French, values quoted the French way.
+    stick.set("USBIDE_PREFLIGHT", "sometimes");
+    let run = stick.run(&["status"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "usbide\u{a0}: erreur\u{a0}: USBIDE_PREFLIGHT doit valoir auto, local ou off, pas «\u{a0}sometimes\u{a0}»\n"
+    );
+    stick.unset("USBIDE_PREFLIGHT");
     stick.set("USBIDE_LOGIN_METHOD", "bogus");
     let run = stick.run(&["status"]);
     assert_ne!(run.code, 0, "{run:?}");
     assert!(
-        run.stderr.contains("méthode d'identification inconnue"),
+        run.stderr.contains("méthode de connexion inconnue"),
         "{run:?}"
     );
     assert_french(&run);
@@ -130,7 +147,7 @@ fn language_fr_in_usbide_toml_is_every_commands_language() {
         assert_french(&run);
     }
     let run = stick.run(&["exec", "--skip-git-repo-check", "hello"]);
-    assert!(run.all().contains("usbide : "), "{run:?}");
+    assert!(run.all().contains("usbide\u{a0}: "), "{run:?}");
 }
 
 #[test]

@@ -263,7 +263,7 @@ fn a_failed_interactive_session_is_explained_from_codex_log() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr
-            .contains("codex ended with an error: The server refused this stick's login (401)"),
+            .contains("codex ended with an error: the server refused this stick's login (401)"),
         "{run:?}"
     );
     assert!(run.stderr.contains("usbide login"), "{run:?}");
@@ -413,7 +413,7 @@ fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
     );
     assert!(
         run.stderr
-            .contains("codex ended with an error: The server refused this stick's login (401)"),
+            .contains("codex ended with an error: the server refused this stick's login (401)"),
         "{run:?}"
     );
     // codex's own words still reach the terminal.

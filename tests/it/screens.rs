@@ -49,7 +49,7 @@ fn normal(stick: &Stick, text: &str) -> String {
                 "space ",
                 "espace ",
                 "volume id ",
-                "id. du volume ",
+                "numéro de volume ",
                 "removable ",
                 "amovible ",
             ];
@@ -71,6 +71,17 @@ fn normal(stick: &Stick, text: &str) -> String {
 }
 
 fn screen(stick: &Stick, run: &Run) -> String {
+    // What a French user reads follows the glossary and French typography.
+    if stick
+        .env
+        .iter()
+        .any(|(k, v)| k == "USBIDE_LANG" && v == "fr")
+    {
+        for text in [&run.stdout, &run.stderr] {
+            let faults = usbide::messages::glossaire::faults(text);
+            assert!(faults.is_empty(), "{faults:?} in:\n{text}");
+        }
+    }
     format!(
         "exit {}\n--- stdout\n{}--- stderr\n{}",
         run.code,

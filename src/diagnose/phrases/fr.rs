@@ -10,80 +10,80 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
     use Cause::*;
     match c {
         NoLogin => (
-            "Aucune identification n'est enregistrée sur cette clé USB",
-            "Rien n'a été envoyé au serveur. Identifiez-vous une fois avec `usbide login` (un code à usage unique fonctionne depuis n'importe quel ordinateur) ; l'identification reste sur la clé USB.",
+            "Aucun identifiant de connexion n'est enregistré sur cette clé USB",
+            "Rien n'a été envoyé au serveur. Connectez-vous une fois avec `usbide login` (un code à usage unique fonctionne depuis n'importe quel ordinateur)\u{a0}; les identifiants restent sur la clé USB.",
             None,
         ),
         NotLoggedIn => (
-            "Le serveur a refusé l'identification de cette clé USB (401)",
-            "Identifiez-vous de nouveau avec `usbide login`. Si cela se reproduit, vérifiez qu'aucun OPENAI_BASE_URL ne pointe ailleurs (`usbide env`).",
+            "Le serveur a refusé les identifiants de cette clé USB (401)",
+            "Reconnectez-vous avec `usbide login`. Si cela se reproduit, vérifiez qu'aucun OPENAI_BASE_URL ne pointe ailleurs (`usbide env`).",
             None,
         ),
         KeyScopes => (
             "Il manque à la clé d'API une permission dont Codex a besoin (api.responses.write)",
-            "Accordez-la dans le tableau de bord d'OpenAI, ou identifiez-vous plutôt avec ChatGPT : `usbide login`.",
+            "Accordez-la dans le tableau de bord d'OpenAI, ou connectez-vous plutôt avec ChatGPT\u{a0}: `usbide login`.",
             None,
         ),
         Forbidden => (
             "Le serveur a refusé l'accès (403)",
-            "Un VPN ou ce réseau est probablement bloqué : coupez le VPN ou essayez un autre réseau, puis relancez `usbide exec`.",
+            "Un VPN ou ce réseau est probablement bloqué\u{a0}: coupez le VPN ou essayez un autre réseau, puis relancez `usbide exec`.",
             None,
         ),
         CloudflareBlock => (
             "Cloudflare a bloqué la requête (403)",
-            "Cela vient en général du réseau ou du VPN utilisé : coupez le VPN ou changez de réseau, puis relancez `usbide exec`.",
+            "Cela vient en général du réseau ou du VPN utilisé\u{a0}: coupez le VPN ou changez de réseau, puis relancez `usbide exec`.",
             None,
         ),
         RegionBlocked => (
             "OpenAI ne dessert pas le pays d'où semble venir cette requête",
-            "Si un VPN ou un proxy vous fait apparaître ailleurs, coupez-le ou choisissez un pays pris en charge ; sinon, Codex n'est pas disponible d'ici.",
+            "Si un VPN ou un proxy vous fait apparaître ailleurs, coupez-le ou choisissez un pays pris en charge\u{a0}; sinon, Codex n'est pas disponible d'ici.",
             None,
         ),
         WorkspaceRestricted => (
             "Ce compte appartient à un espace de travail que la configuration n'autorise pas",
-            "Identifiez-vous avec un compte de l'espace de travail autorisé (forced_chatgpt_workspace_id) : `usbide login`.",
+            "Connectez-vous avec un compte de l'espace de travail autorisé (forced_chatgpt_workspace_id)\u{a0}: `usbide login`.",
             None,
         ),
         ProxyAuth => (
-            "Le proxy demande un identifiant et un mot de passe (407)",
-            "Définissez HTTPS_PROXY=http://utilisateur:motdepasse@hote-proxy:port (et NO_PROXY pour les hôtes locaux), puis relancez usbide ; `usbide env` montre ce que reçoit codex.",
+            "Le proxy demande un nom d'utilisateur et un mot de passe (407)",
+            "Définissez HTTPS_PROXY=http://utilisateur:motdepasse@hote-proxy:port (et NO_PROXY pour les hôtes locaux), puis relancez usbide\u{a0}; `usbide env` montre ce que reçoit codex.",
             None,
         ),
         RateLimit => (
             "Trop de requêtes pour le moment (limite de débit)",
-            "Attendez une minute, puis relancez ; cette limite se lève d'elle-même.",
+            "Attendez une minute, puis relancez\u{a0}; cette limite se lève d'elle-même.",
             Some(
-                "Codex indique le délai : {detail}. Attendez ce temps, puis relancez ; cette limite se lève d'elle-même.",
+                "Codex indique le délai\u{a0}: {detail}. Attendez ce temps, puis relancez\u{a0}; cette limite se lève d'elle-même.",
             ),
         ),
         UsageLimit => (
             "La limite d'utilisation de votre abonnement ChatGPT est atteinte",
-            "Elle se réinitialise avec le temps : attendez l'heure indiquée par Codex, ou achetez des crédits dans vos réglages ChatGPT ; `usbide status` indique le compte qu'utilise cette clé USB.",
+            "Elle se réinitialise avec le temps\u{a0}: attendez l'heure indiquée par Codex, ou achetez des crédits dans vos réglages ChatGPT\u{a0}; `usbide status` indique le compte qu'utilise cette clé USB.",
             None,
         ),
         PlanRequired => (
             "Votre abonnement ChatGPT n'inclut pas Codex",
-            "Attendre n'y changera rien : la personne qui paie le compte ChatGPT doit passer à une offre supérieure (Plus ou au-delà), ou identifiez-vous avec un autre compte : `usbide login`.",
+            "Attendre n'y changera rien\u{a0}: la personne qui paie le compte ChatGPT doit passer à une offre supérieure (Plus ou au-delà), ou connectez-vous avec un autre compte\u{a0}: `usbide login`.",
             None,
         ),
         OutOfCredits => (
             "L'espace de travail n'a plus de crédits",
-            "Attendre n'y changera rien : le propriétaire de l'espace de travail doit ajouter des crédits (si c'est vous, dans ses réglages), puis relancez.",
+            "Attendre n'y changera rien\u{a0}: le propriétaire de l'espace de travail doit ajouter des crédits (si c'est vous, dans ses réglages), puis relancez.",
             None,
         ),
         SpendCap => (
             "Le plafond de dépenses de l'espace de travail est atteint",
-            "Attendre n'y changera rien : un propriétaire de l'espace de travail doit relever ce plafond (si c'est vous, dans ses réglages), puis relancez.",
+            "Attendre n'y changera rien\u{a0}: un propriétaire de l'espace de travail doit relever ce plafond (si c'est vous, dans ses réglages), puis relancez.",
             None,
         ),
         Quota => (
             "Le quota de la clé d'API est épuisé",
-            "Vérifiez la facturation de cette clé dans le tableau de bord d'OpenAI, ou identifiez-vous plutôt avec ChatGPT : `usbide login`.",
+            "Vérifiez la facturation de cette clé dans le tableau de bord d'OpenAI, ou connectez-vous plutôt avec ChatGPT\u{a0}: `usbide login`.",
             None,
         ),
         ModelUnavailable => (
             "Ce modèle n'est pas disponible pour ce compte",
-            "S'identifier de nouveau n'y changera rien : choisissez un autre modèle, pour une exécution avec `usbide exec -m MODELE ...`, ou durablement avec `model = \"MODELE\"` dans codex_home/config.toml.",
+            "Se reconnecter n'y changera rien\u{a0}: choisissez un autre modèle, pour une exécution avec `usbide exec -m MODELE ...`, ou durablement avec `model = \"MODELE\"` dans codex_home/config.toml.",
             None,
         ),
         ModelCapacity => (
@@ -93,22 +93,22 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         ContentBlocked => (
             "Un filtre de contenu ou de sécurité a bloqué la requête",
-            "Ni la clé USB ni le réseau n'y sont pour rien : reformulez la demande ou retirez le passage signalé, puis réessayez.",
+            "Ni la clé USB ni le réseau n'y sont pour rien\u{a0}: reformulez la demande ou retirez le passage signalé, puis réessayez.",
             None,
         ),
         ConversationBroken => (
             "L'état enregistré de la conversation est corrompu",
-            "Réessayer échouera de la même façon : démarrez une nouvelle session (`usbide`, ou un nouveau `usbide exec`).",
+            "Réessayer échouera de la même façon\u{a0}: démarrez une nouvelle session (`usbide`, ou un nouveau `usbide exec`).",
             None,
         ),
         ServerError => (
             "Le serveur, ou un proxy placé devant lui, a échoué (5xx)",
-            "Réessayez dans quelques minutes avec `usbide exec` ; si une page HTML est revenue, un proxy d'entreprise est peut-être en cause.",
+            "Réessayez dans quelques minutes avec `usbide exec`\u{a0}; si une page HTML est revenue, un proxy d'entreprise est peut-être en cause.",
             None,
         ),
         ServerFailed => (
             "Le serveur a répondu, puis la réponse s'est interrompue",
-            "La connexion elle-même fonctionnait. Relancez ; si cela se reproduit, consultez la page d'état d'OpenAI.",
+            "La connexion elle-même fonctionnait. Relancez\u{a0}; si cela se reproduit, consultez la page d'état d'OpenAI.",
             None,
         ),
         HighDemand => (
@@ -118,72 +118,72 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         BadRequest => (
             "Le serveur a rejeté la requête comme invalide",
-            "Vérifiez le modèle et les options dans codex_home/config.toml, puis relancez `usbide exec` ; une nouvelle session (`usbide`) aide quand la conversation est longue.",
+            "Vérifiez le modèle et les options dans codex_home/config.toml, puis relancez `usbide exec`\u{a0}; une nouvelle session (`usbide`) aide quand la conversation est longue.",
             None,
         ),
         HttpStatus => (
             "Le serveur a répondu avec un statut HTTP inattendu",
-            "Relancez ; si cela persiste, transmettez le message ci-dessus à la personne qui vous aide.",
+            "Relancez\u{a0}; si cela persiste, transmettez le message ci-dessus à la personne qui vous aide.",
             None,
         ),
         Dns => (
             "Le nom du serveur ne se résout pas (DNS)",
-            "Vérifiez la connexion réseau ; derrière un proxy d'entreprise, définissez HTTPS_PROXY=http://hote-proxy:port, puis relancez usbide (`usbide env` montre le proxy transmis à codex).",
+            "Vérifiez la connexion réseau\u{a0}; derrière un proxy d'entreprise, définissez HTTPS_PROXY=http://hote-proxy:port, puis relancez usbide (`usbide env` montre le proxy transmis à codex).",
             None,
         ),
         ConnectionRefused => (
             "La connexion a été refusée",
-            "Rien ne répond à cette adresse, ou un réglage de proxy désigne un port fermé : vérifiez HTTPS_PROXY et codex_home/.env avec `usbide env`, puis relancez usbide.",
+            "Rien ne répond à cette adresse, ou un réglage de proxy désigne un port fermé\u{a0}: vérifiez HTTPS_PROXY et codex_home/.env avec `usbide env`, puis relancez usbide.",
             None,
         ),
         Tls => (
-            "La connexion sécurisée (TLS) a échoué : certificat non reconnu",
+            "La connexion sécurisée (TLS) a échoué\u{a0}: certificat non reconnu",
             "Un pare-feu d'entreprise inspecte probablement le TLS avec son propre certificat. Lancez `usbide doctor` sur cet ordinateur (il prépare un paquet de certificats que codex peut utiliser), ou faites pointer CODEX_CA_CERTIFICATE vers le certificat racine de l'entreprise (PEM).",
             None,
         ),
         WaitingForNetwork => (
             "Codex n'arrive pas à joindre le serveur et attend",
-            "Codex ne dit pas pourquoi. `usbide doctor` teste le DNS, le proxy et le TLS un par un et nomme ce qui échoue ; `usbide exec` arrête de lui-même ces exécutions.",
+            "Codex ne dit pas pourquoi. `usbide doctor` teste le DNS, le proxy et le TLS un par un et nomme ce qui échoue\u{a0}; `usbide exec` arrête de lui-même ces exécutions.",
             None,
         ),
         NetworkUnknown => (
-            "Codex n'a pas pu se connecter au serveur, et son message en cache la raison",
+            "Codex n'a pas pu se connecter au serveur, et son message ne dit pas pourquoi",
             "Codex 0.169 signale de la même façon un nom introuvable, un port fermé, une inspection TLS et un proxy qui demande un mot de passe. `usbide doctor` teste chaque étape et nomme celle qui échoue.",
             None,
         ),
         Timeout => (
             "Le serveur n'a pas répondu à temps",
-            "Vérifiez le réseau, puis relancez ; `usbide doctor` montre quelle étape est lente.",
+            "Vérifiez le réseau, puis relancez\u{a0}; `usbide doctor` montre quelle étape est lente.",
             None,
         ),
         RefreshExpired => (
-            "L'identification enregistrée sur cette clé USB a expiré",
-            "Identifiez-vous de nouveau : `usbide login`.",
+            "Les identifiants enregistrés sur cette clé USB ont expiré",
+            "Reconnectez-vous\u{a0}: `usbide login`.",
             None,
         ),
         RefreshReused => (
-            "Une autre copie de cette identification l'a renouvelée en premier",
-            "Deux copies d'auth.json (sur une autre clé USB ou un PC) partagent la même identification, et une seule peut rester valide. Supprimez les autres copies et identifiez-vous de nouveau : `usbide login`.",
+            "Une autre copie de ces identifiants les a renouvelés en premier",
+            "Deux copies d'auth.json (sur une autre clé USB ou un PC) partagent les mêmes identifiants, et une seule copie peut rester valide. Supprimez les autres copies et reconnectez-vous\u{a0}: `usbide login`.",
             None,
         ),
         RefreshRevoked => (
-            "L'identification a été révoquée",
-            "Vous vous êtes déconnecté de votre compte ailleurs ou avez changé de mot de passe. Identifiez-vous de nouveau : `usbide login`.",
+            "Les identifiants ont été révoqués",
+            "Vous vous êtes déconnecté de votre compte ailleurs ou avez changé de mot de passe. Reconnectez-vous\u{a0}: `usbide login`.",
             None,
         ),
         RefreshFailed => (
-            "L'identification n'a pas pu être renouvelée",
-            "Identifiez-vous de nouveau : `usbide login`.",
+            "Les identifiants n'ont pas pu être renouvelés",
+            "Reconnectez-vous\u{a0}: `usbide login`.",
             None,
         ),
         ForcedLoginMismatch => (
-            "L'identification enregistrée ne correspondait pas à la méthode de la clé USB, et Codex l'a supprimée",
-            "Identifiez-vous de nouveau avec la méthode de la clé USB : `usbide login` (ChatGPT), ou choisissez --login-method api.",
+            "Les identifiants enregistrés ne correspondaient pas à la méthode de la clé USB, et Codex les a supprimés",
+            "Reconnectez-vous avec la méthode de la clé USB\u{a0}: `usbide login` (ChatGPT), ou choisissez --login-method api.",
             None,
         ),
         MissingProviderKey => (
             "Le fournisseur de modèle a besoin de {detail}",
-            "Par défaut, usbide ne transmet pas {detail}. Définissez-la avec USBIDE_CODEX_ALLOW_API_KEY=1, ou identifiez-vous plutôt avec ChatGPT : `usbide login`.",
+            "Par défaut, usbide ne transmet pas {detail}. Pour qu'il la transmette, définissez aussi USBIDE_CODEX_ALLOW_API_KEY=1, ou connectez-vous plutôt avec ChatGPT\u{a0}: `usbide login`.",
             None,
         ),
         ContextWindow => (
@@ -193,7 +193,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         CaFile => (
             "CODEX_CA_CERTIFICATE ou SSL_CERT_FILE désigne un fichier absent ou qui n'est pas au format PEM",
-            "Corrigez le chemin ou supprimez la variable ; `usbide env` montre sa valeur.",
+            "Corrigez le chemin ou supprimez la variable\u{a0}; `usbide env` montre sa valeur.",
             None,
         ),
         UntrustedDirectory => (
@@ -203,14 +203,14 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         HomeSetup => (
             "Codex n'a pas pu préparer ses fichiers dans codex_home sur la clé",
-            "Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés ; `usbide doctor` vérifie la clé.",
+            "Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés\u{a0}; `usbide doctor` vérifie la clé.",
             Some(
-                "Le système a répondu : {detail}. Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés ; `usbide doctor` vérifie la clé.",
+                "Le système a répondu\u{a0}: {detail}. Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés\u{a0}; `usbide doctor` vérifie la clé.",
             ),
         ),
         Other => (
             "Codex s'est arrêté sur une erreur qu'usbide ne reconnaît pas",
-            "Relancez la même commande ; si elle échoue encore, `usbide doctor` vérifie la clé USB et le réseau, et l'erreur ci-dessus est ce qu'il faut transmettre à la personne qui vous aide.",
+            "Relancez la même commande\u{a0}; si elle échoue encore, `usbide doctor` vérifie la clé USB et le réseau, et l'erreur ci-dessus est ce qu'il faut transmettre à la personne qui vous aide.",
             None,
         ),
     }
