@@ -2,9 +2,12 @@
 //! whose failures end (Codex's own switch for that) and are explained.
 //!
 //! Checks `codex login status` first (a doomed run is not started), runs
-//! `codex exec --json` with stdin closed, drains stdout and stderr
-//! concurrently, renders each line as it arrives, and exits with codex's
-//! status. When a network failure hides its cause, a quick probe names it.
+//! `codex exec --json` with usbide's own stdin (codex reads a prompt from it
+//! with `-`, and appends piped input to the prompt), drains stdout and
+//! stderr concurrently, and exits with codex's status. As codex exec does,
+//! the transcript (progress, token counts, diagnoses, hints) goes to stderr
+//! and only the final answer to stdout (`--json`: the events on stdout).
+//! When a network failure hides its cause, a quick probe names it.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -117,7 +120,10 @@ enum Chunk {
 
 /// Run the command.
 pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
+    use std::io::IsTerminal;
     let style = crate::cmd::render::style(ctx, &args.output);
+    let transcript_style =
+        crate::cmd::render::style_on(ctx, &args.output, io::stderr().is_terminal());
     let Started {
         ready,
         codex,
@@ -167,7 +173,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     }
     let mut child = inv
         .command()
-        .stdin(Stdio::null())
+        .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -183,7 +189,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .take()
         .map(|s| spawn_reader(s, tx.clone(), Chunk::Out));
     let err = child.stderr.take().map(|s| spawn_reader(s, tx, Chunk::Err));
-    let mut renderer = Renderer::new(io::stdout().lock(), style);
+    let mut renderer = Renderer::new(io::stderr().lock(), transcript_style);
     let mut machine = Machine::new(io::stdout().lock(), style.lang);
     let mut watchdog = Watchdog::new(ctx.settings.exec_idle);
     // Once codex is gone, output is read until DRAIN_GRACE passes without a
@@ -269,6 +275,25 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         }
     }
     renderer.finish()?;
+    // The final answer on stdout, as codex exec prints it: for a script or
+    // a file; on a terminal where stderr shows the transcript, not twice.
+    let seen_in_transcript = io::stdout().is_terminal() && io::stderr().is_terminal();
+    if !args.json
+        && !seen_in_transcript
+        && let Some(message) = renderer.final_message()
+    {
+        let mut out = io::stdout().lock();
+        let written = if message.ends_with('\n') {
+            write!(out, "{message}")
+        } else {
+            writeln!(out, "{message}")
+        };
+        if let Err(e) = written.and_then(|()| out.flush())
+            && e.kind() != io::ErrorKind::BrokenPipe
+        {
+            return Err(e).context(crate::messages::text(ctx.lang).cannot_write_output);
+        }
+    }
     if code == 0 {
         crate::session::retire_rollback(ctx, &ready);
     }

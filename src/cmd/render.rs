@@ -15,7 +15,12 @@ use crate::events::render::{Batch, Renderer, Style};
 
 /// The output style for these options on this host.
 pub fn style(ctx: &Context, output: &OutputArgs) -> Style {
-    let terminal = io::stdout().is_terminal();
+    style_on(ctx, output, io::stdout().is_terminal())
+}
+
+/// [`style`] for a transcript written where `terminal` says (`usbide exec`
+/// writes its transcript on stderr, as codex exec does).
+pub fn style_on(ctx: &Context, output: &OutputArgs, terminal: bool) -> Style {
     let color = ctx.color(terminal);
     Style {
         color,

@@ -49,6 +49,9 @@ const MAX_DISTINCT_ERRORS: usize = 1000;
 pub struct Renderer<W: Write> {
     out: W,
     style: Style,
+    /// The model's last message, redacted and escaped: what `usbide exec`
+    /// prints on stdout at the end, as codex exec does.
+    final_message: Option<String>,
     status_shown: bool,
     last_reconnect: Option<String>,
     /// How often each failure was reported (listed sorted at the end).
@@ -73,6 +76,7 @@ impl<W: Write> Renderer<W> {
             out,
             style,
             status_shown: false,
+            final_message: None,
             last_reconnect: None,
             errors: foldhash::HashMap::default(),
             last_error: None,
@@ -183,6 +187,7 @@ impl<W: Write> Renderer<W> {
                 self.message_tail.clear();
                 self.message_tail
                     .push_str(crate::redact::tail_for_next(&text));
+                self.final_message = Some(crate::escape::escape(&shown).into_owned());
                 let line = self.emphasised(&shown, "");
                 self.say(&line)
             }
@@ -478,6 +483,11 @@ impl<W: Write> Renderer<W> {
                 .into_owned()
                 .into(),
         }
+    }
+
+    /// The model's last message, redacted and escaped (none yet: `None`).
+    pub fn final_message(&self) -> Option<&str> {
+        self.final_message.as_deref()
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {

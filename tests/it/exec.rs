@@ -37,10 +37,12 @@ fn status_server(status: u16, ctype: &'static str, body: &'static str) -> Server
 fn assert_diagnosed(stick: &Stick, cause: &str, status: Option<u16>, fix: &str) {
     let human = exec(stick, false);
     assert_eq!(human.code, 1, "{human:?}");
+    // The diagnosis is usbide's word: stderr, as codex's own transcript.
     assert!(
-        human.stdout.contains("=> ") && human.stdout.contains(fix),
+        human.stderr.contains("=> ") && human.stderr.contains(fix),
         "{human:?}"
     );
+    assert!(!human.stdout.contains("=> "), "{human:?}");
     let json = exec(stick, true);
     assert_eq!(json.code, 1, "{json:?}");
     let d = diagnoses(&json);
@@ -68,14 +70,62 @@ fn a_successful_run_with_a_shell_tool_call_reads_like_a_transcript() {
     let stick = stick_for(&format!("{}/v1", server.url()));
     let run = exec(&stick, false);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("hello-from-tool"), "{run:?}");
-    assert!(run.stdout.contains("exit 0"), "{run:?}");
+    // The transcript on stderr, as codex exec writes it...
+    assert!(run.stderr.contains("hello-from-tool"), "{run:?}");
+    assert!(run.stderr.contains("exit 0"), "{run:?}");
     assert!(
-        run.stdout.contains("The command printed its greeting."),
+        run.stderr.contains("The command printed its greeting."),
         "{run:?}"
     );
-    assert!(run.stdout.contains("tokens: "), "{run:?}");
-    assert!(!run.stdout.contains("=> "), "{run:?}");
+    assert!(run.stderr.contains("tokens: "), "{run:?}");
+    assert!(!run.stderr.contains("=> "), "{run:?}");
+    // ...and only the final answer on stdout: `ans=$(usbide exec ...)`.
+    assert_eq!(run.stdout, "The command printed its greeting.\n", "{run:?}");
+}
+
+#[test]
+fn piped_input_reaches_codex_as_codex_exec_reads_it() {
+    use std::io::Write as _;
+    let server = Server::start(crate::standin::shell_then_reply(
+        "echo hello-from-tool",
+        "Reviewed.",
+    ));
+    let stick = stick_for(&format!("{}/v1", server.url()));
+    let pipe = |args: &[&str], input: &str| {
+        let mut cmd = stick.command_for(&crate::support::usbide_bin(), args);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = crate::support::spawn(&mut cmd);
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input.as_bytes()).expect("write");
+        drop(stdin);
+        Run::from(child.wait_with_output().expect("usbide"))
+    };
+    // `git diff | usbide exec "review this"`: the diff follows the prompt.
+    let run = pipe(
+        &["exec", "--skip-git-repo-check", "review this"],
+        "diff --git a/x b/x\n+piped-canary-line\n",
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "Reviewed.\n", "{run:?}");
+    let body = |needle: &str| {
+        server.requests().iter().any(|r| {
+            r.path.ends_with("/responses") && String::from_utf8_lossy(&r.body).contains(needle)
+        })
+    };
+    assert!(body("review this"), "the prompt was not sent");
+    assert!(body("piped-canary-line"), "the piped input was not sent");
+    // `usbide exec -`: the prompt itself from stdin.
+    let run = pipe(
+        &["exec", "--skip-git-repo-check", "-"],
+        "prompt-from-stdin-canary",
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        body("prompt-from-stdin-canary"),
+        "the stdin prompt was not sent"
+    );
 }
 
 #[test]

@@ -57,8 +57,8 @@ fn the_session_temp_folder_is_owner_only_while_codex_runs() {
     stick.set("USBIDE_PREFLIGHT", "off");
     let run = stick.run(&["exec", "--skip-git-repo-check", "look"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("mode=700"), "{run:?}");
-    assert!(run.stdout.contains("usbide-codex-"), "{run:?}");
+    assert!(run.stderr.contains("mode=700"), "{run:?}");
+    assert!(run.stderr.contains("usbide-codex-"), "{run:?}");
 }
 
 #[cfg(unix)]

@@ -54,7 +54,7 @@ fn an_unfinished_plan_does_not_disable_the_watchdog() {
         "--skip-git-repo-check",
         "make a plan",
     ]);
-    assert!(run.stdout.contains("[ ] answer"), "no plan shown: {run:?}");
+    assert!(run.stderr.contains("[ ] answer"), "no plan shown: {run:?}");
     assert_eq!(run.code, 124, "{run:?}");
     assert!(run.stderr.contains("codex sent nothing for 2 s"), "{run:?}");
 }
