@@ -90,7 +90,9 @@ pub fn faults(text: &str) -> Vec<String> {
             // Un deux-points collé (`E:`, `http:`, `12:30`) n'est pas de la
             // ponctuation ; suivi d'une espace ou en fin de texte, il l'est.
             ':' | ';' | '!' | '?'
-                if after.is_none_or(|a| a == ' ' || a == '\n') && !spaced(before) =>
+                if after.is_none_or(|a| a == ' ' || a == '\n')
+                    && !spaced(before)
+                    && !drive_letter(&chars[..i]) =>
             {
                 // `[O/n]`, `(0 : sans limite)` : seule compte la ponctuation.
                 out.push(format!(
@@ -107,6 +109,16 @@ pub fn faults(text: &str) -> Vec<String> {
         out.push("guillemets droits : écrire « »".into());
     }
     out
+}
+
+/// Whether `before` ends with a lone letter (`C` of `SystemDrive=C:`): a
+/// drive, not a word before punctuation.
+fn drive_letter(before: &[char]) -> bool {
+    match before {
+        [.., prev, letter] => letter.is_ascii_alphabetic() && !prev.is_alphanumeric(),
+        [letter] => letter.is_ascii_alphabetic(),
+        [] => false,
+    }
 }
 
 /// `text` sans ce qui est entre accents graves ni les citations « … ».
@@ -166,6 +178,8 @@ mod tests {
         assert!(faults("lancé avec\u{a0}: -c forced_login_method=\"chatgpt\" -c x=1").is_empty());
         assert!(faults("lancez `usbide login --reset : x`").is_empty());
         assert!(faults("E:\\ et https://x, à 12:30").is_empty());
+        assert!(faults("SystemDrive=C:\nHOME=/h").is_empty());
+        assert!(!faults("Que faire:\n").is_empty());
         assert!(faults("vous n'avez rien à faire").is_empty());
         assert!(!faults("sur FAT, rien à faire").is_empty());
         assert!(faults("codex dit «\u{a0}database is locked: x\u{a0}»").is_empty());

@@ -91,7 +91,7 @@ pub fn checks(sandbox: Option<&Decision>, facts: &Facts, lang: Lang) -> Vec<Chec
             (None, Some(c)) => Check::ok(
                 g,
                 "windows.sandbox",
-                format!("{c}: {} ({})", d.why(lang), consequence(c, lang)),
+                format!("{c}{}{} ({})", t.colon, d.why(lang), consequence(c, lang)),
             ),
             (None, None) => Check::ok(
                 g,

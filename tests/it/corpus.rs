@@ -75,8 +75,8 @@ fn stream(case: &Case) -> String {
 
 fn render(input: &str, args: &[&str]) -> (i32, String) {
     let dir = tempfile::tempdir().expect("tmp");
-    let mut child = Command::new(usbide_bin())
-        .arg("render")
+    let mut cmd = Command::new(usbide_bin());
+    cmd.arg("render")
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -85,9 +85,8 @@ fn render(input: &str, args: &[&str]) -> (i32, String) {
         .env("USBIDE_PREFLIGHT", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("usbide");
+        .stderr(Stdio::piped());
+    let mut child = crate::support::spawn(&mut cmd);
     child
         .stdin
         .take()

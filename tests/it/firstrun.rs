@@ -364,10 +364,7 @@ fn codex_started_from_the_stick_itself_works_in_its_work_folder() {
     });
     // Outside any git repository, as a stick is: the folder usbide made
     // for codex works without --skip-git-repo-check, said once.
-    #[cfg(unix)]
     let stick = Stick::outside_git();
-    #[cfg(not(unix))]
-    let stick = Stick::new();
     stick.write(
         "codex_home/config.toml",
         &Stick::provider_config(

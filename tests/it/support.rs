@@ -18,19 +18,22 @@ pub fn native(path: &str) -> PathBuf {
     }
 }
 
-/// Spawn `cmd`. A binary the tests just copied can be
-/// refused with "Text file busy" (ETXTBSY) for a moment: a process another
-/// test thread forked while the copy was open for writing still holds that
-/// descriptor until it execs. The spawn is tried again for up to 10 s.
-#[cfg_attr(windows, allow(dead_code))]
+/// Whether a spawn failed for a moment only: a binary the tests just copied
+/// can be refused with "Text file busy" (ETXTBSY) while a process another
+/// test thread forked still holds the copy open until it execs; Wine, on a
+/// loaded machine, now and then answers a process creation with "Internal
+/// error" (1359).
+fn transient(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::ExecutableFileBusy
+        || (cfg!(windows) && e.raw_os_error() == Some(1359))
+}
+
+/// Spawn `cmd`, tried again for up to 10 s after a [`transient`] failure.
 pub fn spawn(cmd: &mut Command) -> std::process::Child {
     let started = std::time::Instant::now();
     loop {
         match cmd.spawn() {
-            Err(e)
-                if e.kind() == std::io::ErrorKind::ExecutableFileBusy
-                    && started.elapsed() < std::time::Duration::from_secs(10) =>
-            {
+            Err(e) if transient(&e) && started.elapsed() < std::time::Duration::from_secs(10) => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             other => return other.unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}")),
@@ -44,10 +47,7 @@ pub fn output(cmd: &mut Command) -> Output {
     let started = std::time::Instant::now();
     loop {
         match cmd.output() {
-            Err(e)
-                if e.kind() == std::io::ErrorKind::ExecutableFileBusy
-                    && started.elapsed() < std::time::Duration::from_secs(10) =>
-            {
+            Err(e) if transient(&e) && started.elapsed() < std::time::Duration::from_secs(10) => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             other => return other.unwrap_or_else(|e| panic!("run {cmd:?}: {e}")),
@@ -125,11 +125,15 @@ impl Stick {
     }
 
     /// A stick outside any git work tree (the test's own folder is in the
-    /// repository's): the system's temporary folder, Unix only (Windows
-    /// refuses a stick there).
-    #[cfg(unix)]
+    /// repository's): the system's temporary folder; on Windows, which
+    /// refuses a stick there, a folder in the user's local application data.
     pub fn outside_git() -> Self {
-        Self::in_base(&std::env::temp_dir(), &real_payload_dir())
+        #[cfg(unix)]
+        let base = std::env::temp_dir();
+        #[cfg(windows)]
+        let base = PathBuf::from(std::env::var("LOCALAPPDATA").expect("LOCALAPPDATA"))
+            .join("usbide-test-sticks");
+        Self::in_base(&base, &real_payload_dir())
     }
 
     fn with_payload_dir(payload: &Path) -> Self {
