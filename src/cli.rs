@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "usbide",
     about,
     disable_version_flag = true,
-    after_help = "Examples:\n  usbide                      start Codex from this stick\n  usbide login --device-auth  log in with a one-time code\n  usbide exec \"explain src/\"  one task, explained\n  usbide doctor               what on this computer will break Codex\n\n`usbide help` lists the environment variables and exit codes.",
+    after_help = "Examples:\n  usbide                      start Codex from this stick\n  usbide login --device-auth  log in with a one-time code\n  usbide exec \"explain src/\"  one task, explained\n  usbide doctor               what on this computer will break Codex\n  usbide -m gpt-5 --search    codex's options (and commands) go to codex\n\n`usbide help` lists the environment variables and exit codes.",
     after_long_help = LONG_HELP
 )]
 pub struct Cli {
@@ -32,6 +32,7 @@ impl Cli {
         let names: Vec<String> = Self::command()
             .get_subcommands()
             .map(|c| c.get_name().to_string())
+            .chain(["help".to_string()])
             .collect();
         if let Some(dash) = args.iter().position(|a| a == "--") {
             let has_subcommand = args[1..dash]
@@ -40,9 +41,47 @@ impl Cli {
             if !has_subcommand {
                 args.insert(dash, "run".into());
             }
+        } else if let Some(at) = for_codex(&args, &names) {
+            // `usbide -m gpt-5 --search`, `usbide resume ID`, `usbide "fix
+            // it"`: what usbide does not know goes to codex, as `rustup run`
+            // passes what follows it on.
+            args.splice(at..at, ["run".into(), "--".into()]);
         }
         Self::try_parse_from(args)
     }
+}
+
+/// Where codex's own arguments start in `args` (program name first): the
+/// first one, past usbide's global options, that is neither one of
+/// usbide's options nor one of its commands. `None` when usbide knows them
+/// all (or there are none).
+fn for_codex(args: &[OsString], commands: &[String]) -> Option<usize> {
+    /// usbide's own options before a command; those that take a value.
+    const FLAGS: &[&str] = &[
+        "-y",
+        "--yes",
+        "--verbose",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+    ];
+    const WITH_VALUE: &[&str] = &["--root", "--login-method", "--color"];
+    let mut i = 1;
+    while let Some(arg) = args.get(i) {
+        let text = arg.to_string_lossy();
+        let name = text.split_once('=').map_or(&*text, |(n, _)| n);
+        if FLAGS.contains(&&*text) || (WITH_VALUE.contains(&name) && text.contains('=')) {
+            i += 1;
+        } else if WITH_VALUE.contains(&&*text) {
+            i += 2;
+        } else if commands.iter().any(|c| *c == text) {
+            return None;
+        } else {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// The environment variables and exit codes, for `usbide help`.
@@ -52,6 +91,11 @@ const LONG_HELP: &str = "Examples:
   usbide exec \"explain src/\"    one task, shown readably, each error explained
   usbide doctor                 what on this computer will break Codex
   usbide config set language fr settings kept on the stick (usbide.toml)
+  usbide -m gpt-5 --search      codex's options, and its commands (usbide resume),
+                                go to codex; usbide's own (--root, --login-method,
+                                -y, --verbose, --color, -h, -V) stay usbide's, and
+                                after `--` everything is codex's
+  usbide codex --help           codex's own help
 
 Environment (a flag wins over a variable, a variable over usbide.toml):
   USBIDE_ROOT                   the stick's root folder
@@ -68,6 +112,7 @@ Environment (a flag wins over a variable, a variable over usbide.toml):
   USBIDE_CODEX_KEEP             more CODEX_* variables to pass on
   USBIDE_LOCK_WAIT_MS           how long to wait for another usbide
   USBIDE_UPDATE_CHECK           on or off: the daily look for a newer usbide
+  USBIDE_WINDOWS_SANDBOX        ask, elevated or unelevated: codex's Windows sandbox
   NO_COLOR                      no colour (like --color never)
 
 Exit codes (when codex ran, its own code):
@@ -132,7 +177,9 @@ pub enum Command {
         #[arg(last = true, value_name = "CODEX_ARGS")]
         codex_args: Vec<OsString>,
     },
-    /// Run any codex command with the stick's environment and overrides.
+    /// Run any codex command with the stick's environment and overrides
+    /// (`usbide codex --help` is codex's help).
+    #[command(disable_help_flag = true)]
     Codex {
         /// Arguments for codex, e.g. `usbide codex -- login status`.
         #[arg(
@@ -382,6 +429,42 @@ mod tests {
     }
 
     #[test]
+    fn what_usbide_does_not_know_goes_to_codex() {
+        let run = |args: &[&str]| match parse(args).command {
+            Some(Command::Run { codex_args }) => codex_args,
+            other => panic!("{args:?}: {other:?}"),
+        };
+        assert_eq!(
+            run(&["usbide", "-m", "gpt-5", "--search"]),
+            ["-m", "gpt-5", "--search"]
+        );
+        assert_eq!(run(&["usbide", "resume", "abc"]), ["resume", "abc"]);
+        assert_eq!(
+            run(&["usbide", "--root", "/x", "-c", "model=\"o3\"", "fix it"]),
+            ["-c", "model=\"o3\"", "fix it"]
+        );
+        let cli = parse(&["usbide", "--root=/x", "-y", "--search"]);
+        assert!(cli.global.yes);
+        assert!(
+            matches!(cli.command, Some(Command::Run { ref codex_args }) if codex_args == &["--search"])
+        );
+        // usbide's own commands and options stay usbide's.
+        assert!(matches!(
+            parse(&["usbide", "--yes", "doctor"]).command,
+            Some(Command::Doctor { .. })
+        ));
+        assert!(parse(&["usbide"]).command.is_none());
+        assert!(
+            Cli::parse_args(["usbide", "help", "codex"].map(OsString::from).to_vec())
+                .is_err_and(|e| !e.use_stderr())
+        );
+        // `usbide codex --help` is codex's help.
+        assert!(
+            matches!(parse(&["usbide", "codex", "--help"]).command, Some(Command::Codex { ref codex_args }) if codex_args == &["--help"])
+        );
+    }
+
+    #[test]
     fn a_bare_double_dash_runs_codex() {
         let cli = parse(&["usbide", "--login-method", "api", "--", "resume", "--last"]);
         assert_eq!(cli.global.login_method, Some(LoginMethodArg::Api));
@@ -389,6 +472,10 @@ mod tests {
             matches!(cli.command, Some(Command::Run { ref codex_args }) if codex_args == &["resume", "--last"])
         );
         assert!(parse(&["usbide"]).command.is_none());
+        assert!(
+            Cli::parse_args(["usbide", "help", "codex"].map(OsString::from).to_vec())
+                .is_err_and(|e| !e.use_stderr())
+        );
     }
 
     #[test]

@@ -41,17 +41,21 @@ pub fn clean_codex(text: &str, max: usize) -> String {
     escape(&cut(&advised, max)).into_owned()
 }
 
-/// `codex login ...` / `codex logout` / `codex login status` advice as the
-/// usbide command that does the same on the stick.
+/// `codex login ...` / `codex logout` / `codex login status` / `codex
+/// resume ...` advice as the usbide command that does the same on the stick.
 pub fn usbide_advice(text: &str) -> std::borrow::Cow<'_, str> {
-    const REWRITES: [(&str, &str); 3] = [
+    const REWRITES: [(&str, &str); 4] = [
         ("codex login status", "usbide status"),
         ("codex logout", "usbide logout"),
         ("codex login", "usbide login"),
+        ("codex resume", "usbide resume"),
     ];
     static ADVICE: LazyLock<memmem::Finder<'static>> =
         LazyLock::new(|| memmem::Finder::new("codex log"));
-    if ADVICE.find(text.as_bytes()).is_none() {
+    static RESUME: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("codex resume"));
+    let bytes = text.as_bytes();
+    if ADVICE.find(bytes).is_none() && RESUME.find(bytes).is_none() {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
@@ -205,5 +209,10 @@ mod tests {
         assert_eq!(usbide_advice("mycodex login x"), "mycodex login x");
         assert_eq!(usbide_advice("codex loginx"), "codex loginx");
         assert_eq!(usbide_advice("é codex login"), "é usbide login");
+        // `usbide resume ID` works (codex's commands pass through usbide).
+        assert_eq!(
+            usbide_advice("To continue this session, run codex resume 0199-ab."),
+            "To continue this session, run usbide resume 0199-ab."
+        );
     }
 }

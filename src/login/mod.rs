@@ -47,11 +47,51 @@ const NO_SESSION: &[&str] = &[
     "sandbox",
 ];
 
-/// Whether codex `args` start a session that uses (and may delete) the login.
+/// codex's options that take a value (`-c key=value`, `-m MODEL`...).
+const CODEX_WITH_VALUE: &[&str] = &[
+    "-c",
+    "--config",
+    "-m",
+    "--model",
+    "-p",
+    "--profile",
+    "-C",
+    "--cd",
+    "-s",
+    "--sandbox",
+    "-a",
+    "--ask-for-approval",
+    "-i",
+    "--image",
+    "--add-dir",
+    "--enable",
+    "--disable",
+    "--local-provider",
+];
+
+/// Whether codex `args` start a session that uses (and may delete) the
+/// login: past codex's options, the first word is not one of the commands
+/// that run without one (and no `--help` / `--version` comes first).
 pub fn needs_session(args: &[std::ffi::OsString]) -> bool {
-    args.first()
-        .and_then(|a| a.to_str())
-        .is_none_or(|first| !NO_SESSION.contains(&first))
+    let help = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| ["--help", "-h", "--version", "-V"].contains(&&*a.to_string_lossy()));
+    if help {
+        return false;
+    }
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = words.next() {
+        if NO_SESSION.contains(&&*arg) {
+            return false;
+        }
+        if CODEX_WITH_VALUE.contains(&&*arg) {
+            words.next();
+        } else if !arg.starts_with('-') {
+            return true;
+        }
+    }
+    true
 }
 
 /// `codex_home/auth.json`.
@@ -400,6 +440,16 @@ mod tests {
         assert!(needs_session(&args(&["resume"])));
         assert!(!needs_session(&args(&["login", "status"])));
         assert!(!needs_session(&args(&["--version"])));
+        // Past codex's options and their values.
+        assert!(!needs_session(&args(&[
+            "-c",
+            "model=\"o3\"",
+            "login",
+            "status"
+        ])));
+        assert!(needs_session(&args(&["-m", "login", "fix the login page"])));
+        assert!(needs_session(&args(&["--search", "fix it"])));
+        assert!(!needs_session(&args(&["resume", "--help"])));
     }
 
     #[test]

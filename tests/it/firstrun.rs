@@ -324,7 +324,10 @@ fn the_command_line_people_expect() {
         stick.run(&["payload", "install", "--target", "bogus"]).code,
         2
     );
-    assert_eq!(stick.run(&["--no-such-flag"]).code, 2);
+    assert_eq!(stick.run(&["doctor", "--no-such-flag"]).code, 2);
+    // An option usbide does not know before any command is codex's (here:
+    // no codex on this stick to take it).
+    assert_eq!(stick.run(&["--no-such-flag"]).code, 73);
     // `--root` naming codex_home is taken as the stick's root, with a note.
     fs::create_dir_all(stick.codex_home()).expect("codex_home");
     let home = stick.codex_home().display().to_string();

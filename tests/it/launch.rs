@@ -419,3 +419,30 @@ fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
     // codex's own words still reach the terminal.
     assert!(run.stderr.contains("bad token"), "{run:?}");
 }
+
+#[test]
+fn options_and_commands_usbide_does_not_know_go_to_codex() {
+    let stick = Stick::new();
+    // `usbide -c key=value login status` is `codex -c key=value login status`
+    // (a command that needs no login, so no login is asked for).
+    let run = stick.run(&["-c", "model=\"gpt-test\"", "login", "status"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.all().contains("Not logged in"), "{run:?}");
+    // codex's own help, for codex and for one of its commands.
+    let help = stick.run(&["codex", "--help"]);
+    assert_eq!(help.code, 0, "{help:?}");
+    assert!(help.stdout.contains("Usage: codex"), "{help:?}");
+    let resume = stick.run(&["resume", "--help"]);
+    assert_eq!(resume.code, 0, "{resume:?}");
+    assert!(resume.stdout.contains("codex resume"), "{resume:?}");
+    // usbide's own options and commands stay usbide's, and its help says how
+    // codex's reach codex.
+    let own = stick.run(&["--help"]);
+    assert!(
+        own.stdout
+            .contains("codex's options, and its commands (usbide resume)"),
+        "{own:?}"
+    );
+    let status = stick.run(&["--yes", "status"]);
+    assert!(status.stdout.contains("login"), "{status:?}");
+}
