@@ -18,9 +18,15 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
             Some(crate::stick::root::RootError::NotFound { .. })
         )
     {
-        let Some(root) = crate::session::setup::offer_for_lone_exe(ctx)? else {
-            crate::ui::note(crate::messages::text(ctx.lang).init_lone_hint);
-            return Err(e);
+        use crate::session::setup::{Offer, SetUp};
+        let root = match crate::session::setup::offer_for_lone_exe(ctx)? {
+            Offer::Ready(root) => root,
+            // The user said no: nothing to explain.
+            Offer::Not(SetUp::Declined) => return Ok(crate::exit::OK),
+            Offer::None | Offer::Not(_) => {
+                crate::ui::note(crate::messages::text(ctx.lang).init_lone_hint);
+                return Err(e);
+            }
         };
         let mut settings = ctx.settings.clone();
         settings.root = Some(root);

@@ -253,7 +253,7 @@ catalogue! {
     version_no_codex,
     /// `usbide --version`: no stick found.
     version_no_stick,
-    /// Offer to set up a folder (`{dir}`, `{drive}`, `{size}`).
+    /// Offer to set up a folder (`{dir}`, `{drive}`, `{size}` to download, `{unpacked}` and `{twice}` on the stick).
     init_offer,
     /// Init: the drive (`{fs}`, `{free}`).
     init_drive,

@@ -119,7 +119,7 @@ pub const TEXT: Text = Text {
     version_codex: "codex {version} on this stick ({target})",
     version_no_codex: "no codex for this computer on this stick yet (`usbide payload install`)",
     version_no_stick: "no stick found from here",
-    init_offer: "Set up {dir} as a Codex stick ({drive})? codex for this computer (about {size}) will be downloaded.",
+    init_offer: "Set up {dir} as a Codex stick ({drive})? codex for this computer will be downloaded (about {size}) and takes about {unpacked} on the stick ({twice} while the previous version is kept for a rollback).",
     init_drive: "{fs}, {free} free",
     init_personal: "{dir} is {what}: usbide does not turn it into a stick. Copy usbide onto the stick and run it there, or name the folder: `usbide init <folder>`",
     init_home: "your home folder",

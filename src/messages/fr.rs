@@ -121,7 +121,7 @@ pub const TEXT: Text = Text {
     version_codex: "codex {version} sur cette clé USB ({target})",
     version_no_codex: "pas encore de codex pour cet ordinateur sur cette clé USB (`usbide payload install`)",
     version_no_stick: "aucune clé USB trouvée à partir d'ici",
-    init_offer: "Préparer {dir} comme clé USB Codex ({drive})\u{a0}? codex pour cet ordinateur (environ {size}) sera téléchargé.",
+    init_offer: "Préparer {dir} comme clé USB Codex ({drive})\u{a0}? codex pour cet ordinateur sera téléchargé (environ {size}) et occupera environ {unpacked} sur la clé ({twice} tant que la version précédente est gardée pour un retour en arrière).",
     init_drive: "{fs}, {free} libres",
     init_personal: "{dir} est {what}\u{a0}: usbide n'en fait pas une clé USB. Copiez usbide sur la clé et lancez-le depuis elle, ou nommez le dossier\u{a0}: `usbide init <dossier>`",
     init_home: "votre dossier personnel",

@@ -33,6 +33,14 @@ impl crate::messages::UserError for InitRefused {
 /// About how much a codex download weighs, said before it starts.
 const DOWNLOAD_SIZE: u64 = 170_000_000;
 
+/// About how much codex takes on the stick once unpacked (codex 0.169:
+/// 423 MB for Linux, 515 MB for Windows).
+const UNPACKED_SIZE: u64 = if cfg!(windows) {
+    520_000_000
+} else {
+    430_000_000
+};
+
 /// `usbide init [DIR]`.
 pub fn run(ctx: &Context, dir: Option<&Path>) -> Result<i32> {
     let explicit = dir.is_some();
@@ -40,21 +48,45 @@ pub fn run(ctx: &Context, dir: Option<&Path>) -> Result<i32> {
         Some(d) => std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()),
         None => exe_folder(ctx),
     };
-    if set_up(ctx, &dir, explicit)? {
-        Ok(crate::exit::OK)
-    } else {
-        Ok(crate::exit::STICK)
-    }
+    Ok(match set_up(ctx, &dir, explicit)? {
+        // Declining is an answer, not a failure.
+        SetUp::Done | SetUp::Declined => crate::exit::OK,
+        SetUp::Unanswered => crate::exit::STICK,
+    })
 }
 
-/// Offered by a launch that found no stick: `Some(root)` once the folder
-/// usbide sits in alone is set up (asked, or `--yes`).
-pub fn offer_for_lone_exe(ctx: &Context) -> Result<Option<PathBuf>> {
+/// What came of an offer to set a folder up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetUp {
+    Done,
+    /// The user said no: nothing was changed, and that is all.
+    Declined,
+    /// Nobody could answer (no terminal, no `--yes`).
+    Unanswered,
+}
+
+/// What a launch that found no stick offers: the folder usbide sits in
+/// alone, set up (asked, or `--yes`).
+#[derive(Debug)]
+pub enum Offer {
+    /// Not a folder to set up (usbide is not alone there).
+    None,
+    /// Set up: the stick's root.
+    Ready(PathBuf),
+    /// Declined, or nobody could answer.
+    Not(SetUp),
+}
+
+/// Offered by a launch that found no stick.
+pub fn offer_for_lone_exe(ctx: &Context) -> Result<Offer> {
     let dir = exe_folder(ctx);
     if !is_lone(&dir, &ctx.exe) {
-        return Ok(None);
+        return Ok(Offer::None);
     }
-    Ok(set_up(ctx, &dir, false)?.then_some(dir))
+    Ok(match set_up(ctx, &dir, false)? {
+        SetUp::Done => Offer::Ready(dir),
+        other => Offer::Not(other),
+    })
 }
 
 fn exe_folder(ctx: &Context) -> PathBuf {
@@ -175,8 +207,8 @@ fn is_personal(dir: &Path, homes: &[PathBuf]) -> bool {
 }
 
 /// Set `dir` up after saying what will happen and asking (`--yes` answers
-/// yes); `false` when the user said no or nobody could answer.
-fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
+/// yes).
+fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<SetUp> {
     let t = text(ctx.lang);
     if let Some(why) = refusal(dir, explicit, ctx) {
         return Err(InitRefused(why).into());
@@ -208,6 +240,14 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
                 "size",
                 &crate::stick::drive::human_bytes_in(DOWNLOAD_SIZE, ctx.lang),
             ),
+            (
+                "unpacked",
+                &crate::stick::drive::human_bytes_in(UNPACKED_SIZE, ctx.lang),
+            ),
+            (
+                "twice",
+                &crate::stick::drive::human_bytes_in(2 * UNPACKED_SIZE, ctx.lang),
+            ),
         ],
     );
     if ctx.settings.assume_yes {
@@ -215,10 +255,10 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
     } else if !crate::ui::can_ask() {
         note(&question);
         note(t.init_needs_yes);
-        return Ok(false);
+        return Ok(SetUp::Unanswered);
     } else if !crate::ui::ask(&question, ctx.lang)? {
         note(t.init_declined);
-        return Ok(false);
+        return Ok(SetUp::Declined);
     }
     let exe = place_exe(ctx, dir)?;
     let home = dir.join("codex_home");
@@ -258,7 +298,7 @@ fn set_up(ctx: &Context, dir: &Path, explicit: bool) -> Result<bool> {
             ("exe", &exe.display().to_string()),
         ],
     ));
-    Ok(true)
+    Ok(SetUp::Done)
 }
 
 /// usbide itself in `dir`: where it already is, or a copy of it.

@@ -440,3 +440,63 @@ fn a_download_that_cannot_reach_its_server_says_what_to_try() {
     assert!(run.stderr.contains("usbide doctor"), "{run:?}");
     assert!(!run.stderr.contains("io:"), "{run:?}");
 }
+
+/// At a terminal, saying no to the setup offer is an answer: nothing is
+/// changed, usbide says so and ends with 0 (not an error); a yes/no answer
+/// that is neither is asked again.
+#[cfg(unix)]
+#[test]
+fn declining_the_setup_offer_is_an_answer_not_an_error() {
+    use crate::wine::Tmux;
+    use std::time::Duration;
+    if !Tmux::available() {
+        eprintln!("skipped: no tmux (apt-get install tmux)");
+        return;
+    }
+    let stick = Stick::new();
+    // Outside the repository (whose payload/ would make it a stick); the
+    // session's temporary folder elsewhere, so that this one is no temp.
+    let base = tempfile::tempdir().expect("tempdir");
+    let dir = base.path().join("LONE");
+    fs::create_dir_all(&dir).expect("lone");
+    let exe = dir.join("usbide");
+    fs::copy(usbide_bin(), &exe).expect("copy");
+    let exit = stick.outside.join("exit");
+    let command = format!(
+        "cd '{dir}' && env -u USBIDE_ROOT -u USBIDE_PAYLOAD_DIR TMPDIR='{tmp}' HOME='{tmp}' \
+         USBIDE_PREFLIGHT=off USBIDE_UPDATE_CHECK=off LANG=C.UTF-8 '{exe}'; echo $? > '{exit}'; sleep 60",
+        dir = dir.display(),
+        tmp = stick.outside.display(),
+        exe = exe.display(),
+        exit = exit.display(),
+    );
+    let tmux = Tmux::start(&command);
+    let mut seen = String::new();
+    assert!(
+        tmux.wait_for("Set up", Duration::from_secs(30), &mut seen),
+        "no offer:\n{}",
+        tmux.screen()
+    );
+    tmux.keys(&["-l", "maybe"]);
+    tmux.keys(&["C-m"]);
+    assert!(
+        tmux.wait_for("please answer y or n", Duration::from_secs(10), &mut seen),
+        "not asked again:\n{}",
+        tmux.screen()
+    );
+    tmux.keys(&["-l", "n"]);
+    tmux.keys(&["C-m"]);
+    let started = std::time::Instant::now();
+    while !exit.exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let screen = tmux.screen();
+    assert_eq!(
+        fs::read_to_string(&exit).unwrap_or_default().trim(),
+        "0",
+        "{screen}"
+    );
+    assert!(screen.contains("nothing was changed"), "{screen}");
+    assert!(!screen.contains("error"), "{screen}");
+    assert!(!dir.join("codex_home").exists());
+}

@@ -30,13 +30,20 @@ fn wine_path(path: &Path) -> String {
 }
 
 /// A tmux server of the test's own, with one window running `command`.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(command: &str) -> Self {
-        let socket = format!("usbide-tui-{}", std::process::id());
+    /// Whether tmux is here (a test that needs it says when it is not).
+    pub(crate) fn available() -> bool {
+        Command::new("tmux").arg("-V").output().is_ok()
+    }
+
+    pub(crate) fn start(command: &str) -> Self {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("usbide-tui-{}-{n}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -67,18 +74,18 @@ impl Tmux {
     }
 
     /// What a person sees now.
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", "t"])
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "t"];
         args.extend(keys);
         self.tmux(&args);
     }
 
     /// Wait until the screen holds `text`; every screen seen is kept.
-    fn wait_for(&self, text: &str, limit: Duration, seen: &mut String) -> bool {
+    pub(crate) fn wait_for(&self, text: &str, limit: Duration, seen: &mut String) -> bool {
         let started = Instant::now();
         while started.elapsed() < limit {
             let screen = self.screen();
