@@ -245,6 +245,12 @@ pub enum Command {
         after_help = "Examples:\n  usbide completions bash > ~/.local/share/bash-completion/completions/usbide\n  usbide completions powershell >> $PROFILE"
     )]
     Completions { shell: clap_complete::Shell },
+    /// Print the JSON schema a `--json` report follows (config, doctor, env,
+    /// payload-status, status, stick); without a name, list them.
+    #[command(
+        after_help = "Examples:\n  usbide schema\n  usbide schema doctor > doctor.schema.json"
+    )]
+    Schema { name: Option<String> },
     /// Install or inspect the codex binaries in payload/.
     Payload {
         #[command(subcommand)]

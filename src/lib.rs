@@ -188,6 +188,7 @@ fn dispatch(cli: Cli, ctx: &Context) -> anyhow::Result<i32> {
         Some(Command::Config { action, json }) => cmd::config::run(ctx, action.as_ref(), json),
         Some(Command::Init { dir }) => cmd::init::run(ctx, dir.as_deref()),
         Some(Command::Completions { shell }) => cmd::completions::run(shell),
+        Some(Command::Schema { name }) => cmd::schema::run(name.as_deref(), ctx.lang),
         Some(Command::Update(args)) => cmd::update::run(ctx, &args),
         Some(Command::Payload { action }) => cmd::payload::run(ctx, &action),
     }

@@ -16,6 +16,24 @@ pub fn run(ctx: &Context, json: bool) -> Result<i32> {
         overrides,
         sandbox,
     } = crate::session::codex_environment(ctx, &stick.codex_home());
+    let mut filtered = filtered;
+    // A session's own temporary folder, as a launch makes it.
+    if let Some(pattern) = crate::session::scratch::Scratch::pattern(&ctx.env) {
+        let names = ["TMPDIR", "TEMP", "TMP"];
+        let same = |k: &std::ffi::OsString| {
+            names
+                .iter()
+                .any(|n| k.to_string_lossy().eq_ignore_ascii_case(n))
+        };
+        filtered.vars.retain(|(k, _)| !same(k));
+        filtered
+            .vars
+            .extend(names.map(|n| (n.into(), pattern.clone().into_os_string())));
+        notes.push(crate::messages::fill(
+            crate::messages::text(ctx.lang).env_scratch,
+            &[("path", &pattern.display().to_string())],
+        ));
+    }
     if let Some(d) = sandbox {
         notes.push(match d.choice {
             Some(choice) => crate::messages::fill(

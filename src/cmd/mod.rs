@@ -13,6 +13,7 @@ pub mod init;
 pub mod login;
 pub mod payload;
 pub mod render;
+pub mod schema;
 pub mod status;
 pub mod stick;
 pub mod update;

@@ -921,6 +921,10 @@ catalogue! {
     env_removed_line,
     /// `usbide env`: codex's extra arguments (`{list}`).
     env_overrides,
+    /// usbide env: a session's own temporary folder (`{path}`, a pattern).
+    env_scratch,
+    /// usbide schema with a name it does not know (`{name}`, `{known}`).
+    schema_unknown,
     /// `usbide env`: why an API key is removed.
     drop_api_key,
     /// `usbide env`: why a base URL is removed.

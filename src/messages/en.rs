@@ -453,6 +453,8 @@ pub const TEXT: Text = Text {
     env_removed_none: "# (nothing)",
     env_removed_line: "# {name}: {why}",
     env_overrides: "# codex is also started with: {list}",
+    env_scratch: "a session gets its own temporary folder ({path}), readable by you only and removed when it ends: TMPDIR, TEMP and TMP point there",
+    schema_unknown: "no schema named {name} (known: {known})",
     drop_api_key: "an API key would replace the stick's login (set USBIDE_CODEX_ALLOW_API_KEY=1 to keep it)",
     drop_custom_base: "a base-URL override sends requests elsewhere (set USBIDE_CODEX_ALLOW_CUSTOM_BASE=1 to keep it)",
     drop_internal: "internal to codex or left by another codex or its npm wrapper",

@@ -34,6 +34,16 @@ impl Scratch {
         self.dir.path()
     }
 
+    /// What the folder of a session will be (`/tmp/usbide-codex-…`), for
+    /// `usbide env`, which starts none.
+    pub fn pattern(env: &Environ) -> Option<std::path::PathBuf> {
+        let temp = env
+            .temp_dirs()
+            .into_iter()
+            .find(|d| d.is_absolute() && d.is_dir())?;
+        Some(temp.join(format!("{SCRATCH}\u{2026}")))
+    }
+
     /// The variables that point codex at the folder.
     pub fn vars(&self) -> Vec<(OsString, OsString)> {
         ["TMPDIR", "TEMP", "TMP"]

@@ -500,3 +500,23 @@ fn declining_the_setup_offer_is_an_answer_not_an_error() {
     assert!(!screen.contains("error"), "{screen}");
     assert!(!dir.join("codex_home").exists());
 }
+
+#[test]
+fn the_json_schemas_come_with_usbide() {
+    let stick = Stick::without_payload();
+    let names = stick.run(&["schema"]);
+    assert_eq!(names.code, 0, "{names:?}");
+    let names: Vec<&str> = names.stdout.lines().collect();
+    assert_eq!(names.len(), 6, "{names:?}");
+    for name in names {
+        let run = stick.run(&["schema", name]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let file = crate::support::repo().join(format!("docs/{name}.schema.json"));
+        assert_eq!(
+            run.stdout,
+            fs::read_to_string(&file).expect("schema"),
+            "{name}"
+        );
+    }
+    assert_eq!(stick.run(&["schema", "nope"]).code, 2);
+}

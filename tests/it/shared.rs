@@ -185,3 +185,16 @@ fn a_server_that_sends_headers_then_nothing_never_holds_usbide() {
     );
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+#[test]
+fn env_shows_the_temporary_folder_a_session_gets() {
+    let stick = Stick::new();
+    let run = stick.run(&["env"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let pattern = format!(
+        "TMPDIR={}",
+        stick.outside.join("usbide-codex-\u{2026}").display()
+    );
+    assert!(run.stdout.contains(&pattern), "{pattern}: {run:?}");
+    assert!(run.stdout.contains("readable by you only"), "{run:?}");
+}
