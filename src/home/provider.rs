@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::settings::LoginMethod;
+use crate::home::config::LoginMethod;
 
 /// The provider codex will use.
 #[derive(Debug, Clone, PartialEq, Eq)]
