@@ -18,9 +18,14 @@ pub fn run(ctx: &Context) -> Result<i32> {
     };
     let stick_home = ctx.stick().map(|s| s.codex_home()).unwrap_or_default();
     let found = traces::find(&ctx.env, &stick_home);
-    let secrets = crate::preflight::sandbox::Hosts::read(&stick_home).secrets;
-    let secrets_here = secrets.is_none() || secrets == ctx.settings.host;
-    let left = leftovers::find(&ctx.env, &stick_home, secrets_here);
+    // The Windows tools answer in well under a second; a hung one is let go.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let left = leftovers::find(
+        &ctx.env,
+        &stick_home,
+        ctx.settings.host.as_deref(),
+        deadline,
+    );
     if found.is_empty() && left.is_empty() {
         note(t.clean_nothing);
         return Ok(crate::exit::OK);
@@ -93,7 +98,9 @@ fn sandbox_leftovers(
                 "-NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand {}",
                 leftovers::encoded_script(&commands)
             );
-            match crate::platform::run_elevated("powershell.exe", &args) {
+            let ran =
+                leftovers::powershell().and_then(|ps| crate::platform::run_elevated(&ps, &args));
+            match ran {
                 Some(0) => {
                     note(t.clean_sandbox_removed);
                     done = true;

@@ -152,10 +152,17 @@ pub fn machine_id() -> Option<String> {
     imp::machine_id().filter(|id| !id.trim().is_empty())
 }
 
+/// Windows' own program folder (`C:\Windows\System32`), asked of Windows
+/// itself: its tools are run from there, never found through the search
+/// path or the current folder (`None` elsewhere).
+pub fn system_dir() -> Option<std::path::PathBuf> {
+    imp::system_dir()
+}
+
 /// Run `program` with `args` as an administrator (one UAC prompt, Windows
 /// only) and wait for it: its exit code, `None` when it could not start or
 /// the prompt was declined.
-pub fn run_elevated(program: &str, args: &str) -> Option<u32> {
+pub fn run_elevated(program: &std::path::Path, args: &str) -> Option<u32> {
     imp::run_elevated(program, args)
 }
 

@@ -85,7 +85,11 @@ pub fn machine_id() -> Option<String> {
         })
 }
 
-pub fn run_elevated(_program: &str, _args: &str) -> Option<u32> {
+pub fn system_dir() -> Option<std::path::PathBuf> {
+    None
+}
+
+pub fn run_elevated(_program: &std::path::Path, _args: &str) -> Option<u32> {
     None
 }
 
@@ -209,9 +213,10 @@ fn unescape(field: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let octal = bytes
-            .get(i + 1..i + 4)
-            .filter(|d| d.iter().all(|b| (b'0'..=b'7').contains(b)));
+        // Three octal digits of one byte: `\000` to `\377`.
+        let octal = bytes.get(i + 1..i + 4).filter(|d| {
+            (b'0'..=b'3').contains(&d[0]) && d[1..].iter().all(|b| (b'0'..=b'7').contains(b))
+        });
         match (bytes[i], octal) {
             (b'\\', Some(d)) => {
                 out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
@@ -310,6 +315,14 @@ mod tests {
         assert_eq!(got[1].1, "vfat");
         assert_eq!(got[1].2, Some((8, 17)));
         assert_eq!(got[2].1, "fuse.fusefat");
+    }
+
+    #[test]
+    fn an_escape_past_a_byte_is_kept_as_written() {
+        // `\777` is no byte: taken as text, never a panic.
+        assert_eq!(unescape("a\\777b"), "a\\777b");
+        assert_eq!(unescape("a\\400"), "a\\400");
+        assert_eq!(unescape("x\\134y\\0"), "x\\y\\0");
     }
 
     #[test]

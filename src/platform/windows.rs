@@ -147,8 +147,20 @@ pub fn machine_id() -> Option<String> {
         .ok()
 }
 
+pub fn system_dir() -> Option<std::path::PathBuf> {
+    use std::os::windows::ffi::OsStringExt;
+    use windows_sys::Win32::System::SystemInformation::GetSystemDirectoryW;
+    let mut buf = [0u16; 512];
+    // SAFETY: the buffer and its length in UTF-16 units are passed together;
+    // the answer is the number of units written (0: failure, more than the
+    // buffer: too small).
+    let n = unsafe { GetSystemDirectoryW(buf.as_mut_ptr(), buf.len() as u32) } as usize;
+    (n > 0 && n < buf.len())
+        .then(|| std::path::PathBuf::from(std::ffi::OsString::from_wide(&buf[..n])))
+}
+
 /// `ShellExecuteExW` with the `runas` verb (the UAC prompt), waited for.
-pub fn run_elevated(program: &str, args: &str) -> Option<u32> {
+pub fn run_elevated(program: &std::path::Path, args: &str) -> Option<u32> {
     use windows_sys::Win32::System::Threading::{
         GetExitCodeProcess, INFINITE, WaitForSingleObject,
     };
@@ -156,7 +168,7 @@ pub fn run_elevated(program: &str, args: &str) -> Option<u32> {
         SEE_MASK_NOCLOSEPROCESS, SHELLEXECUTEINFOW, ShellExecuteExW,
     };
     let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
-    let (verb, file, params) = (wide("runas"), wide(program), wide(args));
+    let (verb, file, params) = (wide("runas"), wide(&program.to_string_lossy()), wide(args));
     // SAFETY: the structure is zeroed, sized, and points at NUL-terminated
     // strings that outlive the call; the process handle is waited on and
     // closed.

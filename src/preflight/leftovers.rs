@@ -158,25 +158,34 @@ pub fn encoded_script(commands: &[String]) -> String {
     base64::engine::general_purpose::STANDARD.encode(utf16)
 }
 
-/// Look on this computer (Windows; nothing elsewhere). `secrets_here`: the
-/// stick's `.sandbox-secrets` holds this computer's accounts.
-pub fn find(env: &crate::environ::Environ, codex_home: &Path, secrets_here: bool) -> Vec<Leftover> {
-    if !cfg!(windows) {
+/// Windows PowerShell, in Windows' own folder (never one found through the
+/// search path or in the current folder: it runs as an administrator).
+pub fn powershell() -> Option<PathBuf> {
+    crate::platform::system_dir().map(|d| d.join(r"WindowsPowerShell\v1.0\powershell.exe"))
+}
+
+/// Look on this computer `host` (Windows; nothing elsewhere), each tool
+/// given until `deadline`. The stick's `.sandbox-secrets` counts when it
+/// holds this computer's accounts (or nobody knows whose).
+pub fn find(
+    env: &crate::environ::Environ,
+    codex_home: &Path,
+    host: Option<&str>,
+    deadline: std::time::Instant,
+) -> Vec<Leftover> {
+    let Some(system) = crate::platform::system_dir() else {
         return Vec::new();
-    }
+    };
     let run = |program: &str, args: &[&str]| -> Answer {
-        let out = std::process::Command::new(program)
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .output();
-        match out {
-            Ok(o) => Answer {
+        let mut cmd = std::process::Command::new(system.join(program));
+        cmd.args(args);
+        match crate::preflight::output_by(&mut cmd, deadline) {
+            Some(o) => Answer {
                 code: o.status.code(),
                 stdout: String::from_utf8_lossy(&o.stdout[..o.stdout.len().min(64 * 1024)])
                     .into_owned(),
             },
-            Err(_) => Answer::default(),
+            None => Answer::default(),
         }
     };
     let profiles_root = env
@@ -192,15 +201,23 @@ pub fn find(env: &crate::environ::Environ, codex_home: &Path, secrets_here: bool
                 .collect()
         })
         .unwrap_or_default();
+    let whose = crate::preflight::sandbox::Hosts::read(codex_home).secrets;
+    let secrets_here = whose.is_none() || whose.as_deref() == host;
     let secrets = crate::preflight::sandbox::secrets_dir(codex_home);
     from_probes(&Probes {
-        accounts: ACCOUNTS.iter().map(|a| run("net", &["user", a])).collect(),
-        group: run("net", &["localgroup", GROUP]),
+        accounts: ACCOUNTS
+            .iter()
+            .map(|a| run("net.exe", &["user", a]))
+            .collect(),
+        group: run("net.exe", &["localgroup", GROUP]),
         rules: FIREWALL_RULES
             .iter()
             .map(|r| {
                 let name = format!("name={r}");
-                run("netsh", &["advfirewall", "firewall", "show", "rule", &name])
+                run(
+                    "netsh.exe",
+                    &["advfirewall", "firewall", "show", "rule", &name],
+                )
             })
             .collect(),
         profiles,

@@ -135,18 +135,17 @@ pub fn run(
         }
     }
     if opts.full && cfg!(windows) {
-        let (tx, env, sandbox) = (tx.clone(), env.clone(), opts.sandbox.clone());
+        let (win_tx, win_env, sandbox) = (tx.clone(), env.clone(), opts.sandbox.clone());
+        std::thread::spawn(move || {
+            let facts = windows::gather(&win_env, deadline);
+            let _ = win_tx.send(windows::checks(sandbox.as_ref(), &facts, lang));
+        });
+        // Beside it, not after it: PowerShell may take the whole deadline.
+        let (left_tx, left_env) = (tx.clone(), env.clone());
         let (home, host) = (codex_home.clone(), settings.host.clone());
         std::thread::spawn(move || {
-            let facts = windows::gather(&env, deadline);
-            let mut checks = windows::checks(sandbox.as_ref(), &facts, lang);
-            let secrets = sandbox::Hosts::read(&home).secrets;
-            let secrets_here = secrets.is_none() || secrets == host;
-            checks.push(leftovers::check(
-                &leftovers::find(&env, &home, secrets_here),
-                lang,
-            ));
-            let _ = tx.send(checks);
+            let found = leftovers::find(&left_env, &home, host.as_deref(), deadline);
+            let _ = left_tx.send(vec![leftovers::check(&found, lang)]);
         });
     }
     let t = crate::messages::text(lang);
@@ -217,6 +216,29 @@ pub fn run(
         checks,
         ca_bundle,
     }
+}
+
+/// Run `cmd` (stdin closed, stdout captured) until it ends or `deadline`
+/// passes, when it is killed: a tool that hangs never holds usbide. `None`
+/// when it could not start or did not end in time.
+pub fn output_by(
+    cmd: &mut std::process::Command,
+    deadline: Instant,
+) -> Option<std::process::Output> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    crate::platform::tie_to_parent(cmd);
+    let mut child = cmd.spawn().ok()?;
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().ok();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
 }
 
 /// Run codex with `args` under the deadline; its output never leaves here

@@ -5,8 +5,7 @@
 //! cover them.
 
 use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::environ::Environ;
 use crate::messages::{Lang, fill};
@@ -47,27 +46,13 @@ fn language_mode(ps: &std::path::Path, env: &Environ, deadline: Instant) -> Opti
         "$ExecutionContext.SessionState.LanguageMode",
     ])
     .env_clear()
-    .envs(env.iter())
-    .stdin(Stdio::null())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::null());
-    crate::platform::tie_to_parent(&mut cmd);
-    let mut child = cmd.spawn().ok()?;
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            let out = child.wait_with_output().ok()?;
-            let text = String::from_utf8_lossy(&out.stdout);
-            return text
-                .lines()
-                .map(str::trim)
-                .find(|l| l.ends_with("Language"))
-                .map(str::to_string);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    .envs(env.iter());
+    let out = crate::preflight::output_by(&mut cmd, deadline)?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .find(|l| l.ends_with("Language"))
+        .map(str::to_string)
 }
 
 /// What a sandbox means for the computer and for what codex runs, in a
