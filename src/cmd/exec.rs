@@ -189,7 +189,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         .take()
         .map(|s| spawn_reader(s, tx.clone(), Chunk::Out));
     let err = child.stderr.take().map(|s| spawn_reader(s, tx, Chunk::Err));
-    let mut renderer = Renderer::new(io::stderr().lock(), transcript_style);
+    let mut renderer = Renderer::new(io::stderr().lock(), transcript_style).keeping_final_message();
     let mut machine = Machine::new(io::stdout().lock(), style.lang);
     let mut watchdog = Watchdog::new(ctx.settings.exec_idle);
     // Once codex is gone, output is read until DRAIN_GRACE passes without a
@@ -282,16 +282,12 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         && !seen_in_transcript
         && let Some(message) = renderer.final_message()
     {
-        let mut out = io::stdout().lock();
-        let written = if message.ends_with('\n') {
-            write!(out, "{message}")
+        // Through usbide's one stdout writer: a closed stdout is noticed
+        // (exit 70) and never a panic.
+        if message.ends_with('\n') {
+            crate::out::print!("{message}");
         } else {
-            writeln!(out, "{message}")
-        };
-        if let Err(e) = written.and_then(|()| out.flush())
-            && e.kind() != io::ErrorKind::BrokenPipe
-        {
-            return Err(e).context(crate::messages::text(ctx.lang).cannot_write_output);
+            crate::out::println!("{message}");
         }
     }
     if code == 0 {

@@ -50,8 +50,10 @@ pub struct Renderer<W: Write> {
     out: W,
     style: Style,
     /// The model's last message, redacted and escaped: what `usbide exec`
-    /// prints on stdout at the end, as codex exec does.
+    /// prints on stdout at the end, as codex exec does (kept only when
+    /// asked: `usbide render` has no use for it).
     final_message: Option<String>,
+    keep_final_message: bool,
     status_shown: bool,
     last_reconnect: Option<String>,
     /// How often each failure was reported (listed sorted at the end).
@@ -77,6 +79,7 @@ impl<W: Write> Renderer<W> {
             style,
             status_shown: false,
             final_message: None,
+            keep_final_message: false,
             last_reconnect: None,
             errors: foldhash::HashMap::default(),
             last_error: None,
@@ -187,7 +190,9 @@ impl<W: Write> Renderer<W> {
                 self.message_tail.clear();
                 self.message_tail
                     .push_str(crate::redact::tail_for_next(&text));
-                self.final_message = Some(crate::escape::escape(&shown).into_owned());
+                if self.keep_final_message {
+                    self.final_message = Some(crate::escape::escape(&shown).into_owned());
+                }
                 let line = self.emphasised(&shown, "");
                 self.say(&line)
             }
@@ -485,7 +490,14 @@ impl<W: Write> Renderer<W> {
         }
     }
 
-    /// The model's last message, redacted and escaped (none yet: `None`).
+    /// Keep the model's last message for [`Self::final_message`].
+    pub fn keeping_final_message(mut self) -> Self {
+        self.keep_final_message = true;
+        self
+    }
+
+    /// The model's last message, redacted and escaped (none yet, or not
+    /// kept: `None`).
     pub fn final_message(&self) -> Option<&str> {
         self.final_message.as_deref()
     }
@@ -638,15 +650,34 @@ mod tests {
         assert_eq!(run(false, true), "\x1b[2mthinking\x1b[0m\n");
     }
 
-    #[test]
-    fn codexs_words_and_lines_read_in_french() {
-        let style = Style {
+    /// No colour, no live status line, all items shown, in `lang`.
+    fn plain_style(lang: Lang) -> Style {
+        Style {
             color: false,
             quiet: false,
             live_status: false,
-            lang: Lang::Fr,
-        };
-        let mut r = Renderer::new(Vec::new(), style);
+            lang,
+        }
+    }
+
+    #[test]
+    fn the_final_message_is_kept_only_when_asked() {
+        let message = r#"{"type":"item.completed","item":{"id":"1","type":"agent_message","text":"done \u001b[31m sk-proj-abcdefghijklmnopqrst"}}"#;
+        let style = plain_style(Lang::En);
+        let mut plain = Renderer::new(Vec::new(), style);
+        plain.line(message.as_bytes()).expect("render");
+        assert_eq!(plain.final_message(), None);
+        let mut kept = Renderer::new(Vec::new(), style).keeping_final_message();
+        kept.line(message.as_bytes()).expect("render");
+        let last = kept.final_message().expect("kept");
+        // Redacted and escaped like the transcript.
+        assert!(last.starts_with("done \\e[31m "), "{last}");
+        assert!(!last.contains("abcdefghijklmnop"), "{last}");
+    }
+
+    #[test]
+    fn codexs_words_and_lines_read_in_french() {
+        let mut r = Renderer::new(Vec::new(), plain_style(Lang::Fr));
         for line in [
             r#"{"type":"item.completed","item":{"id":"1","type":"file_change","changes":[{"path":"/src/a.rs","kind":"add"},{"path":"/src/b.rs","kind":"update"}],"status":"completed"}}"#,
             r#"{"type":"item.completed","item":{"id":"2","type":"mcp_tool_call","server":"s","tool":"t","arguments":{},"status":"in_progress"}}"#,

@@ -149,7 +149,11 @@ impl Elevation {
 /// renames: Windows' `MachineGuid`, `/etc/machine-id` elsewhere. Never shown
 /// or stored as it is (see `crate::settings::host_id`).
 pub fn machine_id() -> Option<String> {
-    imp::machine_id().filter(|id| !id.trim().is_empty())
+    // Read once per run: the settings are resolved twice (before and after
+    // the stick's usbide.toml is found).
+    static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| imp::machine_id().filter(|id| !id.trim().is_empty()))
+        .clone()
 }
 
 /// Windows' own program folder (`C:\Windows\System32`), asked of Windows

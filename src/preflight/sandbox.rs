@@ -278,11 +278,22 @@ impl Hosts {
         self.setup_errors.get(host?).map(|e| e.code.clone())
     }
 
+    /// Write the record of a launch on `host` ([`Self::after_launch`]), only
+    /// when it changes it.
+    pub fn record_launch(codex_home: &Path, host: &str) -> std::io::Result<()> {
+        let before = Self::read(codex_home);
+        let after = before.clone().after_launch(codex_home, host);
+        if after == before {
+            return Ok(());
+        }
+        after.write(codex_home)
+    }
+
     /// The record after a session on `host`: codex's records attributed,
     /// `.sandbox-secrets/` given to this computer when it changed, and this
     /// computer the last one.
-    pub fn after_launch(codex_home: &Path, host: &str) -> Self {
-        let mut hosts = Self::read(codex_home).attributed(setup_error(codex_home), Some(host));
+    pub fn after_launch(self, codex_home: &Path, host: &str) -> Self {
+        let mut hosts = self.attributed(setup_error(codex_home), Some(host));
         match written(&secrets_dir(codex_home).join("sandbox_users.json")) {
             Some(at) if at != hosts.secrets_written || hosts.secrets.is_none() => {
                 hosts.secrets = hosts.last.clone().or(Some(host.to_string()));
@@ -551,22 +562,28 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let home = dir.path();
         assert_eq!(Hosts::read(home), Hosts::default());
-        let h = Hosts::after_launch(home, "A");
+        Hosts::record_launch(home, "A").expect("record");
+        let h = Hosts::read(home);
         assert_eq!((h.last.as_deref(), h.secrets.as_deref()), (Some("A"), None));
-        h.write(home).expect("write");
+        // A second launch on A changes nothing: nothing is written.
+        let file = crate::stick::state_dir(home).join(HOSTS_FILE);
+        std::fs::write(&file, serde_json::to_string(&h).expect("json")).expect("compact");
+        let compact = std::fs::read(&file).expect("read");
+        Hosts::record_launch(home, "A").expect("record");
+        assert_eq!(std::fs::read(&file).expect("read"), compact);
         // Codex made the accounts' passwords during A's session.
         std::fs::create_dir_all(secrets_dir(home)).expect("mkdir");
         std::fs::write(secrets_dir(home).join("sandbox_users.json"), "{}").expect("write");
-        let h = Hosts::after_launch(home, "B");
+        let h = Hosts::read(home).after_launch(home, "B");
         assert_eq!(
             (h.last.as_deref(), h.secrets.as_deref()),
             (Some("B"), Some("A"))
         );
-        h.write(home).expect("write");
+        Hosts::record_launch(home, "B").expect("record");
         assert_eq!(Hosts::read(home), h);
         // Gone: forgotten.
         std::fs::remove_dir_all(secrets_dir(home)).expect("rm");
-        assert_eq!(Hosts::after_launch(home, "B").secrets, None);
+        assert_eq!(Hosts::read(home).after_launch(home, "B").secrets, None);
     }
 
     #[test]

@@ -39,10 +39,7 @@ impl Ready {
         if cfg!(windows)
             && let Some(host) = &self.host
         {
-            let hosts = crate::preflight::sandbox::Hosts::after_launch(&codex_home, host);
-            if hosts != crate::preflight::sandbox::Hosts::read(&codex_home) {
-                let _ = hosts.write(&codex_home);
-            }
+            let _ = crate::preflight::sandbox::Hosts::record_launch(&codex_home, host);
         }
     }
 
