@@ -126,6 +126,24 @@ pub fn read_tail(path: &Path, max: u64) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// The first `max` bytes of one of usbide's small records, read whole: not
+/// through a link, never blocking on a FIFO, and a planted huge file is not
+/// read past `max`. `None` when it is missing, not a regular file, or
+/// unreadable.
+pub fn read_capped(path: &Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    crate::platform::no_follow(&mut opts);
+    let file = opts.open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(max).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 /// Replace one of usbide's own files (a record, a backup, a binary) with
 /// `bytes` atomically. A link at that name is replaced, never followed.
 pub fn write_own(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -449,6 +467,35 @@ impl crate::messages::UserError for NotOurs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_is_read_whole_up_to_its_cap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("r.json");
+        assert_eq!(read_capped(&path, 8), None);
+        fs::write(&path, "0123456789").expect("write");
+        assert_eq!(read_capped(&path, 4).as_deref(), Some(&b"0123"[..]));
+        assert_eq!(read_capped(&path, 64).as_deref(), Some(&b"0123456789"[..]));
+        assert_eq!(read_capped(dir.path(), 64), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_record_is_never_read_through_a_link_or_from_a_fifo() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("target");
+        fs::write(&target, "secret").expect("write");
+        std::os::unix::fs::symlink(&target, dir.path().join("link")).expect("link");
+        assert_eq!(read_capped(&dir.path().join("link"), 64), None);
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("c");
+        // SAFETY: a plain mkfifo on a NUL-terminated path.
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
+        assert_eq!(rc, 0);
+        // Returns at once (a blocking open would wait for a writer forever).
+        assert_eq!(read_capped(&fifo, 64), None);
+    }
 
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)

@@ -81,7 +81,7 @@ fn change(ctx: &Context, key: &str, value: Option<&str>) -> Result<i32> {
         }
     }
     let stick = ctx.stick()?;
-    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let _lock = crate::session::stick_lock::lock(ctx, &stick)?;
     // A per-computer key is this computer's line.
     let line = match ctx.settings.host.as_deref() {
         Some(host) if file::PER_HOST.contains(&key) => format!("{key}.{host}"),

@@ -30,9 +30,9 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let home = stick.codex_home();
     // A write-protected stick is what the doctor is often asked about: it
     // runs without the lock there, and writes nothing.
-    let lock = match crate::session::prepare::lock(ctx, &stick) {
+    let lock = match crate::session::stick_lock::lock(ctx, &stick) {
         Ok(lock) => Some(lock),
-        Err(e) if crate::session::prepare::is_write_protected(&e) => None,
+        Err(e) if crate::session::stick_lock::is_write_protected(&e) => None,
         Err(e) => return Err(e),
     };
     if lock.is_some() {

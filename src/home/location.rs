@@ -42,9 +42,8 @@ struct Journal {
     after: String,
 }
 
-fn record_path(codex_home: &Path) -> PathBuf {
-    crate::stick::state_dir(codex_home).join("location.json")
-}
+/// The record's name in usbide's folder.
+const RECORD: &str = "location.json";
 
 fn journal_path(codex_home: &Path) -> PathBuf {
     crate::stick::state_dir(codex_home).join("relocate.journal")
@@ -52,27 +51,11 @@ fn journal_path(codex_home: &Path) -> PathBuf {
 
 /// The record (empty when missing or unreadable).
 pub fn read(codex_home: &Path) -> Location {
-    read_small(&record_path(codex_home))
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+    crate::stick::read_state(codex_home, RECORD).unwrap_or_default()
 }
 
 fn write(codex_home: &Path, loc: &Location) -> std::io::Result<()> {
-    std::fs::create_dir_all(crate::stick::state_dir(codex_home))?;
-    let json = serde_json::to_vec_pretty(loc).map_err(std::io::Error::other)?;
-    crate::fsx::write_atomic(&record_path(codex_home), &json)
-}
-
-/// A state file of ours, at most 64 KiB (a planted huge one is not read).
-fn read_small(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(64 * 1024)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
+    crate::stick::write_state(codex_home, RECORD, loc)
 }
 
 fn digest(bytes: &[u8]) -> String {
@@ -111,7 +94,7 @@ pub fn plausible_root(root: &str) -> bool {
 
 /// Finish or drop a move a crash interrupted.
 fn recover(codex_home: &Path) {
-    let Some(bytes) = read_small(&journal_path(codex_home)) else {
+    let Some(bytes) = crate::fsx::read_capped(&journal_path(codex_home), 64 * 1024) else {
         return;
     };
     if let Ok(j) = serde_json::from_slice::<Journal>(&bytes)

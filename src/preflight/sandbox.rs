@@ -240,23 +240,12 @@ const HOSTS_FILE: &str = "sandbox-hosts.json";
 impl Hosts {
     /// The record on the stick (empty when absent or unreadable).
     pub fn read(codex_home: &Path) -> Self {
-        use std::io::Read;
-        let path = crate::stick::state_dir(codex_home).join(HOSTS_FILE);
-        let mut text = String::new();
-        let read = std::fs::File::open(path)
-            .and_then(|f| f.take(256 * 1024).read_to_string(&mut text))
-            .is_ok();
-        read.then(|| serde_json::from_str(&text).ok())
-            .flatten()
-            .unwrap_or_default()
+        crate::stick::read_state(codex_home, HOSTS_FILE).unwrap_or_default()
     }
 
     /// Write the record (under the stick lock).
     pub fn write(&self, codex_home: &Path) -> std::io::Result<()> {
-        let dir = crate::stick::state_dir(codex_home);
-        std::fs::create_dir_all(&dir)?;
-        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        crate::fsx::write_atomic(&dir.join(HOSTS_FILE), text.as_bytes())
+        crate::stick::write_state(codex_home, HOSTS_FILE, self)
     }
 
     /// The record with codex's current setup error (`code`, written at
@@ -333,18 +322,20 @@ fn written(path: &Path) -> Option<u64> {
 
 /// The error code codex recorded in `.sandbox/setup_error.json`, if any.
 pub fn setup_error_code(codex_home: &Path) -> Option<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(codex_home.join(".sandbox").join("setup_error.json")).ok()?;
-    let mut text = String::new();
-    file.take(16 * 1024).read_to_string(&mut text).ok()?;
-    let parsed: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+    let bytes = crate::fsx::read_capped(
+        &codex_home.join(".sandbox").join("setup_error.json"),
+        16 * 1024,
+    )?;
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
     let code = parsed.as_ref().and_then(|v| {
         ["code", "error_code", "kind", "message", "error"]
             .iter()
             .find_map(|k| v.get(k).and_then(|s| s.as_str()).map(str::to_string))
     });
     Some(crate::events::render::clean(
-        &code.unwrap_or_else(|| "see .sandbox/setup_error.json".into()),
+        // Without a code, the record itself (a path reads the same in any
+        // language).
+        &code.unwrap_or_else(|| ".sandbox/setup_error.json".into()),
     ))
 }
 
@@ -604,7 +595,7 @@ mod tests {
         std::fs::write(dir.path().join(".sandbox/setup_error.json"), "not json").expect("write");
         assert_eq!(
             setup_error_code(dir.path()).as_deref(),
-            Some("see .sandbox/setup_error.json")
+            Some(".sandbox/setup_error.json")
         );
     }
 }

@@ -12,9 +12,11 @@ pub mod preflight;
 pub mod prepare;
 pub mod private;
 pub mod resolve;
+pub mod sandbox;
 pub mod scratch;
 pub mod setup;
 pub mod status;
+pub mod stick_lock;
 pub mod workdir;
 
 use std::ffi::OsString;

@@ -74,7 +74,7 @@ fn source(ctx: &Context, registry_flag: Option<&str>) -> Source {
 fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let stick = ctx.stick()?;
     // Two installs (or an install and a session) must not swap trees under each other.
-    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let _lock = crate::session::stick_lock::lock(ctx, &stick)?;
     let targets = target::select(&args.target, ctx.lang)
         .map_err(|reason| crate::cli::UsageError(format!("--target: {reason}")))?;
     let manifest = manifest(&stick)?;
@@ -229,7 +229,7 @@ pub fn install_for_launch(ctx: &Context, stick: &Stick, t: &'static Target) -> R
 /// pin moved to the new version with the digests the source publishes.
 fn update(ctx: &Context, args: &crate::cli::PayloadUpdateArgs) -> Result<i32> {
     let stick = ctx.stick()?;
-    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let _lock = crate::session::stick_lock::lock(ctx, &stick)?;
     let targets = target::select(&args.target, ctx.lang)
         .map_err(|reason| crate::cli::UsageError(format!("--target: {reason}")))?;
     let source = source(ctx, args.npm_registry.as_deref());
@@ -306,7 +306,7 @@ fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Res
 /// `usbide payload rollback`.
 fn rollback(ctx: &Context, target_arg: &str) -> Result<i32> {
     let stick = ctx.stick()?;
-    let _lock = crate::session::prepare::lock(ctx, &stick)?;
+    let _lock = crate::session::stick_lock::lock(ctx, &stick)?;
     let targets = target::select(target_arg, ctx.lang)
         .map_err(|reason| crate::cli::UsageError(format!("--target: {reason}")))?;
     for t in targets {

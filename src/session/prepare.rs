@@ -4,13 +4,14 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::context::Context;
 use crate::home::{self, config};
 use crate::launch::Invocation;
 use crate::launch::envfilter;
 use crate::lock::StickLock;
+use crate::session::stick_lock::{is_write_protected, lock};
 use crate::stick::Stick;
 use crate::ui::note;
 
@@ -136,7 +137,7 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     let mut codex_env = codex_environment(ctx, &codex_home);
     if private_ok
         && codex_env.sandbox.as_ref().is_some_and(|d| d.ask)
-        && let Some(chosen) = ask_sandbox(ctx, &stick)
+        && let Some(chosen) = crate::session::sandbox::ask(ctx, &stick)
     {
         let mut ctx = ctx.clone();
         ctx.settings.windows_sandbox = chosen;
@@ -157,45 +158,6 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     })
 }
 
-/// Take the stick lock that every command writing to the stick holds
-/// (creating `codex_home` if needed). A write-protected stick is explained,
-/// in the user's language, with what still works.
-pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
-    let home = stick.codex_home();
-    let created = std::fs::create_dir_all(&home);
-    let read_only = created.as_ref().is_err_and(crate::fsx::is_read_only_fs);
-    let locked = match created {
-        Err(_) if read_only => Err(crate::lock::LockError::ReadOnly { home: home.clone() }),
-        Err(e) => {
-            return Err(e).with_context(|| {
-                let path = home.display().to_string();
-                crate::messages::fill(
-                    crate::messages::text(ctx.lang).cannot_create,
-                    &[("path", &path)],
-                )
-            });
-        }
-        Ok(()) => StickLock::acquire(&home, ctx.settings.lock_wait),
-    };
-    match locked {
-        Err(crate::lock::LockError::ReadOnly { .. }) => {
-            let lang = ctx.lang;
-            Err(home::HomeError::write_protected(&stick.root, lang).into())
-        }
-        other => Ok(other?),
-    }
-}
-
-/// Whether `err` is the explanation of a write-protected stick.
-pub fn is_write_protected(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        matches!(
-            c.downcast_ref::<home::HomeError>(),
-            Some(home::HomeError::WriteProtected { .. })
-        )
-    })
-}
-
 /// What codex gets on this host.
 #[derive(Debug)]
 pub struct CodexEnv {
@@ -207,35 +169,6 @@ pub struct CodexEnv {
     pub overrides: Vec<String>,
     /// The Windows sandbox usbide chose (Windows only).
     pub sandbox: Option<crate::preflight::sandbox::Decision>,
-}
-
-/// Ask once on this computer whether codex may set up its elevated
-/// sandbox here, and remember the answer for it in `usbide.toml`. `None`
-/// when nobody can answer or `--yes` stands for the answer: the sandbox
-/// that leaves nothing is used, and the question waits for a terminal.
-fn ask_sandbox(ctx: &Context, stick: &Stick) -> Option<crate::settings::SandboxChoice> {
-    use crate::settings::SandboxChoice;
-    if ctx.settings.assume_yes {
-        return None;
-    }
-    let t = crate::messages::text(ctx.lang);
-    let yes = crate::ui::choose(t.sandbox_question, ctx.lang).ok()??;
-    let chosen = if yes {
-        SandboxChoice::Elevated
-    } else {
-        SandboxChoice::Unelevated
-    };
-    if let Some(host) = ctx.settings.host.as_deref() {
-        let line = format!("windows_sandbox.{host}");
-        match crate::settings::file::save(&stick.root, &line, Some(chosen.as_str())) {
-            Ok(_) => note(&crate::messages::fill(
-                t.sandbox_remembered,
-                &[("choice", chosen.as_str())],
-            )),
-            Err(e) => note(&crate::messages::UserError::message(&e, ctx.lang)),
-        }
-    }
-    Some(chosen)
 }
 
 /// Say which Windows sandbox codex uses and why, once per choice and reason

@@ -51,3 +51,24 @@ impl Stick {
 pub fn state_dir(codex_home: &Path) -> PathBuf {
     codex_home.join(".usbide")
 }
+
+/// The most of a record usbide reads (its records are a few hundred bytes).
+const STATE_MAX: u64 = 256 * 1024;
+
+/// One of usbide's JSON records in [`state_dir`] (`None`: absent,
+/// unreadable, a link or a FIFO, or not a `T`).
+pub fn read_state<T: serde::de::DeserializeOwned>(codex_home: &Path, name: &str) -> Option<T> {
+    let bytes = crate::fsx::read_capped(&state_dir(codex_home).join(name), STATE_MAX)?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Write one of usbide's JSON records in [`state_dir`] atomically.
+pub fn write_state<T: serde::Serialize>(
+    codex_home: &Path,
+    name: &str,
+    value: &T,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(state_dir(codex_home))?;
+    let json = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    crate::fsx::write_atomic(&state_dir(codex_home).join(name), &json)
+}

@@ -4,7 +4,7 @@
 //! and one line when something newer exists. Off with `update_check = "off"`
 //! in usbide.toml or `USBIDE_UPDATE_CHECK=off`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -24,16 +24,8 @@ struct Stamp {
     checked: std::collections::BTreeMap<String, i64>,
 }
 
-fn stamp_path(codex_home: &Path) -> PathBuf {
-    crate::stick::state_dir(codex_home).join("update-check.json")
-}
-
-fn read_stamp(path: &Path) -> Stamp {
-    use std::io::Read;
-    let mut text = String::new();
-    let _ = std::fs::File::open(path).map(|f| f.take(64 * 1024).read_to_string(&mut text));
-    serde_json::from_str(&text).unwrap_or_default()
-}
+/// The record's name in usbide's folder.
+const STAMP: &str = "update-check.json";
 
 /// A check under way.
 #[derive(Debug)]
@@ -44,9 +36,9 @@ pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
     if !ctx.settings.update_check {
         return None;
     }
-    let path = stamp_path(codex_home);
     let api = ctx.settings.github_api.clone();
-    let mut stamp = read_stamp(&path);
+    let mut stamp: Stamp = crate::stick::read_state(codex_home, STAMP).unwrap_or_default();
+    let codex_home = codex_home.to_path_buf();
     let now = crate::time::now();
     if stamp
         .checked
@@ -65,9 +57,7 @@ pub fn start(ctx: &Context, codex_home: &Path) -> Option<Pending> {
             .filter(|v| *v > crate::update::current());
         let _ = tx.send(found);
         stamp.checked.insert(api, now);
-        if let Ok(text) = serde_json::to_vec_pretty(&stamp) {
-            let _ = crate::fsx::write_atomic(&path, &text);
-        }
+        let _ = crate::stick::write_state(&codex_home, STAMP, &stamp);
     });
     Some(Pending(rx))
 }

@@ -1,0 +1,49 @@
+//! The stick lock every command that writes to the stick holds, taken with
+//! what a user needs to hear when it cannot be (a write-protected stick,
+//! another usbide at work).
+
+use anyhow::{Context as _, Result};
+
+use crate::context::Context;
+use crate::home;
+use crate::lock::StickLock;
+use crate::stick::Stick;
+
+/// Take the stick lock that every command writing to the stick holds
+/// (creating `codex_home` if needed). A write-protected stick is explained,
+/// in the user's language, with what still works.
+pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
+    let home = stick.codex_home();
+    let created = std::fs::create_dir_all(&home);
+    let read_only = created.as_ref().is_err_and(crate::fsx::is_read_only_fs);
+    let locked = match created {
+        Err(_) if read_only => Err(crate::lock::LockError::ReadOnly { home: home.clone() }),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                let path = home.display().to_string();
+                crate::messages::fill(
+                    crate::messages::text(ctx.lang).cannot_create,
+                    &[("path", &path)],
+                )
+            });
+        }
+        Ok(()) => StickLock::acquire(&home, ctx.settings.lock_wait),
+    };
+    match locked {
+        Err(crate::lock::LockError::ReadOnly { .. }) => {
+            let lang = ctx.lang;
+            Err(home::HomeError::write_protected(&stick.root, lang).into())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Whether `err` is the explanation of a write-protected stick.
+pub fn is_write_protected(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<home::HomeError>(),
+            Some(home::HomeError::WriteProtected { .. })
+        )
+    })
+}
