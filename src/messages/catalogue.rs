@@ -996,4 +996,6 @@ catalogue! {
     cannot_read,    /// `usbide init` on a system codex is not published for.
     init_no_codex_here,    /// A login against the method a flag or variable forces (`{forced}`, `{asked}`, `{hint}`).
     login_method_contradicts,
+    /// The way to a ChatGPT login when the forced method is chatgpt and an API key was given.
+    login_contradicts_chatgpt_hint,
 }

@@ -497,4 +497,5 @@ pub const TEXT: Text = Text {
     cannot_read: "cannot read {path}",
     init_no_codex_here: "codex is not published for this computer's system",
     login_method_contradicts: "--login-method/USBIDE_LOGIN_METHOD says {forced} but this login is {asked}: {hint}",
+    login_contradicts_chatgpt_hint: "`usbide login` (or `--login-method api` with `--with-api-key`)",
 };

@@ -501,4 +501,5 @@ payload             {payload}",
     cannot_read: "impossible de lire {path}",
     init_no_codex_here: "codex n'est pas publié pour le système de cet ordinateur",
     login_method_contradicts: "--login-method/USBIDE_LOGIN_METHOD demande {forced}, mais cette connexion utilise {asked}\u{a0}: {hint}",
+    login_contradicts_chatgpt_hint: "`usbide login` (ou `--login-method api` avec `--with-api-key`)",
 };

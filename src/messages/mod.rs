@@ -138,6 +138,14 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn usbide_lang_is_the_language_before_the_settings_are_read() {
+        let fr = Environ::from_pairs(&[("USBIDE_LANG", "fr"), ("LANG", "C.UTF-8")], false);
+        assert_eq!(Lang::detect(&fr, None), Lang::Fr);
+        let en = Environ::from_pairs(&[("USBIDE_LANG", "en"), ("LANG", "fr_FR.UTF-8")], false);
+        assert_eq!(Lang::detect(&en, Some("fr-FR")), Lang::En);
+    }
+
+    #[test]
     fn french_follows_the_locale() {
         let fr = Environ::from_pairs(&[("LANG", "fr_FR.UTF-8")], false);
         assert_eq!(Lang::detect(&fr, None), Lang::Fr);

@@ -75,7 +75,7 @@ fn method_for(ctx: &Context, args: &LoginArgs) -> Result<Option<LoginMethod>> {
         let hint = if current == LoginMethod::Api {
             "`usbide --login-method api login --with-api-key`"
         } else {
-            "`usbide login` (or `--login-method api` with --with-api-key)"
+            t.login_contradicts_chatgpt_hint
         };
         bail!(crate::cli::UsageError(crate::messages::fill(
             t.login_method_contradicts,

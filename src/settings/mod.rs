@@ -565,6 +565,27 @@ mod tests {
     }
 
     #[test]
+    fn a_computer_is_named_on_the_stick_by_a_hash_of_its_id() {
+        let none = Environ::from_pairs(&[], true);
+        let guid = "4C4C4544-0042-3510-8051-B4C04F4E3732";
+        let id = host_id(Some(guid), &none).expect("id");
+        assert_eq!(id.len(), 16);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+        // Stable, case and spaces aside; never the id itself.
+        assert_eq!(
+            host_id(Some(&format!(" {} ", guid.to_lowercase())), &none),
+            Some(id.clone())
+        );
+        assert!(!guid.to_lowercase().contains(&id));
+        assert_ne!(host_id(Some("another-guid"), &none), Some(id.clone()));
+        // Without an id, the computer's name stands in; without either, none.
+        let named = Environ::from_pairs(&[("COMPUTERNAME", "PC-7")], true);
+        let by_name = host_id(None, &named).expect("by name");
+        assert_ne!(by_name, id);
+        assert_eq!(host_id(None, &none), None);
+    }
+
+    #[test]
     fn defaults() {
         let s = resolve(GlobalArgs::default(), &[]).expect("settings");
         assert_eq!(s.login_method, LoginMethod::Chatgpt);

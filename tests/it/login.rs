@@ -502,3 +502,25 @@ fn a_login_that_fails_on_the_network_names_the_cause() {
     // codex says only "error sending request for url (...)"; usbide probes it.
     assert!(run.stderr.contains("The connection was refused"), "{run:?}");
 }
+
+#[test]
+fn a_login_that_contradicts_the_forced_method_says_so_in_the_users_language() {
+    let mut stick = Stick::new();
+    for (lang, words) in [
+        ("en", "(or `--login-method api` with"),
+        ("fr", "(ou `--login-method api` avec"),
+    ] {
+        stick.set("USBIDE_LANG", lang);
+        let run = stick.run(&["--login-method", "chatgpt", "login", "--with-api-key"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(words), "{lang}: {run:?}");
+        // A browser login on a stick told to use an API key names the command.
+        let run = stick.run(&["--login-method", "api", "login"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr
+                .contains("`usbide --login-method api login --with-api-key`"),
+            "{lang}: {run:?}"
+        );
+    }
+}

@@ -141,17 +141,27 @@ fn a_failed_sandbox_setup_makes_codex_use_the_unelevated_sandbox() {
     assert!(!env.stdout.contains("windows.sandbox="), "{env:?}");
 }
 
+/// The Windows sandbox `usbide env` says codex is started with (`None`: no
+/// `-c windows.sandbox=` at all), and the whole report.
+fn sandbox_passed(stick: &Stick) -> (Option<String>, Run) {
+    let env = stick.run(&["env"]);
+    let value = env
+        .stdout
+        .split("-c windows.sandbox=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_string);
+    (value, env)
+}
+
 #[test]
 fn the_sandbox_is_chosen_per_computer_and_codex_takes_it() {
     let mut stick = Stick::new();
     // Wine's user is an administrator: the elevated sandbox would work.
     // Nobody chose it for this computer and nobody can be asked: the
     // sandbox that leaves nothing, said once.
-    let env = stick.run(&["env"]);
-    assert!(
-        env.stdout.contains("-c windows.sandbox=\"unelevated\""),
-        "{env:?}"
-    );
+    let (value, env) = sandbox_passed(&stick);
+    assert_eq!(value.as_deref(), Some("unelevated"), "{env:?}");
     let first = stick.run(&["codex", "--", "login", "status"]);
     assert_eq!(first.code, 1, "{first:?}");
     assert!(
@@ -176,11 +186,8 @@ fn the_sandbox_is_chosen_per_computer_and_codex_takes_it() {
         "{file}"
     );
     assert!(file.contains(" = \"elevated\""), "{file}");
-    let env = stick.run(&["env"]);
-    assert!(
-        env.stdout.contains("-c windows.sandbox=\"elevated\""),
-        "{env:?}"
-    );
+    let (value, env) = sandbox_passed(&stick);
+    assert_eq!(value.as_deref(), Some("elevated"), "{env:?}");
     let config = stick.run(&["config"]);
     assert!(
         config.stdout.contains("windows_sandbox elevated"),
@@ -192,11 +199,8 @@ fn the_sandbox_is_chosen_per_computer_and_codex_takes_it() {
     assert!(own.stderr.contains("Not logged in"), "{own:?}");
     // Another computer with the same stick: its own choice, not this one's.
     stick.set("USBIDE_TEST_HOST_ID", "another-computer");
-    let other = stick.run(&["env"]);
-    assert!(
-        other.stdout.contains("-c windows.sandbox=\"unelevated\""),
-        "{other:?}"
-    );
+    let (value, other) = sandbox_passed(&stick);
+    assert_eq!(value.as_deref(), Some("unelevated"), "{other:?}");
     // The doctor lists what codex's sandbox left (nothing under Wine) and
     // says what the sandbox in use means.
     stick.unset("USBIDE_TEST_HOST_ID");
@@ -228,18 +232,12 @@ fn a_failed_setup_on_another_computer_does_not_decide_here() {
     );
     // On computer B the elevated sandbox is still tried...
     stick.set("USBIDE_TEST_HOST_ID", "computer-b");
-    let b = stick.run(&["env"]);
-    assert!(
-        b.stdout.contains("-c windows.sandbox=\"elevated\""),
-        "{b:?}"
-    );
+    let (value, b) = sandbox_passed(&stick);
+    assert_eq!(value.as_deref(), Some("elevated"), "{b:?}");
     // ...and on A it is not.
     stick.set("USBIDE_TEST_HOST_ID", "computer-a");
-    let again = stick.run(&["env"]);
-    assert!(
-        again.stdout.contains("-c windows.sandbox=\"unelevated\""),
-        "{again:?}"
-    );
+    let (value, again) = sandbox_passed(&stick);
+    assert_eq!(value.as_deref(), Some("unelevated"), "{again:?}");
     assert!(
         again
             .stdout
