@@ -464,6 +464,17 @@ impl crate::messages::UserError for NotOurs {
     }
 }
 
+/// A FIFO at `path`, for the tests that plant one where usbide reads or
+/// writes (opening it blocking would hang).
+#[cfg(all(test, unix))]
+pub(crate) fn make_fifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("c");
+    // SAFETY: a plain mkfifo on a NUL-terminated path.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
+    assert_eq!(rc, 0, "mkfifo {}", path.display());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,11 +499,7 @@ mod tests {
         std::os::unix::fs::symlink(&target, dir.path().join("link")).expect("link");
         assert_eq!(read_capped(&dir.path().join("link"), 64), None);
         let fifo = dir.path().join("fifo");
-        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("c");
-        // SAFETY: a plain mkfifo on a NUL-terminated path.
-        #[allow(unsafe_code)]
-        let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
-        assert_eq!(rc, 0);
+        make_fifo(&fifo);
         // Returns at once (a blocking open would wait for a writer forever).
         assert_eq!(read_capped(&fifo, 64), None);
     }

@@ -170,12 +170,7 @@ mod tests {
         // A FIFO as the marker: opening it blocking would hang.
         let fifo_dir = base.join(format!("{SCRATCH}fifo"));
         fs::create_dir(&fifo_dir).expect("dir");
-        let c =
-            std::ffi::CString::new(fifo_dir.join(OWNER).as_os_str().as_encoded_bytes()).expect("c");
-        // SAFETY: a plain mkfifo on a NUL-terminated path.
-        #[allow(unsafe_code)]
-        let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
-        assert_eq!(rc, 0);
+        crate::fsx::make_fifo(&fifo_dir.join(OWNER));
         // A marker that links elsewhere.
         let linked = base.join(format!("{SCRATCH}linked"));
         fs::create_dir(&linked).expect("dir");

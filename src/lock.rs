@@ -155,11 +155,7 @@ mod tests {
     fn a_fifo_at_the_lock_name_does_not_hang() {
         let dir = tempfile::tempdir().expect("tempdir");
         let fifo = dir.path().join("usbide.lock");
-        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("c");
-        // SAFETY: a plain mkfifo on a NUL-terminated path.
-        #[allow(unsafe_code)]
-        let rc = unsafe { libc::mkfifo(c.as_ptr(), 0o600) };
-        assert_eq!(rc, 0);
+        crate::fsx::make_fifo(&fifo);
         StickLock::acquire(dir.path(), Duration::ZERO).expect_err("a FIFO");
     }
 
