@@ -8,7 +8,10 @@
 //! never from any three digits. Real texts and their expected causes live in
 //! `tests/corpus/codex-errors.toml`.
 
+pub mod answered;
 pub mod phrases;
+
+pub use answered::Answerer;
 
 use std::sync::LazyLock;
 
@@ -61,13 +64,43 @@ pub enum Cause {
     /// Codex could not set up its own files in `CODEX_HOME` (a file system
     /// that refuses a permission change or a lock).
     HomeSetup,
+    /// A key a provider other than OpenAI refused (401 from a relay, a
+    /// local server, an Azure resource).
+    ProviderKey,
+    /// The server has no such route or method (404/405 without a model
+    /// named): `base_url`, `wire_api`, or an endpoint this codex calls that
+    /// the server no longer has.
+    EndpointMissing,
+    /// Nothing listens at a model server on this computer.
+    LocalServerDown,
+    /// 413: the request is too big for the server or a proxy before it.
+    TooLarge,
+    /// 408: the server gave up waiting for the request.
+    ServerTimeout,
+    /// 409: the server refused the request as conflicting.
+    Conflict,
+    /// An MCP server from `[mcp_servers.NAME]` did not start.
+    McpStartup,
+    /// A tool call to an MCP server failed or did not finish in time.
+    McpTool,
+    /// An MCP server needs its own login (`codex mcp login NAME`).
+    McpLogin,
+    /// codex refused `config.toml` (a key or value it no longer takes).
+    ConfigInvalid,
+    /// A fault of this codex version: only another version helps.
+    CodexBug,
+    /// Software on this computer (antivirus, firewall, VPN client) aborted
+    /// the connection (os error 10053).
+    LocalAbort,
+    /// The connection was cut before an answer (reset, TLS EOF).
+    ConnectionCut,
     /// A turn failed with a text usbide does not recognise.
     Other,
 }
 
 impl Cause {
     /// Every cause (for catalogue tests).
-    pub const ALL: [Cause; 40] = [
+    pub const ALL: [Cause; 53] = [
         Cause::NoLogin,
         Cause::NotLoggedIn,
         Cause::KeyScopes,
@@ -107,6 +140,19 @@ impl Cause {
         Cause::CaFile,
         Cause::UntrustedDirectory,
         Cause::HomeSetup,
+        Cause::ProviderKey,
+        Cause::EndpointMissing,
+        Cause::LocalServerDown,
+        Cause::TooLarge,
+        Cause::ServerTimeout,
+        Cause::Conflict,
+        Cause::McpStartup,
+        Cause::McpTool,
+        Cause::McpLogin,
+        Cause::ConfigInvalid,
+        Cause::CodexBug,
+        Cause::LocalAbort,
+        Cause::ConnectionCut,
         Cause::Other,
     ];
 
@@ -115,7 +161,10 @@ impl Cause {
     pub fn hides_network_cause(self) -> bool {
         matches!(
             self,
-            Cause::NetworkUnknown | Cause::WaitingForNetwork | Cause::Timeout
+            Cause::NetworkUnknown
+                | Cause::WaitingForNetwork
+                | Cause::Timeout
+                | Cause::ConnectionCut
         )
     }
 }
@@ -132,6 +181,12 @@ pub struct Diagnosis {
     /// The request ID the server gave, to quote to support.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The server the message names (host and port), and what kind of
+    /// server it is: whose fix it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<Answerer>,
 }
 
 impl Diagnosis {
@@ -142,6 +197,8 @@ impl Diagnosis {
             status: None,
             detail: None,
             request_id: None,
+            host: None,
+            answered_by: None,
         }
     }
 }
@@ -151,6 +208,25 @@ use Cause::*;
 /// Text fragments (lower case) and the cause they prove, most specific first.
 /// They are checked before the HTTP status: the body says more than the code.
 const PHRASES: &[(&str, Cause)] = &[
+    // MCP servers: whatever the failure inside, the server and its
+    // `[mcp_servers.NAME]` entry are what to fix.
+    ("is not logged in. run `codex mcp login", McpLogin),
+    ("timed out awaiting tools/call", McpTool),
+    ("tool call failed for `", McpTool),
+    ("mcp client for ", McpStartup),
+    ("required mcp server", McpStartup),
+    ("mcp startup incomplete", McpStartup),
+    ("mcp startup interrupted", McpStartup),
+    ("mcp startup failed", McpStartup),
+    ("mcp startup: failed", McpStartup),
+    ("failed to create mcp connection manager", McpStartup),
+    ("for mcp server '", McpStartup),
+    ("error loading config.toml", ConfigInvalid),
+    // Only another codex version helps.
+    ("instructions are not valid", CodexBug),
+    ("remote compaction", CodexBug),
+    ("invalid schema for function", CodexBug),
+    ("no running ollama server", LocalServerDown),
     ("refresh token has expired", RefreshExpired),
     ("refresh token was already used", RefreshReused),
     ("refresh token was revoked", RefreshRevoked),
@@ -178,7 +254,10 @@ const PHRASES: &[(&str, Cause)] = &[
     ("must be verified to use the model", ModelUnavailable),
     ("must be verified to stream this model", ModelUnavailable),
     ("access program", ModelUnavailable),
+    ("try pulling it first", ModelUnavailable),
     ("selected model is at capacity", ModelCapacity),
+    ("payload too large", TooLarge),
+    ("request entity too large", TooLarge),
     ("failed to read ca certificate file", CaFile),
     ("failed to load ca certificates", CaFile),
     ("not inside a trusted directory", UntrustedDirectory),
@@ -191,6 +270,15 @@ const PHRASES: &[(&str, Cause)] = &[
     ("hit your usage limit", UsageLimit),
     ("usage_limit_reached", UsageLimit),
     ("quota exceeded", Quota),
+    ("insufficient balance", Quota),
+    ("insufficient account balance", Quota),
+    // Relays that answer in Chinese: the context window, the body size,
+    // the balance, an upstream under load.
+    ("上下文长度", ContextWindow),
+    ("请求体过大", TooLarge),
+    ("额度不足", Quota),
+    ("额度已用尽", Quota),
+    ("负载已饱和", HighDemand),
     ("insufficient_quota", Quota),
     ("rate limit reached", RateLimit),
     ("rate limit is exceeded", RateLimit),
@@ -206,6 +294,7 @@ const PHRASES: &[(&str, Cause)] = &[
     ("access blocked by cloudflare", CloudflareBlock),
     ("missing scopes", KeyScopes),
     ("experiencing high demand", HighDemand),
+    ("{\"detail\":\"bad request\"}", BadRequest),
     (
         "an error occurred while processing your request",
         ServerFailed,
@@ -229,6 +318,17 @@ const NETWORK: &[(&str, Cause)] = &[
     ("connection refused", ConnectionRefused),
     ("os error 10061", ConnectionRefused),
     ("actively refused", ConnectionRefused),
+    // Software on this computer cut the connection (Windows' WSAECONNABORTED).
+    ("aborted by the software in your host machine", LocalAbort),
+    ("os error 10053", LocalAbort),
+    // Cut on the way: a reset, or TLS closed without a word (an EOF is
+    // never a certificate problem).
+    ("connection reset", ConnectionCut),
+    ("os error 10054", ConnectionCut),
+    ("forcibly closed by the remote host", ConnectionCut),
+    ("close_notify", ConnectionCut),
+    ("handshake eof", ConnectionCut),
+    ("unexpected eof", ConnectionCut),
     ("invalid peer certificate", Tls),
     ("certificate verify failed", Tls),
     ("unknownissuer", Tls),
@@ -324,35 +424,68 @@ pub fn classify(message: &str) -> Option<Diagnosis> {
 /// [`classify`] without the memory.
 fn classify_text(message: &str) -> Option<Diagnosis> {
     let status = http_status(message);
+    let who = answered::answered_by(message);
+    let answerer = who.as_ref().map(|(a, _)| *a);
     let found = fragment(message);
     let cause = match found {
         Some((cause, true)) => cause,
         _ if missing_variable(message).is_some() => MissingProviderKey,
-        _ if status.is_some() => by_status(status?, &message.to_ascii_lowercase()),
-        Some((cause, false)) => cause,
-        None => return None,
+        _ if named_model_missing(message) => ModelUnavailable,
+        _ => match (by_code(message), status, found) {
+            (Some(cause), ..) => cause,
+            (None, Some(code), _) => by_status(code, &message.to_ascii_lowercase()),
+            (None, None, Some((cause, _))) => cause,
+            (None, None, None) => return None,
+        },
     };
+    let cause = whose(cause, answerer);
     let detail = match cause {
         MissingProviderKey => missing_variable(message),
         RateLimit => wait(message),
         HomeSetup => os_reason(message),
+        McpStartup | McpTool => mcp_server(message),
         _ => None,
     };
+    let (answered_by, host) = who.map_or((None, None), |(a, h)| (Some(a), Some(h)));
     Some(Diagnosis {
         cause,
         status,
         detail,
         request_id: request_id(message),
+        host,
+        answered_by,
     })
 }
 
+/// A cause as the server that answered makes it: a key refused by a relay
+/// or a local server is not this stick's OpenAI login, and a refused
+/// connection to this computer is a local model server that is not running.
+fn whose(cause: Cause, answerer: Option<Answerer>) -> Cause {
+    let elsewhere = answerer.is_some_and(|a| a != Answerer::OpenAi);
+    match cause {
+        NotLoggedIn | KeyScopes | Forbidden if elsewhere => ProviderKey,
+        // OpenAI's servers lack an endpoint this codex calls: codex is out
+        // of date. Another server lacking it is that server's (or its
+        // `base_url`'s) business, as is a parameter it does not take.
+        EndpointMissing if answerer == Some(Answerer::OpenAi) => CodexBug,
+        CodexBug if elsewhere => BadRequest,
+        ConnectionRefused if answerer == Some(Answerer::ThisComputer) => LocalServerDown,
+        _ => cause,
+    }
+}
 /// The diagnosis of a failed turn: its text's, or [`Cause::Other`] (a failed
 /// turn always gets one).
 pub fn classify_failure(message: &str) -> Diagnosis {
-    classify(message).unwrap_or_else(|| Diagnosis {
-        status: http_status(message),
-        request_id: request_id(message),
-        ..Diagnosis::of(Other)
+    classify(message).unwrap_or_else(|| {
+        let (answered_by, host) =
+            answered::answered_by(message).map_or((None, None), |(a, h)| (Some(a), Some(h)));
+        Diagnosis {
+            status: http_status(message),
+            request_id: request_id(message),
+            host,
+            answered_by,
+            ..Diagnosis::of(Other)
+        }
     })
 }
 
@@ -364,18 +497,85 @@ fn os_reason(message: &str) -> Option<String> {
     (!reason.is_empty()).then(|| reason.chars().take(160).collect())
 }
 
+/// What a status means when no phrase says more: every status gets a
+/// meaning.
 fn by_status(code: u16, lower: &str) -> Cause {
     match code {
         401 => NotLoggedIn,
+        402 => Quota,
         403 if lower.contains("cloudflare") => CloudflareBlock,
         403 if lower.contains("workspace") => WorkspaceRestricted,
         403 => Forbidden,
+        404 | 405 | 410 => EndpointMissing,
         407 => ProxyAuth,
+        408 => ServerTimeout,
+        409 => Conflict,
+        413 => TooLarge,
         429 => RateLimit,
-        400 => BadRequest,
+        400 | 415 | 422 => BadRequest,
         500..=599 => ServerError,
         _ => HttpStatus,
     }
+}
+
+/// The error codes of a JSON body (`"code": "insufficient_user_quota"`,
+/// `"type": "rate_limit_error"`), which servers keep in English whatever
+/// language their message is in. The first code that means something wins.
+fn by_code(message: &str) -> Option<Cause> {
+    const KEYS: &[&str] = &["\"code\"", "\"type\"", "\"error_code\""];
+    if !message.contains('"') {
+        return None;
+    }
+    KEYS.iter().find_map(|key| {
+        let mut rest = message;
+        while let Some(at) = rest.find(key) {
+            rest = &rest[at + key.len()..];
+            let value = rest.trim_start_matches([' ', ':']);
+            let Some(value) = value.strip_prefix('"') else {
+                continue;
+            };
+            let id: String = value
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                .take(64)
+                .collect();
+            if let Some(cause) = code_cause(&id.to_ascii_lowercase()) {
+                return Some(cause);
+            }
+        }
+        None
+    })
+}
+
+/// The cause an error code names, by the words in it.
+fn code_cause(id: &str) -> Option<Cause> {
+    let has = |w: &str| id.contains(w);
+    let model_missing = has("model")
+        && [
+            "not_found",
+            "notfound",
+            "not_exist",
+            "unavailable",
+            "not_supported",
+        ]
+        .iter()
+        .any(|w| has(w));
+    Some(match () {
+        _ if has("context") && (has("exceed") || has("length") || has("window")) => ContextWindow,
+        _ if has("quota") || has("balance") || has("credit") || has("billing") => Quota,
+        _ if has("rate_limit") || has("ratelimit") || has("too_many_requests") => RateLimit,
+        _ if has("cooldown") || has("cooling_down") => RateLimit,
+        _ if has("unsupported_parameter") => CodexBug,
+        _ if model_missing || has("deploymentnotfound") || has("deployment_not_found") => {
+            ModelUnavailable
+        }
+        _ if has("invalid_api_key") || has("authentication") || has("unauthorized") => NotLoggedIn,
+        _ if has("permission") => Forbidden,
+        _ if has("too_large") || has("toolarge") => TooLarge,
+        _ if has("overloaded") || has("capacity") || has("saturated") => HighDemand,
+        _ if has("content_policy") || has("content_filter") || has("moderation") => ContentBlocked,
+        _ => return None,
+    })
 }
 
 /// The status in Codex's templates: `unexpected status 401 Unauthorized`,
@@ -384,13 +584,17 @@ fn by_status(code: u16, lower: &str) -> Cause {
 pub fn http_status(message: &str) -> Option<u16> {
     const MARKERS: &[&str] = &[
         "unexpected status ",
+        "Unexpected status ",
+        "HTTP error: ",
+        "upstream_status: HTTP ",
+        "上游状态:HTTP ",
         "last status: ",
         "(status ",
         "failed with status ",
         "\"status\":",
         "\"status\": ",
     ];
-    if !message.contains("status") {
+    if !message.contains("status") && !message.contains("HTTP") {
         return None;
     }
     MARKERS.iter().find_map(|m| {
@@ -450,6 +654,56 @@ fn wait(message: &str) -> Option<String> {
         _ => "s",
     };
     Some(format!("{number} {unit}"))
+}
+
+/// The MCP server a message names, in codex's templates: ``MCP client for
+/// `docs` ``, ``tool call failed for `docs/search` ``, `required MCP servers
+/// failed to initialize: docs: ...`, `MCP startup incomplete (failed: docs)`,
+/// `The docs MCP server is not logged in`, `for MCP server 'docs'`.
+fn mcp_server(message: &str) -> Option<String> {
+    const AFTER: &[&str] = &[
+        "mcp client for ",
+        "tool call failed for ",
+        "failed to initialize:",
+        "required mcp server ",
+        "(failed: ",
+        "mcp startup: failed: ",
+        "for mcp server ",
+    ];
+    let lower = message.to_ascii_lowercase();
+    let found = AFTER.iter().find_map(|m| {
+        let at = lower.find(m)? + m.len();
+        name_at(&message[at..])
+    });
+    found.or_else(|| {
+        // "The docs MCP server is not logged in."
+        let at = lower.find(" mcp server is not logged in")?;
+        let before = message[..at].rsplit(' ').next()?;
+        name_at(before)
+    })
+}
+
+/// A server name at the start of `text`, in quotes or bare (up to `/`, `:`,
+/// `,`, `)` or a space); server names are `[A-Za-z0-9_-]`.
+fn name_at(text: &str) -> Option<String> {
+    let text = text.trim_start();
+    let text = text.trim_start_matches(['`', '\'', '"', '<']);
+    let name: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .take(65)
+        .collect();
+    (1..=64).contains(&name.len()).then_some(name)
+}
+
+/// `model 'NAME' not found` (Ollama and other local servers).
+fn named_model_missing(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.find("model '").is_some_and(|at| {
+        let rest = &lower[at + "model '".len()..];
+        rest.find('\'')
+            .is_some_and(|end| end <= 80 && rest[end..].starts_with("' not found"))
+    })
 }
 
 /// `Missing environment variable: 'NAME'.` (quotes or backticks).
@@ -517,6 +771,7 @@ mod tests {
                         "Reconnecting... 1/5 (", "Missing environment variable: '",
                         "failed to initialize in-process app-server client", "\u{202e}",
                         "last status: ", "\"status\": ", "(status ", "ms", "1.5",
+                        "url: https://", "://", "@", "[", "]:", "\"code\":\"", "mcp `",
                     ]).prop_map(str::to_string),
                 ],
                 0..12,
@@ -557,7 +812,7 @@ mod tests {
         let cases = [
             (
                 "unexpected status 401 Unauthorized: Incorrect API key provided: sk-test****1234., url: http://127.0.0.1:18531/v1/responses",
-                Cause::NotLoggedIn,
+                Cause::ProviderKey,
                 401,
             ),
             (
@@ -824,6 +1079,142 @@ mod tests {
             ),
             Some(Cause::NetworkUnknown)
         );
+    }
+
+    #[test]
+    fn every_status_means_something() {
+        let meanings = [
+            (400, BadRequest),
+            (401, NotLoggedIn),
+            (402, Quota),
+            (403, Forbidden),
+            (404, EndpointMissing),
+            (405, EndpointMissing),
+            (407, ProxyAuth),
+            (408, ServerTimeout),
+            (409, Conflict),
+            (413, TooLarge),
+            (415, BadRequest),
+            (422, BadRequest),
+            (429, RateLimit),
+            (500, ServerError),
+            (502, ServerError),
+            (504, ServerError),
+        ];
+        for (status, want) in meanings {
+            let msg = format!("unexpected status {status} Whatever: {{}}");
+            assert_eq!(cause(&msg), Some(want), "{msg}");
+        }
+        for status in 300..600 {
+            let d = classify(&format!("unexpected status {status} X")).expect("a status");
+            assert_eq!(d.status, Some(status));
+            assert_ne!(d.cause, Other);
+        }
+    }
+
+    #[test]
+    fn who_answered_decides_whose_fix_it_is() {
+        let at = |url: &str, status: &str| format!("unexpected status {status}: nope, url: {url}");
+        let cases = [
+            (at("https://chatgpt.com/backend-api/codex/responses", "401 Unauthorized"), NotLoggedIn, Some(Answerer::OpenAi)),
+            (at("http://localhost:11434/v1/responses", "401 Unauthorized"), ProviderKey, Some(Answerer::ThisComputer)),
+            (at("https://relay.example/v1/responses", "403 Forbidden"), ProviderKey, Some(Answerer::Other)),
+            (at("https://res.openai.azure.com/openai/responses", "404 Not Found"), EndpointMissing, Some(Answerer::Azure)),
+            ("error sending request for url (http://127.0.0.1:1234/v1/responses): tcp connect error: Connection refused (os error 111)".to_string(), LocalServerDown, Some(Answerer::ThisComputer)),
+            ("error sending request for url (https://proxy.corp.example/v1/responses): tcp connect error: Connection refused (os error 111)".to_string(), ConnectionRefused, Some(Answerer::Other)),
+        ];
+        for (msg, want, who) in cases {
+            let d = classify(&msg).expect("classified");
+            assert_eq!((d.cause, d.answered_by), (want, who), "{msg}");
+        }
+    }
+
+    #[test]
+    fn error_codes_are_read_whatever_the_language_of_the_message() {
+        let cases = [
+            (
+                r#"{"error":{"message":"额度不足","type":"new_api_error","code":"insufficient_user_quota"}}"#,
+                Quota,
+            ),
+            (
+                r#"{"error":{"message":"上下文太长","code":"context_length_exceeded"}}"#,
+                ContextWindow,
+            ),
+            (
+                r#"{"error": {"code": "DeploymentNotFound", "message": "x"}}"#,
+                ModelUnavailable,
+            ),
+            (
+                r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+                HighDemand,
+            ),
+            (
+                r#"{"error":{"type":"rate_limit_error","message":"…"}}"#,
+                RateLimit,
+            ),
+        ];
+        for (msg, want) in cases {
+            assert_eq!(cause(msg), Some(want), "{msg}");
+        }
+        assert_eq!(cause(r#"{"type":"error","code":"nothing_known"}"#), None);
+    }
+
+    #[test]
+    fn a_cut_connection_is_never_a_certificate_and_a_local_abort_never_worked() {
+        for (msg, want) in [
+            (
+                "stream disconnected before completion: An established connection was aborted by the software in your host machine. (os error 10053)",
+                LocalAbort,
+            ),
+            (
+                "error sending request: client error (Connect): tls handshake eof",
+                ConnectionCut,
+            ),
+            (
+                "stream error: peer closed connection without sending TLS close_notify",
+                ConnectionCut,
+            ),
+            ("Connection reset by peer (os error 104)", ConnectionCut),
+        ] {
+            assert_eq!(cause(msg), Some(want), "{msg}");
+        }
+    }
+
+    #[test]
+    fn a_huge_message_full_of_markers_is_classified() {
+        // Every marker repeated over megabytes: the classifier reads each
+        // byte a bounded number of times.
+        let unit = r#""code":"x","type":"y", url: https:// (status 4 unexpected status "#;
+        let msg = unit.repeat(4_000_000 / unit.len());
+        let _ = classify_failure(&msg);
+        let msg = "İ\"code\":\"".repeat(1_000_000);
+        let _ = classify_failure(&msg);
+    }
+
+    #[test]
+    fn the_mcp_server_is_named() {
+        assert_eq!(
+            mcp_server("MCP client for `docs-1` failed to start: x").as_deref(),
+            Some("docs-1")
+        );
+        assert_eq!(
+            mcp_server("required MCP servers failed to initialize: dbx: handshaking").as_deref(),
+            Some("dbx")
+        );
+        assert_eq!(
+            mcp_server("MCP startup incomplete (failed: zotero-mcp)").as_deref(),
+            Some("zotero-mcp")
+        );
+        assert_eq!(
+            mcp_server("The linear MCP server is not logged in. Run `codex mcp login linear`.")
+                .as_deref(),
+            Some("linear")
+        );
+        assert_eq!(
+            mcp_server("tool call error: tool call failed for `zen/chat`").as_deref(),
+            Some("zen")
+        );
+        assert_eq!(mcp_server("no server"), None);
     }
 
     #[test]

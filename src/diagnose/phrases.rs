@@ -26,7 +26,7 @@ mod inline_tests {
     }
 }
 
-use crate::diagnose::{Cause, Diagnosis};
+use crate::diagnose::{Answerer, Cause, Diagnosis};
 use crate::messages::{Lang, fill, text};
 
 /// The short name of a cause ("The connection was refused").
@@ -81,12 +81,30 @@ pub fn hint(d: &Diagnosis, lang: Lang) -> String {
         _ => fix,
     };
     let detail = d.detail.as_deref().unwrap_or(t.provider_key_variable);
-    let mut out = fill(fix, &[("detail", detail)]);
+    let mut out = who_answered(d, lang).unwrap_or_default();
+    out.push_str(&fill(fix, &[("detail", detail)]));
     if let Some(id) = &d.request_id {
         out.push(' ');
         out.push_str(&fill(t.request_id, &[("id", id)]));
     }
     out
+}
+
+/// Who answered, when it was not OpenAI and a status shows the server did
+/// answer: whose fix it is comes first ("This computer answered
+/// (localhost:11434), not OpenAI. ").
+fn who_answered(d: &Diagnosis, lang: Lang) -> Option<String> {
+    let t = text(lang);
+    let host = d.host.as_deref()?;
+    d.status.filter(|_| d.cause != Cause::ProxyAuth)?;
+    let sentence = match d.answered_by? {
+        Answerer::OpenAi => return None,
+        Answerer::ThisComputer => t.answered_here,
+        Answerer::LocalNetwork => t.answered_network,
+        Answerer::Azure => t.answered_azure,
+        Answerer::Other => t.answered_other,
+    };
+    Some(fill(sentence, &[("host", host)]) + " ")
 }
 
 /// The one-line explanation: title, then what to do.

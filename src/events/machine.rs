@@ -163,6 +163,8 @@ impl<W: Write> Machine<W> {
             "cause": d.cause,
             "status": d.status,
             "request_id": d.request_id,
+            "host": d.host,
+            "answered_by": d.answered_by,
             "title": phrases::title(d.cause, self.lang),
             "hint": phrases::hint(d, self.lang),
             "message": crate::redact::text(message),

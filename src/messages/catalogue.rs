@@ -63,6 +63,18 @@ catalogue! {
     diagnosis_line,
     /// Appended to a hint when the server gave a request ID (`{id}`).
     request_id,
+    /// A diagnosis's first sentence when this computer answered.
+    answered_here,
+    /// A diagnosis's first sentence when a server on this network answered.
+    answered_network,
+    /// A diagnosis's first sentence when an Azure resource answered.
+    answered_azure,
+    /// A diagnosis's first sentence when a relay or gateway answered.
+    answered_other,
+    /// Preflight: an MCP server's program is not on this computer.
+    mcp_missing,
+    /// What to do about mcp_missing.
+    mcp_missing_fix,
     /// Default for a missing provider variable's name.
     provider_key_variable,
     /// `usbide render` reading a terminal.

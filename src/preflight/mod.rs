@@ -8,6 +8,7 @@ pub mod check;
 pub mod host;
 pub mod leftovers;
 pub mod local;
+pub mod mcp;
 pub mod network;
 pub mod sandbox;
 pub mod tlsbundle;
@@ -163,6 +164,7 @@ pub fn run(
         checks.extend(local::payload(stick, true, lang));
     }
     checks.extend(local::environment(env, settings, &codex_home, lang));
+    checks.extend(mcp::check(&codex_home, env, lang));
     checks.push(local::proxy(env, net, lang));
     if opts.full {
         checks.push(traces::check(&traces::find(env, &codex_home), lang));

@@ -147,11 +147,13 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
         note(line);
     }
     say_sandbox_once(&codex_home, codex_env.sandbox.as_ref(), ctx.lang);
+    let provider = crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method);
+    crate::diagnose::answered::provider_at(&provider.endpoint, provider.openai_login);
     Ok(Ready {
         stick,
         filtered: codex_env.filtered,
         overrides: codex_env.overrides,
-        provider: crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method),
+        provider,
         host: ctx.settings.host.clone(),
         _lock: lock,
         _private: private,

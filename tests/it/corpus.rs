@@ -22,6 +22,9 @@ struct Case {
     source: String,
     cause: String,
     status: Option<u16>,
+    /// Who answered (`answered_by` of the diagnosis): absent when the text
+    /// names no server.
+    answered_by: Option<String>,
     hint: Vec<String>,
     #[serde(default = "fatal")]
     shape: String,
@@ -120,6 +123,16 @@ fn check(case: &Case) -> Result<(), String> {
     if first["status"] != want_status {
         return Err(format!("status {}, want {want_status}", first["status"]));
     }
+    let want_answerer = case
+        .answered_by
+        .as_deref()
+        .map_or(serde_json::Value::Null, Into::into);
+    if first["answered_by"] != want_answerer {
+        return Err(format!(
+            "answered by {}, want {want_answerer}",
+            first["answered_by"]
+        ));
+    }
     if (code != 0) != fails {
         return Err(format!("--json exit code {code}"));
     }
@@ -166,7 +179,7 @@ fn every_real_codex_error_is_named_and_explained() {
     texts.sort_unstable();
     texts.dedup();
     assert_eq!(texts.len(), cases.len(), "the corpus repeats a text");
-    assert!(cases.len() >= 60, "{} cases", cases.len());
+    assert!(cases.len() >= 200, "{} cases", cases.len());
     for c in &cases {
         assert!(!c.source.trim().is_empty(), "no source for {}", c.text);
     }

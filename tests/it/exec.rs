@@ -132,10 +132,34 @@ fn piped_input_reaches_codex_as_codex_exec_reads_it() {
 fn unauthorized_says_log_in() {
     let server = status_server(401, "application/json", r#"{"detail":"Unauthorized"}"#);
     assert_diagnosed(
-        &stick_for(&format!("{}/v1", server.url())),
+        &Stick::with_openai_standin(&format!("{}/v1", server.url())),
         "not_logged_in",
         Some(401),
-        "login",
+        "usbide login",
+    );
+}
+
+#[test]
+fn a_key_another_provider_refuses_is_not_the_sticks_login() {
+    // The same 401 from a `[model_providers]` server on this computer: its
+    // key, not `usbide login`, and the hint says who answered.
+    let server = status_server(401, "application/json", r#"{"detail":"Unauthorized"}"#);
+    let stick = stick_for(&format!("{}/v1", server.url()));
+    assert_diagnosed(&stick, "provider_key", Some(401), "[model_providers]");
+    let json = exec(&stick, true);
+    let d = diagnoses(&json);
+    let hit = d
+        .iter()
+        .find(|v| v["cause"] == "provider_key")
+        .expect("diagnosed");
+    assert_eq!(hit["answered_by"], "this_computer", "{hit}");
+    let host = server.url().trim_start_matches("http://").to_string();
+    assert_eq!(hit["host"], host.as_str(), "{hit}");
+    assert!(
+        hit["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains(&host) && !h.contains("usbide login")),
+        "{hit}"
     );
 }
 
@@ -433,4 +457,47 @@ fn hints_follow_a_french_locale() {
         "{french:?}"
     );
     assert!(french.stdout.contains("usbide login"), "{french:?}");
+}
+
+#[test]
+fn an_mcp_server_that_does_not_start_is_named_with_its_entry() {
+    // The real codex with an MCP server whose program does not exist.
+    let server =
+        Server::start(|_| Reply::Full(200, "text/event-stream", crate::standin::sse_reply("done")));
+    let base = format!("{}/v1", server.url());
+    let config = |required: bool| {
+        Stick::provider_config(&base, "experimental_bearer_token = \"test-bearer\"")
+            + &format!(
+                "\n[mcp_servers.docs-canary]\ncommand = \"/nonexistent/mcp-docs-canary\"\nrequired = {required}\nstartup_timeout_sec = 5\n"
+            )
+    };
+    // Required: codex stops before the thread starts, its reason on stderr
+    // only; usbide names the server and the entry to fix, in both forms.
+    let stick = stick_for(&base);
+    stick.write("codex_home/config.toml", &config(true));
+    let human = exec(&stick, false);
+    assert_ne!(human.code, 0, "{human:?}");
+    assert!(human.stderr.contains("=> "), "{human:?}");
+    assert!(
+        human.stderr.contains("[mcp_servers.docs-canary]"),
+        "{human:?}"
+    );
+    let json = exec(&stick, true);
+    let d = diagnoses(&json);
+    let hit = d
+        .iter()
+        .find(|v| v["cause"] == "mcp_startup")
+        .unwrap_or_else(|| panic!("no mcp_startup in {d:?}\n{json:?}"));
+    assert!(
+        hit["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("[mcp_servers.docs-canary]")),
+        "{hit}"
+    );
+    // Optional: codex answers anyway, and usbide still says which server
+    // did not start.
+    stick.write("codex_home/config.toml", &config(false));
+    let run = exec(&stick, false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("[mcp_servers.docs-canary]"), "{run:?}");
 }

@@ -413,7 +413,7 @@ fn a_session_that_dies_at_start_is_explained_from_codex_stderr() {
     );
     assert!(
         run.stderr
-            .contains("codex ended with an error: the server refused this stick's login (401)"),
+            .contains("codex ended with an error: the model provider refused this key or access"),
         "{run:?}"
     );
     // codex's own words still reach the terminal.

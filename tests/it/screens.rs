@@ -177,7 +177,10 @@ fn exec_failures_read_the_same_every_time() {
             "--skip-git-repo-check",
             "say hello",
         ]);
-        let shown = screen(&stick, &run).replace(&model.url(), "[MODEL]");
+        let host = model.url().replace("http://", "");
+        let shown = screen(&stick, &run)
+            .replace(&model.url(), "[MODEL]")
+            .replace(&host, "[MODEL-HOST]");
         insta::assert_snapshot!(format!("exec_401_{lang}"), shown);
     }
 }

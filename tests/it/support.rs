@@ -189,6 +189,25 @@ impl Stick {
         stick
     }
 
+    /// A stick whose codex uses the built-in OpenAI provider with an API key
+    /// login, sent to a stand-in for OpenAI at `base_url` (`openai_base_url`):
+    /// what answers there answers for OpenAI.
+    pub fn with_openai_standin(base_url: &str) -> Self {
+        let stick = Self::new();
+        stick.write(
+            "codex_home/config.toml",
+            &format!(
+                "model = \"gpt-test\"\nopenai_base_url = \"{base_url}\"\napproval_policy = \"never\"\n"
+            ),
+        );
+        stick.write(
+            "codex_home/auth.json",
+            "{\"auth_mode\":\"apikey\",\"OPENAI_API_KEY\":\"sk-test-standin-0000\"}",
+        );
+        stick.write("usbide.toml", "login_method = \"api\"\n");
+        stick
+    }
+
     /// The `config.toml` of [`Self::with_model_provider`].
     pub fn provider_config(base_url: &str, auth: &str) -> String {
         format!(

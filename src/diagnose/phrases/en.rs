@@ -15,7 +15,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         NotLoggedIn => (
             "The server refused this stick's login (401)",
-            "Log in again with `usbide login`. If it keeps happening, make sure no OPENAI_BASE_URL points elsewhere (`usbide env`).",
+            "Log in again with `usbide login`. If codex uses another provider (`model_provider`), it is that provider's key that was refused; make sure no OPENAI_BASE_URL points elsewhere (`usbide env`).",
             None,
         ),
         KeyScopes => (
@@ -25,7 +25,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         Forbidden => (
             "The server refused access (403)",
-            "A VPN or this network is probably blocked: turn the VPN off or try another network, then run `usbide exec` again.",
+            "A VPN or this network is probably blocked: turn the VPN off or try another network, then run `usbide exec` again. A `[model_providers]` server refuses for its own reasons (its key, its client rules): ask whoever runs it.",
             None,
         ),
         CloudflareBlock => (
@@ -77,7 +77,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         Quota => (
             "The API key's quota is used up",
-            "Check the billing of that key in the OpenAI dashboard, or log in with ChatGPT instead: `usbide login`.",
+            "Check the billing of that key with whoever issued it (the OpenAI dashboard for an OpenAI key), or log in with ChatGPT instead: `usbide login`.",
             None,
         ),
         ModelUnavailable => (
@@ -117,12 +117,12 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         BadRequest => (
             "The server rejected the request as invalid",
-            "Check the model and options in codex_home/config.toml, then run `usbide exec` again; a new session (`usbide`) helps when the conversation is long.",
+            "Check the model and options in codex_home/config.toml, then run `usbide exec` again; a new session (`usbide`) helps when the conversation is long, and `usbide payload update` when it began with no change of yours.",
             None,
         ),
         HttpStatus => (
-            "The server answered with an unexpected HTTP status",
-            "Run it again; if it persists, send the message above to whoever helps you.",
+            "The server refused the request",
+            "The status above says why; run it again, and if it persists, send the message above to whoever runs that server.",
             None,
         ),
         Dns => (
@@ -206,6 +206,77 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
             Some(
                 "The system said: {detail}. The stick's file system refused something codex needs (changing a file's permissions, or a lock). On Linux, mount a FAT stick with `-o showexec` (desktops do) so that permission changes are accepted; `usbide doctor` checks the stick.",
             ),
+        ),
+        ProviderKey => (
+            "The model provider refused this key or access",
+            "This is not the stick's OpenAI login: check the key its `[model_providers]` entry sends (the variable `env_key` names, which usbide passes on with USBIDE_CODEX_ALLOW_API_KEY=1, or `experimental_bearer_token`), or ask whoever runs that server.",
+            None,
+        ),
+        EndpointMissing => (
+            "The server has no such endpoint (404/405)",
+            "With a `[model_providers]` entry in codex_home/config.toml, check its `base_url` (it usually ends in /v1) and `wire_api`, and that the server offers the Responses API (Azure also needs its `api-version` in `query_params`); with OpenAI's own servers this codex is out of date: `usbide payload update`.",
+            None,
+        ),
+        LocalServerDown => (
+            "No model server is running on this computer at that address",
+            "Start the local server (`ollama serve`, LM Studio's server) or fix `base_url` in codex_home/config.toml, then run usbide again.",
+            None,
+        ),
+        TooLarge => (
+            "The request is too large for the server or a proxy before it (413)",
+            "Shorten the conversation (/compact, or a new session) or leave out large images; if a proxy or gateway of yours sets a body limit, raise it there.",
+            None,
+        ),
+        ServerTimeout => (
+            "The server gave up waiting for the request (408)",
+            "Run it again; if a relay or proxy sits in between, its read timeout may be too short for large requests.",
+            None,
+        ),
+        Conflict => (
+            "The server refused the request as conflicting (409)",
+            "Run it again in a moment; if it keeps happening, start a new session (`usbide`, or a new `usbide exec`).",
+            None,
+        ),
+        McpStartup => (
+            "An MCP server did not start",
+            "Check its `[mcp_servers.NAME]` entry in codex_home/config.toml: `command` must exist on this computer (or use an absolute path), and a slow server needs a larger `startup_timeout_sec`; `enabled = false` turns it off.",
+            Some(
+                "Check `[mcp_servers.{detail}]` in codex_home/config.toml: `command` must exist on this computer (or use an absolute path), and a slow server needs a larger `startup_timeout_sec`; `enabled = false` turns it off.",
+            ),
+        ),
+        McpTool => (
+            "An MCP tool call failed or did not finish in time",
+            "If it timed out, raise `tool_timeout_sec` in its `[mcp_servers.NAME]` entry of codex_home/config.toml; otherwise check that the server still runs.",
+            Some(
+                "If it timed out, raise `tool_timeout_sec` in `[mcp_servers.{detail}]` of codex_home/config.toml; otherwise check that the server still runs.",
+            ),
+        ),
+        McpLogin => (
+            "An MCP server needs its own login",
+            "Log it in once with `usbide codex -- mcp login NAME` (the name of its `[mcp_servers.NAME]` entry); the login stays on the stick.",
+            Some(
+                "Log it in once with `usbide codex -- mcp login {detail}`; the login stays on the stick.",
+            ),
+        ),
+        ConfigInvalid => (
+            "Codex refused codex_home/config.toml",
+            "Change the line codex names above (it says how), then run usbide again; a copy of the previous file is kept as config.toml.bak when usbide edits it.",
+            None,
+        ),
+        CodexBug => (
+            "This version of codex has a known fault here",
+            "Retrying does not help: update codex with `usbide payload update`, or, if it began after an update, go back with `usbide payload rollback`.",
+            None,
+        ),
+        LocalAbort => (
+            "Software on this computer aborted the connection",
+            "An antivirus, firewall or VPN client on this computer cut it (os error 10053): allow codex there or try another network; `usbide doctor` checks the way out.",
+            None,
+        ),
+        ConnectionCut => (
+            "The connection was cut before the server answered",
+            "Something on the way closed it (a proxy, a firewall, an unstable network). Run it again; `usbide doctor` tests each step of the way.",
+            None,
         ),
         Other => (
             "Codex stopped with an error usbide does not recognise",

@@ -16,7 +16,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         NotLoggedIn => (
             "Le serveur a refusé les identifiants de cette clé USB (401)",
-            "Reconnectez-vous avec `usbide login`. Si cela se reproduit, vérifiez qu'aucun OPENAI_BASE_URL ne pointe ailleurs (`usbide env`).",
+            "Reconnectez-vous avec `usbide login`. Si codex passe par un autre fournisseur (`model_provider`), c'est la clé d'API de ce fournisseur qui a été refusée\u{a0}; vérifiez qu'aucun OPENAI_BASE_URL ne pointe ailleurs (`usbide env`).",
             None,
         ),
         KeyScopes => (
@@ -26,7 +26,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         Forbidden => (
             "Le serveur a refusé l'accès (403)",
-            "Un VPN ou ce réseau est probablement bloqué\u{a0}: coupez le VPN ou essayez un autre réseau, puis relancez `usbide exec`.",
+            "Un VPN ou ce réseau est probablement bloqué\u{a0}: coupez le VPN ou essayez un autre réseau, puis relancez `usbide exec`. Un serveur `[model_providers]` refuse pour ses propres raisons (sa clé d'API, ses règles sur les clients)\u{a0}: adressez-vous à qui le gère.",
             None,
         ),
         CloudflareBlock => (
@@ -78,7 +78,7 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         Quota => (
             "Le quota de la clé d'API est épuisé",
-            "Vérifiez la facturation de cette clé dans le tableau de bord d'OpenAI, ou connectez-vous plutôt avec ChatGPT\u{a0}: `usbide login`.",
+            "Vérifiez la facturation de cette clé auprès de qui l'a émise (le tableau de bord d'OpenAI pour une clé OpenAI), ou connectez-vous plutôt avec ChatGPT\u{a0}: `usbide login`.",
             None,
         ),
         ModelUnavailable => (
@@ -118,12 +118,12 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
         ),
         BadRequest => (
             "Le serveur a rejeté la requête comme invalide",
-            "Vérifiez le modèle et les options dans codex_home/config.toml, puis relancez `usbide exec`\u{a0}; une nouvelle session (`usbide`) aide quand la conversation est longue.",
+            "Vérifiez le modèle et les options dans codex_home/config.toml, puis relancez `usbide exec`\u{a0}; une nouvelle session (`usbide`) aide quand la conversation est longue, et `usbide payload update` quand le problème est apparu sans que vous ayez rien changé.",
             None,
         ),
         HttpStatus => (
-            "Le serveur a répondu avec un statut HTTP inattendu",
-            "Relancez\u{a0}; si cela persiste, transmettez le message ci-dessus à la personne qui vous aide.",
+            "Le serveur a refusé la requête",
+            "Le statut ci-dessus en donne la raison\u{a0}; relancez et, si cela persiste, transmettez le message ci-dessus à qui gère ce serveur.",
             None,
         ),
         Dns => (
@@ -207,6 +207,77 @@ pub fn cause(c: Cause) -> (&'static str, &'static str, Option<&'static str>) {
             Some(
                 "Le système a répondu\u{a0}: {detail}. Le système de fichiers de la clé a refusé une opération dont codex a besoin (changer les droits d'un fichier, ou un verrou). Sous Linux, montez une clé FAT avec `-o showexec` (comme le font les bureaux) pour que les changements de droits soient acceptés\u{a0}; `usbide doctor` vérifie la clé.",
             ),
+        ),
+        ProviderKey => (
+            "Le fournisseur de modèles a refusé cette clé d'API ou cet accès",
+            "Il ne s'agit pas de la connexion OpenAI de la clé USB\u{a0}: vérifiez la clé d'API qu'envoie son entrée `[model_providers]` (la variable que désigne `env_key`, qu'usbide transmet avec USBIDE_CODEX_ALLOW_API_KEY=1, ou `experimental_bearer_token`), ou adressez-vous à qui gère ce serveur.",
+            None,
+        ),
+        EndpointMissing => (
+            "Cette adresse n'existe pas sur le serveur (404/405)",
+            "Avec une entrée `[model_providers]` dans codex_home/config.toml, vérifiez son `base_url` (qui se termine d'ordinaire par /v1) et son `wire_api`, et que le serveur propose l'API Responses (Azure demande aussi son `api-version` dans `query_params`)\u{a0}; avec les serveurs d'OpenAI, ce codex n'est plus à jour\u{a0}: `usbide payload update`.",
+            None,
+        ),
+        LocalServerDown => (
+            "Aucun serveur de modèles ne tourne sur cet ordinateur à cette adresse",
+            "Démarrez le serveur local (`ollama serve`, le serveur de LM Studio) ou corrigez `base_url` dans codex_home/config.toml, puis relancez usbide.",
+            None,
+        ),
+        TooLarge => (
+            "La requête est trop volumineuse pour le serveur ou pour un proxy en amont (413)",
+            "Raccourcissez la conversation (/compact, ou une nouvelle session) ou retirez les grandes images\u{a0}; si l'un de vos proxys ou passerelles limite la taille des requêtes, relevez cette limite.",
+            None,
+        ),
+        ServerTimeout => (
+            "Le serveur a cessé d'attendre la requête (408)",
+            "Relancez\u{a0}; si un relais ou un proxy se trouve entre les deux, son délai de lecture est peut-être trop court pour les grosses requêtes.",
+            None,
+        ),
+        Conflict => (
+            "Le serveur a refusé la requête, en conflit avec une autre (409)",
+            "Relancez dans un instant\u{a0}; si cela se reproduit, ouvrez une nouvelle session (`usbide`, ou un nouveau `usbide exec`).",
+            None,
+        ),
+        McpStartup => (
+            "Un serveur MCP n'a pas démarré",
+            "Vérifiez son entrée `[mcp_servers.NOM]` dans codex_home/config.toml\u{a0}: `command` doit exister sur cet ordinateur (ou indiquez un chemin absolu), et un serveur lent demande un `startup_timeout_sec` plus grand\u{a0}; `enabled = false` le désactive.",
+            Some(
+                "Vérifiez `[mcp_servers.{detail}]` dans codex_home/config.toml\u{a0}: `command` doit exister sur cet ordinateur (ou indiquez un chemin absolu), et un serveur lent demande un `startup_timeout_sec` plus grand\u{a0}; `enabled = false` le désactive.",
+            ),
+        ),
+        McpTool => (
+            "Un appel d'outil MCP a échoué ou n'a pas abouti à temps",
+            "S'il a expiré, augmentez `tool_timeout_sec` dans son entrée `[mcp_servers.NOM]` de codex_home/config.toml\u{a0}; sinon, vérifiez que le serveur tourne encore.",
+            Some(
+                "S'il a expiré, augmentez `tool_timeout_sec` dans `[mcp_servers.{detail}]` de codex_home/config.toml\u{a0}; sinon, vérifiez que le serveur tourne encore.",
+            ),
+        ),
+        McpLogin => (
+            "Un serveur MCP demande sa propre connexion",
+            "Connectez-le une fois avec `usbide codex -- mcp login NOM` (le nom de son entrée `[mcp_servers.NOM]`)\u{a0}; la connexion reste sur la clé USB.",
+            Some(
+                "Connectez-le une fois avec `usbide codex -- mcp login {detail}`\u{a0}; la connexion reste sur la clé USB.",
+            ),
+        ),
+        ConfigInvalid => (
+            "Codex a refusé codex_home/config.toml",
+            "Modifiez la ligne que codex indique ci-dessus (il dit comment), puis relancez usbide\u{a0}; quand usbide modifie ce fichier, il en garde la version précédente dans config.toml.bak.",
+            None,
+        ),
+        CodexBug => (
+            "Cette version de codex a ici un défaut connu",
+            "Relancer n'y changera rien\u{a0}: installez la dernière version de codex avec `usbide payload update` ou, si le problème est apparu après une mise à jour, revenez en arrière avec `usbide payload rollback`.",
+            None,
+        ),
+        LocalAbort => (
+            "Un logiciel de cet ordinateur a interrompu la connexion",
+            "Un antivirus, un pare-feu ou un client VPN de cet ordinateur l'a coupée (os error 10053)\u{a0}: autorisez-y codex ou essayez un autre réseau\u{a0}; `usbide doctor` vérifie l'accès vers l'extérieur.",
+            None,
+        ),
+        ConnectionCut => (
+            "La connexion a été coupée avant la réponse du serveur",
+            "Quelque chose sur le chemin l'a fermée (un proxy, un pare-feu, un réseau instable). Relancez\u{a0}; `usbide doctor` teste chaque étape du chemin.",
+            None,
         ),
         Other => (
             "Codex s'est arrêté sur une erreur qu'usbide ne reconnaît pas",
