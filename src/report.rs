@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn the_first_of_usbides_errors_names_the_exit_code() {
-        let err = anyhow::Error::new(crate::login::LoginError::Missing).context("starting codex");
+        let err = anyhow::Error::new(crate::login::LoginError::Missing { api_key: false })
+            .context("starting codex");
         assert_eq!(final_error(&err, Lang::En).1, crate::exit::LOGIN);
         let plain = anyhow::anyhow!("something");
         assert_eq!(final_error(&plain, Lang::En).1, crate::exit::FAILURE);

@@ -76,8 +76,10 @@ pub fn hint(d: &Diagnosis, lang: Lang) -> String {
         Lang::En => en::cause(d.cause),
         Lang::Fr => fr::cause(d.cause),
     };
-    let fix = match (&d.detail, with_detail) {
-        (Some(_), Some(template)) => template,
+    let fix = match (&d.detail, with_detail, d.cause) {
+        (Some(_), Some(template), _) => template,
+        (_, _, Cause::NoLogin) if api_key_stick() => t.no_login_api_fix,
+        (_, _, Cause::NotLoggedIn) if api_key_stick() => t.not_logged_in_api_fix,
         _ => fix,
     };
     let detail = d.detail.as_deref().unwrap_or(t.provider_key_variable);
@@ -88,6 +90,22 @@ pub fn hint(d: &Diagnosis, lang: Lang) -> String {
         out.push_str(&fill(t.request_id, &[("id", id)]));
     }
     out
+}
+
+thread_local! {
+    /// Whether this run's stick logs in with an API key (set once per run,
+    /// with the settings, on the thread that reads codex's output): the
+    /// fixes that say how to log in then say `usbide login --with-api-key`.
+    static API_KEY_STICK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Say whether this run's stick logs in with an API key.
+pub fn stick_logs_in_with_api_key(yes: bool) {
+    API_KEY_STICK.set(yes);
+}
+
+fn api_key_stick() -> bool {
+    API_KEY_STICK.get()
 }
 
 /// Who answered, when it was not OpenAI and a status shows the server did

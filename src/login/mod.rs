@@ -22,8 +22,9 @@ use crate::settings::LoginMethod;
 /// A launch stopped before codex could run into a login problem.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
+    /// No login; `api_key`: the stick logs in with an API key.
     #[error("{}", self.message(crate::messages::Lang::En))]
-    Missing,
+    Missing { api_key: bool },
     #[error("{}", self.message(crate::messages::Lang::En))]
     Mismatch { why: String },
     #[error("{}", self.message(crate::messages::Lang::En))]
@@ -333,7 +334,8 @@ impl crate::messages::UserError for LoginError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::Missing => t.login_error_missing.to_string(),
+            Self::Missing { api_key: false } => t.login_error_missing.to_string(),
+            Self::Missing { api_key: true } => t.login_error_missing_api.to_string(),
             Self::Mismatch { why } => {
                 crate::messages::fill(t.login_error_mismatch, &[("why", why)])
             }
@@ -351,7 +353,8 @@ impl LoginError {
     pub fn question_in(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::Missing => t.login_ask_missing.to_string(),
+            Self::Missing { api_key: false } => t.login_ask_missing.to_string(),
+            Self::Missing { api_key: true } => t.login_ask_missing_api.to_string(),
             Self::Mismatch { why } => crate::messages::fill(t.login_ask_mismatch, &[("why", why)]),
             Self::Failed => t.login_ask_failed.to_string(),
         }

@@ -635,6 +635,14 @@ catalogue! {
     login_error_failed,
     /// Asked when a launch finds no login.
     login_ask_missing,
+    /// login_error_missing on a stick that logs in with an API key.
+    login_error_missing_api,
+    /// login_ask_missing on a stick that logs in with an API key.
+    login_ask_missing_api,
+    /// The fix of a diagnosis of no login, on a stick that logs in with an API key.
+    no_login_api_fix,
+    /// The fix of a refused login (401), on a stick that logs in with an API key.
+    not_logged_in_api_fix,
     /// Asked when the login is of the wrong kind (`{why}`).
     login_ask_mismatch,
     /// Asked after a failed login.

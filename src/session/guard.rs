@@ -38,7 +38,9 @@ pub fn check_login(
             Some(why) => LoginError::Mismatch { why },
             None => return Ok(()),
         },
-        Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing,
+        Err(claims::AuthFileError::Missing) if interactive => LoginError::Missing {
+            api_key: ctx.settings.login_method == crate::home::config::LoginMethod::Api,
+        },
         Err(_) => return Ok(()),
     };
     // `--yes` answers only the documented questions (download, set up a

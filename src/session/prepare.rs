@@ -149,6 +149,9 @@ fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
     say_sandbox_once(&codex_home, codex_env.sandbox.as_ref(), ctx.lang);
     let provider = crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method);
     crate::diagnose::answered::provider_at(&provider.endpoint, provider.openai_login);
+    crate::diagnose::phrases::stick_logs_in_with_api_key(
+        ctx.settings.login_method == crate::home::config::LoginMethod::Api,
+    );
     Ok(Ready {
         stick,
         filtered: codex_env.filtered,

@@ -135,8 +135,29 @@ fn unauthorized_says_log_in() {
         &Stick::with_openai_standin(&format!("{}/v1", server.url())),
         "not_logged_in",
         Some(401),
-        "usbide login",
+        // The stick logs in with an API key: the fix says how.
+        "usbide login --with-api-key",
     );
+}
+
+#[test]
+fn a_stick_that_logs_in_with_an_api_key_is_told_how() {
+    let stick = Stick::new();
+    stick.write("usbide.toml", "login_method = \"api\"\n");
+    let run = exec(&stick, false);
+    assert_eq!(run.code, 74, "{run:?}");
+    assert!(
+        run.stderr.contains("`usbide login --with-api-key`"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("one-time code"), "{run:?}");
+    // The interactive path says the same.
+    let run = stick.run(&["run"]);
+    assert!(
+        run.stderr.contains("usbide login --with-api-key"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("one-time code"), "{run:?}");
 }
 
 #[test]
