@@ -394,7 +394,7 @@ fn fragment(message: &str) -> Option<(Cause, bool)> {
 /// Messages remembered with their diagnosis, per thread (a stream repeats
 /// its errors: each retry, the `error` and the `turn.failed` that repeats
 /// it). Bounded: forgotten all at once when full.
-const REMEMBERED: usize = 256;
+const REMEMBERED: usize = 1024;
 /// Longest message remembered (bytes); longer ones are classified each time.
 const REMEMBERED_BYTES: usize = 4096;
 
@@ -582,7 +582,7 @@ fn code_cause(id: &str) -> Option<Cause> {
 /// `exceeded retry limit, last status: 429 ...`, `(status 403 Forbidden)`,
 /// `failed with status 500 ...`, or a JSON body's `"status": 400`.
 pub fn http_status(message: &str) -> Option<u16> {
-    const MARKERS: &[&str] = &[
+    const MARKERS: [&str; 10] = [
         "unexpected status ",
         "Unexpected status ",
         "HTTP error: ",
@@ -594,11 +594,23 @@ pub fn http_status(message: &str) -> Option<u16> {
         "\"status\":",
         "\"status\": ",
     ];
+    static FIND: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(MARKERS)
+            .expect("fixed patterns build")
+    });
     if !message.contains("status") && !message.contains("HTTP") {
         return None;
     }
-    MARKERS.iter().find_map(|m| {
-        let at = message.find(m)? + m.len();
+    // The first place of each marker, in one pass; then the markers in
+    // their order of trust.
+    let mut first = [None; MARKERS.len()];
+    for m in FIND.find_overlapping_iter(message) {
+        first[m.pattern().as_usize()].get_or_insert(m.end());
+    }
+    first.iter().find_map(|at| {
+        let at = (*at)?;
         let digits = message.get(at..at + 3)?;
         let after = message[at + 3..].chars().next();
         let valid =

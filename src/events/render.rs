@@ -193,7 +193,9 @@ impl<W: Write> Renderer<W> {
                 if self.keep_final_message {
                     self.final_message = Some(crate::escape::escape(&shown).into_owned());
                 }
-                let line = self.emphasised(&shown, "");
+                // Redacted above (with the message before it): escaped only.
+                let escaped = crate::escape::escape(&shown);
+                let line = emphasis(&escaped, self.style.color.then_some(""));
                 self.say(&line)
             }
             (ItemKind::Reasoning { text }, Completed) if !self.style.quiet => {
