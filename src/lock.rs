@@ -15,17 +15,46 @@ use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// A held lock on the stick.
+/// A held lock on the stick; a session's also leaves `usbide.session`
+/// beside it (removed when dropped), which a command that would wait reads
+/// to learn that the wait is for a whole session, not a moment (the lock
+/// file itself cannot be read while held on Windows).
 #[derive(Debug)]
 pub struct StickLock {
     _file: File,
+    session_mark: Option<PathBuf>,
 }
+
+impl Drop for StickLock {
+    fn drop(&mut self) {
+        if let Some(mark) = &self.session_mark {
+            let _ = std::fs::remove_file(mark);
+        }
+    }
+}
+
+/// Who takes the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// A codex session (interactive or `exec`): held as long as codex runs.
+    Session,
+    /// A command that writes and ends (a login, an install, a setting).
+    Command,
+}
+
+/// The name of the mark a session leaves beside the lock.
+const SESSION_MARK: &str = "usbide.session";
 
 /// Why the lock was not taken.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
+    /// `session`: the holder is a codex session (it may run for hours).
     #[error("{}", self.message(crate::messages::Lang::En))]
-    Busy { home: PathBuf, holder: String },
+    Busy {
+        home: PathBuf,
+        holder: String,
+        session: bool,
+    },
     /// The stick is mounted read-only: nothing can be written, so nothing
     /// needs the lock either.
     #[error("{}", self.message(crate::messages::Lang::En))]
@@ -37,6 +66,16 @@ pub enum LockError {
 impl StickLock {
     /// Take the lock, waiting up to `wait` for another usbide to finish.
     pub fn acquire(codex_home: &Path, wait: Duration) -> Result<Self, LockError> {
+        Self::acquire_as(codex_home, wait, Holder::Command)
+    }
+
+    /// [`Self::acquire`] for `holder`. Held by a session, the lock is not
+    /// waited for: the session may last hours, and the answer is at once.
+    pub fn acquire_as(
+        codex_home: &Path,
+        wait: Duration,
+        holder: Holder,
+    ) -> Result<Self, LockError> {
         let path = codex_home.join("usbide.lock");
         let io_err = |source: io::Error| {
             if crate::fsx::is_read_only_fs(&source) {
@@ -54,22 +93,34 @@ impl StickLock {
         // a lock planted as a link to someone's file would be truncated.
         let mut file = crate::fsx::open_own(&path, false).map_err(io_err)?;
         let deadline = Instant::now() + wait;
+        let mark = codex_home.join(SESSION_MARK);
         loop {
             match file.try_lock() {
                 Ok(()) => break,
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(100));
-                }
                 Err(TryLockError::WouldBlock) => {
-                    let mut holder = String::new();
-                    let _ = file.read_to_string(&mut holder);
-                    let holder = match holder.trim() {
-                        "" => String::new(),
-                        h => h.chars().take(40).collect(),
+                    let session = crate::fsx::read_capped(&mark, 64).map(|b| {
+                        String::from_utf8_lossy(&b)
+                            .trim()
+                            .chars()
+                            .take(40)
+                            .collect::<String>()
+                    });
+                    if session.is_none() && Instant::now() < deadline {
+                        std::thread::sleep(Duration::from_millis(100));
+                        continue;
+                    }
+                    let holder = match session.clone() {
+                        Some(pid) => pid,
+                        None => {
+                            let mut holder = String::new();
+                            let _ = file.read_to_string(&mut holder);
+                            holder.trim().chars().take(40).collect()
+                        }
                     };
                     return Err(LockError::Busy {
                         home: codex_home.into(),
                         holder,
+                        session: session.is_some(),
                     });
                 }
                 Err(TryLockError::Error(e)) => return Err(io_err(e)),
@@ -78,9 +129,24 @@ impl StickLock {
         // Who holds it, for the message the next usbide shows. Informational only.
         let _ = file.set_len(0);
         let _ = file.rewind();
-        let _ = write!(file, "pid {}", std::process::id());
+        let pid = format!("pid {}", std::process::id());
+        let _ = write!(file, "{pid}");
         let _ = file.flush();
-        Ok(Self { _file: file })
+        // A session's mark; a stale one (a crash) goes now that the lock
+        // is ours, and a mark is only read while the lock is held.
+        let session_mark = match holder {
+            Holder::Session => crate::fsx::write_atomic(&mark, pid.as_bytes())
+                .ok()
+                .map(|()| mark),
+            Holder::Command => {
+                let _ = std::fs::remove_file(&mark);
+                None
+            }
+        };
+        Ok(Self {
+            _file: file,
+            session_mark,
+        })
     }
 }
 
@@ -88,14 +154,22 @@ impl crate::messages::UserError for LockError {
     fn message(&self, lang: crate::messages::Lang) -> String {
         let t = crate::messages::text(lang);
         match self {
-            Self::Busy { home, holder } => {
+            Self::Busy {
+                home,
+                holder,
+                session,
+            } => {
                 let holder = if holder.is_empty() {
                     t.lock_pid_unknown
                 } else {
                     holder
                 };
                 crate::messages::fill(
-                    t.lock_busy,
+                    if *session {
+                        t.lock_session
+                    } else {
+                        t.lock_busy
+                    },
                     &[
                         ("home", &crate::messages::shown_path(home)),
                         ("holder", holder),

@@ -30,9 +30,14 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> Result<i32> {
     let home = stick.codex_home();
     // A write-protected stick is what the doctor is often asked about: it
     // runs without the lock there, and writes nothing.
+    // Nor does it wait for a codex session: beside one, it only reads.
     let lock = match crate::session::stick_lock::lock(ctx, &stick) {
         Ok(lock) => Some(lock),
         Err(e) if crate::session::stick_lock::is_write_protected(&e) => None,
+        Err(e) if crate::session::stick_lock::held_by_session(&e) => {
+            crate::ui::note(crate::messages::text(ctx.lang).doctor_beside_session);
+            None
+        }
         Err(e) => return Err(e),
     };
     if lock.is_some() {

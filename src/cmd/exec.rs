@@ -130,7 +130,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
         inv,
         // Alive until codex has ended (its temporary folder).
         scratch: _scratch,
-    } = crate::session::start(ctx, false, |ready| {
+    } = crate::session::start(ctx, false, false, |ready| {
         let mut codex_args: Vec<OsString> = [
             "exec",
             "--json",

@@ -48,6 +48,16 @@ const NO_SESSION: &[&str] = &[
     "sandbox",
 ];
 
+/// Whether a codex call only reads: `--version`, `--help` (anywhere), `help`,
+/// `login status`. It may answer beside a running session.
+pub fn reads_only(args: &[std::ffi::OsString]) -> bool {
+    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    words
+        .iter()
+        .any(|w| matches!(*w, "--version" | "-V" | "--help" | "-h"))
+        || matches!(words.as_slice(), ["help", ..] | ["login", "status"])
+}
+
 /// codex's options that take a value (`-c key=value`, `-m MODEL`...).
 const CODEX_WITH_VALUE: &[&str] = &[
     "-c",

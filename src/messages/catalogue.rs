@@ -581,6 +581,10 @@ catalogue! {
     lock_busy,
     /// The holder of the lock is not known.
     lock_pid_unknown,
+    /// A command that writes to the stick while a codex session runs from it (`{holder}`: its pid).
+    lock_session,
+    /// The doctor runs while a codex session holds the stick: it only reads.
+    doctor_beside_session,
     /// The stick is write-protected (`{home}`).
     lock_read_only,
     /// The lock file cannot be locked (`{path}`).

@@ -283,6 +283,8 @@ pub const TEXT: Text = Text {
     root_missing: "the stick folder {root} given by --root or USBIDE_ROOT does not exist",
     lock_busy: "another usbide is using {home} ({holder}); codex must not run twice on one stick. Close the other window (or wait for it to finish) and try again",
     lock_pid_unknown: "pid unknown",
+    lock_session: "a codex session is running from this stick ({holder}); end it first, then run this again (`usbide doctor`, `usbide status` and `usbide codex -- --version` work meanwhile)",
+    doctor_beside_session: "a codex session is running from this stick: the doctor only reads and changes nothing",
     lock_read_only: "{home} is on a write-protected drive",
     lock_io: "cannot lock {path}",
     home_create: "cannot create {path}; is the stick write-protected or full?",

@@ -285,6 +285,8 @@ pub const TEXT: Text = Text {
     root_missing: "le dossier de clé USB {root} indiqué par --root ou USBIDE_ROOT n'existe pas",
     lock_busy: "un autre usbide utilise {home} ({holder})\u{a0}; codex ne doit pas tourner deux fois sur une même clé USB. Fermez l'autre fenêtre (ou attendez qu'elle ait fini), puis réessayez",
     lock_pid_unknown: "pid inconnu",
+    lock_session: "une session codex tourne depuis cette clé USB ({holder})\u{a0}; terminez-la d'abord, puis relancez cette commande (`usbide doctor`, `usbide status` et `usbide codex -- --version` fonctionnent en attendant)",
+    doctor_beside_session: "une session codex tourne depuis cette clé USB\u{a0}: le diagnostic se contente de lire et ne change rien",
     lock_read_only: "{home} est sur un lecteur protégé en écriture",
     lock_io: "impossible de verrouiller {path}",
     home_create: "impossible de créer {path}\u{a0}; la clé USB est-elle protégée en écriture ou pleine\u{a0}?",

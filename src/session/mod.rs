@@ -60,9 +60,10 @@ pub struct Started {
 pub fn start(
     ctx: &Context,
     interactive: bool,
+    reader: bool,
     args: impl FnOnce(&Ready) -> Vec<OsString>,
 ) -> Result<Started> {
-    let ready = prepare_session(ctx)?;
+    let ready = prepare_session(ctx, reader)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let args = args(&ready);
     let session = crate::login::needs_session(&args);
@@ -74,7 +75,10 @@ pub fn start(
     if let Some(s) = &scratch {
         inv.set_vars(&s.vars());
     }
-    let newer = crate::update::check::start(ctx, &ready.stick.codex_home());
+    let newer = ready
+        .holds_the_stick()
+        .then(|| crate::update::check::start(ctx, &ready.stick.codex_home()))
+        .flatten();
     guard::check_login(ctx, &ready, &codex.path, &args, interactive)?;
     if session {
         preflight::preflight_on_launch(ctx, &ready);
@@ -97,7 +101,9 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
         codex,
         inv,
         scratch,
-    } = start(ctx, interactive, |_| args.to_vec())?;
+    } = start(ctx, interactive, crate::login::reads_only(args), |_| {
+        args.to_vec()
+    })?;
     let started = if interactive {
         inv.run_inherited_keeping_stderr(STDERR_TAIL)
     } else {

@@ -11,7 +11,7 @@ use crate::home::{self, config};
 use crate::launch::Invocation;
 use crate::launch::envfilter;
 use crate::lock::StickLock;
-use crate::session::stick_lock::{is_write_protected, lock};
+use crate::session::stick_lock::{held_by_session, is_write_protected, lock_as};
 use crate::stick::Stick;
 use crate::ui::note;
 
@@ -33,6 +33,9 @@ pub struct Ready {
 impl Ready {
     /// Remember where codex runs from (once the launch goes ahead).
     pub fn seen(&self) {
+        if !self.holds_the_stick() {
+            return;
+        }
         let codex_home = self.stick.codex_home();
         crate::home::location::seen(&codex_home, &self.stick.root, self.stick.drive().as_ref());
         // Which computer codex's sandbox records came from, and that this
@@ -42,6 +45,12 @@ impl Ready {
         {
             let _ = crate::preflight::sandbox::Hosts::record_launch(&codex_home, host);
         }
+    }
+
+    /// Whether this run holds the stick (not a reader beside a session):
+    /// only then does it write.
+    pub fn holds_the_stick(&self) -> bool {
+        self._lock.is_some()
     }
 
     /// A codex call with the stick's overrides and environment.
@@ -76,19 +85,44 @@ impl Ready {
 /// Lock the stick, prepare CODEX_HOME and filter the environment, saying
 /// what changed. Nothing here starts codex.
 pub fn prepare(ctx: &Context) -> Result<Ready> {
-    prepare_with(ctx, false)
+    prepare_with(ctx, false, false)
+}
+
+/// A stick a running session holds, for a codex call that only reads: the
+/// session has brought `codex_home` in line; nothing is written here.
+fn beside_a_session(ctx: &Context, stick: Stick) -> Ready {
+    let codex_home = stick.codex_home();
+    let codex_env = codex_environment(ctx, &codex_home);
+    let provider = crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method);
+    Ready {
+        stick,
+        filtered: codex_env.filtered,
+        overrides: codex_env.overrides,
+        provider,
+        host: None,
+        _lock: None,
+        _private: None,
+    }
 }
 
 /// [`prepare`] for a codex session, which on a write-protected stick may run
 /// on a private copy of `codex_home` (asked, or `USBIDE_READ_ONLY_STICK`).
-pub fn prepare_session(ctx: &Context) -> Result<Ready> {
-    prepare_with(ctx, true)
+/// A codex call that only reads (`--version`, `login status`, `--help`:
+/// `reader`) answers beside a running session, without the lock and
+/// without writing.
+pub fn prepare_session(ctx: &Context, reader: bool) -> Result<Ready> {
+    prepare_with(ctx, true, reader)
 }
 
-fn prepare_with(ctx: &Context, private_ok: bool) -> Result<Ready> {
+fn prepare_with(ctx: &Context, private_ok: bool, reader: bool) -> Result<Ready> {
     let stick = ctx.stick()?;
-    let (stick, lock, private) = match lock(ctx, &stick) {
+    let holder = match (private_ok, reader) {
+        (true, false) => crate::lock::Holder::Session,
+        _ => crate::lock::Holder::Command,
+    };
+    let (stick, lock, private) = match lock_as(ctx, &stick, holder) {
         Ok(lock) => (stick, Some(lock), None),
+        Err(e) if reader && held_by_session(&e) => return Ok(beside_a_session(ctx, stick)),
         Err(e) if private_ok && is_write_protected(&e) => {
             let lang = ctx.lang;
             if !crate::session::private::wanted(ctx, lang)? {

@@ -13,6 +13,12 @@ use crate::stick::Stick;
 /// (creating `codex_home` if needed). A write-protected stick is explained,
 /// in the user's language, with what still works.
 pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
+    lock_as(ctx, stick, crate::lock::Holder::Command)
+}
+
+/// [`lock`] for `holder`: a codex session leaves a mark that tells a later
+/// command not to wait for it.
+pub fn lock_as(ctx: &Context, stick: &Stick, holder: crate::lock::Holder) -> Result<StickLock> {
     let home = stick.codex_home();
     let created = std::fs::create_dir_all(&home);
     let read_only = created.as_ref().is_err_and(crate::fsx::is_read_only_fs);
@@ -27,7 +33,7 @@ pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
                 )
             });
         }
-        Ok(()) => StickLock::acquire(&home, ctx.settings.lock_wait),
+        Ok(()) => StickLock::acquire_as(&home, ctx.settings.lock_wait, holder),
     };
     match locked {
         Err(crate::lock::LockError::ReadOnly { .. }) => {
@@ -36,6 +42,17 @@ pub fn lock(ctx: &Context, stick: &Stick) -> Result<StickLock> {
         }
         other => Ok(other?),
     }
+}
+
+/// Whether `err` says that a codex session holds the stick: a command that
+/// only reads goes on without the lock, and writes nothing.
+pub fn held_by_session(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<crate::lock::LockError>(),
+            Some(crate::lock::LockError::Busy { session: true, .. })
+        )
+    })
 }
 
 /// Whether `err` is the explanation of a write-protected stick.

@@ -446,3 +446,83 @@ fn options_and_commands_usbide_does_not_know_go_to_codex() {
     let status = stick.run(&["--yes", "status"]);
     assert!(status.stdout.contains("login"), "{status:?}");
 }
+
+#[test]
+fn a_second_window_reads_beside_a_session_and_writers_are_told_at_once() {
+    use std::process::Stdio;
+    // A session that lasts: the model answers after a while.
+    let server = crate::standin::Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            std::thread::sleep(std::time::Duration::from_secs(8));
+        }
+        crate::standin::Reply::Full(
+            200,
+            "text/event-stream",
+            crate::standin::sse_reply("late answer"),
+        )
+    });
+    let mut stick = Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    stick.set("USBIDE_PREFLIGHT", "off");
+    let mut session = stick
+        .command_for(
+            &crate::support::usbide_bin(),
+            &["exec", "--skip-git-repo-check", "say hello"],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("session");
+    // The session holds the stick once codex has asked the model.
+    while !server
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with("/responses"))
+    {
+        assert!(
+            session.try_wait().expect("wait").is_none(),
+            "the session ended early"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // A wait as long as a session would hang these commands if they waited.
+    stick.set("USBIDE_LOCK_WAIT_MS", "600000");
+    for args in [
+        &["doctor", "--offline"][..],
+        &["status"],
+        &["env"],
+        &["config"],
+        &["codex", "--", "--version"],
+        &["codex", "--", "login", "status"],
+    ] {
+        let run = stick.run(args);
+        assert!(
+            !run.stderr.contains("another usbide")
+                && !run.stderr.contains("session is running from this stick;"),
+            "{args:?}: {run:?}"
+        );
+        assert!(
+            run.code == 0 || args[0] == "doctor" || args.contains(&"status"),
+            "{args:?}: {run:?}"
+        );
+    }
+    // A command that writes is told at once that the session must end first.
+    let run = stick.run(&["logout"]);
+    assert_eq!(run.code, 75, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("a codex session is running from this stick"),
+        "{run:?}"
+    );
+    assert!(
+        session.try_wait().expect("wait").is_none(),
+        "the writer waited for the session to end"
+    );
+    assert_eq!(session.wait().expect("session").code(), Some(0));
+    // The session's mark went with it: a writer now goes ahead.
+    assert!(!stick.codex_home().join("usbide.session").exists());
+    let run = stick.run(&["logout"]);
+    assert!(!run.stderr.contains("session is running"), "{run:?}");
+}
