@@ -345,8 +345,14 @@ pub struct PayloadInstallArgs {
 
     /// Take the npm packages from this npm-compatible registry instead of
     /// GitHub releases. Env: npm_config_registry.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "from")]
     pub npm_registry: Option<String>,
+
+    /// Install from an archive on disk (offline: a second stick, a file
+    /// brought to a locked-down computer), the npm package (.tgz) or the
+    /// GitHub release asset; it must match the digest payload.toml pins.
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
 }
 
 /// How rendered output looks.

@@ -837,6 +837,12 @@ catalogue! {
     source_github,
     /// Where codex comes from: an npm registry (`{registry}`).
     source_npm,
+    /// A payload source: an archive on disk (`{path}`).
+    source_file,
+    /// payload install --from without a pin for that version and target.
+    payload_file_unpinned,
+    /// payload install --from with a file whose digest matches no pin.
+    payload_file_not_pinned,
     /// A download announced too big (`{announced}`, `{max}`).
     download_too_big,
     /// A download broke off (`{total}`, `{error}`).

@@ -116,7 +116,10 @@ fn stage(
     limits: &Limits,
 ) -> Result<(PathBuf, Record), PayloadError> {
     let archive = staging.join("download.part");
-    let size = download(http, artifact, &archive, limits, req.lang)?;
+    let size = match &req.source {
+        Source::File { path } => copy_in(path, artifact, &archive)?,
+        _ => download(http, artifact, &archive, limits, req.lang)?,
+    };
     let unpacked = staging.join("unpacked");
     let cap = unpack_cap(limits, size);
     let t = crate::messages::text(req.lang);
@@ -245,6 +248,49 @@ fn download(
         )));
     }
     file.sync_all().map_err(write_err)?;
+    let actual = hasher.finish();
+    if actual != artifact.digest {
+        return Err(PayloadError::DigestMismatch {
+            url: artifact.url.clone(),
+            expected: artifact.digest.to_string(),
+            actual: actual.to_string(),
+        });
+    }
+    Ok(total)
+}
+
+/// Copy the archive at `from` into the staging folder, hashing the bytes
+/// copied: what is installed is what was verified, even if the file
+/// changes meanwhile. Returns the size.
+fn copy_in(from: &Path, artifact: &Artifact, dest: &Path) -> Result<u64, PayloadError> {
+    use std::io::Read;
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PayloadError::Io {
+            what: "copy".into(),
+            path,
+            source,
+        }
+    };
+    let mut reader = File::open(from).map_err(io_err(from))?;
+    let mut file = File::options()
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .map_err(io_err(dest))?;
+    let mut hasher = artifact.digest.hasher();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = reader.read(&mut buf).map_err(io_err(from))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        file.write_all(&buf[..n]).map_err(io_err(dest))?;
+        total += n as u64;
+    }
+    file.sync_all().map_err(io_err(dest))?;
     let actual = hasher.finish();
     if actual != artifact.digest {
         return Err(PayloadError::DigestMismatch {

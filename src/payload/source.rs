@@ -21,6 +21,8 @@ pub enum Source {
     Github { api: String },
     /// An npm registry base URL.
     Npm { registry: String },
+    /// An archive on disk, checked against the pin only.
+    File { path: std::path::PathBuf },
 }
 
 /// Archive formats the sources ship.
@@ -49,6 +51,9 @@ impl Source {
             Self::Npm { registry } => {
                 crate::messages::fill(t.source_npm, &[("registry", registry)])
             }
+            Self::File { path } => {
+                crate::messages::fill(t.source_file, &[("path", &path.display().to_string())])
+            }
         }
     }
 
@@ -64,8 +69,82 @@ impl Source {
         match self {
             Self::Github { api } => github(http, api, version, target, (pin, lang)),
             Self::Npm { registry } => npm(http, registry, version, target, (pin, lang)),
+            Self::File { path } => file(path, version, target, pin, lang),
         }
     }
+}
+
+/// An archive on disk: the pinned digest it matches (the npm package's or
+/// the GitHub asset's), found by hashing it once; its kind from its first
+/// bytes. A file with no pin to match is refused: nothing else vouches for
+/// it. The install copies and hashes it again, and installs what it hashed.
+fn file(
+    path: &std::path::Path,
+    version: &str,
+    target: &Target,
+    pin: Option<&PinnedTarget>,
+    lang: Lang,
+) -> Result<Artifact, PayloadError> {
+    use std::io::Read;
+    let t = crate::messages::text(lang);
+    let shown = path.display().to_string();
+    let what = [
+        ("path", shown.as_str()),
+        ("version", version),
+        ("target", target.triple),
+    ];
+    let pinned: Vec<Digest> = pin
+        .into_iter()
+        .flat_map(|p| {
+            [
+                p.npm_integrity.as_deref().and_then(Digest::parse_integrity),
+                p.github_sha256.as_deref().and_then(Digest::parse_sha256),
+            ]
+        })
+        .flatten()
+        .collect();
+    if pinned.is_empty() {
+        return Err(PayloadError::NotPublished {
+            what: crate::messages::fill(t.payload_file_unpinned, &what),
+        });
+    }
+    let io_err = |source| PayloadError::Io {
+        what: "read".into(),
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = std::fs::File::open(path).map_err(io_err)?;
+    let mut hashers: Vec<_> = pinned.iter().map(Digest::hasher).collect();
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf).map_err(io_err)?;
+        if n == 0 {
+            break;
+        }
+        if head.len() < 4 {
+            head.extend_from_slice(&buf[..n.min(4)]);
+        }
+        hashers.iter_mut().for_each(|h| h.update(&buf[..n]));
+    }
+    let digest = hashers
+        .into_iter()
+        .map(super::digest::Hasher::finish)
+        .find(|d| pinned.contains(d))
+        .ok_or_else(|| PayloadError::NotPublished {
+            what: crate::messages::fill(t.payload_file_not_pinned, &what),
+        })?;
+    let kind = if head.starts_with(b"PK") {
+        ArchiveKind::Zip
+    } else {
+        ArchiveKind::TarGz
+    };
+    Ok(Artifact {
+        url: shown.clone(),
+        digest,
+        kind,
+        origin: format!("file {shown}"),
+    })
 }
 
 impl Source {
@@ -73,6 +152,11 @@ impl Source {
     /// release (`rust-v0.169.0` is 0.169.0) or npm's `latest` dist-tag.
     pub fn latest(&self, http: &Client, lang: Lang) -> Result<String, PayloadError> {
         let version = match self {
+            Self::File { path } => {
+                return Err(PayloadError::NotPublished {
+                    what: format!("a latest version in {}", path.display()),
+                });
+            }
             Self::Github { api } => {
                 #[derive(Deserialize)]
                 struct Latest {

@@ -78,7 +78,10 @@ fn install_cmd(ctx: &Context, args: &PayloadInstallArgs) -> Result<i32> {
     let targets = target::select(&args.target, ctx.lang)
         .map_err(|reason| crate::cli::UsageError(format!("--target: {reason}")))?;
     let manifest = manifest(&stick)?;
-    let source = source(ctx, args.npm_registry.as_deref());
+    let source = match &args.from {
+        Some(path) => Source::File { path: path.clone() },
+        None => source(ctx, args.npm_registry.as_deref()),
+    };
     let version = match (args.version.as_deref(), &manifest) {
         (Some("latest"), _) => {
             let v = source.latest(&ctx.http, ctx.lang)?;
@@ -284,9 +287,12 @@ fn move_pin(ctx: &Context, stick: &Stick, version: &str, source: &Source) -> Res
         let Ok(artifact) = source.resolve(&ctx.http, version, t, None, ctx.lang) else {
             continue;
         };
-        let field = match source {
-            Source::Npm { .. } => "npm_integrity",
-            Source::Github { .. } => "github_sha256",
+        let field = match (source, &artifact.digest) {
+            (Source::Npm { .. }, _) => "npm_integrity",
+            (Source::Github { .. }, _) => "github_sha256",
+            // `payload update` never takes a file; were it to, the digest says which.
+            (Source::File { .. }, crate::payload::digest::Digest::Sha512(_)) => "npm_integrity",
+            (Source::File { .. }, crate::payload::digest::Digest::Sha256(_)) => "github_sha256",
         };
         text.push_str(&format!(
             "\n[targets.{}]\n{field} = \"{}\"\n",

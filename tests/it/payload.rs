@@ -670,3 +670,45 @@ fn install_forced(stick: &Stick, registry: &Server, version: &str) -> crate::sup
         &registry.url(),
     ])
 }
+
+#[test]
+fn an_archive_on_disk_is_installed_only_when_it_is_the_pinned_codex() {
+    // The real codex package on a second stick; no source is reachable.
+    let (version, tarball) = crate::support::real_codex_package();
+    let (mut stick, payload) = stick_with_own_payload();
+    stick
+        .set("npm_config_registry", "http://127.0.0.1:9")
+        .set("USBIDE_GITHUB_API", "http://127.0.0.1:9");
+    fs::create_dir_all(&payload).expect("payload dir");
+    fs::copy(
+        crate::support::repo().join("payload/payload.toml"),
+        payload.join("payload.toml"),
+    )
+    .expect("pin");
+    let other = stick.outside.join("OTHER-STICK");
+    fs::create_dir_all(&other).expect("other stick");
+    // A file that is not the pinned codex is refused, and nothing changes.
+    let mut tampered = tarball.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let bad = other.join("codex-tampered.tgz");
+    fs::write(&bad, &tampered).expect("bad");
+    let run = stick.run(&["payload", "install", "--from", &bad.display().to_string()]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("payload/payload.toml pins"), "{run:?}");
+    assert!(!payload.join(TRIPLE).exists(), "{run:?}");
+    // The pinned one goes in, verified, and runs.
+    let good = other.join("codex.tgz");
+    fs::write(&good, &tarball).expect("good");
+    let run = stick.run(&["payload", "install", "--from", &good.display().to_string()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!("installed codex {version}")),
+        "{run:?}"
+    );
+    assert!(staging(&payload).is_empty());
+    let status = stick.run(&["payload", "status"]);
+    assert!(status.stdout.contains("verified"), "{status:?}");
+    let run = stick.run(&["codex", "--", "--version"]);
+    assert_eq!(run.stdout, format!("codex-cli {version}\n"), "{run:?}");
+}
