@@ -2,6 +2,7 @@
 //! when something on this host will break codex.
 
 use crate::context::Context;
+use crate::preflight::check::Status;
 use crate::session::Ready;
 use crate::ui::note;
 
@@ -16,12 +17,21 @@ fn said_once(id: &str) -> Option<&'static str> {
     }
 }
 
+/// The longest a launch waits for the network checks: a probe with no
+/// verdict by then lets codex start, and goes on beside it.
+const NETWORK_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// The quick preflight of every launch: local checks, plus the network ones
 /// when no success for this computer and network is younger than ten
 /// minutes (`USBIDE_PREFLIGHT=local` skips those, `off` skips all). Only
-/// problems are shown; nothing here stops the launch.
+/// problems are shown; nothing here stops the launch. The network checks
+/// run beside the launch: a launch waits for them at most [`NETWORK_WAIT`]
+/// (a firewall that drops packets would otherwise hold every launch for
+/// their whole deadline); a verdict that comes later is not shown (a
+/// failed session probes again to explain itself, and `usbide doctor`
+/// shows it), and a network that works, however slowly, is remembered.
 pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
-    use crate::preflight::{self, Options, cache, check::Status};
+    use crate::preflight::{self, Options, cache, check::Group};
     use crate::settings::Preflight;
     if ctx.settings.preflight == Preflight::Off {
         return;
@@ -38,7 +48,26 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
     if opts.network && cache::fresh(&home, &fingerprint, now) {
         opts.network = false;
     }
-    let report = preflight::run(
+    let network = opts.network.then(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stick, settings) = (ready.stick.clone(), ctx.settings.clone());
+        let (env, net, lang) = (ctx.env.clone(), ctx.net.clone(), ctx.lang);
+        let (opts, home) = (opts.clone(), home.clone());
+        std::thread::spawn(move || {
+            let report = preflight::run(&stick, &settings, (&env, &net), None, &opts, lang);
+            let works = !report
+                .checks
+                .iter()
+                .any(|c| c.group == Group::Network && c.status == Status::Fail);
+            if works {
+                cache::save(&home, &fingerprint, now);
+            }
+            let _ = tx.send(report);
+        });
+        rx
+    });
+    opts.network = false;
+    let mut report = preflight::run(
         &ready.stick,
         &ctx.settings,
         (&ctx.env, &ctx.net),
@@ -46,12 +75,15 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
         &opts,
         ctx.lang,
     );
-    let network_ok = !report
-        .checks
-        .iter()
-        .any(|c| c.group == crate::preflight::check::Group::Network && c.status == Status::Fail);
-    if opts.network && network_ok {
-        cache::save(&home, &fingerprint, now);
+    if let Some(found) = network.and_then(|rx| rx.recv_timeout(NETWORK_WAIT).ok()) {
+        report.checks.retain(|c| c.group != Group::Network);
+        report.checks.extend(
+            found
+                .checks
+                .into_iter()
+                .filter(|c| c.group == Group::Network),
+        );
+        report.ca_bundle = found.ca_bundle;
     }
     for c in report
         .checks

@@ -522,3 +522,29 @@ fn an_mcp_server_that_does_not_start_is_named_with_its_entry() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("[mcp_servers.docs-canary]"), "{run:?}");
 }
+
+#[test]
+fn a_network_probe_that_never_answers_does_not_hold_the_launch() {
+    // A black hole: the probe's connection is accepted and never answered.
+    let hole = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("https://{}/", hole.local_addr().expect("addr"));
+    let server = Server::start(|_| {
+        Reply::Full(
+            200,
+            "text/event-stream",
+            crate::standin::sse_reply("answered"),
+        )
+    });
+    let mut stick = stick_for(&format!("{}/v1", server.url()));
+    stick
+        .set("USBIDE_PREFLIGHT", "auto")
+        .set("USBIDE_DOCTOR_ENDPOINTS", &endpoint)
+        // Were the launch to wait for the probe, it would wait this long.
+        .set("USBIDE_DOCTOR_TIMEOUT_MS", "600000");
+    let run = exec(&stick, false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "answered\n", "{run:?}");
+    // The probe had no verdict: nothing is remembered as working.
+    assert!(!stick.codex_home().join(".usbide/preflight-ok").exists());
+    drop(hole);
+}
