@@ -266,7 +266,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let unexplained = causes.iter().any(|c| c.hides_network_cause());
     if code != 0
         && (unexplained || watchdog.fired)
-        && let Some(d) = crate::net::probe::probe(&ctx.net, &provider.endpoint)
+        && let Some(d) = crate::net::probe::probe(&ctx.net, probe_target(ctx, provider))
     {
         if args.json {
             machine.emit(&d, "probe of the endpoint")?;
@@ -373,6 +373,17 @@ fn spawn_reader(
             }
         }
     })
+}
+
+/// What the closing probe of a failed run tries: the first of
+/// `USBIDE_DOCTOR_ENDPOINTS` when set (mirrors, tests), else where codex
+/// sends its requests.
+fn probe_target<'a>(ctx: &'a Context, provider: &'a crate::home::provider::Provider) -> &'a str {
+    ctx.settings
+        .doctor_endpoints
+        .as_ref()
+        .and_then(|list| list.first())
+        .map_or(provider.endpoint.as_str(), String::as_str)
 }
 
 #[cfg(test)]

@@ -42,10 +42,12 @@ pub fn provider_at(base_url: &str, openai: bool) {
         return;
     };
     let kind = if openai { Answerer::OpenAi } else { kind };
+    // The newest first: it is the run's (the command line may change the
+    // provider the config names).
     PROVIDER.with_borrow_mut(|known| {
-        if !known.iter().any(|(_, h)| *h == host) && known.len() < 4 {
-            known.push((kind, host));
-        }
+        known.retain(|(_, h)| *h != host);
+        known.insert(0, (kind, host));
+        known.truncate(4);
     });
 }
 

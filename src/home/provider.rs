@@ -77,8 +77,18 @@ impl Provider {
     /// Read `codex_home/config.toml` (an unreadable or oversized one counts
     /// as empty).
     pub fn read(codex_home: &Path, login: LoginMethod) -> Self {
+        Self::read_with(codex_home, login, &[])
+    }
+
+    /// [`Self::read`] with codex's `-c key=value` options (`args`, as codex
+    /// gets them) applied over the file, as codex applies them: the provider
+    /// codex will really use.
+    pub fn read_with(codex_home: &Path, login: LoginMethod, args: &[std::ffi::OsString]) -> Self {
         let text = read_config_text(&codex_home.join("config.toml")).unwrap_or_default();
-        let doc: toml_edit::DocumentMut = text.parse().unwrap_or_default();
+        let mut doc: toml_edit::DocumentMut = text.parse().unwrap_or_default();
+        for (key, value) in cli_overrides(args) {
+            set_dotted(&mut doc, &key, value);
+        }
         let get = |path: &[&str]| -> Option<String> {
             let mut item = doc.as_item();
             for key in path {
@@ -120,6 +130,57 @@ impl Provider {
     }
 }
 
+/// The provider keys among codex's `-c key=value` / `--config key=value`
+/// options: the value as TOML when it parses, else as a string (as codex
+/// reads them).
+fn cli_overrides(args: &[std::ffi::OsString]) -> Vec<(String, toml_edit::Item)> {
+    const KEYS: &[&str] = &["model_provider", "openai_base_url", "chatgpt_base_url"];
+    let mut out = Vec::new();
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let pair = match word {
+            "-c" | "--config" => words.next(),
+            w => w.strip_prefix("--config=").or_else(|| w.strip_prefix("-c")),
+        };
+        let Some((key, value)) = pair.and_then(|p| p.split_once('=')) else {
+            continue;
+        };
+        let key = key.trim();
+        let wanted = KEYS.contains(&key)
+            || key.starts_with("model_providers.") && key.ends_with(".base_url");
+        if !wanted {
+            continue;
+        }
+        let value = value.trim();
+        let item = format!("v = {value}")
+            .parse::<toml_edit::DocumentMut>()
+            .ok()
+            .and_then(|d| d.get("v").cloned())
+            .unwrap_or_else(|| toml_edit::value(value));
+        out.push((key.to_string(), item));
+    }
+    out
+}
+
+/// Set `a.b.c` in `doc`, making the tables on the way.
+fn set_dotted(doc: &mut toml_edit::DocumentMut, key: &str, value: toml_edit::Item) {
+    let parts: Vec<&str> = key.split('.').collect();
+    let Some((last, tables)) = parts.split_last() else {
+        return;
+    };
+    let mut table = doc.as_table_mut();
+    for part in tables {
+        let entry = table
+            .entry(part)
+            .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+        let Some(next) = entry.as_table_mut() else {
+            return;
+        };
+        table = next;
+    }
+    table.insert(last, value);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +189,52 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("config.toml"), config).expect("write");
         Provider::read(dir.path(), login)
+    }
+
+    #[test]
+    fn codex_options_on_the_command_line_choose_the_provider() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[model_providers.local]\nbase_url = \"http://127.0.0.1:11434/v1\"\n",
+        )
+        .expect("write");
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        let p = Provider::read_with(
+            dir.path(),
+            LoginMethod::Chatgpt,
+            &args(&["-c", "model_provider=local", "exec", "hi"]),
+        );
+        assert_eq!(
+            (p.endpoint.as_str(), p.openai_login),
+            ("http://127.0.0.1:11434/v1", false)
+        );
+        let p = Provider::read_with(
+            dir.path(),
+            LoginMethod::Chatgpt,
+            &args(&[
+                "--config=model_provider=\"local\"",
+                "-c",
+                "model_providers.local.base_url=http://10.0.0.2/v1",
+            ]),
+        );
+        assert_eq!(p.endpoint, "http://10.0.0.2/v1");
+        let p = Provider::read_with(
+            dir.path(),
+            LoginMethod::Api,
+            &args(&["-c", "openai_base_url=https://gw.corp.example/v1"]),
+        );
+        assert_eq!(
+            (p.endpoint.as_str(), p.openai_login),
+            ("https://gw.corp.example/v1", true)
+        );
+        // A prompt that looks like an option is not one.
+        let p = Provider::read_with(
+            dir.path(),
+            LoginMethod::Chatgpt,
+            &args(&["exec", "model_provider=local"]),
+        );
+        assert!(p.openai_login);
     }
 
     #[test]

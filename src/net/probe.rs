@@ -16,15 +16,30 @@ pub fn probe(env: &Environ, url: &str) -> Option<Diagnosis> {
     let deadline = Instant::now() + BUDGET;
     let failure = match reach::reach(env, url, deadline) {
         Err(u) => {
-            return Some(Diagnosis {
+            let d = Diagnosis {
                 status: u.status(),
                 ..Diagnosis::of(u.cause())
-            });
+            };
+            return Some(on_this_computer(d, url));
         }
         Ok(Route::Direct | Route::Proxy(_)) if url.starts_with("https") => {
             reach::https_get(env, url, None, deadline).err()
         }
         Ok(_) => None,
     };
-    failure.map(Diagnosis::of)
+    failure.map(Diagnosis::of).map(|d| on_this_computer(d, url))
+}
+
+/// A refused connection to this computer is a local model server that is
+/// not running, said with its address.
+fn on_this_computer(d: Diagnosis, url: &str) -> Diagnosis {
+    use crate::diagnose::{Answerer, Cause};
+    match crate::diagnose::answered::answered_by(url) {
+        Some((Answerer::ThisComputer, host)) if d.cause == Cause::ConnectionRefused => Diagnosis {
+            host: Some(host),
+            answered_by: Some(Answerer::ThisComputer),
+            ..Diagnosis::of(Cause::LocalServerDown)
+        },
+        _ => d,
+    }
 }

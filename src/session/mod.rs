@@ -63,9 +63,16 @@ pub fn start(
     reader: bool,
     args: impl FnOnce(&Ready) -> Vec<OsString>,
 ) -> Result<Started> {
-    let ready = prepare_session(ctx, reader)?;
+    let mut ready = prepare_session(ctx, reader)?;
     let codex = resolve_codex(ctx, &ready.stick)?;
     let args = args(&ready);
+    // The provider codex will really use: `-c model_provider=...` included.
+    ready.provider = crate::home::provider::Provider::read_with(
+        &ready.stick.codex_home(),
+        ctx.settings.login_method,
+        &args,
+    );
+    crate::diagnose::answered::provider_at(&ready.provider.endpoint, ready.provider.openai_login);
     let session = crate::login::needs_session(&args);
     let mut inv = ready.invocation(&codex.path, &args);
     if session {

@@ -548,3 +548,36 @@ fn a_network_probe_that_never_answers_does_not_hold_the_launch() {
     assert!(!stick.codex_home().join(".usbide/preflight-ok").exists());
     drop(hole);
 }
+
+#[test]
+fn the_provider_chosen_on_the_command_line_is_the_one_probed() {
+    // The config's own provider is OpenAI (no login on this stick); the
+    // command line picks a local server that is not running.
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let stick = Stick::new();
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "model = \"gpt-test\"\napproval_policy = \"never\"\n\n[model_providers.local]\nname = \"local\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\nexperimental_bearer_token = \"x\"\nwire_api = \"responses\"\nrequest_max_retries = 0\nstream_max_retries = 0\n"
+        ),
+    );
+    let run = stick.run(&[
+        "exec",
+        "--json",
+        "-c",
+        "model_provider=local",
+        "--skip-git-repo-check",
+        "say hello",
+    ]);
+    // Not stopped for a ChatGPT login the run does not use.
+    assert_ne!(run.code, 74, "{run:?}");
+    assert_ne!(run.code, 0, "{run:?}");
+    let d = diagnoses(&run);
+    assert!(
+        d.iter().any(|v| v["cause"] == "local_server_down"),
+        "{d:?}\n{run:?}"
+    );
+    assert!(!d.iter().any(|v| v["cause"] == "dns"), "{d:?}");
+}
