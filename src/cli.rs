@@ -27,8 +27,16 @@ pub struct Cli {
 impl Cli {
     /// Parse `args`; `usbide [OPTIONS] -- ARGS` (no subcommand) means
     /// `usbide [OPTIONS] run -- ARGS`.
-    pub fn parse_args(mut args: Vec<OsString>) -> Result<Self, clap::Error> {
-        use clap::CommandFactory;
+    pub fn parse_args(args: Vec<OsString>) -> Result<Self, clap::Error> {
+        Self::parse_args_in(args, crate::messages::Lang::En)
+    }
+
+    /// [`Self::parse_args`] with `--help` and usage mistakes in `lang`.
+    pub fn parse_args_in(
+        mut args: Vec<OsString>,
+        lang: crate::messages::Lang,
+    ) -> Result<Self, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
         let names: Vec<String> = Self::command()
             .get_subcommands()
             .map(|c| c.get_name().to_string())
@@ -47,7 +55,9 @@ impl Cli {
             // passes what follows it on.
             args.splice(at..at, ["run".into(), "--".into()]);
         }
-        Self::try_parse_from(args)
+        let matches =
+            crate::messages::cli::localize(Self::command(), lang).try_get_matches_from(args)?;
+        Self::from_arg_matches(&matches)
     }
 }
 

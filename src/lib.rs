@@ -60,22 +60,22 @@ use crate::settings::Settings;
 /// Run usbide with `args` (including the program name) and return the exit
 /// code. The only place that prints a final error.
 pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
-    let cli = match Cli::parse_args(args) {
-        Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
-        }
-    };
-    let session = matches!(cli.command, None | Some(Command::Run { .. }));
     // The locale's language until the settings (which may name another)
     // are resolved; from then on theirs, for every word, the final error's
     // too.
     let mut lang = messages::Lang::detect(&env, platform::user_locale().as_deref());
+    let cli = match Cli::parse_args_in(args, lang) {
+        Ok(cli) => cli,
+        Err(err) if err.use_stderr() => {
+            crate::out::eprint!("{}", messages::cli::usage_error(&err, lang));
+            return exit::USAGE;
+        }
+        Err(err) => {
+            let _ = err.print();
+            return exit::OK;
+        }
+    };
+    let session = matches!(cli.command, None | Some(Command::Run { .. }));
     let result = resolve(&cli, env).and_then(|ctx| {
         lang = ctx.lang;
         dispatch(cli, &ctx)

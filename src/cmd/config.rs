@@ -26,6 +26,7 @@ fn show(ctx: &Context, json: bool) -> Result<i32> {
             "schema_version": 1,
             "file": path.as_ref().map(|p| p.display().to_string()),
             "settings": ctx.settings.origins,
+            "variables": ctx.settings.variables(&ctx.env),
         });
         crate::out::json(&doc)?;
         return Ok(crate::exit::OK);
@@ -42,6 +43,16 @@ fn show(ctx: &Context, json: bool) -> Result<i32> {
             value,
             source_words(o, &shown_path, ctx.lang)
         ));
+    }
+    // What only a variable sets, as it is in force here.
+    crate::out::line("");
+    for v in ctx.settings.variables(&ctx.env) {
+        let value = v.value.as_deref().unwrap_or(t.config_unset_value);
+        let source = match v.source {
+            Source::Environment => fill(t.config_env, &[("name", v.name)]),
+            _ => t.config_default.to_string(),
+        };
+        crate::out::line(&format!("{:<31} {:<20} {}", v.name, value, source));
     }
     Ok(crate::exit::OK)
 }

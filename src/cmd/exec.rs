@@ -266,7 +266,7 @@ pub fn run(ctx: &Context, args: &ExecArgs) -> Result<i32> {
     let unexplained = causes.iter().any(|c| c.hides_network_cause());
     if code != 0
         && (unexplained || watchdog.fired)
-        && let Some(d) = crate::net::probe::probe(&ctx.net, probe_target(ctx, provider))
+        && let Some(d) = crate::net::probe::probe_model(&ctx.net, probe_target(ctx, provider))
     {
         if args.json {
             machine.emit(&d, "probe of the endpoint")?;

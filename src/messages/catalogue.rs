@@ -569,6 +569,44 @@ catalogue! {
     codex_says,
     /// The final error of a command (`{message}`).
     error_prefix,
+    /// clap's help page layout (clap's placeholders in braces).
+    cli_help_template,
+    /// The heading of the commands in --help.
+    cli_commands,
+    /// The name of a command in a usage line.
+    cli_command,
+    /// The help of -h/--help.
+    cli_help_flag,
+    /// After an option's help: the values it takes.
+    cli_values,
+    /// After an option's help: its default.
+    cli_default,
+    /// A usage mistake: an option usbide does not know.
+    cli_unknown_argument,
+    /// A usage mistake: a command usbide does not know.
+    cli_unknown_command,
+    /// A usage mistake: a value an option does not take.
+    cli_invalid_value,
+    /// A usage mistake: required arguments missing.
+    cli_missing,
+    /// A usage mistake: two options that exclude each other.
+    cli_conflict,
+    /// A usage mistake: a command is needed.
+    cli_missing_command,
+    /// A usage mistake of another kind.
+    cli_invalid,
+    /// The usage line after a usage mistake.
+    cli_usage,
+    /// The last line after a usage mistake.
+    cli_more,
+    /// The heading of a command's options in --help (clap adds the colon).
+    cli_options,
+    /// The heading of the options every command takes in --help (clap adds the colon).
+    cli_global_options,
+    /// The heading of a command's arguments in --help (clap adds the colon).
+    cli_arguments,
+    /// A usage mistake: an option without its value.
+    cli_missing_value,
     /// No stick folder above the executable (`{exe}`).
     root_not_found,
     /// usbide runs from a temporary folder (`{root}`, `{temp}`).

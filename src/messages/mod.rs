@@ -18,6 +18,7 @@
 //! template). The French words follow the glossary ([`glossaire`]).
 
 pub mod catalogue;
+pub mod cli;
 pub mod en;
 pub mod fill;
 pub mod fr;

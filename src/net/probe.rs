@@ -20,14 +20,20 @@ pub fn probe(env: &Environ, url: &str) -> Option<Diagnosis> {
                 status: u.status(),
                 ..Diagnosis::of(u.cause())
             };
-            return Some(on_this_computer(d, url));
+            return Some(d);
         }
         Ok(Route::Direct | Route::Proxy(_)) if url.starts_with("https") => {
             reach::https_get(env, url, None, deadline).err()
         }
         Ok(_) => None,
     };
-    failure.map(Diagnosis::of).map(|d| on_this_computer(d, url))
+    failure.map(Diagnosis::of)
+}
+
+/// [`probe`] of a model endpoint: a refused connection to this computer is
+/// a local model server that is not running.
+pub fn probe_model(env: &Environ, url: &str) -> Option<Diagnosis> {
+    probe(env, url).map(|d| on_this_computer(d, url))
 }
 
 /// A refused connection to this computer is a local model server that is

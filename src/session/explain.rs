@@ -17,7 +17,7 @@ pub fn explain_failure(ctx: &Context, ready: &Ready, log: &std::path::Path, stde
         return;
     };
     if d.cause.hides_network_cause()
-        && let Some(found) = crate::net::probe::probe(&ctx.env, &ready.provider.endpoint)
+        && let Some(found) = crate::net::probe::probe_model(&ctx.env, &ready.provider.endpoint)
     {
         d = found;
     }

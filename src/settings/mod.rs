@@ -237,6 +237,93 @@ impl Default for Downloads {
     }
 }
 
+/// A setting only a variable sets (the README's list), as it is in force.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Variable {
+    pub name: &'static str,
+    /// The value in force (`None`: not set and no default value).
+    pub value: Option<String>,
+    /// `environment` when the variable is set, else `default`.
+    pub source: Source,
+}
+
+impl Settings {
+    /// The settings only a variable sets, each with the value in force:
+    /// `usbide config` lists them after the stick's own. URLs are shown
+    /// without their passwords.
+    pub fn variables(&self, env: &Environ) -> Vec<Variable> {
+        let secs = |d: Duration| d.as_secs().to_string();
+        let on = |b: bool| if b { "on" } else { "off" }.to_string();
+        let url = |u: &str| crate::redact::url_password(u);
+        let list: Vec<(&'static str, Option<String>)> = vec![
+            (
+                "USBIDE_ROOT",
+                self.root.as_ref().map(|p| p.display().to_string()),
+            ),
+            (
+                "USBIDE_PAYLOAD_DIR",
+                self.payload_dir.as_ref().map(|p| p.display().to_string()),
+            ),
+            ("USBIDE_CODEX_ALLOW_API_KEY", Some(on(self.allow_api_key))),
+            (
+                "USBIDE_CODEX_ALLOW_CUSTOM_BASE",
+                Some(on(self.allow_custom_base)),
+            ),
+            (
+                "USBIDE_CODEX_KEEP",
+                (!self.keep_codex_vars.is_empty()).then(|| self.keep_codex_vars.join(",")),
+            ),
+            (
+                "USBIDE_DOCTOR_ENDPOINTS",
+                self.doctor_endpoints
+                    .as_ref()
+                    .map(|l| l.iter().map(|u| url(u)).collect::<Vec<_>>().join(",")),
+            ),
+            (
+                "USBIDE_DOCTOR_TIMEOUT_MS",
+                Some(self.doctor_timeout.as_millis().to_string()),
+            ),
+            ("USBIDE_EXEC_IDLE_SECS", Some(secs(self.exec_idle))),
+            ("USBIDE_LOGIN_ISSUER", self.login_issuer.as_deref().map(url)),
+            ("USBIDE_LOGIN_TIMEOUT_SECS", Some(secs(self.login_timeout))),
+            (
+                "USBIDE_LOCK_WAIT_MS",
+                Some(self.lock_wait.as_millis().to_string()),
+            ),
+            ("USBIDE_VERBOSE", Some(on(self.verbose))),
+            ("USBIDE_QR", Some(on(self.qr))),
+            ("USBIDE_YES", Some(on(self.assume_yes))),
+            (
+                "USBIDE_DOWNLOAD_STALL_SECS",
+                Some(secs(self.downloads.stall)),
+            ),
+            (
+                "USBIDE_DOWNLOAD_MAX_SECS",
+                Some(secs(self.downloads.overall)),
+            ),
+            (
+                "USBIDE_DOWNLOAD_MAX_BYTES",
+                Some(self.downloads.max_bytes.to_string()),
+            ),
+            (
+                "USBIDE_UNPACK_MAX_BYTES",
+                self.downloads.unpack_max.map(|b| b.to_string()),
+            ),
+        ];
+        list.into_iter()
+            .map(|(name, value)| Variable {
+                name,
+                value,
+                source: if env.get(name).is_some() {
+                    Source::Environment
+                } else {
+                    Source::Default
+                },
+            })
+            .collect()
+    }
+}
+
 /// The default GitHub API base.
 pub const GITHUB_API: &str = "https://api.github.com";
 
@@ -294,7 +381,12 @@ impl Pick<'_> {
             (None, None, Some(v)) => (Some(v.to_string()), Source::StickFile),
             (None, None, None) => (default.map(str::to_string), Source::Default),
         };
-        let set_by = if flag_name.is_empty() { var } else { flag_name };
+        // The flag when a flag set it; else the variable, which (unlike a
+        // flag, given to one command) can set it for good on this computer.
+        let set_by = match source {
+            Source::Flag if !flag_name.is_empty() => flag_name,
+            _ => var,
+        };
         self.origins.push(Origin {
             key,
             value: value.clone(),

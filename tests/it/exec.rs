@@ -266,11 +266,12 @@ fn a_refused_port_is_named() {
         .local_addr()
         .expect("addr")
         .port();
+    // On this computer: a local model server that is not running.
     assert_diagnosed(
         &stick_for(&format!("http://127.0.0.1:{port}/v1")),
-        "connection_refused",
+        "local_server_down",
         None,
-        "refused",
+        "base_url",
     );
 }
 

@@ -174,3 +174,38 @@ fn preflight_off_in_usbide_toml_is_honoured_on_launch() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!probe.requests().is_empty(), "no preflight ran: {run:?}");
 }
+
+#[test]
+fn help_and_usage_mistakes_speak_french() {
+    let stick = french(Stick::without_payload());
+    let help = stick.run(&["login", "--help"]);
+    assert_eq!(help.code, 0, "{help:?}");
+    assert!(
+        help.stdout.contains("Utilisation\u{a0}: usbide login"),
+        "{help:?}"
+    );
+    assert!(
+        help.stdout
+            .contains("Se connecter avec un code à usage unique"),
+        "{help:?}"
+    );
+    assert!(!help.stdout.contains("Print help"), "{help:?}");
+    assert_french(&help);
+    let wrong = stick.run(&["login", "--nope"]);
+    assert_eq!(wrong.code, 2, "{wrong:?}");
+    assert!(
+        wrong
+            .stderr
+            .starts_with("usbide\u{a0}: erreur\u{a0}: argument inattendu"),
+        "{wrong:?}"
+    );
+    assert_french(&wrong);
+    // English stays clap's own.
+    let mut english = Stick::without_payload();
+    english.set("USBIDE_LANG", "en");
+    let wrong = english.run(&["login", "--nope"]);
+    assert!(
+        wrong.stderr.contains("unexpected argument '--nope'"),
+        "{wrong:?}"
+    );
+}

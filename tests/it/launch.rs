@@ -526,3 +526,57 @@ fn a_second_window_reads_beside_a_session_and_writers_are_told_at_once() {
     let run = stick.run(&["logout"]);
     assert!(!run.stderr.contains("session is running"), "{run:?}");
 }
+
+#[test]
+fn config_lists_every_setting_the_readme_lists() {
+    let readme = std::fs::read_to_string(crate::support::repo().join("README.md")).expect("README");
+    let table = &readme[readme.find("## Environment variables").expect("the table")..];
+    let names: Vec<&str> = table
+        .lines()
+        .take_while(|l| !l.starts_with("## Exit"))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|n| n.starts_with("USBIDE_") && *n != "USBIDE_")
+        .collect();
+    assert!(names.len() >= 25, "{names:?}");
+    let mut stick = Stick::without_payload();
+    stick.set(
+        "USBIDE_DOCTOR_ENDPOINTS",
+        "https://ann:CANARY-pw@mirror.example/",
+    );
+    let run = stick.run(&["config"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("CANARY-pw"), "{}", run.stdout);
+    let json = stick.run(&["config", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    // Each by its variable: a stick setting's `set_by`, or a variable's line.
+    let listed: Vec<String> = doc["settings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["set_by"].as_str().unwrap_or_default().to_string())
+        .chain(
+            doc["variables"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v["name"].as_str().unwrap_or_default().to_string()),
+        )
+        .collect();
+    for name in &names {
+        assert!(
+            listed
+                .iter()
+                .any(|l| l.split([' ', '/', ',']).any(|w| w == *name)),
+            "{name} is not in usbide config: {listed:?}"
+        );
+    }
+    let errors = crate::support::schema_errors("config", &doc);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        doc["variables"].as_array().is_some_and(|v| v
+            .iter()
+            .any(|x| x["name"] == "USBIDE_DOCTOR_ENDPOINTS" && x["source"] == "environment")),
+        "{doc}"
+    );
+}
