@@ -23,13 +23,15 @@ pub enum Answerer {
 }
 
 thread_local! {
-    /// The provider codex uses, from the stick's config: where the built-in
-    /// OpenAI provider's requests go when that is not OpenAI's own hosts
-    /// (`openai_base_url` to a company's OpenAI-compatible gateway, a test's
-    /// stand-in), so that what answers there answers for OpenAI; and who
-    /// answers a message that names no URL. Set once per run, when the
-    /// provider is read, on the thread that runs the session and reads codex's
-    /// output (each test thread has its own); a few at most.
+    // The provider codex uses, from the stick's config: where the built-in
+    // OpenAI provider's requests go when that is not OpenAI's own hosts
+    // (`openai_base_url` to a company's OpenAI-compatible gateway, a test's
+    // stand-in), so that what answers there answers for OpenAI; and who
+    // answers a message that names no URL. Set once per run, when the
+    // provider is read, on the thread that runs the session and reads codex's
+    // output (each test thread has its own); a few at most.
+    // Already `const`: the Windows toolchain's clippy (1.96) says otherwise.
+    #[allow(clippy::missing_const_for_thread_local)]
     static PROVIDER: std::cell::RefCell<Vec<(Answerer, String)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }

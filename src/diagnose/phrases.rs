@@ -93,9 +93,11 @@ pub fn hint(d: &Diagnosis, lang: Lang) -> String {
 }
 
 thread_local! {
-    /// Whether this run's stick logs in with an API key (set once per run,
-    /// with the settings, on the thread that reads codex's output): the
-    /// fixes that say how to log in then say `usbide login --with-api-key`.
+    // Whether this run's stick logs in with an API key (set once per run,
+    // with the settings, on the thread that reads codex's output): the
+    // fixes that say how to log in then say `usbide login --with-api-key`.
+    // Already `const`: the Windows toolchain's clippy (1.96) says otherwise.
+    #[allow(clippy::missing_const_for_thread_local)]
     static API_KEY_STICK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
