@@ -55,8 +55,9 @@ impl Cli {
             // passes what follows it on.
             args.splice(at..at, ["run".into(), "--".into()]);
         }
-        let matches =
-            crate::messages::cli::localize(Self::command(), lang).try_get_matches_from(args)?;
+        // `usbide`, also where the file is `usbide.exe`: the name people type.
+        let cmd = crate::messages::cli::localize(Self::command().bin_name("usbide"), lang);
+        let matches = cmd.try_get_matches_from(args)?;
         Self::from_arg_matches(&matches)
     }
 }

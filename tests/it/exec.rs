@@ -487,15 +487,17 @@ fn an_mcp_server_that_does_not_start_is_named_with_its_entry() {
     let server =
         Server::start(|_| Reply::Full(200, "text/event-stream", crate::standin::sse_reply("done")));
     let base = format!("{}/v1", server.url());
-    let config = |required: bool| {
-        Stick::provider_config(&base, "experimental_bearer_token = \"test-bearer\"")
-            + &format!(
-                "\n[mcp_servers.docs-canary]\ncommand = \"/nonexistent/mcp-docs-canary\"\nrequired = {required}\nstartup_timeout_sec = 5\n"
-            )
-    };
     // Required: codex stops before the thread starts, its reason on stderr
     // only; usbide names the server and the entry to fix, in both forms.
     let stick = stick_for(&base);
+    let missing = stick.outside.join("no-such-dir").join("mcp-docs-canary");
+    let config = |required: bool| {
+        Stick::provider_config(&base, "experimental_bearer_token = \"test-bearer\"")
+            + &format!(
+                "\n[mcp_servers.docs-canary]\ncommand = '{}'\nrequired = {required}\nstartup_timeout_sec = 5\n",
+                missing.display()
+            )
+    };
     stick.write("codex_home/config.toml", &config(true));
     let human = exec(&stick, false);
     assert_ne!(human.code, 0, "{human:?}");
