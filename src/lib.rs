@@ -67,7 +67,12 @@ pub fn run(args: Vec<OsString>, env: Environ) -> i32 {
     let cli = match Cli::parse_args_in(args, lang) {
         Ok(cli) => cli,
         Err(err) if err.use_stderr() => {
-            crate::out::eprint!("{}", messages::cli::usage_error(&err, lang));
+            // A mistyped key (`login --with-api-key sk-...`) is quoted back
+            // by clap: redacted, each line escaped, like every other text.
+            let said = messages::cli::usage_error(&err, lang);
+            for line in redact::text(&said).lines() {
+                crate::out::eprintln!("{}", escape::escape(line));
+            }
             return exit::USAGE;
         }
         Err(err) => {

@@ -236,18 +236,19 @@ pub fn redacted_after<'a>(before: &str, text: &'a str) -> Cow<'a, str> {
         return redacted(text);
     }
     let joined = format!("{before}{text}");
-    if !CANDIDATES.is_match(&joined) {
-        return Cow::Borrowed(text);
-    }
     let shift = before.len();
-    let spans = findings(&joined)
-        .into_iter()
-        .filter(|&(_, end, _)| end > shift)
-        .map(|(start, end, label)| {
-            let label = if start < shift { "***" } else { label };
-            (start.max(shift) - shift, end - shift, label)
-        })
-        .collect();
+    // What `text` alone shows is hidden too: glued to the end of `before`,
+    // a key at the very start of `text` is no longer at a word's boundary.
+    let mut spans: Vec<_> = findings(text);
+    spans.extend(
+        findings(&joined)
+            .into_iter()
+            .filter(|&(_, end, _)| end > shift)
+            .map(|(start, end, label)| {
+                let label = if start < shift { "***" } else { label };
+                (start.max(shift) - shift, end - shift, label)
+            }),
+    );
     hide(text, spans)
 }
 
@@ -545,6 +546,15 @@ mod tests {
             );
         }
         assert_eq!(redacted_after("hello ", "world"), "world");
+        // Never less than the text alone: a key at the start of a message
+        // after one that ends in a letter (and holds an anchor).
+        let after = redacted_after(
+            "Set OPENAI_BASE_URL=http://localhost:11434/v1 and run it",
+            "sk-proj-ABCDEFGHIJKLMNOPQRSTUV is the key",
+        );
+        assert!(!after.contains("ABCDEFGHIJKLMNOPQRSTUV"), "{after}");
+        let after = redacted_after("a=b then", "Bearer abcdefghijk123 rest");
+        assert!(!after.contains("abcdefghijk123"), "{after}");
         assert_eq!(redacted_after("Bearer ", "abcdefghijk123 rest"), "*** rest");
     }
 

@@ -89,12 +89,19 @@ fn parse(message: &str) -> Option<(Answerer, String)> {
         return None;
     }
     let rest = &message[at + 3..];
+    // The authority runs to the path, query or fragment (or the end of the
+    // word): a password may hold `,` `'` `(` `)`, so the user part, up to its
+    // last `@`, is dropped unread before the host is cut from what follows.
     let authority_end = rest
-        .find(['/', '?', '#', ')', ',', ' ', '\n', '"', '\'', '>'])
+        .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '<' | '>') || c.is_whitespace())
         .unwrap_or(rest.len());
     let authority = &rest[..authority_end];
-    // Never a password: what precedes `@` is dropped unread.
-    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let after_user = authority.rsplit('@').next().unwrap_or(authority);
+    // Text that follows a bare host in prose: `(http://host:1234)`, `host,`.
+    let host_end = after_user
+        .find([')', ',', '\'', ';'])
+        .unwrap_or(after_user.len());
+    let host_port = after_user[..host_end].trim_end_matches('.');
     if host_port.is_empty()
         || host_port.len() > HOST_MAX + 6
         || !host_port
@@ -103,11 +110,19 @@ fn parse(message: &str) -> Option<(Answerer, String)> {
     {
         return None;
     }
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(v6),
-        None => host_port.split(':').next().unwrap_or(host_port),
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').unwrap_or((v6, "")),
+        None => host_port
+            .split_once(':')
+            .map_or((host_port, ""), |(h, p)| (h, p)),
+    };
+    // Only digits after the host's colon: anything else is a user and a
+    // password whose `@` never came (or a `/` in them cut the URL short).
+    let port = port.strip_prefix(':').unwrap_or(port);
+    if !port.bytes().all(|b| b.is_ascii_digit()) || host.is_empty() {
+        return None;
     }
-    .to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
     Some((kind(&host), host_port.to_ascii_lowercase()))
 }
 
@@ -220,6 +235,16 @@ mod tests {
         let (_, host) =
             who("url: https://user:CANARY-9@relay.example:8443/v1?key=CANARY-10").expect("a url");
         assert_eq!(host, "relay.example:8443");
+        // Characters a password may hold unencoded.
+        for password in ["Summer,2024", "it's", "a(b)c", "x;y"] {
+            let (_, host) = who(&format!("url: https://bob:{password}@gw.corp/v1")).expect("a url");
+            assert_eq!(host, "gw.corp", "{password}");
+        }
+        // A `/` in a password cuts the URL short: the rest is not a host.
+        assert_eq!(who("url: https://bob:pa/ss@gw.corp/v1"), None);
+        let (_, host) =
+            who("error sending request for url (http://localhost:11434)").expect("a url");
+        assert_eq!(host, "localhost:11434");
     }
 
     #[test]

@@ -48,10 +48,15 @@ const NO_SESSION: &[&str] = &[
     "sandbox",
 ];
 
-/// Whether a codex call only reads: `--version`, `--help` (anywhere), `help`,
-/// `login status`. It may answer beside a running session.
+/// Whether a codex call only reads: `--version`, `--help` (before any
+/// `--`: after it they are a prompt's or a server's), `help`, `login
+/// status`. It may answer beside a running session.
 pub fn reads_only(args: &[std::ffi::OsString]) -> bool {
-    let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let words: Vec<&str> = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .collect();
     words
         .iter()
         .any(|w| matches!(*w, "--version" | "-V" | "--help" | "-h"))
@@ -374,6 +379,28 @@ impl LoginError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_calls_that_read_answer_beside_a_session() {
+        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        for reads in [
+            &["--version"][..],
+            &["login", "status"],
+            &["exec", "--help"],
+            &["help"],
+        ] {
+            assert!(reads_only(&args(reads)), "{reads:?}");
+        }
+        // After `--`, `-h` is a prompt or a server's own option.
+        for writes in [
+            &["exec", "--", "-h"][..],
+            &["mcp", "add", "docs", "--", "srv", "--help"],
+            &["login"],
+            &["exec", "hi"],
+        ] {
+            assert!(!reads_only(&args(writes)), "{writes:?}");
+        }
+    }
 
     #[test]
     fn a_failed_attempt_gets_the_login_back_byte_for_byte() {

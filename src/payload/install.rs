@@ -117,7 +117,7 @@ fn stage(
 ) -> Result<(PathBuf, Record), PayloadError> {
     let archive = staging.join("download.part");
     let size = match &req.source {
-        Source::File { path } => copy_in(path, artifact, &archive)?,
+        Source::File { path } => copy_in(path, artifact, &archive, limits.max_bytes.max(4 << 30))?,
         _ => download(http, artifact, &archive, limits, req.lang)?,
     };
     let unpacked = staging.join("unpacked");
@@ -262,7 +262,7 @@ fn download(
 /// Copy the archive at `from` into the staging folder, hashing the bytes
 /// copied: what is installed is what was verified, even if the file
 /// changes meanwhile. Returns the size.
-fn copy_in(from: &Path, artifact: &Artifact, dest: &Path) -> Result<u64, PayloadError> {
+fn copy_in(from: &Path, artifact: &Artifact, dest: &Path, max: u64) -> Result<u64, PayloadError> {
     use std::io::Read;
     let io_err = |path: &Path| {
         let path = path.to_path_buf();
@@ -272,7 +272,7 @@ fn copy_in(from: &Path, artifact: &Artifact, dest: &Path) -> Result<u64, Payload
             source,
         }
     };
-    let mut reader = File::open(from).map_err(io_err(from))?;
+    let mut reader = File::open(from).map_err(io_err(from))?.take(max);
     let mut file = File::options()
         .write(true)
         .create_new(true)

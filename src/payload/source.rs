@@ -74,6 +74,10 @@ impl Source {
     }
 }
 
+/// The most `payload install --from` reads of a file (codex's archives
+/// weigh about 170 MB).
+const FILE_MAX: u64 = 4 << 30;
+
 /// An archive on disk: the pinned digest it matches (the npm package's or
 /// the GitHub asset's), found by hashing it once; its kind from its first
 /// bytes. A file with no pin to match is refused: nothing else vouches for
@@ -113,7 +117,16 @@ fn file(
         path: path.to_path_buf(),
         source,
     };
-    let mut reader = std::fs::File::open(path).map_err(io_err)?;
+    // A regular file only (never a FIFO or a device that would hang here),
+    // and never more than an archive can weigh.
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if !meta.is_file() {
+        return Err(io_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
+    let mut reader = std::fs::File::open(path).map_err(io_err)?.take(FILE_MAX);
     let mut hashers: Vec<_> = pinned.iter().map(Digest::hasher).collect();
     let mut head = Vec::new();
     let mut buf = vec![0u8; 1 << 16];

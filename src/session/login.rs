@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<i32> {
     if !args.reset && !replace_existing(ctx, &ready.stick.codex_home())? {
         return Ok(crate::exit::LOGIN);
     }
-    let codex = resolve_codex(ctx, &ready.stick)?.path;
+    let codex = resolve_codex(ctx, &ready.stick, true)?.path;
     let code = login(ctx, &ready, &codex, args)?;
     if code == crate::exit::OK && method != LoginMethod::None {
         record_method(ctx, &ready.stick.root, method)?;
@@ -583,7 +583,7 @@ fn aside_name(copy: &Path) -> PathBuf {
 /// `usbide logout`.
 pub fn logout(ctx: &Context) -> Result<i32> {
     let ready = prepare(ctx)?;
-    let codex = resolve_codex(ctx, &ready.stick)?.path;
+    let codex = resolve_codex(ctx, &ready.stick, true)?.path;
     let out = codex_logout(ctx, &ready, &codex)?;
     for line in String::from_utf8_lossy(&out.stderr)
         .lines()

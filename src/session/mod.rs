@@ -64,7 +64,7 @@ pub fn start(
     args: impl FnOnce(&Ready) -> Vec<OsString>,
 ) -> Result<Started> {
     let mut ready = prepare_session(ctx, reader)?;
-    let codex = resolve_codex(ctx, &ready.stick)?;
+    let codex = resolve_codex(ctx, &ready.stick, ready.holds_the_stick())?;
     let args = args(&ready);
     // The provider codex will really use: `-c model_provider=...` included.
     ready.provider = crate::home::provider::Provider::read_with(
@@ -124,7 +124,9 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
     if code == 0 && crate::login::needs_session(args) {
         retire_rollback(ctx, &ready);
     }
-    if interactive && code != 0 {
+    // A reader beside a session does not explain itself from that
+    // session's log.
+    if interactive && code != 0 && ready.holds_the_stick() {
         explain::explain_failure(
             ctx,
             &ready,

@@ -9,8 +9,10 @@ use crate::stick::Stick;
 use crate::ui::{ask, note};
 
 /// The codex to run: the stick's payload for this host; if it is missing,
-/// offer to install it (on a terminal), else fall back to PATH with a warning.
-pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
+/// offer to install it (on a terminal), else fall back to PATH with a
+/// warning. Without the stick's lock (`may_install` false: a reader beside a
+/// running session) nothing is offered: an install writes.
+pub fn resolve_codex(ctx: &Context, stick: &Stick, may_install: bool) -> Result<CodexExe> {
     let t = crate::messages::text(ctx.lang);
     let fill = crate::messages::fill;
     let target = crate::payload::target::host().context(t.payload_unpublished)?;
@@ -24,11 +26,12 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick) -> Result<CodexExe> {
         }
         Err(reason) => reason,
     };
-    if ctx.settings.assume_yes
-        || ask(
-            &fill(t.codex_no_payload_ask, &[("missing", &missing)]),
-            ctx.lang,
-        )?
+    if may_install
+        && (ctx.settings.assume_yes
+            || ask(
+                &fill(t.codex_no_payload_ask, &[("missing", &missing)]),
+                ctx.lang,
+            )?)
     {
         let installed = crate::session::payload::install_for_launch(ctx, stick, target)?;
         return Ok(CodexExe {

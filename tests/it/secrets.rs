@@ -227,3 +227,15 @@ fn render_json_never_passes_escapes_or_tokens_through() {
         assert!(!run.stdout.contains("canary"), "json={json}: {run:?}");
     }
 }
+
+#[test]
+fn a_key_typed_where_an_option_was_expected_is_not_quoted_back() {
+    let key = "sk-proj-CANARYusageERRORabcdefghijklmnop";
+    for lang in ["en", "fr"] {
+        let mut stick = Stick::without_payload();
+        stick.set("USBIDE_LANG", lang);
+        let run = stick.run(&["login", "--with-api-key", key]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(!run.all().contains("CANARYusageERROR"), "{lang}: {run:?}");
+    }
+}
