@@ -248,14 +248,7 @@ fn download(
         )));
     }
     file.sync_all().map_err(write_err)?;
-    let actual = hasher.finish();
-    if actual != artifact.digest {
-        return Err(PayloadError::DigestMismatch {
-            url: artifact.url.clone(),
-            expected: artifact.digest.to_string(),
-            actual: actual.to_string(),
-        });
-    }
+    verified(artifact, hasher)?;
     Ok(total)
 }
 
@@ -291,6 +284,15 @@ fn copy_in(from: &Path, artifact: &Artifact, dest: &Path, max: u64) -> Result<u6
         total += n as u64;
     }
     file.sync_all().map_err(io_err(dest))?;
+    verified(artifact, hasher)?;
+    Ok(total)
+}
+
+/// The digest of the bytes hashed, refused unless it is the artifact's.
+fn verified(
+    artifact: &Artifact,
+    hasher: crate::payload::digest::Hasher,
+) -> Result<(), PayloadError> {
     let actual = hasher.finish();
     if actual != artifact.digest {
         return Err(PayloadError::DigestMismatch {
@@ -299,7 +301,7 @@ fn copy_in(from: &Path, artifact: &Artifact, dest: &Path, max: u64) -> Result<u6
             actual: actual.to_string(),
         });
     }
-    Ok(total)
+    Ok(())
 }
 
 fn progress_bar(length: Option<u64>, message: &'static str) -> ProgressBar {
