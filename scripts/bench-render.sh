@@ -22,7 +22,9 @@ mkdir -p "$work"
 bin=${USBIDE_BIN:-target/release/usbide}
 
 python3 - "$size_mb" "$work" <<'PY'
-import json, sys, tomllib
+import functools, json, sys, tomllib
+# As codex writes its events (serde_json): UTF-8 as it is, never \u escapes.
+json.dumps = functools.partial(json.dumps, ensure_ascii=False)
 size = int(sys.argv[1]) * 1_000_000
 work = sys.argv[2]
 fixture = open("benches/fixtures/codex-0.169-exec.jsonl").read().splitlines()
@@ -30,10 +32,10 @@ fixture = open("benches/fixtures/codex-0.169-exec.jsonl").read().splitlines()
 def write(name, blocks):
     path = f"{work}/{name}-{sys.argv[1]}.jsonl"
     written, n = 0, 0
-    with open(path, "w") as f:
+    with open(path, "w", encoding="utf-8") as f:
         while written < size:
             for l in blocks(n):
-                f.write(l + "\n"); written += len(l) + 1
+                f.write(l + "\n"); written += len(l.encode()) + 1
             n += 1
 
 # big: the real events, repeated; every tenth block one ~1 MB command output.
