@@ -149,7 +149,6 @@ pub fn run(
             let _ = left_tx.send(vec![leftovers::check(&found, lang)]);
         });
     }
-    let t = crate::messages::text(lang);
     let mut checks = local::stick(stick, env, lang);
     // A launch has just enforced codex_home and found the payload; only the
     // doctor looks at them again.
@@ -169,33 +168,8 @@ pub fn run(
     if opts.full {
         checks.push(traces::check(&traces::find(env, &codex_home), lang));
     }
-    let mut ca_bundle = None;
-    if opts.network && !opts.endpoints.is_empty() {
-        let reports = network::check_all(net, &opts.endpoints, opts.timeout, lang);
-        checks.extend(reports.iter().flat_map(|r| r.checks.clone()));
-        checks.push(network::clock(&reports, lang));
-        if reports.iter().any(|r| r.inspected) {
-            let host = crate::login::method::host_name(env);
-            checks.push(match tlsbundle::write(&codex_home, &host, env) {
-                Ok((path, n)) => {
-                    ca_bundle = Some(path.clone());
-                    let found = crate::messages::fill(
-                        t.tls_bundle_written,
-                        &[("path", &path.display().to_string()), ("n", &n.to_string())],
-                    );
-                    Check::ok(Group::Network, "tls.bundle", found)
-                }
-                Err(e) => Check::fail(
-                    Group::Network,
-                    "tls.bundle",
-                    crate::messages::fill(t.tls_bundle_failed, &[("error", &e.to_string())]),
-                    t.free_space_fix,
-                ),
-            });
-        }
-    } else {
-        checks.push(Check::skipped(Group::Network, "network", t.network_offline));
-    }
+    let (network, ca_bundle) = network_checks(&codex_home, (env, net), opts, lang);
+    checks.extend(network);
     drop(tx);
     while let Ok(more) = rx.recv_timeout(
         deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(200),
@@ -218,6 +192,47 @@ pub fn run(
         checks,
         ca_bundle,
     }
+}
+
+/// The network checks alone (skipped when `opts` says no network), and the
+/// CA bundle written when a TLS-inspecting proxy was found. A launch runs
+/// them beside codex; [`run`] with everything else.
+pub fn network_checks(
+    codex_home: &std::path::Path,
+    (env, net): (&Environ, &Environ),
+    opts: &Options,
+    lang: crate::messages::Lang,
+) -> (Vec<Check>, Option<PathBuf>) {
+    let t = crate::messages::text(lang);
+    let mut checks = Vec::new();
+    let mut ca_bundle = None;
+    if opts.network && !opts.endpoints.is_empty() {
+        let reports = network::check_all(net, &opts.endpoints, opts.timeout, lang);
+        checks.extend(reports.iter().flat_map(|r| r.checks.clone()));
+        checks.push(network::clock(&reports, lang));
+        if reports.iter().any(|r| r.inspected) {
+            let host = crate::login::method::host_name(env);
+            checks.push(match tlsbundle::write(codex_home, &host, env) {
+                Ok((path, n)) => {
+                    ca_bundle = Some(path.clone());
+                    let found = crate::messages::fill(
+                        t.tls_bundle_written,
+                        &[("path", &path.display().to_string()), ("n", &n.to_string())],
+                    );
+                    Check::ok(Group::Network, "tls.bundle", found)
+                }
+                Err(e) => Check::fail(
+                    Group::Network,
+                    "tls.bundle",
+                    crate::messages::fill(t.tls_bundle_failed, &[("error", &e.to_string())]),
+                    t.free_space_fix,
+                ),
+            });
+        }
+    } else {
+        checks.push(Check::skipped(Group::Network, "network", t.network_offline));
+    }
+    (checks, ca_bundle)
 }
 
 /// Run `cmd` (stdin closed, stdout captured) until it ends or `deadline`

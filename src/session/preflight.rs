@@ -48,21 +48,19 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
     if opts.network && cache::fresh(&home, &fingerprint, now) {
         opts.network = false;
     }
+    // The network checks alone run beside the launch (the local ones below
+    // are quick and run once).
     let network = opts.network.then(|| {
         let (tx, rx) = std::sync::mpsc::channel();
-        let (stick, settings) = (ready.stick.clone(), ctx.settings.clone());
         let (env, net, lang) = (ctx.env.clone(), ctx.net.clone(), ctx.lang);
         let (opts, home) = (opts.clone(), home.clone());
         std::thread::spawn(move || {
-            let report = preflight::run(&stick, &settings, (&env, &net), None, &opts, lang);
-            let works = !report
-                .checks
-                .iter()
-                .any(|c| c.group == Group::Network && c.status == Status::Fail);
+            let found = preflight::network_checks(&home, (&env, &net), &opts, lang);
+            let works = !found.0.iter().any(|c| c.status == Status::Fail);
             if works {
                 cache::save(&home, &fingerprint, now);
             }
-            let _ = tx.send(report);
+            let _ = tx.send(found);
         });
         rx
     });
@@ -75,15 +73,10 @@ pub fn preflight_on_launch(ctx: &Context, ready: &Ready) {
         &opts,
         ctx.lang,
     );
-    if let Some(found) = network.and_then(|rx| rx.recv_timeout(NETWORK_WAIT).ok()) {
+    if let Some((checks, ca_bundle)) = network.and_then(|rx| rx.recv_timeout(NETWORK_WAIT).ok()) {
         report.checks.retain(|c| c.group != Group::Network);
-        report.checks.extend(
-            found
-                .checks
-                .into_iter()
-                .filter(|c| c.group == Group::Network),
-        );
-        report.ca_bundle = found.ca_bundle;
+        report.checks.extend(checks);
+        report.ca_bundle = ca_bundle;
     }
     for c in report
         .checks
