@@ -130,6 +130,12 @@ impl Provider {
     }
 }
 
+/// Whether codex's options in `args` change the provider the config names
+/// (most launches: no, and the config is not read again).
+pub fn overridden_by(args: &[std::ffi::OsString]) -> bool {
+    !cli_overrides(args).is_empty()
+}
+
 /// The provider keys among codex's `-c key=value` / `--config key=value`
 /// options: the value as TOML when it parses, else as a string (as codex
 /// reads them).

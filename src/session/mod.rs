@@ -67,12 +67,17 @@ pub fn start(
     let codex = resolve_codex(ctx, &ready.stick, ready.holds_the_stick())?;
     let args = args(&ready);
     // The provider codex will really use: `-c model_provider=...` included.
-    ready.provider = crate::home::provider::Provider::read_with(
-        &ready.stick.codex_home(),
-        ctx.settings.login_method,
-        &args,
-    );
-    crate::diagnose::answered::provider_at(&ready.provider.endpoint, ready.provider.openai_login);
+    if crate::home::provider::overridden_by(&args) {
+        ready.provider = crate::home::provider::Provider::read_with(
+            &ready.stick.codex_home(),
+            ctx.settings.login_method,
+            &args,
+        );
+        crate::diagnose::answered::provider_at(
+            &ready.provider.endpoint,
+            ready.provider.openai_login,
+        );
+    }
     let session = crate::login::needs_session(&args);
     let mut inv = ready.invocation(&codex.path, &args);
     if session {
