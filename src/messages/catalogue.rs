@@ -881,6 +881,10 @@ catalogue! {
     payload_file_unpinned,
     /// payload install --from with a file whose digest matches no pin.
     payload_file_not_pinned,
+    /// payload install --from FILE --version latest.
+    payload_file_no_latest,
+    /// payload install --from with something that is not a regular file.
+    payload_file_not_regular,
     /// A download announced too big (`{announced}`, `{max}`).
     download_too_big,
     /// A download broke off (`{total}`, `{error}`).

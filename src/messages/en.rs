@@ -433,6 +433,8 @@ pub const TEXT: Text = Text {
     source_file: "the file {path}",
     payload_file_unpinned: "refused {path}: payload/payload.toml pins no digest of codex {version} for {target}, so a file cannot be verified; pin one, or install from a source that publishes it",
     payload_file_not_pinned: "refused {path}: it is not the codex {version} for {target} that payload/payload.toml pins (its digest matches neither the npm package's nor the GitHub release's); the installed payload was not touched",
+    payload_file_no_latest: "a file on disk has no latest version: name the version (`--version V`) or let payload.toml's pin decide",
+    payload_file_not_regular: "refused {path}: not a regular file (a folder, a device or a pipe)",
     download_too_big: "the server announces {announced} bytes, more than the {max} usbide accepts (USBIDE_DOWNLOAD_MAX_BYTES)",
     download_broke: "download broke off after {total} bytes: {error}",
     download_broke_silent: "download broke off after {total} bytes",

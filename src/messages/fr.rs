@@ -435,6 +435,8 @@ pub const TEXT: Text = Text {
     source_file: "le fichier {path}",
     payload_file_unpinned: "{path} refusé\u{a0}: payload/payload.toml ne fixe aucune empreinte de codex {version} pour {target}, un fichier ne peut donc pas être vérifié\u{a0}; fixez-en une, ou installez depuis une source qui la publie",
     payload_file_not_pinned: "{path} refusé\u{a0}: ce n'est pas le codex {version} pour {target} que fixe payload/payload.toml (son empreinte ne correspond ni à celle du paquet npm ni à celle de la version GitHub)\u{a0}; le paquet codex installé n'a pas été touché",
+    payload_file_no_latest: "un fichier sur disque n'a pas de dernière version\u{a0}: indiquez la version (`--version V`) ou laissez décider l'empreinte fixée dans payload.toml",
+    payload_file_not_regular: "{path} refusé\u{a0}: ce n'est pas un fichier ordinaire (un dossier, un périphérique ou un tube)",
     download_too_big: "le serveur annonce {announced} octets, plus que les {max} qu'usbide accepte (USBIDE_DOWNLOAD_MAX_BYTES)",
     download_broke: "le téléchargement s'est interrompu après {total} octets\u{a0}: {error}",
     download_broke_silent: "le téléchargement s'est interrompu après {total} octets",

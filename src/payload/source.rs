@@ -121,10 +121,9 @@ fn file(
     // and never more than an archive can weigh.
     let meta = std::fs::metadata(path).map_err(io_err)?;
     if !meta.is_file() {
-        return Err(io_err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        )));
+        return Err(PayloadError::Layout {
+            reason: crate::messages::fill(t.payload_file_not_regular, &[("path", &shown)]),
+        });
     }
     let mut reader = std::fs::File::open(path).map_err(io_err)?.take(FILE_MAX);
     let mut hashers: Vec<_> = pinned.iter().map(Digest::hasher).collect();
@@ -165,9 +164,9 @@ impl Source {
     /// release (`rust-v0.169.0` is 0.169.0) or npm's `latest` dist-tag.
     pub fn latest(&self, http: &Client, lang: Lang) -> Result<String, PayloadError> {
         let version = match self {
-            Self::File { path } => {
-                return Err(PayloadError::NotPublished {
-                    what: format!("a latest version in {}", path.display()),
+            Self::File { .. } => {
+                return Err(PayloadError::Layout {
+                    reason: crate::messages::text(lang).payload_file_no_latest.into(),
                 });
             }
             Self::Github { api } => {

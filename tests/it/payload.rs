@@ -687,6 +687,10 @@ fn an_archive_on_disk_is_installed_only_when_it_is_the_pinned_codex() {
     .expect("pin");
     let other = stick.outside.join("OTHER-STICK");
     fs::create_dir_all(&other).expect("other stick");
+    // A folder (or a device, a pipe) is no archive: refused before it is read.
+    let run = stick.run(&["payload", "install", "--from", &other.display().to_string()]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("not a regular file"), "{run:?}");
     // A file that is not the pinned codex is refused, and nothing changes.
     let mut tampered = tarball.clone();
     let last = tampered.len() - 1;
