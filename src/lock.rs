@@ -135,7 +135,7 @@ impl StickLock {
         // A session's mark; a stale one (a crash) goes now that the lock
         // is ours, and a mark is only read while the lock is held.
         let session_mark = match holder {
-            Holder::Session => crate::fsx::write_atomic(&mark, pid.as_bytes())
+            Holder::Session => crate::fsx::write_own(&mark, pid.as_bytes())
                 .ok()
                 .map(|()| mark),
             Holder::Command => {
@@ -197,6 +197,35 @@ impl crate::messages::UserError for LockError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_is_not_waited_for_and_a_stale_mark_goes_with_the_next_holder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let session =
+            StickLock::acquire_as(dir.path(), Duration::ZERO, Holder::Session).expect("session");
+        assert!(dir.path().join(SESSION_MARK).is_file());
+        // A long wait, yet the answer is at once: the holder is a session.
+        let started = Instant::now();
+        let err = StickLock::acquire(dir.path(), Duration::from_secs(600)).expect_err("busy");
+        assert!(
+            matches!(err, LockError::Busy { session: true, .. }),
+            "{err:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(60));
+        drop(session);
+        assert!(!dir.path().join(SESSION_MARK).exists());
+        // A mark a crashed session left: the next command that holds the
+        // lock removes it, and a writer then waits as for any command.
+        std::fs::write(dir.path().join(SESSION_MARK), "pid 1").expect("stale");
+        let command = StickLock::acquire(dir.path(), Duration::ZERO).expect("free");
+        assert!(!dir.path().join(SESSION_MARK).exists());
+        let err = StickLock::acquire(dir.path(), Duration::ZERO).expect_err("busy");
+        assert!(
+            matches!(err, LockError::Busy { session: false, .. }),
+            "{err:?}"
+        );
+        drop(command);
+    }
 
     #[cfg(unix)]
     #[test]
