@@ -56,8 +56,15 @@ impl Cli {
             args.splice(at..at, ["run".into(), "--".into()]);
         }
         // `usbide`, also where the file is `usbide.exe`: the name people type.
-        let cmd = crate::messages::cli::localize(Self::command().bin_name("usbide"), lang);
-        let matches = cmd.try_get_matches_from(args)?;
+        let cmd = Self::command().bin_name("usbide");
+        // The French tree only for help or a mistake: a launch parses as is.
+        let matches = match cmd.clone().try_get_matches_from(&args) {
+            Ok(matches) => matches,
+            Err(_) if lang != crate::messages::Lang::En => {
+                crate::messages::cli::localize(cmd, lang).try_get_matches_from(args)?
+            }
+            Err(err) => return Err(err),
+        };
         Self::from_arg_matches(&matches)
     }
 }
