@@ -8,6 +8,12 @@
 //! The lock file is opened as usbide's own ([`crate::fsx::open_own`]): a
 //! link, a FIFO or another user's file at its name is refused, never
 //! truncated.
+//!
+//! A second codex session may share the stick where nothing of the login
+//! rotates (an API key; measured in `tests/it/shared.rs`): every session
+//! holds a shared lock on `codex_home/usbide.sessions` for as long as it
+//! runs, and a command that writes holds it exclusively, so a session beside
+//! another one keeps writers away even after the first one ended.
 
 use crate::messages::UserError as _;
 use std::fs::{File, TryLockError};
@@ -21,8 +27,11 @@ use std::time::{Duration, Instant};
 /// file itself cannot be read while held on Windows).
 #[derive(Debug)]
 pub struct StickLock {
-    _file: File,
+    /// `usbide.lock`, held exclusively; `None` for a session beside another.
+    _file: Option<File>,
     session_mark: Option<PathBuf>,
+    /// `usbide.sessions`: shared by sessions, exclusive for a command.
+    _sessions: Option<File>,
 }
 
 impl Drop for StickLock {
@@ -38,12 +47,19 @@ impl Drop for StickLock {
 pub enum Holder {
     /// A codex session (interactive or `exec`): held as long as codex runs.
     Session,
+    /// A session whose login can be shared: beside a running session it
+    /// goes on without the stick lock, writing nothing (see
+    /// [`StickLock::holds_the_stick`]).
+    SharedSession,
     /// A command that writes and ends (a login, an install, a setting).
     Command,
 }
 
 /// The name of the mark a session leaves beside the lock.
 const SESSION_MARK: &str = "usbide.session";
+
+/// The file every session holds a shared lock on while it runs.
+const SESSIONS_LOCK: &str = "usbide.sessions";
 
 /// Why the lock was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +71,10 @@ pub enum LockError {
         holder: String,
         session: bool,
     },
+    /// A session holds the stick and this one's login cannot be shared:
+    /// two codex processes would refresh one ChatGPT token at once.
+    #[error("{}", self.message(crate::messages::Lang::En))]
+    NotShared { home: PathBuf, holder: String },
     /// The stick is mounted read-only: nothing can be written, so nothing
     /// needs the lock either.
     #[error("{}", self.message(crate::messages::Lang::En))]
@@ -94,6 +114,15 @@ impl StickLock {
         let mut file = crate::fsx::open_own(&path, false).map_err(io_err)?;
         let deadline = Instant::now() + wait;
         let mark = codex_home.join(SESSION_MARK);
+        // A session first shows itself to writers (a command holding the
+        // stick is waited for, as below).
+        let kind = holder;
+        let sessions = match holder {
+            Holder::Session | Holder::SharedSession => {
+                Some(Self::share(codex_home, &mut file, deadline, &io_err)?)
+            }
+            Holder::Command => None,
+        };
         loop {
             match file.try_lock() {
                 Ok(()) => break,
@@ -117,6 +146,23 @@ impl StickLock {
                             holder.trim().chars().take(40).collect()
                         }
                     };
+                    match (kind, session.is_some()) {
+                        // Beside the running session, without the stick.
+                        (Holder::SharedSession, true) => {
+                            return Ok(Self {
+                                _file: None,
+                                session_mark: None,
+                                _sessions: sessions,
+                            });
+                        }
+                        (Holder::Session, true) => {
+                            return Err(LockError::NotShared {
+                                home: codex_home.into(),
+                                holder,
+                            });
+                        }
+                        _ => {}
+                    }
                     return Err(LockError::Busy {
                         home: codex_home.into(),
                         holder,
@@ -134,8 +180,14 @@ impl StickLock {
         let _ = file.flush();
         // A session's mark; a stale one (a crash) goes now that the lock
         // is ours, and a mark is only read while the lock is held.
+        // A command writes: no session may run beside it, not even one
+        // that started beside a session that has ended since.
+        let sessions = match sessions {
+            Some(s) => Some(s),
+            None => Some(Self::alone(codex_home, &io_err)?),
+        };
         let session_mark = match holder {
-            Holder::Session => crate::fsx::write_own(&mark, pid.as_bytes())
+            Holder::Session | Holder::SharedSession => crate::fsx::write_own(&mark, pid.as_bytes())
                 .ok()
                 .map(|()| mark),
             Holder::Command => {
@@ -144,9 +196,64 @@ impl StickLock {
             }
         };
         Ok(Self {
-            _file: file,
+            _file: Some(file),
             session_mark,
+            _sessions: sessions,
         })
+    }
+
+    /// Whether this lock holds the stick (it may write); `false` for a
+    /// session that runs beside another one.
+    pub fn holds_the_stick(&self) -> bool {
+        self._file.is_some()
+    }
+
+    /// A session's shared lock on `usbide.sessions`, waiting until
+    /// `deadline` for a command that writes (named from the stick lock).
+    fn share(
+        codex_home: &Path,
+        lock: &mut File,
+        deadline: Instant,
+        io_err: &dyn Fn(io::Error) -> LockError,
+    ) -> Result<File, LockError> {
+        let file = crate::fsx::open_own(&codex_home.join(SESSIONS_LOCK), false).map_err(io_err)?;
+        loop {
+            match file.try_lock_shared() {
+                Ok(()) => return Ok(file),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = lock.rewind();
+                    let _ = lock.read_to_string(&mut holder);
+                    return Err(LockError::Busy {
+                        home: codex_home.into(),
+                        holder: holder.trim().chars().take(40).collect(),
+                        session: false,
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(io_err(e)),
+            }
+        }
+    }
+
+    /// A command's exclusive lock on `usbide.sessions`, at once: held by a
+    /// session still running beside the one that held the stick.
+    fn alone(
+        codex_home: &Path,
+        io_err: &dyn Fn(io::Error) -> LockError,
+    ) -> Result<File, LockError> {
+        let file = crate::fsx::open_own(&codex_home.join(SESSIONS_LOCK), false).map_err(io_err)?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(TryLockError::WouldBlock) => Err(LockError::Busy {
+                home: codex_home.into(),
+                holder: String::new(),
+                session: true,
+            }),
+            Err(TryLockError::Error(e)) => Err(io_err(e)),
+        }
     }
 }
 
@@ -176,6 +283,13 @@ impl crate::messages::UserError for LockError {
                     ],
                 )
             }
+            Self::NotShared { home, holder } => crate::messages::fill(
+                t.lock_session_not_shared,
+                &[
+                    ("home", &crate::messages::shown_path(home)),
+                    ("holder", holder),
+                ],
+            ),
             Self::ReadOnly { home } => crate::messages::fill(
                 t.lock_read_only,
                 &[("home", &crate::messages::shown_path(home))],
@@ -220,6 +334,38 @@ mod tests {
         let command = StickLock::acquire(dir.path(), Duration::ZERO).expect("free");
         assert!(!dir.path().join(SESSION_MARK).exists());
         let err = StickLock::acquire(dir.path(), Duration::ZERO).expect_err("busy");
+        assert!(
+            matches!(err, LockError::Busy { session: false, .. }),
+            "{err:?}"
+        );
+        drop(command);
+    }
+
+    #[test]
+    fn a_shared_session_runs_beside_and_keeps_writers_away_until_it_ends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first =
+            StickLock::acquire_as(dir.path(), Duration::ZERO, Holder::Session).expect("first");
+        assert!(first.holds_the_stick());
+        // A login that rotates is refused beside it, at once.
+        let err = StickLock::acquire_as(dir.path(), Duration::from_secs(600), Holder::Session)
+            .expect_err("not shared");
+        assert!(matches!(err, LockError::NotShared { .. }), "{err:?}");
+        let beside = StickLock::acquire_as(dir.path(), Duration::ZERO, Holder::SharedSession)
+            .expect("beside");
+        assert!(!beside.holds_the_stick());
+        drop(first);
+        // The first one ended; the one beside still keeps a writer away.
+        let err = StickLock::acquire(dir.path(), Duration::ZERO).expect_err("beside");
+        assert!(
+            matches!(err, LockError::Busy { session: true, .. }),
+            "{err:?}"
+        );
+        drop(beside);
+        let command = StickLock::acquire(dir.path(), Duration::ZERO).expect("free");
+        // A writer at work: a session waits for it, then says so.
+        let err = StickLock::acquire_as(dir.path(), Duration::ZERO, Holder::SharedSession)
+            .expect_err("a command");
         assert!(
             matches!(err, LockError::Busy { session: false, .. }),
             "{err:?}"

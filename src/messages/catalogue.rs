@@ -621,6 +621,10 @@ catalogue! {
     lock_pid_unknown,
     /// A command that writes to the stick while a codex session runs from it (`{holder}`: its pid).
     lock_session,
+    /// A session holds the stick and this one's ChatGPT login cannot be shared (`{home}`, `{holder}`: its pid).
+    lock_session_not_shared,
+    /// A second session starts beside a running one, sharing its API-key login.
+    session_beside,
     /// The doctor runs while a codex session holds the stick: it only reads.
     doctor_beside_session,
     /// The stick is write-protected (`{home}`).

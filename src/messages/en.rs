@@ -303,6 +303,8 @@ pub const TEXT: Text = Text {
     lock_busy: "another usbide is using {home} ({holder}); codex must not run twice on one stick. Close the other window (or wait for it to finish) and try again",
     lock_pid_unknown: "pid unknown",
     lock_session: "a codex session is running from this stick ({holder}); end it first, then run this again (`usbide doctor`, `usbide status` and `usbide codex -- --version` work meanwhile)",
+    lock_session_not_shared: "a codex session is running from this stick ({holder}), and a ChatGPT login cannot serve two sessions at once: both would renew the same single-use token, and one of them would be logged out (\"refresh token was already used\"). End that session first (`usbide doctor`, `usbide status` and `usbide codex -- --version` work meanwhile; a stick that logs in with an API key runs two sessions at once)",
+    session_beside: "another codex session is running from this stick: this one shares its API-key login and leaves the stick's files to it (no setup, no update, no login)",
     doctor_beside_session: "a codex session is running from this stick: the doctor only reads and changes nothing",
     lock_read_only: "{home} is on a write-protected drive",
     lock_io: "cannot lock {path}",

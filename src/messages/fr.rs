@@ -305,6 +305,8 @@ pub const TEXT: Text = Text {
     lock_busy: "un autre usbide utilise {home} ({holder})\u{a0}; codex ne doit pas tourner deux fois sur une même clé USB. Fermez l'autre fenêtre (ou attendez qu'elle ait fini), puis réessayez",
     lock_pid_unknown: "pid inconnu",
     lock_session: "une session codex tourne depuis cette clé USB ({holder})\u{a0}; terminez-la d'abord, puis relancez cette commande (`usbide doctor`, `usbide status` et `usbide codex -- --version` fonctionnent en attendant)",
+    lock_session_not_shared: "une session codex tourne déjà depuis cette clé USB ({holder}), et une connexion ChatGPT ne peut pas servir deux sessions à la fois\u{a0}: les deux renouvelleraient le même jeton à usage unique, et l'une d'elles serait déconnectée («\u{a0}refresh token was already used\u{a0}»). Terminez d'abord cette session (`usbide doctor`, `usbide status` et `usbide codex -- --version` fonctionnent en attendant\u{a0}; une clé USB connectée par clé d'API fait tourner deux sessions à la fois)",
+    session_beside: "une autre session codex tourne depuis cette clé USB\u{a0}: celle-ci partage sa connexion par clé d'API et lui laisse les fichiers de la clé (ni préparation, ni mise à jour, ni connexion)",
     doctor_beside_session: "une session codex tourne depuis cette clé USB\u{a0}: le diagnostic se contente de lire et ne change rien",
     lock_read_only: "{home} est sur un lecteur protégé en écriture",
     lock_io: "impossible de verrouiller {path}",

@@ -45,7 +45,12 @@ pub fn check_login(
     };
     // `--yes` answers only the documented questions (download, set up a
     // stick); a login needs a person, so with it there is no prompt.
-    if terminal && !ctx.settings.assume_yes && ask(&problem.question_in(ctx.lang), ctx.lang)? {
+    // A session beside another one cannot log in (that needs the stick).
+    if terminal
+        && ready.holds_the_stick()
+        && !ctx.settings.assume_yes
+        && ask(&problem.question_in(ctx.lang), ctx.lang)?
+    {
         let code =
             crate::session::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
         if code == crate::exit::OK {

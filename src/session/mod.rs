@@ -92,7 +92,8 @@ pub fn start(
         .then(|| crate::update::check::start(ctx, &ready.stick.codex_home()))
         .flatten();
     guard::check_login(ctx, &ready, &codex.path, &args, interactive)?;
-    if session {
+    // A session beside another: that one ran the preflight on this host.
+    if session && ready.holds_the_stick() {
         preflight::preflight_on_launch(ctx, &ready);
     }
     ready.seen();

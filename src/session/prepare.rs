@@ -50,7 +50,7 @@ impl Ready {
     /// Whether this run holds the stick (not a reader beside a session):
     /// only then does it write.
     pub fn holds_the_stick(&self) -> bool {
-        self._lock.is_some()
+        self._lock.as_ref().is_some_and(StickLock::holds_the_stick)
     }
 
     /// A codex call with the stick's overrides and environment.
@@ -117,10 +117,20 @@ pub fn prepare_session(ctx: &Context, reader: bool) -> Result<Ready> {
 fn prepare_with(ctx: &Context, private_ok: bool, reader: bool) -> Result<Ready> {
     let stick = ctx.stick()?;
     let holder = match (private_ok, reader) {
+        (true, false) if login_can_be_shared(&stick.codex_home()) => {
+            crate::lock::Holder::SharedSession
+        }
         (true, false) => crate::lock::Holder::Session,
         _ => crate::lock::Holder::Command,
     };
     let (stick, lock, private) = match lock_as(ctx, &stick, holder) {
+        // A second session beside a running one: it writes nothing.
+        Ok(lock) if !lock.holds_the_stick() => {
+            note(crate::messages::text(ctx.lang).session_beside);
+            let mut ready = beside_a_session(ctx, stick);
+            ready._lock = Some(lock);
+            return Ok(ready);
+        }
         Ok(lock) => (stick, Some(lock), None),
         Err(e) if reader && held_by_session(&e) => return Ok(beside_a_session(ctx, stick)),
         Err(e) if private_ok && is_write_protected(&e) => {
@@ -195,6 +205,23 @@ fn prepare_with(ctx: &Context, private_ok: bool, reader: bool) -> Result<Ready> 
         _lock: lock,
         _private: private,
     })
+}
+
+/// Whether a second codex session may run on the stick's login beside a
+/// first one: nothing of it rotates (an API key, or no login at all, which
+/// the login guard then stops). Two codex processes on one ChatGPT login
+/// both renew its single-use refresh token, and the server refuses the
+/// second ("refresh token was already used"; measured with
+/// `scripts/measure-shared-login.py`: against a server that revokes the
+/// token family on reuse, neither answered and the next session was logged
+/// out).
+fn login_can_be_shared(codex_home: &Path) -> bool {
+    use crate::login::claims;
+    match claims::read(&crate::login::auth_path(codex_home)) {
+        Ok(summary) => summary.mode == Some(claims::Mode::ApiKey),
+        Err(claims::AuthFileError::Missing) => true,
+        Err(_) => false,
+    }
 }
 
 /// What codex gets on this host.

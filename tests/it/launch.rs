@@ -580,3 +580,154 @@ fn config_lists_every_setting_the_readme_lists() {
         "{doc}"
     );
 }
+
+/// A stand-in model whose answer to a prompt holding `slow` takes 8 s and
+/// to `first` 3 s, so that sessions overlap.
+fn overlapping_model() -> crate::standin::Server {
+    crate::standin::Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            let body = String::from_utf8_lossy(&req.body);
+            let wait = if body.contains("slow") {
+                8
+            } else if body.contains("first") {
+                3
+            } else {
+                0
+            };
+            std::thread::sleep(std::time::Duration::from_secs(wait));
+            return crate::standin::Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("answered"),
+            );
+        }
+        crate::standin::Reply::Full(404, "text/plain", b"no".to_vec())
+    })
+}
+
+/// `usbide exec PROMPT` started in the background on `stick`, once the
+/// model has its request.
+fn session_on(stick: &Stick, server: &crate::standin::Server, prompt: &str) -> std::process::Child {
+    use std::process::Stdio;
+    let asked = |s: &crate::standin::Server| {
+        s.requests()
+            .iter()
+            .filter(|r| {
+                r.path.ends_with("/responses") && String::from_utf8_lossy(&r.body).contains(prompt)
+            })
+            .count()
+    };
+    let before = asked(server);
+    let mut child = stick
+        .command_for(&usbide_bin(), &["exec", "--skip-git-repo-check", prompt])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("session");
+    while asked(server) == before {
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the session {prompt:?} ended early: {:?}",
+            child.wait_with_output()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
+}
+
+#[test]
+fn two_sessions_share_an_api_key_stick_and_keep_writers_away_until_both_end() {
+    let server = overlapping_model();
+    let mut stick = Stick::with_openai_standin(&format!("{}/v1", server.url()));
+    stick.set("USBIDE_PREFLIGHT", "off");
+    let auth = fs::read(stick.codex_home().join("auth.json")).expect("auth");
+    // A first session holds the stick; a second one runs beside it, on the
+    // same API-key login, and answers.
+    let first = session_on(&stick, &server, "first question");
+    let second = stick.run(&["exec", "--skip-git-repo-check", "second question"]);
+    assert_eq!(second.code, 0, "{second:?}");
+    assert_eq!(second.stdout.trim(), "answered", "{second:?}");
+    assert!(
+        second
+            .stderr
+            .contains("another codex session is running from this stick"),
+        "{second:?}"
+    );
+    let first = first.wait_with_output().expect("first");
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    // A session that started beside the first one keeps writers away after
+    // the first one ended, and a writer does not wait for it.
+    let first = session_on(&stick, &server, "first again");
+    let beside = session_on(&stick, &server, "slow question");
+    assert_eq!(
+        first.wait_with_output().expect("first").status.code(),
+        Some(0)
+    );
+    stick.set("USBIDE_LOCK_WAIT_MS", "600000");
+    let started = std::time::Instant::now();
+    let logout = stick.run(&["logout"]);
+    assert_eq!(logout.code, 75, "{logout:?}");
+    assert!(
+        logout.stderr.contains("a codex session is running"),
+        "{logout:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let beside = beside.wait_with_output().expect("beside");
+    assert_eq!(beside.status.code(), Some(0), "{beside:?}");
+    // The login both used is the one the stick had, byte for byte.
+    assert_eq!(
+        fs::read(stick.codex_home().join("auth.json")).expect("auth"),
+        auth
+    );
+    assert!(!stick.codex_home().join("usbide.session").exists());
+}
+
+#[test]
+fn a_second_session_on_a_chatgpt_stick_is_refused_with_the_reason() {
+    use base64::Engine;
+    let server = overlapping_model();
+    let mut stick = Stick::with_model_provider(
+        &format!("{}/v1", server.url()),
+        "experimental_bearer_token = \"test-bearer\"",
+    );
+    stick.set("USBIDE_PREFLIGHT", "off");
+    // ChatGPT's backend (plugins, accounts) is the stand-in too.
+    let config = stick.read("codex_home/config.toml");
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "chatgpt_base_url = \"{}/backend-api/\"\n{config}",
+            server.url()
+        ),
+    );
+    let part = |v: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let id = format!(
+        "{}.{}.sig",
+        part(serde_json::json!({"alg": "none"})),
+        part(
+            serde_json::json!({"email": "ann@example.test", "exp": 4_000_000_000u64,
+            "https://api.openai.com/auth": {"chatgpt_plan_type": "plus", "chatgpt_account_id": "acc-1"}})
+        )
+    );
+    let auth = serde_json::json!({"auth_mode": "chatgpt", "tokens": {"id_token": id,
+        "access_token": id, "refresh_token": "rt_one_use", "account_id": "acc-1"},
+        "last_refresh": "2099-01-01T00:00:00Z"})
+    .to_string();
+    stick.write("codex_home/auth.json", &auth);
+    let first = session_on(&stick, &server, "slow question");
+    let started = std::time::Instant::now();
+    let second = stick.run(&["exec", "--skip-git-repo-check", "second question"]);
+    assert_eq!(second.code, 75, "{second:?}");
+    assert!(
+        second
+            .stderr
+            .contains("a ChatGPT login cannot serve two sessions at once"),
+        "{second:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert!(second.stdout.is_empty(), "{second:?}");
+    let first = first.wait_with_output().expect("first");
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+}
