@@ -86,6 +86,60 @@ pub fn choose(question: &str, lang: crate::messages::Lang) -> Result<Option<bool
     )
 }
 
+/// What a person picked from numbered choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picked {
+    /// The choice at this index (Enter: the first).
+    One(usize),
+    /// No (n, no, non): not now.
+    NotNow,
+}
+
+/// Ask `question`, show `choices` (numbered from 1 in their text) and read
+/// the number, asked again (up to five times, then not now) until it is a
+/// choice or no; `None` without a terminal.
+pub fn pick(
+    question: &str,
+    choices: &[&str],
+    suffix: &str,
+    again: &str,
+    lang: crate::messages::Lang,
+) -> Result<Option<Picked>> {
+    if !can_ask() {
+        return Ok(None);
+    }
+    note(question);
+    for choice in choices {
+        note(choice);
+    }
+    for _ in 0..5 {
+        let Some(a) = answer("", suffix, lang)? else {
+            return Ok(None);
+        };
+        if let Some(picked) = picked(&a, choices.len()) {
+            return Ok(Some(picked));
+        }
+        note(&crate::messages::fill(
+            again,
+            &[("answer", &crate::messages::quote(lang, &a))],
+        ));
+    }
+    Ok(Some(Picked::NotNow))
+}
+
+/// The choice `answer` names among `count`: a number from 1, nothing (the
+/// first), or no in English or French.
+fn picked(answer: &str, count: usize) -> Option<Picked> {
+    let answer = answer.trim();
+    if answer.is_empty() {
+        return Some(Picked::One(0));
+    }
+    if let Ok(n) = answer.trim_end_matches('.').parse::<usize>() {
+        return (1..=count).contains(&n).then(|| Picked::One(n - 1));
+    }
+    (yes_or_no(answer) == Some(false)).then_some(Picked::NotNow)
+}
+
 /// `Some(true)` for yes, `Some(false)` for no or nothing, in English or
 /// French; `None` for anything else.
 fn yes_or_no(answer: &str) -> Option<bool> {
@@ -102,7 +156,11 @@ fn answer(question: &str, suffix: &str, lang: crate::messages::Lang) -> Result<O
         return Ok(None);
     }
     let t = crate::messages::text(lang);
-    let asked = format!("{question} {suffix}");
+    let asked = if question.is_empty() {
+        suffix.to_string()
+    } else {
+        format!("{question} {suffix}")
+    };
     let line = crate::messages::fill(t.usbide_line, &[("message", &asked)]);
     crate::out::eprint!("{line} ");
     io::stderr().flush()?;
@@ -142,6 +200,19 @@ mod tests {
         }
         for a in ["ok", "peut-être", "1"] {
             assert_eq!(yes_or_no(a), None, "{a}");
+        }
+    }
+
+    #[test]
+    fn a_choice_by_number_enter_or_no() {
+        assert_eq!(picked("", 2), Some(Picked::One(0)));
+        assert_eq!(picked(" 2 ", 2), Some(Picked::One(1)));
+        assert_eq!(picked("1.", 2), Some(Picked::One(0)));
+        for no in ["n", "No", "non"] {
+            assert_eq!(picked(no, 2), Some(Picked::NotNow), "{no}");
+        }
+        for other in ["3", "0", "y", "api", "-1"] {
+            assert_eq!(picked(other, 2), None, "{other}");
         }
     }
 

@@ -685,6 +685,16 @@ catalogue! {
     login_error_missing_api,
     /// login_ask_missing on a stick that logs in with an API key.
     login_ask_missing_api,
+    /// Asked when a launch finds no login on a stick whose login method was never chosen; the choices follow.
+    login_ask_which,
+    /// The first choice of login_ask_which.
+    login_choice_chatgpt,
+    /// The second choice of login_ask_which.
+    login_choice_api,
+    /// What can be answered to login_ask_which.
+    login_choice_suffix,
+    /// An answer to login_ask_which that is none of its choices (`{answer}`).
+    login_choice_again,
     /// The fix of a diagnosis of no login, on a stick that logs in with an API key.
     no_login_api_fix,
     /// The fix of a refused login (401), on a stick that logs in with an API key.

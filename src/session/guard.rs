@@ -10,6 +10,13 @@ use crate::context::Context;
 use crate::session::Ready;
 use crate::ui::ask;
 
+/// The person chose to log this stick in with an API key where a launch
+/// offered a login: [`crate::session::run`] logs in that way, then starts
+/// again with the stick's new method (this launch was prepared for ChatGPT).
+#[derive(Debug, thiserror::Error)]
+#[error("an API key was chosen for this stick's login")]
+pub struct ApiKeyChosen;
+
 /// Before codex runs: stop a launch that would make codex delete the stored login (it does when the
 /// mode contradicts `forced_login_method`); and for an interactive session
 /// with no login, offer to log in (terminal) or stop with the hint.
@@ -46,19 +53,43 @@ pub fn check_login(
     // `--yes` answers only the documented questions (download, set up a
     // stick); a login needs a person, so with it there is no prompt.
     // A session beside another one cannot log in (that needs the stick).
-    if terminal
-        && ready.holds_the_stick()
-        && !ctx.settings.assume_yes
-        && ask(&problem.question_in(ctx.lang), ctx.lang)?
+    if !terminal || !ready.holds_the_stick() || ctx.settings.assume_yes {
+        return Err(problem.into());
+    }
+    let chatgpt = if matches!(problem, LoginError::Missing { api_key: false })
+        && ctx.settings.source_of("login_method") == crate::settings::Source::Default
     {
-        let code =
-            crate::session::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
-        if code == crate::exit::OK {
-            return Ok(());
+        // Nobody chose how this stick logs in: ask which way.
+        let t = crate::messages::text(ctx.lang);
+        match crate::ui::pick(
+            t.login_ask_which,
+            &[t.login_choice_chatgpt, t.login_choice_api],
+            t.login_choice_suffix,
+            t.login_choice_again,
+            ctx.lang,
+        )? {
+            Some(crate::ui::Picked::One(0)) => true,
+            Some(crate::ui::Picked::One(_)) => return Err(ApiKeyChosen.into()),
+            _ => return Err(problem.into()),
         }
+    } else {
+        ask(&problem.question_in(ctx.lang), ctx.lang)?
+    };
+    if !chatgpt {
+        return Err(problem.into());
+    }
+    let code = crate::session::login::login(ctx, ready, codex, &crate::cli::LoginArgs::default())?;
+    if code != crate::exit::OK {
         // The login just tried says why it failed (above); pointing at
         // `usbide login` again would send the user round in a circle.
         return Err(LoginError::Failed.into());
     }
-    Err(problem.into())
+    if ctx.settings.source_of("login_method") == crate::settings::Source::Default {
+        crate::session::login::record_method(
+            ctx,
+            &ready.stick.root,
+            crate::home::config::LoginMethod::Chatgpt,
+        )?;
+    }
+    Ok(())
 }

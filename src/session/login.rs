@@ -162,7 +162,7 @@ fn replace_existing(ctx: &Context, home: &Path) -> Result<bool> {
 
 /// Keep the method of a successful login in the stick's usbide.toml, so the
 /// next `usbide`, `exec` and `status` use it (no flag needed any more).
-fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> {
+pub fn record_method(ctx: &Context, root: &Path, method: LoginMethod) -> Result<()> {
     let value = method.config_value().unwrap_or("none");
     if ctx.settings.stick_file_login_method.as_deref() == Some(value) {
         return Ok(());

@@ -109,14 +109,35 @@ pub fn start(
 /// Run codex with `args` on the terminal ([`start`], then hand over). After
 /// an interactive session that failed, name the last error codex logged.
 pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
+    let reads = crate::login::reads_only(args);
+    let started = match start(ctx, interactive, reads, |_| args.to_vec()) {
+        // The person chose an API key for this stick: the stick is
+        // released, logged in that way (which makes it the stick's method),
+        // and prepared again for it.
+        Err(e) if e.is::<guard::ApiKeyChosen>() => {
+            let mut settings = ctx.settings.clone();
+            settings.login_method = crate::settings::LoginMethod::Api;
+            settings.stick_login_method = crate::settings::LoginMethod::Api;
+            let api = ctx.with_settings(settings);
+            let login = crate::cli::LoginArgs {
+                with_api_key: true,
+                ..Default::default()
+            };
+            if login::run(&api, &login)? != crate::exit::OK {
+                return Err(crate::login::LoginError::Failed.into());
+            }
+            let mut settings = api.settings.clone();
+            settings.stick_file_login_method = Some("api".into());
+            return run(&api.with_settings(settings), args, interactive);
+        }
+        other => other?,
+    };
     let Started {
         ready,
         codex,
         inv,
         scratch,
-    } = start(ctx, interactive, crate::login::reads_only(args), |_| {
-        args.to_vec()
-    })?;
+    } = started;
     let started = if interactive {
         inv.run_inherited_keeping_stderr(STDERR_TAIL)
     } else {

@@ -520,3 +520,129 @@ fn the_json_schemas_come_with_usbide() {
     }
     assert_eq!(stick.run(&["schema", "nope"]).code, 2);
 }
+
+/// A stick whose login method nobody chose: the first launch asks which way
+/// to log in, and choosing an API key logs in that way, makes it the
+/// stick's method and starts codex on it (the real TUI, in tmux).
+#[cfg(unix)]
+#[test]
+fn the_first_launch_asks_which_way_to_log_in_and_an_api_key_works() {
+    use crate::wine::Tmux;
+    use std::time::Duration;
+    if !Tmux::available() {
+        eprintln!("skipped: no tmux (apt-get install tmux)");
+        return;
+    }
+    let model = crate::standin::Server::start(|req| {
+        if req.path.ends_with("/responses") {
+            crate::standin::Reply::Full(
+                200,
+                "text/event-stream",
+                crate::standin::sse_reply("Hello from the stand-in."),
+            )
+        } else {
+            crate::standin::Reply::Full(404, "text/plain", b"no".to_vec())
+        }
+    });
+    let stick = Stick::outside_git();
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "model = \"gpt-test\"\nopenai_base_url = \"{}/v1\"\napproval_policy = \"never\"\n",
+            model.url()
+        ),
+    );
+    let work = stick.outside.join("work");
+    fs::create_dir_all(&work).expect("work");
+    let exit = stick.outside.join("exit");
+    let vars: String = stick
+        .env
+        .iter()
+        .map(|(k, v)| format!("{k}='{v}' "))
+        .collect();
+    let command = format!(
+        "cd '{work}' && env -i {vars} USBIDE_PREFLIGHT=off USBIDE_UPDATE_CHECK=off TERM=xterm-256color \
+         '{exe}'; echo $? > '{exit}'; sleep 60",
+        work = work.display(),
+        exe = usbide_bin().display(),
+        exit = exit.display(),
+    );
+    let tmux = Tmux::start(&command);
+    let mut seen = String::new();
+    assert!(
+        tmux.wait_for(
+            "How do you want to log in?",
+            Duration::from_secs(60),
+            &mut seen
+        ),
+        "not asked which way:\n{}",
+        tmux.screen()
+    );
+    let screen = tmux.screen();
+    assert!(screen.contains("1. with a ChatGPT account"), "{screen}");
+    assert!(screen.contains("2. with an OpenAI API key"), "{screen}");
+    // Neither choice: asked again.
+    tmux.keys(&["-l", "3"]);
+    tmux.keys(&["C-m"]);
+    assert!(
+        tmux.wait_for(
+            "please answer 1, 2 or n",
+            Duration::from_secs(10),
+            &mut seen
+        ),
+        "not asked again:\n{}",
+        tmux.screen()
+    );
+    tmux.keys(&["-l", "2"]);
+    tmux.keys(&["C-m"]);
+    assert!(
+        tmux.wait_for("API key (input hidden)", Duration::from_secs(30), &mut seen),
+        "no key asked for:\n{}",
+        tmux.screen()
+    );
+    tmux.keys(&["-l", "sk-chosen-at-first-launch-0000"]);
+    tmux.keys(&["C-m"]);
+    assert!(
+        tmux.wait_for_any(
+            &["Ask Codex", "describe a task"],
+            Duration::from_secs(60),
+            &mut seen
+        ),
+        "codex's prompt never showed:\n{}",
+        tmux.screen()
+    );
+    // The key is the stick's login, and API keys are its method now.
+    let auth = stick.read("codex_home/auth.json");
+    assert!(auth.contains("sk-chosen-at-first-launch-0000"), "{auth}");
+    let settings = stick.read("usbide.toml");
+    assert!(settings.contains("login_method = \"api\""), "{settings}");
+    assert!(
+        !seen.contains("sk-chosen-at-first-launch-0000"),
+        "the key was shown"
+    );
+    tmux.keys(&["-l", "say hello"]);
+    std::thread::sleep(Duration::from_secs(1));
+    tmux.keys(&["C-m"]);
+    assert!(
+        tmux.wait_for(
+            "Hello from the stand-in.",
+            Duration::from_secs(60),
+            &mut seen
+        ),
+        "no answer:\n{}",
+        tmux.screen()
+    );
+    tmux.keys(&["C-c"]);
+    std::thread::sleep(Duration::from_millis(500));
+    tmux.keys(&["C-c"]);
+    let started = std::time::Instant::now();
+    while !exit.exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(
+        fs::read_to_string(&exit).unwrap_or_default().trim(),
+        "0",
+        "{}",
+        tmux.screen()
+    );
+}
