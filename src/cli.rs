@@ -233,6 +233,16 @@ pub enum Command {
     Stick(JsonArg),
     /// Show what codex or usbide left on this computer, and remove it.
     Clean,
+    /// Eject the stick: flush, let go of it, and say "safe to remove" or
+    /// what still holds it.
+    Eject {
+        /// Wait for a codex session on the stick to end instead of stopping.
+        #[arg(long)]
+        wait: bool,
+        /// The usbide this one is a copy of (Windows: ejecting from a copy).
+        #[arg(long, hide = true, value_name = "PID")]
+        after: Option<u32>,
+    },
     /// Show the stick's settings and where each comes from; change them.
     #[command(
         after_help = "Examples:\n  usbide config\n  usbide config set language fr\n  usbide config unset npm_registry"

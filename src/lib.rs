@@ -190,6 +190,7 @@ fn dispatch(cli: Cli, ctx: &Context) -> anyhow::Result<i32> {
         Some(Command::Env(a)) => cmd::env::run(ctx, a.json),
         Some(Command::Stick(a)) => cmd::stick::run(ctx, a.json),
         Some(Command::Clean) => cmd::clean::run(ctx),
+        Some(Command::Eject { wait, after }) => cmd::eject::run(ctx, wait, after),
         Some(Command::Config { action, json }) => cmd::config::run(ctx, action.as_ref(), json),
         Some(Command::Init { dir }) => cmd::init::run(ctx, dir.as_deref()),
         Some(Command::Completions { shell }) => cmd::completions::run(shell),

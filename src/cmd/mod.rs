@@ -7,6 +7,7 @@ pub mod codex;
 pub mod completions;
 pub mod config;
 pub mod doctor;
+pub mod eject;
 pub mod env;
 pub mod exec;
 pub mod init;

@@ -623,6 +623,26 @@ catalogue! {
     lock_session,
     /// A session holds the stick and this one's ChatGPT login cannot be shared (`{home}`, `{holder}`: its pid).
     lock_session_not_shared,
+    /// `usbide eject --wait` waits for a codex session on the stick (`{holder}`: its pid).
+    eject_waiting,
+    /// `usbide eject` while a codex session runs from the stick (`{holder}`: its pid).
+    eject_session,
+    /// The stick at `{at}` was ejected.
+    eject_done,
+    /// The stick at `{at}` was unmounted but its drive not powered off.
+    eject_unmounted,
+    /// The stick at `{at}` is still in use (`{why}`: the system's reason).
+    eject_held,
+    /// A program that still holds the stick (`{what}`: its name and pid).
+    eject_holder,
+    /// The stick (`{root}`) is not on a drive of its own (`{at}`: where it is mounted, `{fs}`: its file system).
+    eject_not_a_drive,
+    /// What ejects drives here (`{tool}`) is missing; `{at}`: the mount point.
+    eject_no_tool,
+    /// On Windows, the eject goes on from a copy of usbide in the temporary folder.
+    eject_from_copy,
+    /// No copy of usbide could be made in the temporary folder to eject from.
+    eject_no_temp,
     /// A second session starts beside a running one, sharing its API-key login.
     session_beside,
     /// The doctor runs while a codex session holds the stick: it only reads.

@@ -225,3 +225,46 @@ pub fn link_count(file: &std::fs::File) -> Option<u64> {
 pub fn is_link(meta: &std::fs::Metadata) -> bool {
     imp::is_link(meta)
 }
+
+/// How an eject went, in the OS's own terms (the caller says it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ejected {
+    /// Ejected (or unmounted and powered off): safe to remove.
+    Done,
+    /// Unmounted, but the drive was not powered off: safe to remove.
+    Unmounted,
+    /// Still in use, not ejected: the OS's reason (`why`), and what holds
+    /// it where the OS tells (`held_by`: a program and its process id).
+    Held { why: String, held_by: Vec<String> },
+    /// Nothing here ejects it: the drive's mount point or letter (`at`),
+    /// what it is (`what`: a file system, or the tool that is missing).
+    Manual { at: String, what: Manual },
+}
+
+/// Why an eject is left to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Manual {
+    /// The stick is not on a drive of its own (a folder of the system
+    /// disk, a network share, an image file): its file system.
+    NotADrive(String),
+    /// The tool that ejects drives here is not installed (`udisksctl`).
+    NoTool(&'static str),
+}
+
+/// Eject the drive that holds `root` (Linux: `udisksctl unmount` then
+/// `power-off`, found on `path`; macOS: `diskutil eject`; Windows: the
+/// configuration manager's eject of the volume's disk).
+pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> Ejected {
+    imp::eject(root, path)
+}
+
+/// Write what the OS still holds in memory for the file system holding
+/// `root` to the drive.
+pub fn flush(root: &std::path::Path) {
+    imp::flush(root)
+}
+
+/// Wait until process `pid` has ended, at most `limit`.
+pub fn wait_for_exit(pid: u32, limit: std::time::Duration) {
+    imp::wait_for_exit(pid, limit)
+}

@@ -300,9 +300,287 @@ fn removable((major, minor): (u32, u32)) -> bool {
         .any(|p| std::fs::read_to_string(p).is_ok_and(|v| v.trim() == "1"))
 }
 
+/// The block device node of `(major, minor)`: `/dev/<DEVNAME>` from sysfs.
+#[cfg(target_os = "linux")]
+fn device_node((major, minor): (u32, u32)) -> Option<std::path::PathBuf> {
+    let uevent = crate::fsx::read_capped(
+        std::path::Path::new(&format!("/sys/dev/block/{major}:{minor}/uevent")),
+        4096,
+    )?;
+    let text = String::from_utf8_lossy(&uevent).into_owned();
+    let name = text.lines().find_map(|l| l.strip_prefix("DEVNAME="))?;
+    (!name.contains("..")).then(|| std::path::Path::new("/dev").join(name))
+}
+
+/// Whether the block device `(major, minor)` hangs off a USB bus.
+#[cfg(target_os = "linux")]
+fn on_usb((major, minor): (u32, u32)) -> bool {
+    std::fs::canonicalize(format!("/sys/dev/block/{major}:{minor}")).is_ok_and(|p| {
+        p.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with("usb"))
+    })
+}
+
+/// `program` on `path` (the host's `PATH`): the first regular file.
+fn on_path(program: &str, path: Option<&std::ffi::OsStr>) -> Option<std::path::PathBuf> {
+    std::env::split_paths(path?)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// Run `program args` with no input, at most `limit`; its status and the
+/// first line it wrote to stderr (or stdout).
+fn tool(
+    program: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    limit: std::time::Duration,
+) -> Option<(bool, String)> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().ok()? {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Some((false, String::new()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let read = |r: Option<&mut dyn std::io::Read>| {
+        let mut text = Vec::new();
+        if let Some(r) = r {
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(r, 16 * 1024), &mut text);
+        }
+        String::from_utf8_lossy(&text)
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect::<String>()
+    };
+    let err = read(child.stderr.as_mut().map(|e| e as &mut dyn std::io::Read));
+    let out = read(child.stdout.as_mut().map(|o| o as &mut dyn std::io::Read));
+    Some((status.success(), if err.is_empty() { out } else { err }))
+}
+
+/// The programs of this user that hold something under `mount` open (their
+/// working folder, or a file): `name (pid N)`, at most ten, never this
+/// process. Linux reads `/proc`.
+#[cfg(target_os = "linux")]
+fn holders(mount: &std::path::Path) -> Vec<String> {
+    let me = std::process::id();
+    let mut found = Vec::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for entry in procs.flatten().take(100_000) {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let dir = entry.path();
+        let under = |p: std::path::PathBuf| p.starts_with(mount);
+        let cwd = std::fs::read_link(dir.join("cwd")).is_ok_and(under);
+        let file = cwd
+            || std::fs::read_dir(dir.join("fd")).is_ok_and(|fds| {
+                fds.flatten()
+                    .take(4096)
+                    .any(|fd| std::fs::read_link(fd.path()).is_ok_and(under))
+            });
+        if file {
+            let name = crate::fsx::read_capped(&dir.join("comm"), 64)
+                .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+                .unwrap_or_default();
+            found.push(format!("{name} (pid {pid})"));
+            if found.len() == 10 {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// See [`super::eject`].
+#[cfg(target_os = "linux")]
+pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> super::Ejected {
+    use super::{Ejected, Manual};
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let Some((mount, fs, device)) = mount_entry(&root) else {
+        return Ejected::Manual {
+            at: root.display().to_string(),
+            what: Manual::NotADrive(String::new()),
+        };
+    };
+    let at = mount.display().to_string();
+    // Only a drive that can go: removable, or on USB; never the system's.
+    let own_drive =
+        mount != std::path::Path::new("/") && device.is_some_and(|d| removable(d) || on_usb(d));
+    let Some(node) = device
+        .filter(|_| own_drive)
+        .and_then(device_node)
+        .filter(|n| n.exists())
+    else {
+        return Ejected::Manual {
+            at,
+            what: Manual::NotADrive(fs),
+        };
+    };
+    let Some(udisks) = on_path("udisksctl", path) else {
+        return Ejected::Manual {
+            at,
+            what: Manual::NoTool("udisksctl"),
+        };
+    };
+    let limit = std::time::Duration::from_secs(30);
+    let block = node.as_os_str();
+    let unmount = [
+        "unmount".as_ref(),
+        "-b".as_ref(),
+        block,
+        "--no-user-interaction".as_ref(),
+    ];
+    match tool(&udisks, &unmount, limit) {
+        Some((true, _)) => {}
+        Some((false, why)) => {
+            return Ejected::Held {
+                why,
+                held_by: holders(&mount),
+            };
+        }
+        None => {
+            return Ejected::Manual {
+                at,
+                what: Manual::NoTool("udisksctl"),
+            };
+        }
+    }
+    let power_off = [
+        "power-off".as_ref(),
+        "-b".as_ref(),
+        block,
+        "--no-user-interaction".as_ref(),
+    ];
+    match tool(&udisks, &power_off, limit) {
+        Some((true, _)) => Ejected::Done,
+        _ => Ejected::Unmounted,
+    }
+}
+
+/// See [`super::eject`]: `diskutil eject` of the mount point.
+#[cfg(target_os = "macos")]
+pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> super::Ejected {
+    use super::{Ejected, Manual};
+    let Some((mount, fs, _)) = statfs_entry(root) else {
+        return Ejected::Manual {
+            at: root.display().to_string(),
+            what: Manual::NotADrive(String::new()),
+        };
+    };
+    let at = mount.display().to_string();
+    if mount == std::path::Path::new("/") {
+        return Ejected::Manual {
+            at,
+            what: Manual::NotADrive(fs),
+        };
+    }
+    let Some(diskutil) = on_path("diskutil", path) else {
+        return Ejected::Manual {
+            at,
+            what: Manual::NoTool("diskutil"),
+        };
+    };
+    let args = ["eject".as_ref(), mount.as_os_str()];
+    match tool(&diskutil, &args, std::time::Duration::from_secs(60)) {
+        Some((true, _)) => Ejected::Done,
+        Some((false, why)) => Ejected::Held {
+            why,
+            held_by: Vec::new(),
+        },
+        None => Ejected::Manual {
+            at,
+            what: Manual::NoTool("diskutil"),
+        },
+    }
+}
+
+/// See [`super::eject`]: nothing ejects here.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+pub fn eject(root: &std::path::Path, _path: Option<&std::ffi::OsStr>) -> super::Ejected {
+    super::Ejected::Manual {
+        at: root.display().to_string(),
+        what: super::Manual::NoTool("umount"),
+    }
+}
+
+/// Wait until process `pid` has ended, at most `limit`.
+pub fn wait_for_exit(pid: u32, limit: std::time::Duration) {
+    let started = std::time::Instant::now();
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: signal 0 only asks whether the process exists.
+    while unsafe { libc::kill(pid, 0) } == 0 && started.elapsed() < limit {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// See [`super::flush`]: `syncfs` of the file system holding `root`.
+pub fn flush(root: &std::path::Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(dir) = std::fs::File::open(root) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: a valid descriptor of an open file, for the call's length.
+        unsafe { libc::syncfs(dir.as_raw_fd()) };
+        return;
+    }
+    // SAFETY: sync takes no argument and cannot fail.
+    unsafe { libc::sync() };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_program_working_in_a_folder_is_named_as_holding_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut sleeper = std::process::Command::new("sleep")
+            .arg("30")
+            .current_dir(dir.path())
+            .spawn()
+            .expect("sleep");
+        let pid = sleeper.id();
+        let mut found = Vec::new();
+        for _ in 0..50 {
+            found = holders(dir.path());
+            if !found.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = sleeper.kill();
+        let _ = sleeper.wait();
+        assert!(found.contains(&format!("sleep (pid {pid})")), "{found:?}");
+    }
 
     #[test]
     fn mountinfo_lines_are_read_with_their_escapes() {

@@ -449,6 +449,262 @@ pub fn is_link(meta: &std::fs::Metadata) -> bool {
     meta.file_type().is_symlink() || meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
 }
 
+/// See [`super::eject`]: the volume's disk is found by its device number
+/// among the present disks, and its parent (the USB device) is asked to
+/// eject, as "Safely Remove Hardware" does.
+pub fn eject(root: &std::path::Path, _path: Option<&std::ffi::OsStr>) -> super::Ejected {
+    use super::{Ejected, Manual};
+    let text = root.display().to_string();
+    let letter = text.trim_start_matches(r"\\?\").chars().next().filter(|c| {
+        c.is_ascii_alphabetic() && text.trim_start_matches(r"\\?\").get(1..2) == Some(":")
+    });
+    let Some(letter) = letter else {
+        return Ejected::Manual {
+            at: text,
+            what: Manual::NotADrive(String::new()),
+        };
+    };
+    let at = format!("{}:", letter.to_ascii_uppercase());
+    let Some(number) = device_number(&format!(r"\\.\{at}")) else {
+        return Ejected::Manual {
+            at,
+            what: Manual::NotADrive(String::new()),
+        };
+    };
+    let Some(disk) = disk_instance(number) else {
+        return Ejected::Manual {
+            at,
+            what: Manual::NotADrive(String::new()),
+        };
+    };
+    request_eject(disk)
+}
+
+/// The device type and number of the disk behind the device path `path`.
+fn device_number(path: &str) -> Option<(u32, u32)> {
+    use windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE;
+    use windows_sys::Win32::Storage::FileSystem::{
+        CreateFileW, FILE_SHARE_READ, FILE_SHARE_WRITE, OPEN_EXISTING,
+    };
+    use windows_sys::Win32::System::IO::DeviceIoControl;
+    use windows_sys::Win32::System::Ioctl::{
+        IOCTL_STORAGE_GET_DEVICE_NUMBER, STORAGE_DEVICE_NUMBER,
+    };
+    let wide_path = wide(path);
+    // SAFETY: a NUL-terminated path; no access asked (a query only).
+    let handle = unsafe {
+        CreateFileW(
+            wide_path.as_ptr(),
+            0,
+            FILE_SHARE_READ | FILE_SHARE_WRITE,
+            std::ptr::null(),
+            OPEN_EXISTING,
+            0,
+            std::ptr::null_mut(),
+        )
+    };
+    if handle == INVALID_HANDLE_VALUE {
+        return None;
+    }
+    let mut number = STORAGE_DEVICE_NUMBER {
+        DeviceType: 0,
+        DeviceNumber: 0,
+        PartitionNumber: 0,
+    };
+    let mut got = 0u32;
+    // SAFETY: an open handle and an output buffer of the size given.
+    let ok = unsafe {
+        DeviceIoControl(
+            handle,
+            IOCTL_STORAGE_GET_DEVICE_NUMBER,
+            std::ptr::null(),
+            0,
+            (&raw mut number).cast(),
+            std::mem::size_of::<STORAGE_DEVICE_NUMBER>() as u32,
+            &mut got,
+            std::ptr::null_mut(),
+        )
+    };
+    // SAFETY: the handle is ours and closed once.
+    unsafe { CloseHandle(handle) };
+    (ok != 0).then_some((number.DeviceType, number.DeviceNumber))
+}
+
+/// The device instance of the present disk with this type and number.
+fn disk_instance(wanted: (u32, u32)) -> Option<u32> {
+    use windows_sys::Win32::Devices::DeviceAndDriverInstallation::{
+        DIGCF_DEVICEINTERFACE, DIGCF_PRESENT, SP_DEVICE_INTERFACE_DATA,
+        SP_DEVICE_INTERFACE_DETAIL_DATA_W, SP_DEVINFO_DATA, SetupDiDestroyDeviceInfoList,
+        SetupDiEnumDeviceInterfaces, SetupDiGetClassDevsW, SetupDiGetDeviceInterfaceDetailW,
+    };
+    use windows_sys::Win32::System::Ioctl::GUID_DEVINTERFACE_DISK;
+    // SAFETY: a class GUID that lives for the call; no enumerator or window.
+    let set = unsafe {
+        SetupDiGetClassDevsW(
+            &GUID_DEVINTERFACE_DISK,
+            std::ptr::null(),
+            std::ptr::null_mut(),
+            DIGCF_PRESENT | DIGCF_DEVICEINTERFACE,
+        )
+    };
+    if set as isize == -1 {
+        return None;
+    }
+    let mut found = None;
+    for index in 0..256 {
+        let mut iface: SP_DEVICE_INTERFACE_DATA = unsafe { std::mem::zeroed() };
+        iface.cbSize = std::mem::size_of::<SP_DEVICE_INTERFACE_DATA>() as u32;
+        // SAFETY: `set` is valid until destroyed below; `iface` is sized.
+        if unsafe {
+            SetupDiEnumDeviceInterfaces(
+                set,
+                std::ptr::null(),
+                &GUID_DEVINTERFACE_DISK,
+                index,
+                &mut iface,
+            )
+        } == 0
+        {
+            break;
+        }
+        let mut need = 0u32;
+        // SAFETY: asks only for the size.
+        unsafe {
+            SetupDiGetDeviceInterfaceDetailW(
+                set,
+                &iface,
+                std::ptr::null_mut(),
+                0,
+                &mut need,
+                std::ptr::null_mut(),
+            )
+        };
+        if need == 0 || need > 64 * 1024 {
+            continue;
+        }
+        // u64s: aligned for the detail structure.
+        let mut buffer = vec![0u64; (need as usize).div_ceil(8)];
+        let detail = buffer
+            .as_mut_ptr()
+            .cast::<SP_DEVICE_INTERFACE_DETAIL_DATA_W>();
+        let mut info: SP_DEVINFO_DATA = unsafe { std::mem::zeroed() };
+        info.cbSize = std::mem::size_of::<SP_DEVINFO_DATA>() as u32;
+        // SAFETY: `detail` points at `need` zeroed, aligned bytes.
+        let ok = unsafe {
+            (*detail).cbSize = std::mem::size_of::<SP_DEVICE_INTERFACE_DETAIL_DATA_W>() as u32;
+            SetupDiGetDeviceInterfaceDetailW(
+                set,
+                &iface,
+                detail,
+                need,
+                std::ptr::null_mut(),
+                &mut info,
+            )
+        };
+        if ok == 0 {
+            continue;
+        }
+        // The path: UTF-16 from DevicePath to its NUL, within the buffer.
+        let words = (need as usize
+            - std::mem::offset_of!(SP_DEVICE_INTERFACE_DETAIL_DATA_W, DevicePath))
+            / 2;
+        // SAFETY: DevicePath lies inside the buffer, `words` long at most.
+        let path = unsafe {
+            std::slice::from_raw_parts(
+                std::ptr::addr_of!((*detail).DevicePath).cast::<u16>(),
+                words,
+            )
+        };
+        let end = path.iter().position(|&w| w == 0).unwrap_or(path.len());
+        let path = String::from_utf16_lossy(&path[..end]);
+        if device_number(&path) == Some(wanted) {
+            found = Some(info.DevInst);
+            break;
+        }
+    }
+    // SAFETY: the set made above, destroyed once.
+    unsafe { SetupDiDestroyDeviceInfoList(set) };
+    found
+}
+
+/// Ask the configuration manager to eject the disk's parent device (three
+/// tries, as Explorer does when a handle is being closed).
+fn request_eject(disk: u32) -> super::Ejected {
+    use windows_sys::Win32::Devices::DeviceAndDriverInstallation::{
+        CM_Get_Parent, CM_Request_Device_EjectW, CR_SUCCESS, PNP_VETO_TYPE,
+    };
+    let mut parent = 0u32;
+    // SAFETY: plain out-parameter.
+    if unsafe { CM_Get_Parent(&mut parent, disk, 0) } != CR_SUCCESS {
+        parent = disk;
+    }
+    let mut why = String::new();
+    for _ in 0..3 {
+        let mut veto: PNP_VETO_TYPE = 0;
+        let mut name = [0u16; 260];
+        // SAFETY: the name buffer's length is given.
+        let result = unsafe {
+            CM_Request_Device_EjectW(parent, &mut veto, name.as_mut_ptr(), name.len() as u32, 0)
+        };
+        if result == CR_SUCCESS && veto == 0 {
+            return super::Ejected::Done;
+        }
+        let end = name.iter().position(|&w| w == 0).unwrap_or(name.len());
+        let named = String::from_utf16_lossy(&name[..end]);
+        why = format!("{} {}", veto_name(veto, result), named)
+            .trim()
+            .to_string();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    super::Ejected::Held {
+        why,
+        held_by: Vec::new(),
+    }
+}
+
+/// The configuration manager's reason, by its name.
+fn veto_name(veto: i32, result: u32) -> String {
+    let name = match veto {
+        1 => "PNP_VetoLegacyDevice",
+        2 => "PNP_VetoPendingClose",
+        3 => "PNP_VetoWindowsApp",
+        4 => "PNP_VetoWindowsService",
+        5 => "PNP_VetoOutstandingOpen",
+        6 => "PNP_VetoDevice",
+        7 => "PNP_VetoDriver",
+        8 => "PNP_VetoIllegalDeviceRequest",
+        9 => "PNP_VetoInsufficientPower",
+        10 => "PNP_VetoNonDisableable",
+        11 => "PNP_VetoLegacyDriver",
+        12 => "PNP_VetoInsufficientRights",
+        13 => "PNP_VetoAlreadyRemoved",
+        _ => return format!("CONFIGRET {result}"),
+    };
+    name.to_string()
+}
+
+/// See [`super::flush`]: a removable drive is written through (Windows'
+/// "quick removal"), and the eject flushes what is left.
+pub fn flush(_root: &std::path::Path) {}
+
+/// Wait until process `pid` has ended, at most `limit`.
+pub fn wait_for_exit(pid: u32, limit: std::time::Duration) {
+    use windows_sys::Win32::System::Threading::{
+        OpenProcess, PROCESS_SYNCHRONIZE, WaitForSingleObject,
+    };
+    // SAFETY: a handle to wait on, closed once.
+    unsafe {
+        let handle = OpenProcess(PROCESS_SYNCHRONIZE, 0, pid);
+        if !handle.is_null() {
+            WaitForSingleObject(
+                handle,
+                limit.as_millis().min(u128::from(u32::MAX - 1)) as u32,
+            );
+            CloseHandle(handle);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

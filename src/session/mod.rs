@@ -4,6 +4,7 @@
 //! [`explain`] a failure. `usbide`, `run`, `codex`, `exec` and `login` are
 //! thin commands over these steps.
 
+pub mod eject;
 pub mod explain;
 pub mod guard;
 pub mod login;

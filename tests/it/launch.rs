@@ -731,3 +731,50 @@ fn a_second_session_on_a_chatgpt_stick_is_refused_with_the_reason() {
     let first = first.wait_with_output().expect("first");
     assert_eq!(first.status.code(), Some(0), "{first:?}");
 }
+
+#[test]
+fn eject_names_a_running_session_waits_for_it_when_asked_and_never_ejects_a_system_disk() {
+    use std::process::Stdio;
+    let server = overlapping_model();
+    let mut stick = Stick::with_openai_standin(&format!("{}/v1", server.url()));
+    stick.set("USBIDE_PREFLIGHT", "off");
+    // The test's stick is a folder of this computer's own disk: nothing to
+    // eject (never `umount /`), said, and not a success.
+    let run = stick.run(&["eject"]);
+    assert_eq!(run.code, 70, "{run:?}");
+    assert!(
+        run.stderr.contains("is not on a drive of its own")
+            && run.stderr.contains("nothing to eject"),
+        "{run:?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let french = {
+        let mut fr = Stick::without_payload();
+        fr.set("LANG", "fr_FR.UTF-8");
+        fr.run(&["eject"])
+    };
+    assert!(
+        french.stderr.contains("n'est pas sur un lecteur à part"),
+        "{french:?}"
+    );
+    // A session on the stick: named at once, with the way to wait.
+    let session = session_on(&stick, &server, "slow question");
+    let run = stick.run(&["eject"]);
+    assert_eq!(run.code, 75, "{run:?}");
+    assert!(run.stderr.contains("usbide eject --wait"), "{run:?}");
+    // `--wait` waits for it, then goes on.
+    let waiting = stick
+        .command_for(&usbide_bin(), &["eject", "--wait"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("eject --wait");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let session = session.wait_with_output().expect("session");
+    assert_eq!(session.status.code(), Some(0), "{session:?}");
+    let waited = waiting.wait_with_output().expect("eject");
+    let stderr = String::from_utf8_lossy(&waited.stderr);
+    assert!(stderr.contains("waiting for the codex session"), "{stderr}");
+    assert!(stderr.contains("nothing to eject"), "{stderr}");
+    assert_eq!(waited.status.code(), Some(70), "{stderr}");
+}
