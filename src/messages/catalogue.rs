@@ -635,7 +635,7 @@ catalogue! {
     eject_held,
     /// A program that still holds the stick (`{what}`: its name and pid).
     eject_holder,
-    /// The stick (`{root}`) is not on a drive of its own (`{at}`: where it is mounted, `{fs}`: its file system).
+    /// The stick (`{root}`) is not on a drive of its own (`{at}`: where it is mounted, and its file system).
     eject_not_a_drive,
     /// What ejects drives here (`{tool}`) is missing; `{at}`: the mount point.
     eject_no_tool,

@@ -310,7 +310,7 @@ pub const TEXT: Text = Text {
     eject_unmounted: "{at} is unmounted (the drive stayed powered on): you can remove the stick safely",
     eject_held: "{at} is still in use and was not ejected ({why}). Close the programs and windows that use it (a terminal whose current folder is on the stick counts), then run `usbide eject` again",
     eject_holder: "still using it: {what}",
-    eject_not_a_drive: "{root} is not on a drive of its own (it is on {at}, {fs}), so there is nothing to eject; what usbide wrote there is flushed",
+    eject_not_a_drive: "{root} is not on a drive of its own (it is on {at}), so there is nothing to eject; what usbide wrote there is flushed",
     eject_no_tool: "what usbide wrote is flushed, but {tool} is not on this computer: eject {at} from your file manager (or `umount {at}`)",
     eject_from_copy: "usbide runs from the stick, which keeps it in use: the eject goes on in this window from a copy of usbide in the temporary folder",
     eject_no_temp: "usbide could not copy itself to the temporary folder to eject the stick from there; use \"Safely Remove Hardware\" instead",

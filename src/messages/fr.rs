@@ -312,7 +312,7 @@ pub const TEXT: Text = Text {
     eject_unmounted: "{at} est démontée (le lecteur reste sous tension)\u{a0}: vous pouvez retirer la clé USB en toute sécurité",
     eject_held: "{at} est encore utilisée et n'a pas été éjectée ({why}). Fermez les programmes et les fenêtres qui s'en servent (un terminal ouvert dans un dossier de la clé compte aussi), puis relancez `usbide eject`",
     eject_holder: "l'utilise encore\u{a0}: {what}",
-    eject_not_a_drive: "{root} n'est pas sur un lecteur à part (mais sur {at}, {fs})\u{a0}: il n'y a rien à éjecter\u{a0}; ce qu'usbide y a écrit est bien enregistré",
+    eject_not_a_drive: "{root} n'est pas sur un lecteur à part (mais sur {at})\u{a0}: il n'y a rien à éjecter\u{a0}; ce qu'usbide y a écrit est bien enregistré",
     eject_no_tool: "ce qu'usbide a écrit est bien enregistré, mais {tool} n'est pas installé sur cet ordinateur\u{a0}: éjectez {at} depuis votre gestionnaire de fichiers (ou avec `umount {at}`)",
     eject_from_copy: "usbide tourne depuis la clé USB, ce qui la garde occupée\u{a0}: l'éjection se poursuit dans cette fenêtre depuis une copie d'usbide placée dans le dossier temporaire",
     eject_no_temp: "usbide n'a pas pu se copier dans le dossier temporaire pour éjecter la clé USB depuis celui-ci\u{a0}; utilisez plutôt «\u{a0}Retirer le périphérique en toute sécurité\u{a0}»",

@@ -268,3 +268,9 @@ pub fn flush(root: &std::path::Path) {
 pub fn wait_for_exit(pid: u32, limit: std::time::Duration) {
     imp::wait_for_exit(pid, limit)
 }
+
+/// Start `cmd`'s process so that it outlives usbide (Windows: outside the
+/// job of [`contain_children`]).
+pub fn detach(cmd: &mut std::process::Command) {
+    imp::detach(cmd)
+}

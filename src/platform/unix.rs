@@ -530,6 +530,9 @@ pub fn eject(root: &std::path::Path, _path: Option<&std::ffi::OsStr>) -> super::
     }
 }
 
+/// Nothing ties a child to usbide here unless asked ([`super::tie_to_parent`]).
+pub fn detach(_cmd: &mut std::process::Command) {}
+
 /// Wait until process `pid` has ended, at most `limit`.
 pub fn wait_for_exit(pid: u32, limit: std::time::Duration) {
     let started = std::time::Instant::now();

@@ -76,7 +76,18 @@ pub fn run(ctx: &Context, wait: bool, after: Option<u32>) -> Result<i32> {
         } => (
             fill(
                 t.eject_not_a_drive,
-                &[("root", &root), ("at", &at), ("fs", &fs)],
+                &[
+                    ("root", &root),
+                    (
+                        "at",
+                        &[at, fs]
+                            .iter()
+                            .filter(|s| !s.is_empty())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
             ),
             crate::exit::FAILURE,
         ),
@@ -145,6 +156,7 @@ fn from_a_copy(ctx: &Context, root: &std::path::Path, wait: bool) -> Result<i32>
     if wait {
         cmd.arg("--wait");
     }
+    crate::platform::detach(&mut cmd);
     cmd.spawn().context(t.eject_no_temp)?;
     // The copy runs from the folder: it is not removed now.
     std::mem::forget(dir);

@@ -610,3 +610,28 @@ fn trust_and_tools_follow_the_stick_from_e_to_f() {
     // (Lock violation, os error 33 in its in-process app-server).
     drop(model);
 }
+
+/// `usbide eject` from a usbide.exe on the stick goes on from a copy in the
+/// temporary folder (a running program keeps its drive in use), in the same
+/// window; the copy says how it went. Wine has no device to eject behind a
+/// mapped letter: the copy says there is nothing to eject, exit 70, and the
+/// command itself ends at once with 0.
+#[test]
+fn eject_from_the_stick_goes_on_from_a_copy_that_says_how_it_went() {
+    let stick = Stick::new();
+    let Some(root) = on_drive_e("eject") else {
+        return;
+    };
+    let run = run_from(&stick, &root, &["eject"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    // Both said on the same stderr: the copy inherited it, and the output
+    // ends when the copy ends.
+    assert!(
+        run.stderr
+            .contains("the eject goes on in this window from a copy"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("nothing to eject"), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    let _ = fs::remove_dir_all(root);
+}
