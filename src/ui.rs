@@ -165,7 +165,11 @@ fn answer(question: &str, suffix: &str, lang: crate::messages::Lang) -> Result<O
     crate::out::eprint!("{line} ");
     io::stderr().flush()?;
     let mut text = String::new();
-    io::stdin().lock().read_line(&mut text)?;
+    // The end of input (Ctrl+D, Ctrl+Z) is no answer, never Enter.
+    if io::stdin().lock().read_line(&mut text)? == 0 {
+        crate::out::eprintln!();
+        return Ok(None);
+    }
     Ok(Some(text.trim().to_string()))
 }
 

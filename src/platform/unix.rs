@@ -303,11 +303,15 @@ fn removable((major, minor): (u32, u32)) -> bool {
 /// The block device node of `(major, minor)`: `/dev/<DEVNAME>` from sysfs.
 #[cfg(target_os = "linux")]
 fn device_node((major, minor): (u32, u32)) -> Option<std::path::PathBuf> {
-    let uevent = crate::fsx::read_capped(
-        std::path::Path::new(&format!("/sys/dev/block/{major}:{minor}/uevent")),
-        4096,
-    )?;
-    let text = String::from_utf8_lossy(&uevent).into_owned();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(
+            std::fs::File::open(format!("/sys/dev/block/{major}:{minor}/uevent")).ok()?,
+            4096,
+        ),
+        &mut text,
+    )
+    .ok()?;
     let name = text.lines().find_map(|l| l.strip_prefix("DEVNAME="))?;
     (!name.contains("..")).then(|| std::path::Path::new("/dev").join(name))
 }
@@ -406,9 +410,12 @@ fn holders(mount: &std::path::Path) -> Vec<String> {
                     .any(|fd| std::fs::read_link(fd.path()).is_ok_and(under))
             });
         if file {
-            let name = crate::fsx::read_capped(&dir.join("comm"), 64)
-                .map(|b| String::from_utf8_lossy(&b).trim().to_string())
-                .unwrap_or_default();
+            let mut name = String::new();
+            if let Ok(comm) = std::fs::File::open(dir.join("comm")) {
+                let _ =
+                    std::io::Read::read_to_string(&mut std::io::Read::take(comm, 64), &mut name);
+            }
+            let name = name.trim();
             found.push(format!("{name} (pid {pid})"));
             if found.len() == 10 {
                 break;
@@ -495,7 +502,8 @@ pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> super::E
         };
     };
     let at = mount.display().to_string();
-    if mount == std::path::Path::new("/") {
+    // Only a volume mounted under /Volumes: never the system's own.
+    if !mount.starts_with("/Volumes/") {
         return Ejected::Manual {
             at,
             what: Manual::NotADrive(fs),

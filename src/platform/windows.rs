@@ -122,9 +122,7 @@ pub fn contain_children() {
             return;
         }
         let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
-        // A child started to outlive usbide on purpose ([`detach`]) may leave.
-        info.BasicLimitInformation.LimitFlags =
-            JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_BREAKAWAY_OK;
+        info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
         let size = std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32;
         if SetInformationJobObject(
             job,
@@ -134,16 +132,39 @@ pub fn contain_children() {
         ) != 0
         {
             AssignProcessToJobObject(job, GetCurrentProcess());
+            let _ = JOB.set(job as usize);
         }
     }
 }
 
+/// The job of [`contain_children`], once made.
+static JOB: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
 /// Start `cmd`'s process outside the job of [`contain_children`], so that
 /// it outlives usbide (the eject that goes on from a copy).
+/// Only then may a child leave the job: codex and what it runs never can.
 pub fn detach(cmd: &mut std::process::Command) {
     use std::os::windows::process::CommandExt;
     use windows_sys::Win32::System::Threading::CREATE_BREAKAWAY_FROM_JOB;
-    cmd.creation_flags(CREATE_BREAKAWAY_FROM_JOB);
+    let Some(&job) = JOB.get() else {
+        return;
+    };
+    // SAFETY: the job handle made by `contain_children`, alive for the process.
+    unsafe {
+        let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = std::mem::zeroed();
+        info.BasicLimitInformation.LimitFlags =
+            JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_BREAKAWAY_OK;
+        let size = std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32;
+        if SetInformationJobObject(
+            job as HANDLE,
+            JobObjectExtendedLimitInformation,
+            (&raw const info).cast(),
+            size,
+        ) != 0
+        {
+            cmd.creation_flags(CREATE_BREAKAWAY_FROM_JOB);
+        }
+    }
 }
 
 /// Children are tied to usbide by the job of [`contain_children`].
@@ -475,6 +496,21 @@ pub fn eject(root: &std::path::Path, _path: Option<&std::ffi::OsStr>) -> super::
         };
     };
     let at = format!("{}:", letter.to_ascii_uppercase());
+    // Only a removable drive, and never the one Windows runs from: a fixed
+    // disk's parent may be the computer's own controller.
+    let system = system_dir().is_some_and(|d| {
+        d.display()
+            .to_string()
+            .to_ascii_uppercase()
+            .starts_with(&at)
+    });
+    let removable = volume(&format!("{at}\\")).is_some_and(|v| v.drive_type == 2);
+    if system || !removable {
+        return Ejected::Manual {
+            at,
+            what: Manual::NotADrive(String::new()),
+        };
+    }
     let Some(number) = device_number(&format!(r"\\.\{at}")) else {
         return Ejected::Manual {
             at,
@@ -589,7 +625,9 @@ fn disk_instance(wanted: (u32, u32)) -> Option<u32> {
                 std::ptr::null_mut(),
             )
         };
-        if need == 0 || need > 64 * 1024 {
+        if (need as usize) < std::mem::size_of::<SP_DEVICE_INTERFACE_DETAIL_DATA_W>()
+            || need > 64 * 1024
+        {
             continue;
         }
         // u64s: aligned for the detail structure.

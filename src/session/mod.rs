@@ -35,7 +35,8 @@ const STDERR_TAIL: usize = 16 * 1024;
 /// A codex session that succeeded: the previous codex kept for `usbide
 /// payload rollback` is not needed any more; said when it goes.
 pub fn retire_rollback(ctx: &Context, ready: &Ready) {
-    if crate::payload::forget_rollback(&ready.stick.payload_dir) {
+    // A session beside another writes nothing to the stick.
+    if ready.holds_the_stick() && crate::payload::forget_rollback(&ready.stick.payload_dir) {
         crate::ui::note(crate::messages::text(ctx.lang).payload_rollback_retired);
     }
 }

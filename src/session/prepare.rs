@@ -208,8 +208,8 @@ fn prepare_with(ctx: &Context, private_ok: bool, reader: bool) -> Result<Ready> 
 }
 
 /// Whether a second codex session may run on the stick's login beside a
-/// first one: nothing of it rotates (an API key, or no login at all, which
-/// the login guard then stops). Two codex processes on one ChatGPT login
+/// first one: nothing of it rotates (an API key; not a missing login, which
+/// the first session may be logging in with ChatGPT). Two codex processes on one ChatGPT login
 /// both renew its single-use refresh token, and the server refuses the
 /// second ("refresh token was already used"; measured with
 /// `scripts/measure-shared-login.py`: against a server that revokes the
@@ -219,7 +219,6 @@ fn login_can_be_shared(codex_home: &Path) -> bool {
     use crate::login::claims;
     match claims::read(&crate::login::auth_path(codex_home)) {
         Ok(summary) => summary.mode == Some(claims::Mode::ApiKey),
-        Err(claims::AuthFileError::Missing) => true,
         Err(_) => false,
     }
 }
