@@ -109,6 +109,12 @@ impl<W: Write> Machine<W> {
     /// Write `line` as it may be shown (see the module doc).
     fn echo(&mut self, line: &[u8], parsed: &Line<'_>) -> io::Result<()> {
         let text = String::from_utf8_lossy(line);
+        // An event is read without the white space around it (a form feed
+        // there is no JSON, and would reach the terminal raw): so is it echoed.
+        let text = match parsed {
+            Line::Text => text,
+            _ => std::borrow::Cow::Borrowed(text.trim_ascii()),
+        };
         let mut after = String::new();
         let mut message = false;
         if let Line::Event(Event::ItemCompleted { item }) = parsed

@@ -127,6 +127,29 @@ mod safety {
             prop_assert!(!human.contains('\r') && !json.contains('\r'), "{json:?}");
         }
 
+        /// Found by the fuzzer: an event with a form feed after it (white
+        /// space the line's trim accepts, which JSON does not) was echoed
+        /// with the form feed raw.
+        #[test]
+        fn white_space_around_an_event_is_never_echoed_raw(
+            before in "[ \t\r\x0c]{0,3}",
+            after in "[ \t\r\x0c]{0,3}",
+        ) {
+            let line = format!(
+                "{before}{{\"type\":\"item.completed\",\"item\":{{\"id\":\"item_5\",\
+                 \"type\":\"agent_message\",\"text\":\"Both commanded.\"}}}}{after}"
+            );
+            let (human, json) = outputs(&[line]);
+            for (name, out) in [("plain", &human), ("--json", &json)] {
+                let raw = out.chars().find(|&c| c != '\n' && crate::escape::needs_escape(c));
+                prop_assert!(raw.is_none(), "{name} shows {raw:?}: {out:?}");
+            }
+            // Still the event, as JSON.
+            let echoed: serde_json::Value =
+                serde_json::from_str(json.lines().next().unwrap_or_default()).expect("json");
+            prop_assert_eq!(echoed["item"]["text"].as_str(), Some("Both commanded."));
+        }
+
         #[test]
         fn a_secret_cut_between_two_messages_never_shows(cut in 1usize..22) {
             let secret = SECRETS[0].0;
