@@ -10,7 +10,8 @@
 //! truncated.
 //!
 //! A second codex session may share the stick where nothing of the login
-//! rotates (an API key; measured in `tests/it/shared.rs`): every session
+//! rotates (an API key; measured by `scripts/measure-shared-login.py`,
+//! tested in `tests/it/launch.rs`): every session
 //! holds a shared lock on `codex_home/usbide.sessions` for as long as it
 //! runs, and a command that writes holds it exclusively, so a session beside
 //! another one keeps writers away even after the first one ended.
@@ -116,7 +117,6 @@ impl StickLock {
         let mark = codex_home.join(SESSION_MARK);
         // A session first shows itself to writers (a command holding the
         // stick is waited for, as below).
-        let kind = holder;
         let sessions = match holder {
             Holder::Session | Holder::SharedSession => {
                 Some(Self::share(codex_home, &mut file, deadline, &io_err)?)
@@ -138,15 +138,15 @@ impl StickLock {
                         std::thread::sleep(Duration::from_millis(100));
                         continue;
                     }
-                    let holder = match session.clone() {
+                    let who = match session.clone() {
                         Some(pid) => pid,
                         None => {
-                            let mut holder = String::new();
-                            let _ = file.read_to_string(&mut holder);
-                            holder.trim().chars().take(40).collect()
+                            let mut who = String::new();
+                            let _ = file.read_to_string(&mut who);
+                            who.trim().chars().take(40).collect()
                         }
                     };
-                    match (kind, session.is_some()) {
+                    match (holder, session.is_some()) {
                         // Beside the running session, without the stick.
                         (Holder::SharedSession, true) => {
                             return Ok(Self {
@@ -158,14 +158,14 @@ impl StickLock {
                         (Holder::Session, true) => {
                             return Err(LockError::NotShared {
                                 home: codex_home.into(),
-                                holder,
+                                holder: who,
                             });
                         }
                         _ => {}
                     }
                     return Err(LockError::Busy {
                         home: codex_home.into(),
-                        holder,
+                        holder: who,
                         session: session.is_some(),
                     });
                 }
@@ -178,14 +178,14 @@ impl StickLock {
         let pid = format!("pid {}", std::process::id());
         let _ = write!(file, "{pid}");
         let _ = file.flush();
-        // A session's mark; a stale one (a crash) goes now that the lock
-        // is ours, and a mark is only read while the lock is held.
         // A command writes: no session may run beside it, not even one
         // that started beside a session that has ended since.
         let sessions = match sessions {
-            Some(s) => Some(s),
-            None => Some(Self::alone(codex_home, &io_err)?),
+            Some(s) => s,
+            None => Self::alone(codex_home, &io_err)?,
         };
+        // A session's mark; a stale one (a crash) goes now that the lock
+        // is ours, and a mark is only read while the lock is held.
         let session_mark = match holder {
             Holder::Session | Holder::SharedSession => crate::fsx::write_own(&mark, pid.as_bytes())
                 .ok()
@@ -198,7 +198,7 @@ impl StickLock {
         Ok(Self {
             _file: Some(file),
             session_mark,
-            _sessions: sessions,
+            _sessions: Some(sessions),
         })
     }
 

@@ -93,7 +93,7 @@ pub fn prepare(ctx: &Context) -> Result<Ready> {
 fn beside_a_session(ctx: &Context, stick: Stick) -> Ready {
     let codex_home = stick.codex_home();
     let codex_env = codex_environment(ctx, &codex_home);
-    let provider = crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method);
+    let provider = provider_of(ctx, &codex_home);
     Ready {
         stick,
         filtered: codex_env.filtered,
@@ -191,11 +191,7 @@ fn prepare_with(ctx: &Context, private_ok: bool, reader: bool) -> Result<Ready> 
         note(line);
     }
     say_sandbox_once(&codex_home, codex_env.sandbox.as_ref(), ctx.lang);
-    let provider = crate::home::provider::Provider::read(&codex_home, ctx.settings.login_method);
-    crate::diagnose::answered::provider_at(&provider.endpoint, provider.openai_login);
-    crate::diagnose::phrases::stick_logs_in_with_api_key(
-        ctx.settings.login_method == crate::home::config::LoginMethod::Api,
-    );
+    let provider = provider_of(ctx, &codex_home);
     Ok(Ready {
         stick,
         filtered: codex_env.filtered,
@@ -207,10 +203,23 @@ fn prepare_with(ctx: &Context, private_ok: bool, reader: bool) -> Result<Ready> 
     })
 }
 
+/// Where codex sends its requests, as `config.toml` says, told to the
+/// diagnoses (who answered, and whether the stick logs in with an API key),
+/// the same for a session that holds the stick and for one beside it.
+fn provider_of(ctx: &Context, codex_home: &Path) -> crate::home::provider::Provider {
+    let provider = crate::home::provider::Provider::read(codex_home, ctx.settings.login_method);
+    crate::diagnose::answered::provider_at(&provider.endpoint, provider.openai_login);
+    crate::diagnose::phrases::stick_logs_in_with_api_key(
+        ctx.settings.login_method == crate::home::config::LoginMethod::Api,
+    );
+    provider
+}
+
 /// Whether a second codex session may run on the stick's login beside a
 /// first one: nothing of it rotates (an API key; not a missing login, which
-/// the first session may be logging in with ChatGPT). Two codex processes on one ChatGPT login
-/// both renew its single-use refresh token, and the server refuses the
+/// the first session may be logging in with ChatGPT). Two codex processes
+/// on one ChatGPT login both renew its single-use refresh token, and the
+/// server refuses the
 /// second ("refresh token was already used"; measured with
 /// `scripts/measure-shared-login.py`: against a server that revokes the
 /// token family on reuse, neither answered and the next session was logged

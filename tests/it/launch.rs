@@ -595,6 +595,13 @@ fn overlapping_model() -> crate::standin::Server {
                 0
             };
             std::thread::sleep(std::time::Duration::from_secs(wait));
+            if body.contains("refused") {
+                return crate::standin::Reply::Full(
+                    401,
+                    "application/json",
+                    br#"{"detail":"Unauthorized"}"#.to_vec(),
+                );
+            }
             return crate::standin::Reply::Full(
                 200,
                 "text/event-stream",
@@ -652,6 +659,14 @@ fn two_sessions_share_an_api_key_stick_and_keep_writers_away_until_both_end() {
             .stderr
             .contains("another codex session is running from this stick"),
         "{second:?}"
+    );
+    // Beside the first, a failure is explained as on the stick's own run:
+    // its fix is the API-key login.
+    let refused = stick.run(&["exec", "--skip-git-repo-check", "refused question"]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("usbide login --with-api-key"),
+        "{refused:?}"
     );
     let first = first.wait_with_output().expect("first");
     assert_eq!(first.status.code(), Some(0), "{first:?}");
