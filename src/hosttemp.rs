@@ -90,6 +90,16 @@ fn nonce() -> String {
     hex::encode(bytes)
 }
 
+/// Hold `dir`, one of usbide's folders that another usbide made (the eject
+/// copy's own): its `.owner` lock, so that no sweep takes it while the
+/// returned file is open. `None` when it is not one (no such regular file,
+/// or its lock is held).
+pub fn hold(dir: &Path) -> Option<File> {
+    let owner = crate::fsx::open_own(&dir.join(OWNER), false).ok()?;
+    owner.try_lock().ok()?;
+    Some(owner)
+}
+
 /// The folders `<base>/<prefix>*` that are ours and whose session is gone.
 pub fn stale(base: &Path, prefix: &str) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(base) else {

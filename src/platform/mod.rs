@@ -226,36 +226,40 @@ pub fn is_link(meta: &std::fs::Metadata) -> bool {
     imp::is_link(meta)
 }
 
-/// How an eject went, in the OS's own terms (the caller says it).
+/// How the drive that holds the stick is ejected on this computer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ejected {
-    /// Ejected (or unmounted and powered off): safe to remove.
-    Done,
-    /// Unmounted, but the drive was not powered off: safe to remove.
-    Unmounted,
-    /// Still in use, not ejected: the OS's reason (`why`), and what holds
-    /// it where the OS tells (`held_by`: a program and its process id).
-    Held { why: String, held_by: Vec<String> },
-    /// Nothing here ejects it: the drive's mount point or letter (`at`),
-    /// what it is (`what`: a file system, or the tool that is missing).
-    Manual { at: String, what: Manual },
+pub enum EjectBy {
+    /// The OS's tool, step after step: each a program and its arguments
+    /// (Linux: `udisksctl unmount`, then `power-off`; macOS: `diskutil
+    /// eject`); `mount`: where the drive is mounted.
+    Tool {
+        steps: Vec<(&'static str, Vec<std::ffi::OsString>)>,
+        mount: std::path::PathBuf,
+    },
+    /// Windows: the configuration manager ejects this device instance (see
+    /// [`eject_device`]); `at`: the drive letter.
+    Device { at: String, instance: u32 },
+    /// Not a drive of its own (a folder of the system disk, a fixed disk, a
+    /// network share, an image file): where it is, and its file system.
+    NotADrive { at: String },
 }
 
-/// Why an eject is left to the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Manual {
-    /// The stick is not on a drive of its own (a folder of the system
-    /// disk, a network share, an image file): its file system.
-    NotADrive(String),
-    /// The tool that ejects drives here is not installed (`udisksctl`).
-    NoTool(&'static str),
+/// How the drive holding `root` is ejected: only a removable (or, on
+/// Linux, USB) drive that is not the system's.
+pub fn eject_by(root: &std::path::Path) -> EjectBy {
+    imp::eject_by(root)
 }
 
-/// Eject the drive that holds `root` (Linux: `udisksctl unmount` then
-/// `power-off`, found on `path`; macOS: `diskutil eject`; Windows: the
-/// configuration manager's eject of the volume's disk).
-pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> Ejected {
-    imp::eject(root, path)
+/// Ask the configuration manager to eject device `instance` (Windows); the
+/// reason it gave when it did not.
+pub fn eject_device(instance: u32) -> Result<(), String> {
+    imp::eject_device(instance)
+}
+
+/// The programs of this user with a file or their working folder under
+/// `mount`: `name (pid N)`, at most ten (Linux; none elsewhere).
+pub fn holders(mount: &std::path::Path) -> Vec<String> {
+    imp::holders(mount)
 }
 
 /// Write what the OS still holds in memory for the file system holding

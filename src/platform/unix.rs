@@ -152,7 +152,7 @@ pub fn mount_of(path: &std::path::Path) -> Option<super::MountFacts> {
     let (mount_point, file_system, device) = mount_entry(&path)?;
     let (total_bytes, free_bytes, read_only, fsid) = space(&mount_point)?;
     Some(super::MountFacts {
-        removable: device.is_some_and(removable),
+        removable: device.is_some_and(|d| removable(d) || on_usb(d)),
         id: device_id(&mount_point).or_else(|| (fsid != 0).then(|| format!("{fsid:x}"))),
         mount_point: mount_point.to_string_lossy().into_owned(),
         file_system,
@@ -316,8 +316,8 @@ fn device_node((major, minor): (u32, u32)) -> Option<std::path::PathBuf> {
     (!name.contains("..")).then(|| std::path::Path::new("/dev").join(name))
 }
 
-/// Whether the block device `(major, minor)` hangs off a USB bus.
-#[cfg(target_os = "linux")]
+/// Whether the block device `(major, minor)` hangs off a USB bus (a USB
+/// disk that does not say it is removable is a stick all the same).
 fn on_usb((major, minor): (u32, u32)) -> bool {
     std::fs::canonicalize(format!("/sys/dev/block/{major}:{minor}")).is_ok_and(|p| {
         p.components()
@@ -325,65 +325,9 @@ fn on_usb((major, minor): (u32, u32)) -> bool {
     })
 }
 
-/// `program` on `path` (the host's `PATH`): the first regular file.
-fn on_path(program: &str, path: Option<&std::ffi::OsStr>) -> Option<std::path::PathBuf> {
-    std::env::split_paths(path?)
-        .filter(|dir| dir.is_absolute())
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-}
-
-/// Run `program args` with no input, at most `limit`; its status and the
-/// first line it wrote to stderr (or stdout).
-fn tool(
-    program: &std::path::Path,
-    args: &[&std::ffi::OsStr],
-    limit: std::time::Duration,
-) -> Option<(bool, String)> {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let started = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().ok()? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Some((false, String::new()));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    let read = |r: Option<&mut dyn std::io::Read>| {
-        let mut text = Vec::new();
-        if let Some(r) = r {
-            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(r, 16 * 1024), &mut text);
-        }
-        String::from_utf8_lossy(&text)
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or_default()
-            .chars()
-            .take(300)
-            .collect::<String>()
-    };
-    let err = read(child.stderr.as_mut().map(|e| e as &mut dyn std::io::Read));
-    let out = read(child.stdout.as_mut().map(|o| o as &mut dyn std::io::Read));
-    Some((status.success(), if err.is_empty() { out } else { err }))
-}
-
-/// The programs of this user that hold something under `mount` open (their
-/// working folder, or a file): `name (pid N)`, at most ten, never this
-/// process. Linux reads `/proc`.
+/// See [`super::holders`]: Linux reads `/proc` (never this process).
 #[cfg(target_os = "linux")]
-fn holders(mount: &std::path::Path) -> Vec<String> {
+pub fn holders(mount: &std::path::Path) -> Vec<String> {
     let me = std::process::id();
     let mut found = Vec::new();
     let Ok(procs) = std::fs::read_dir("/proc") else {
@@ -425,117 +369,85 @@ fn holders(mount: &std::path::Path) -> Vec<String> {
     found
 }
 
-/// See [`super::eject`].
+/// See [`super::holders`]: nothing tells here.
+#[cfg(not(target_os = "linux"))]
+pub fn holders(_mount: &std::path::Path) -> Vec<String> {
+    Vec::new()
+}
+
+/// See [`super::eject_by`]: `udisksctl` on the block device, never the
+/// one mounted at `/`.
 #[cfg(target_os = "linux")]
-pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> super::Ejected {
-    use super::{Ejected, Manual};
+pub fn eject_by(root: &std::path::Path) -> super::EjectBy {
+    use super::EjectBy;
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let Some((mount, fs, device)) = mount_entry(&root) else {
-        return Ejected::Manual {
+        return EjectBy::NotADrive {
             at: root.display().to_string(),
-            what: Manual::NotADrive(String::new()),
         };
     };
-    let at = mount.display().to_string();
-    // Only a drive that can go: removable, or on USB; never the system's.
-    let own_drive =
-        mount != std::path::Path::new("/") && device.is_some_and(|d| removable(d) || on_usb(d));
     let Some(node) = device
-        .filter(|_| own_drive)
+        .filter(|_| mount != std::path::Path::new("/"))
         .and_then(device_node)
         .filter(|n| n.exists())
     else {
-        return Ejected::Manual {
-            at,
-            what: Manual::NotADrive(fs),
+        return EjectBy::NotADrive {
+            at: format!("{}, {fs}", mount.display()),
         };
     };
-    let Some(udisks) = on_path("udisksctl", path) else {
-        return Ejected::Manual {
-            at,
-            what: Manual::NoTool("udisksctl"),
-        };
+    let step = |verb: &str| {
+        let args = [
+            verb.as_ref(),
+            "-b".as_ref(),
+            node.as_os_str(),
+            "--no-user-interaction".as_ref(),
+        ];
+        (
+            "udisksctl",
+            args.iter()
+                .map(|a: &&std::ffi::OsStr| a.to_os_string())
+                .collect(),
+        )
     };
-    let limit = std::time::Duration::from_secs(30);
-    let block = node.as_os_str();
-    let unmount = [
-        "unmount".as_ref(),
-        "-b".as_ref(),
-        block,
-        "--no-user-interaction".as_ref(),
-    ];
-    match tool(&udisks, &unmount, limit) {
-        Some((true, _)) => {}
-        Some((false, why)) => {
-            return Ejected::Held {
-                why,
-                held_by: holders(&mount),
-            };
-        }
-        None => {
-            return Ejected::Manual {
-                at,
-                what: Manual::NoTool("udisksctl"),
-            };
-        }
-    }
-    let power_off = [
-        "power-off".as_ref(),
-        "-b".as_ref(),
-        block,
-        "--no-user-interaction".as_ref(),
-    ];
-    match tool(&udisks, &power_off, limit) {
-        Some((true, _)) => Ejected::Done,
-        _ => Ejected::Unmounted,
+    EjectBy::Tool {
+        steps: vec![step("unmount"), step("power-off")],
+        mount,
     }
 }
 
-/// See [`super::eject`]: `diskutil eject` of the mount point.
+/// See [`super::eject_by`]: `diskutil eject` of a volume under `/Volumes`,
+/// never the system's own.
 #[cfg(target_os = "macos")]
-pub fn eject(root: &std::path::Path, path: Option<&std::ffi::OsStr>) -> super::Ejected {
-    use super::{Ejected, Manual};
-    let Some((mount, fs, _)) = statfs_entry(root) else {
-        return Ejected::Manual {
-            at: root.display().to_string(),
-            what: Manual::NotADrive(String::new()),
-        };
-    };
-    let at = mount.display().to_string();
-    // Only a volume mounted under /Volumes: never the system's own.
-    if !mount.starts_with("/Volumes/") {
-        return Ejected::Manual {
-            at,
-            what: Manual::NotADrive(fs),
-        };
-    }
-    let Some(diskutil) = on_path("diskutil", path) else {
-        return Ejected::Manual {
-            at,
-            what: Manual::NoTool("diskutil"),
-        };
-    };
-    let args = ["eject".as_ref(), mount.as_os_str()];
-    match tool(&diskutil, &args, std::time::Duration::from_secs(60)) {
-        Some((true, _)) => Ejected::Done,
-        Some((false, why)) => Ejected::Held {
-            why,
-            held_by: Vec::new(),
+pub fn eject_by(root: &std::path::Path) -> super::EjectBy {
+    use super::EjectBy;
+    match statfs_entry(root) {
+        Some((mount, _, _)) if mount.starts_with("/Volumes/") => EjectBy::Tool {
+            steps: vec![(
+                "diskutil",
+                vec!["eject".into(), mount.clone().into_os_string()],
+            )],
+            mount,
         },
-        None => Ejected::Manual {
-            at,
-            what: Manual::NoTool("diskutil"),
+        Some((mount, fs, _)) => EjectBy::NotADrive {
+            at: format!("{}, {fs}", mount.display()),
+        },
+        None => EjectBy::NotADrive {
+            at: root.display().to_string(),
         },
     }
 }
 
-/// See [`super::eject`]: nothing ejects here.
+/// See [`super::eject_by`]: nothing ejects here.
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-pub fn eject(root: &std::path::Path, _path: Option<&std::ffi::OsStr>) -> super::Ejected {
-    super::Ejected::Manual {
+pub fn eject_by(root: &std::path::Path) -> super::EjectBy {
+    super::EjectBy::NotADrive {
         at: root.display().to_string(),
-        what: super::Manual::NoTool("umount"),
     }
+}
+
+/// See [`super::eject_device`]: there is no configuration manager here.
+pub fn eject_device(_instance: u32) -> Result<(), String> {
+    Err(String::new())
 }
 
 /// Nothing ties a child to usbide here unless asked ([`super::tie_to_parent`]).

@@ -480,50 +480,29 @@ pub fn is_link(meta: &std::fs::Metadata) -> bool {
     meta.file_type().is_symlink() || meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0
 }
 
-/// See [`super::eject`]: the volume's disk is found by its device number
-/// among the present disks, and its parent (the USB device) is asked to
-/// eject, as "Safely Remove Hardware" does.
-pub fn eject(root: &std::path::Path, _path: Option<&std::ffi::OsStr>) -> super::Ejected {
-    use super::{Ejected, Manual};
+/// See [`super::eject_by`]: the volume's disk, found by its device number
+/// among the present disks; its parent (the USB device) is what "Safely
+/// Remove Hardware" ejects.
+pub fn eject_by(root: &std::path::Path) -> super::EjectBy {
+    use super::EjectBy;
     let text = root.display().to_string();
     let letter = text.trim_start_matches(r"\\?\").chars().next().filter(|c| {
         c.is_ascii_alphabetic() && text.trim_start_matches(r"\\?\").get(1..2) == Some(":")
     });
     let Some(letter) = letter else {
-        return Ejected::Manual {
-            at: text,
-            what: Manual::NotADrive(String::new()),
-        };
+        return EjectBy::NotADrive { at: text };
     };
     let at = format!("{}:", letter.to_ascii_uppercase());
-    // Only a removable drive, and never the one Windows runs from: a fixed
-    // disk's parent may be the computer's own controller.
-    let system = system_dir().is_some_and(|d| {
-        d.display()
-            .to_string()
-            .to_ascii_uppercase()
-            .starts_with(&at)
-    });
-    let removable = volume(&format!("{at}\\")).is_some_and(|v| v.drive_type == 2);
-    if system || !removable {
-        return Ejected::Manual {
-            at,
-            what: Manual::NotADrive(String::new()),
-        };
+    match device_number(&format!(r"\\.\{at}")).and_then(disk_instance) {
+        Some(instance) => EjectBy::Device { at, instance },
+        None => EjectBy::NotADrive { at },
     }
-    let Some(number) = device_number(&format!(r"\\.\{at}")) else {
-        return Ejected::Manual {
-            at,
-            what: Manual::NotADrive(String::new()),
-        };
-    };
-    let Some(disk) = disk_instance(number) else {
-        return Ejected::Manual {
-            at,
-            what: Manual::NotADrive(String::new()),
-        };
-    };
-    request_eject(disk)
+}
+
+/// See [`super::holders`]: the configuration manager names what holds the
+/// drive in its reason instead.
+pub fn holders(_mount: &std::path::Path) -> Vec<String> {
+    Vec::new()
 }
 
 /// The device type and number of the disk behind the device path `path`.
@@ -675,9 +654,9 @@ fn disk_instance(wanted: (u32, u32)) -> Option<u32> {
     found
 }
 
-/// Ask the configuration manager to eject the disk's parent device (three
-/// tries, as Explorer does when a handle is being closed).
-fn request_eject(disk: u32) -> super::Ejected {
+/// See [`super::eject_device`]: the disk's parent device is asked (three
+/// tries, as Explorer does while a handle is being closed).
+pub fn eject_device(disk: u32) -> Result<(), String> {
     use windows_sys::Win32::Devices::DeviceAndDriverInstallation::{
         CM_Get_Parent, CM_Request_Device_EjectW, CR_SUCCESS, PNP_VETO_TYPE,
     };
@@ -695,7 +674,7 @@ fn request_eject(disk: u32) -> super::Ejected {
             CM_Request_Device_EjectW(parent, &mut veto, name.as_mut_ptr(), name.len() as u32, 0)
         };
         if result == CR_SUCCESS && veto == 0 {
-            return super::Ejected::Done;
+            return Ok(());
         }
         let end = name.iter().position(|&w| w == 0).unwrap_or(name.len());
         let named = String::from_utf16_lossy(&name[..end]);
@@ -704,10 +683,7 @@ fn request_eject(disk: u32) -> super::Ejected {
             .to_string();
         std::thread::sleep(std::time::Duration::from_millis(500));
     }
-    super::Ejected::Held {
-        why,
-        held_by: Vec::new(),
-    }
+    Err(why)
 }
 
 /// The configuration manager's reason, by its name.

@@ -235,16 +235,16 @@ pub fn network_checks(
     (checks, ca_bundle)
 }
 
-/// Run `cmd` (stdin closed, stdout captured) until it ends or `deadline`
-/// passes, when it is killed: a tool that hangs never holds usbide. `None`
-/// when it could not start or did not end in time.
+/// Run `cmd` (stdin closed, stdout and stderr captured) until it ends or
+/// `deadline` passes, when it is killed: a tool that hangs never holds
+/// usbide. `None` when it could not start or did not end in time.
 pub fn output_by(
     cmd: &mut std::process::Command,
     deadline: Instant,
 ) -> Option<std::process::Output> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::piped());
     crate::platform::tie_to_parent(cmd);
     let mut child = cmd.spawn().ok()?;
     while Instant::now() < deadline {
