@@ -320,7 +320,8 @@ fn skip_git_check_in_stick_work(
     }
     codex_args.push("--skip-git-repo-check".into());
     let said = crate::stick::state_dir(&ready.stick.codex_home()).join("work-git-check-said");
-    if !said.exists() {
+    // Said once per stick, and remembered by the one that holds it.
+    if !said.exists() && ready.holds_the_stick() {
         crate::ui::note(&crate::messages::fill(
             crate::messages::text(ctx.lang).exec_work_outside_git,
             &[("dir", &ready.stick.root.join("work").display().to_string())],

@@ -123,13 +123,24 @@ pub fn forget_rollback(payload_dir: &Path) -> bool {
     removed | fs::remove_file(payload_dir.join(format!("{MANIFEST}.rollback"))).is_ok()
 }
 
-/// The installed tree for `target`, if there is a usable one.
+/// The installed tree for `target`, if there is a usable one (an
+/// interrupted swap is put back first).
 pub fn tree_for(
     payload_dir: &Path,
     target: &Target,
     lang: crate::messages::Lang,
 ) -> Result<Tree, String> {
     recover(payload_dir, target.triple);
+    tree_as_it_is(payload_dir, target, lang)
+}
+
+/// [`tree_for`] without putting anything back: for a run that does not hold
+/// the stick (beside a session), which writes nothing.
+pub fn tree_as_it_is(
+    payload_dir: &Path,
+    target: &Target,
+    lang: crate::messages::Lang,
+) -> Result<Tree, String> {
     layout::open(&payload_dir.join(target.triple), target, lang)
 }
 

@@ -72,7 +72,14 @@ impl Ready {
         let Some(work) = crate::session::workdir::choose(&cwd, &self.stick, args) else {
             return;
         };
-        if std::fs::create_dir_all(&work).is_ok() {
+        // Beside a session nothing is made on the stick (that session made
+        // the folder if it works there).
+        let there = if self.holds_the_stick() {
+            std::fs::create_dir_all(&work).is_ok()
+        } else {
+            work.is_dir()
+        };
+        if there {
             crate::ui::note(&crate::messages::fill(
                 crate::messages::text(lang).workdir,
                 &[("dir", &work.display().to_string())],

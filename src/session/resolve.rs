@@ -16,7 +16,12 @@ pub fn resolve_codex(ctx: &Context, stick: &Stick, may_install: bool) -> Result<
     let t = crate::messages::text(ctx.lang);
     let fill = crate::messages::fill;
     let target = crate::payload::target::host().context(t.payload_unpublished)?;
-    let missing = match crate::payload::tree_for(&stick.payload_dir, target, ctx.lang) {
+    let tree = if may_install {
+        crate::payload::tree_for(&stick.payload_dir, target, ctx.lang)
+    } else {
+        crate::payload::tree_as_it_is(&stick.payload_dir, target, ctx.lang)
+    };
+    let missing = match tree {
         Ok(tree) => {
             crate::payload::check_unchanged(&tree)?;
             return Ok(CodexExe {

@@ -651,6 +651,31 @@ fn two_sessions_share_an_api_key_stick_and_keep_writers_away_until_both_end() {
     // A first session holds the stick; a second one runs beside it, on the
     // same API-key login, and answers.
     let first = session_on(&stick, &server, "first question");
+    // What usbide keeps on the stick (codex's own files aside).
+    let usbide_files = || {
+        let mut files: Vec<(String, Vec<u8>)> = ["usbide.toml", "codex_home/config.toml"]
+            .iter()
+            .map(|f| {
+                (
+                    f.to_string(),
+                    fs::read(stick.root.join(f)).unwrap_or_default(),
+                )
+            })
+            .collect();
+        for dir in ["codex_home/.usbide", "payload"] {
+            for e in fs::read_dir(stick.root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let bytes = fs::read(e.path()).unwrap_or_default();
+                files.push((e.path().display().to_string(), bytes));
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = usbide_files();
     let second = stick.run(&["exec", "--skip-git-repo-check", "second question"]);
     assert_eq!(second.code, 0, "{second:?}");
     assert_eq!(second.stdout.trim(), "answered", "{second:?}");
@@ -659,6 +684,10 @@ fn two_sessions_share_an_api_key_stick_and_keep_writers_away_until_both_end() {
             .stderr
             .contains("another codex session is running from this stick"),
         "{second:?}"
+    );
+    assert!(
+        before == usbide_files(),
+        "the session beside wrote to the stick"
     );
     // Beside the first, a failure is explained as on the stick's own run:
     // its fix is the API-key login.
