@@ -545,29 +545,7 @@ fn the_first_launch_asks_which_way_to_log_in_and_an_api_key_works() {
         }
     });
     let stick = Stick::outside_git();
-    stick.write(
-        "codex_home/config.toml",
-        &format!(
-            "model = \"gpt-test\"\nopenai_base_url = \"{}/v1\"\napproval_policy = \"never\"\n",
-            model.url()
-        ),
-    );
-    let work = stick.outside.join("work");
-    fs::create_dir_all(&work).expect("work");
-    let exit = stick.outside.join("exit");
-    let vars: String = stick
-        .env
-        .iter()
-        .map(|(k, v)| format!("{k}='{v}' "))
-        .collect();
-    let command = format!(
-        "cd '{work}' && env -i {vars} USBIDE_PREFLIGHT=off USBIDE_UPDATE_CHECK=off TERM=xterm-256color \
-         '{exe}'; echo $? > '{exit}'; sleep 60",
-        work = work.display(),
-        exe = usbide_bin().display(),
-        exit = exit.display(),
-    );
-    let tmux = Tmux::start(&command);
+    let (tmux, exit) = first_launch_in_tmux(&stick, &model.url());
     let mut seen = String::new();
     assert!(
         tmux.wait_for(
@@ -645,4 +623,74 @@ fn the_first_launch_asks_which_way_to_log_in_and_an_api_key_works() {
         "{}",
         tmux.screen()
     );
+}
+
+/// A stick with no login and no chosen method whose codex talks to the
+/// stand-in at `url`, launched (`usbide`, no arguments) in tmux; the file
+/// its exit code goes to.
+#[cfg(unix)]
+fn first_launch_in_tmux(stick: &Stick, url: &str) -> (crate::wine::Tmux, PathBuf) {
+    stick.write(
+        "codex_home/config.toml",
+        &format!(
+            "model = \"gpt-test\"\nopenai_base_url = \"{url}/v1\"\napproval_policy = \"never\"\n"
+        ),
+    );
+    let work = stick.outside.join("work");
+    fs::create_dir_all(&work).expect("work");
+    let exit = stick.outside.join("exit");
+    let vars: String = stick
+        .env
+        .iter()
+        .map(|(k, v)| format!("{k}='{v}' "))
+        .collect();
+    let command = format!(
+        "cd '{work}' && env -i {vars} USBIDE_PREFLIGHT=off USBIDE_UPDATE_CHECK=off TERM=xterm-256color \
+         '{exe}'; echo $? > '{exit}'; sleep 60",
+        work = work.display(),
+        exe = usbide_bin().display(),
+        exit = exit.display(),
+    );
+    (crate::wine::Tmux::start(&command), exit)
+}
+
+/// Ctrl+D at the question is no answer: nothing is logged in, no method
+/// is chosen, and the launch stops with the hint (exit 74), never a ChatGPT
+/// login started as if Enter had been pressed.
+#[cfg(unix)]
+#[test]
+fn the_end_of_input_at_the_login_question_logs_nothing_in() {
+    use crate::wine::Tmux;
+    use std::time::Duration;
+    if !Tmux::available() {
+        eprintln!("skipped: no tmux (apt-get install tmux)");
+        return;
+    }
+    let stick = Stick::outside_git();
+    let (tmux, exit) = first_launch_in_tmux(&stick, "http://127.0.0.1:9");
+    let mut seen = String::new();
+    assert!(
+        tmux.wait_for(
+            "How do you want to log in?",
+            Duration::from_secs(60),
+            &mut seen
+        ),
+        "not asked:\n{}",
+        tmux.screen()
+    );
+    tmux.keys(&["C-d"]);
+    let started = std::time::Instant::now();
+    while !exit.exists() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let screen = tmux.screen();
+    assert_eq!(
+        fs::read_to_string(&exit).unwrap_or_default().trim(),
+        "74",
+        "{screen}"
+    );
+    assert!(screen.contains("not logged in on this stick"), "{screen}");
+    assert!(!screen.contains("one-time code:"), "{screen}");
+    assert!(!stick.codex_home().join("auth.json").exists());
+    assert!(!stick.root.join("usbide.toml").exists());
 }
