@@ -36,11 +36,7 @@ pub fn run(ctx: &Context, args: &LoginArgs) -> Result<i32> {
     let Some(method) = method_for(ctx, args)? else {
         return Ok(crate::exit::LOGIN);
     };
-    let mut settings = ctx.settings.clone();
-    settings.login_method = method;
-    // A login in this method makes it the stick's (recorded once it worked).
-    settings.stick_login_method = method;
-    let ctx = &ctx.with_settings(settings);
+    let ctx = &ctx.with_settings(ctx.settings.logging_in_with(method));
     let ready = prepare(ctx)?;
     if !args.reset && !replace_existing(ctx, &ready.stick.codex_home())? {
         return Ok(crate::exit::LOGIN);

@@ -117,10 +117,10 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
         // released, logged in that way (which makes it the stick's method),
         // and prepared again for it.
         Err(e) if e.is::<guard::ApiKeyChosen>() => {
-            let mut settings = ctx.settings.clone();
-            settings.login_method = crate::settings::LoginMethod::Api;
-            settings.stick_login_method = crate::settings::LoginMethod::Api;
-            let api = ctx.with_settings(settings);
+            let api = ctx.with_settings(
+                ctx.settings
+                    .logging_in_with(crate::settings::LoginMethod::Api),
+            );
             let login = crate::cli::LoginArgs {
                 with_api_key: true,
                 ..Default::default()
@@ -128,9 +128,7 @@ pub fn run(ctx: &Context, args: &[OsString], interactive: bool) -> Result<i32> {
             if login::run(&api, &login)? != crate::exit::OK {
                 return Err(crate::login::LoginError::Failed.into());
             }
-            let mut settings = api.settings.clone();
-            settings.stick_file_login_method = Some("api".into());
-            return run(&api.with_settings(settings), args, interactive);
+            return run(&api, args, interactive);
         }
         other => other?,
     };

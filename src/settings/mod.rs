@@ -587,6 +587,16 @@ impl Settings {
     }
 
     /// Where the login method in force came from.
+    /// These settings for a login in `method`: this run's method, and the
+    /// stick's (a login that works makes it so, and it is recorded then).
+    pub fn logging_in_with(&self, method: LoginMethod) -> Self {
+        Self {
+            login_method: method,
+            stick_login_method: method,
+            ..self.clone()
+        }
+    }
+
     pub fn source_of(&self, key: &str) -> Source {
         self.origins
             .iter()
