@@ -96,6 +96,14 @@ fn parse(message: &str) -> Option<(Answerer, String)> {
         .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '<' | '>') || c.is_whitespace())
         .unwrap_or(rest.len());
     let authority = &rest[..authority_end];
+    // An `@` later in the URL's word: a password with a `/` in it (whose
+    // digits would pass for a port), or a path nobody needs: no host.
+    let word_end = rest
+        .find(|c: char| matches!(c, '"' | '<' | '>') || c.is_whitespace())
+        .unwrap_or(rest.len());
+    if rest[authority_end..word_end].contains('@') {
+        return None;
+    }
     let after_user = authority.rsplit('@').next().unwrap_or(authority);
     // Text that follows a bare host in prose: `(http://host:1234)`, `host,`.
     let host_end = after_user
@@ -240,8 +248,11 @@ mod tests {
             let (_, host) = who(&format!("url: https://bob:{password}@gw.corp/v1")).expect("a url");
             assert_eq!(host, "gw.corp", "{password}");
         }
-        // A `/` in a password cuts the URL short: the rest is not a host.
+        // A `/` in a password cuts the URL short: the rest is not a host,
+        // nor is a password of digits before it a port.
         assert_eq!(who("url: https://bob:pa/ss@gw.corp/v1"), None);
+        assert_eq!(who("url: https://bob:123456/78@gw.corp/v1"), None);
+        assert_eq!(who("(https://bob:123456/78@gw.corp)"), None);
         let (_, host) =
             who("error sending request for url (http://localhost:11434)").expect("a url");
         assert_eq!(host, "localhost:11434");

@@ -164,7 +164,7 @@ impl<W: Write> Machine<W> {
     /// A diagnosis line.
     pub fn emit(&mut self, d: &Diagnosis, message: &str) -> io::Result<()> {
         self.causes.push(d.cause);
-        let doc = serde_json::json!({
+        let mut doc = serde_json::json!({
             "type": "usbide.diagnosis",
             "cause": d.cause,
             "status": d.status,
@@ -173,8 +173,11 @@ impl<W: Write> Machine<W> {
             "answered_by": d.answered_by,
             "title": phrases::title(d.cause, self.lang),
             "hint": phrases::hint(d, self.lang),
-            "message": crate::redact::text(message),
+            "message": message,
         });
+        // Every field, as codex's own events are: the host and the hint
+        // quote the message.
+        redact_strings(&mut doc, "");
         writeln!(self.out, "{}", crate::escape::json_text(&doc.to_string()))?;
         self.out.flush()
     }
