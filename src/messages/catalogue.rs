@@ -747,6 +747,12 @@ catalogue! {
     payload_do_move_aside,
     /// What an install could not do: move the new tree in.
     payload_do_move_in,
+    /// What failed on the payload: copying the archive given with --from.
+    payload_do_copy,
+    /// What failed on the payload: reading the archive given with --from.
+    payload_do_read,
+    /// What failed on the payload: putting an interrupted swap back.
+    payload_do_move_back,
     /// A launch on a write-protected stick (`{root}`).
     home_write_protected,
     /// Launch: `.gitignore` is read-only (`{path}`).

@@ -279,3 +279,31 @@ impl crate::messages::UserError for PayloadError {
         crate::exit::PAYLOAD
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every `what` a payload error names is said in French too (it is
+    /// looked up in the catalogue when shown: a word missing there stays
+    /// English).
+    #[test]
+    fn every_step_a_payload_error_names_is_in_both_languages() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("install.rs"),
+            include_str!("source.rs"),
+        ];
+        let mut seen = 0;
+        for source in sources {
+            for part in source.split("what: \"").skip(1) {
+                let english = part.split('"').next().unwrap_or_default();
+                seen += 1;
+                assert_ne!(
+                    crate::messages::in_lang(english, crate::messages::Lang::Fr),
+                    english,
+                    "{english:?} has no French"
+                );
+            }
+        }
+        assert!(seen >= 8, "{seen}");
+    }
+}
