@@ -235,9 +235,12 @@ pub fn network_checks(
     (checks, ca_bundle)
 }
 
-/// Run `cmd` (stdin closed, stdout and stderr captured) until it ends or
-/// `deadline` passes, when it is killed: a tool that hangs never holds
-/// usbide. `None` when it could not start or did not end in time.
+/// Run `cmd` (stdin closed, stdout and stderr captured, each up to 1 MiB)
+/// until it ends or `deadline` passes, when it is killed: a tool that hangs
+/// never holds usbide. Both pipes are read while it runs (a chatty tool
+/// never blocks on a full one), and a pipe a left-behind grandchild keeps
+/// open is not waited for past the deadline. `None` when it could not start
+/// or did not end in time.
 pub fn output_by(
     cmd: &mut std::process::Command,
     deadline: Instant,
@@ -247,15 +250,40 @@ pub fn output_by(
         .stderr(Stdio::piped());
     crate::platform::tie_to_parent(cmd);
     let mut child = cmd.spawn().ok()?;
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return child.wait_with_output().ok();
+    let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = std::io::Read::read_to_end(
+                    &mut std::io::Read::take(&mut pipe, 1 << 20),
+                    &mut kept,
+                );
+                let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            }
+            let _ = tx.send(kept);
+        });
+        rx
+    };
+    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    };
+    let left = || deadline.saturating_duration_since(Instant::now());
+    Some(std::process::Output {
+        status,
+        stdout: stdout.recv_timeout(left()).unwrap_or_default(),
+        stderr: stderr.recv_timeout(left()).unwrap_or_default(),
+    })
 }
 
 /// Run codex with `args` under the deadline; its output never leaves here
@@ -423,6 +451,27 @@ pub fn render(report: &Report, lang: crate::messages::Lang, color: bool) -> Stri
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_tool_that_talks_a_lot_or_hangs_never_holds_usbide() {
+        use std::time::{Duration, Instant};
+        // 2 MB on stderr: more than a pipe holds, read while it runs.
+        let mut chatty = std::process::Command::new("sh");
+        chatty.args(["-c", "head -c 2000000 /dev/zero >&2; echo done"]);
+        let started = Instant::now();
+        let out =
+            super::output_by(&mut chatty, Instant::now() + Duration::from_secs(20)).expect("ended");
+        assert!(out.status.success());
+        assert_eq!(out.stdout, b"done\n");
+        assert_eq!(out.stderr.len(), 1 << 20);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // One that never ends is let go at the deadline.
+        let mut hung = std::process::Command::new("sleep");
+        hung.arg("30");
+        let started = Instant::now();
+        assert!(super::output_by(&mut hung, Instant::now() + Duration::from_millis(300)).is_none());
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
     use super::*;
 
     #[test]
