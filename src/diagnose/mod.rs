@@ -431,7 +431,16 @@ fn classify_text(message: &str) -> Option<Diagnosis> {
         Some((cause, true)) => cause,
         _ if missing_variable(message).is_some() => MissingProviderKey,
         _ if named_model_missing(message) => ModelUnavailable,
-        _ => match (by_code(message), status, found) {
+        // An error code is read only where an error is: a status, a phrase,
+        // or the word (a JSON line whose `type` merely holds "permission"
+        // or "quota" is no failure).
+        _ => match (
+            (status.is_some() || found.is_some() || has_error_word(message))
+                .then(|| by_code(message))
+                .flatten(),
+            status,
+            found,
+        ) {
             (Some(cause), ..) => cause,
             (None, Some(code), _) => by_status(code, &message.to_ascii_lowercase()),
             (None, None, Some((cause, _))) => cause,
@@ -521,6 +530,12 @@ fn by_status(code: u16, lower: &str) -> Cause {
 /// The error codes of a JSON body (`"code": "insufficient_user_quota"`,
 /// `"type": "rate_limit_error"`), which servers keep in English whatever
 /// language their message is in. The first code that means something wins.
+/// Whether `message` says "error" (any case), as an error body does.
+fn has_error_word(message: &str) -> bool {
+    memchr::memmem::find_iter(message.as_bytes(), b"rror")
+        .any(|at| at > 0 && message.as_bytes()[at - 1].eq_ignore_ascii_case(&b'e'))
+}
+
 fn by_code(message: &str) -> Option<Cause> {
     const KEYS: &[&str] = &["\"code\"", "\"type\"", "\"error_code\""];
     if !message.contains('"') {
@@ -1169,6 +1184,13 @@ mod tests {
             assert_eq!(cause(msg), Some(want), "{msg}");
         }
         assert_eq!(cause(r#"{"type":"error","code":"nothing_known"}"#), None);
+        // A line that is no error at all, whose values merely hold the words.
+        for quiet in [
+            r#"{"type":"permission_request","id":"1"}"#,
+            r#"{"type":"item.started","item":{"type":"quota_usage_note"}}"#,
+        ] {
+            assert_eq!(cause(quiet), None, "{quiet}");
+        }
     }
 
     #[test]

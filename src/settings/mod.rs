@@ -586,7 +586,6 @@ impl Settings {
         }
     }
 
-    /// Where the login method in force came from.
     /// These settings for a login in `method`: this run's method, and the
     /// stick's (a login that works makes it so, and it is recorded then).
     pub fn logging_in_with(&self, method: LoginMethod) -> Self {
@@ -597,6 +596,7 @@ impl Settings {
         }
     }
 
+    /// Where the setting `key` in force came from.
     pub fn source_of(&self, key: &str) -> Source {
         self.origins
             .iter()
