@@ -195,11 +195,20 @@ impl Invocation {
 pub fn find_on_path(env: &Environ, name: &str) -> Option<PathBuf> {
     let path = env.get("PATH")?;
     let exts: Vec<String> = if env.case_insensitive() {
-        env.get_str("PATHEXT")
+        let exts: Vec<String> = env
+            .get_str("PATHEXT")
             .unwrap_or_else(|| ".COM;.EXE;.BAT;.CMD".into())
             .split(';')
+            .filter(|e| !e.is_empty())
             .map(|e| e.to_ascii_lowercase())
-            .collect()
+            .collect();
+        // `python.exe` is looked for as it is named, as Windows does.
+        let lower = name.to_ascii_lowercase();
+        if exts.iter().any(|e| lower.ends_with(e.as_str())) {
+            vec![String::new()]
+        } else {
+            exts
+        }
     } else {
         vec![String::new()]
     };
@@ -275,6 +284,21 @@ mod tests {
         assert_eq!(find_on_path(&env, "codex"), None);
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         assert_eq!(find_on_path(&env, "codex"), Some(exe));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_name_with_its_extension_is_found_as_windows_finds_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let exe = dir.path().join("python.exe");
+        std::fs::write(&exe, "").expect("write");
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let path = dir.path().display().to_string();
+        let env = Environ::from_pairs(&[("PATH", &path), ("PATHEXT", ".COM;.EXE")], true);
+        assert_eq!(find_on_path(&env, "python.exe"), Some(exe.clone()));
+        // Without its extension, through PATHEXT, as before.
+        assert_eq!(find_on_path(&env, "python"), Some(exe));
     }
 
     #[cfg(unix)]
