@@ -117,7 +117,12 @@ fn stage(
 ) -> Result<(PathBuf, Record), PayloadError> {
     let archive = staging.join("download.part");
     let size = match &req.source {
-        Source::File { path } => copy_in(path, artifact, &archive, limits.max_bytes.max(4 << 30))?,
+        Source::File { path } => copy_in(
+            path,
+            artifact,
+            &archive,
+            limits.max_bytes.max(super::source::FILE_MAX),
+        )?,
         _ => download(http, artifact, &archive, limits, req.lang)?,
     };
     let unpacked = staging.join("unpacked");

@@ -76,7 +76,7 @@ impl Source {
 
 /// The most `payload install --from` reads of a file (codex's archives
 /// weigh about 170 MB).
-const FILE_MAX: u64 = 4 << 30;
+pub const FILE_MAX: u64 = 4 << 30;
 
 /// An archive on disk: the pinned digest it matches (the npm package's or
 /// the GitHub asset's), found by hashing it once; its kind from its first
