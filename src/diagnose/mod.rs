@@ -469,7 +469,7 @@ fn classify_text(message: &str) -> Option<Diagnosis> {
 /// A cause as the server that answered makes it: a key refused by a relay
 /// or a local server is not this stick's OpenAI login, and a refused
 /// connection to this computer is a local model server that is not running.
-fn whose(cause: Cause, answerer: Option<Answerer>) -> Cause {
+pub fn whose(cause: Cause, answerer: Option<Answerer>) -> Cause {
     let elsewhere = answerer.is_some_and(|a| a != Answerer::OpenAi);
     match cause {
         NotLoggedIn | KeyScopes | Forbidden if elsewhere => ProviderKey,
