@@ -74,9 +74,16 @@ pub fn answered_by(message: &str) -> Option<(Answerer, String)> {
     Some((known.unwrap_or(kind), host))
 }
 
-/// The host of the first web URL in `message`, and its kind by name.
+/// The host of the first web URL in `message` (among its first eight
+/// `://`), and its kind by name.
 fn parse(message: &str) -> Option<(Answerer, String)> {
-    let at = memchr::memmem::find(message.as_bytes(), b"://")?;
+    memchr::memmem::find_iter(message.as_bytes(), b"://")
+        .take(8)
+        .find_map(|at| parse_at(message, at))
+}
+
+/// [`parse`] of the URL whose `://` is at byte `at`.
+fn parse_at(message: &str, at: usize) -> Option<(Answerer, String)> {
     // The scheme: the ASCII letters just before `://` (a byte-wise walk, so
     // never inside a character).
     let bytes = message.as_bytes();
@@ -270,6 +277,11 @@ mod tests {
             assert_eq!(who(msg), None, "{msg}");
         }
         assert_eq!(who("openai.com.evil.example"), None);
+        // A first URL that is no web URL does not hide the one after it.
+        assert_eq!(
+            who("see file:///tmp/x, url: https://api.openai.com/v1/responses").map(|w| w.0),
+            Some(Answerer::OpenAi)
+        );
         assert_eq!(
             who("url: https://openai.com.evil.example/v1").map(|w| w.0),
             Some(Answerer::Other)
