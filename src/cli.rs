@@ -37,7 +37,9 @@ impl Cli {
         lang: crate::messages::Lang,
     ) -> Result<Self, clap::Error> {
         use clap::{CommandFactory, FromArgMatches};
-        let names: Vec<String> = Self::command()
+        // `usbide`, also where the file is `usbide.exe`: the name people type.
+        let cmd = Self::command().bin_name("usbide");
+        let names: Vec<String> = cmd
             .get_subcommands()
             .map(|c| c.get_name().to_string())
             .chain(["help".to_string()])
@@ -55,8 +57,6 @@ impl Cli {
             // passes what follows it on.
             args.splice(at..at, ["run".into(), "--".into()]);
         }
-        // `usbide`, also where the file is `usbide.exe`: the name people type.
-        let cmd = Self::command().bin_name("usbide");
         // The French tree only for help or a mistake: a launch parses as is.
         let matches = match cmd.clone().try_get_matches_from(&args) {
             Ok(matches) => matches,
