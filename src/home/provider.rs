@@ -142,7 +142,11 @@ pub fn overridden_by(args: &[std::ffi::OsString]) -> bool {
 fn cli_overrides(args: &[std::ffi::OsString]) -> Vec<(String, toml_edit::Item)> {
     const KEYS: &[&str] = &["model_provider", "openai_base_url", "chatgpt_base_url"];
     let mut out = Vec::new();
-    let mut words = args.iter().filter_map(|a| a.to_str());
+    // After `--` every word is the prompt's, never an option.
+    let mut words = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str());
     while let Some(word) = words.next() {
         let pair = match word {
             "-c" | "--config" => words.next(),
@@ -205,40 +209,40 @@ mod tests {
             "[model_providers.local]\nbase_url = \"http://127.0.0.1:11434/v1\"\n",
         )
         .expect("write");
-        let args = |a: &[&str]| a.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        let p = Provider::read_with(
-            dir.path(),
+        let with = |login, a: &[&str]| {
+            let args: Vec<_> = a.iter().map(std::ffi::OsString::from).collect();
+            Provider::read_with(dir.path(), login, &args)
+        };
+        let p = with(
             LoginMethod::Chatgpt,
-            &args(&["-c", "model_provider=local", "exec", "hi"]),
+            &["-c", "model_provider=local", "exec", "hi"],
         );
         assert_eq!(
             (p.endpoint.as_str(), p.openai_login),
             ("http://127.0.0.1:11434/v1", false)
         );
-        let p = Provider::read_with(
-            dir.path(),
+        let p = with(
             LoginMethod::Chatgpt,
-            &args(&[
+            &[
                 "--config=model_provider=\"local\"",
                 "-c",
                 "model_providers.local.base_url=http://10.0.0.2/v1",
-            ]),
+            ],
         );
         assert_eq!(p.endpoint, "http://10.0.0.2/v1");
-        let p = Provider::read_with(
-            dir.path(),
+        let p = with(
             LoginMethod::Api,
-            &args(&["-c", "openai_base_url=https://gw.corp.example/v1"]),
+            &["-c", "openai_base_url=https://gw.corp.example/v1"],
         );
         assert_eq!(
             (p.endpoint.as_str(), p.openai_login),
             ("https://gw.corp.example/v1", true)
         );
-        // A prompt that looks like an option is not one.
-        let p = Provider::read_with(
-            dir.path(),
+        // A prompt that looks like an option is not one, after `--` either.
+        assert!(with(LoginMethod::Chatgpt, &["exec", "model_provider=local"]).openai_login);
+        let p = with(
             LoginMethod::Chatgpt,
-            &args(&["exec", "model_provider=local"]),
+            &["exec", "--", "-c", "model_provider=local"],
         );
         assert!(p.openai_login);
     }
