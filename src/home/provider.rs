@@ -14,6 +14,9 @@ pub struct Provider {
     pub openai_login: bool,
     /// `forced_chatgpt_workspace_id`, comma-joined when a list.
     pub workspace: Option<String>,
+    /// The enabled `[mcp_servers.NAME]` and their `command` (at most 16),
+    /// read in the same parse.
+    pub mcp_commands: Vec<(String, String)>,
 }
 
 /// The largest `config.toml` usbide reads: 1 MiB. codex's configs are a few
@@ -122,10 +125,25 @@ impl Provider {
                 true,
             ),
         };
+        let mcp_commands = doc
+            .get("mcp_servers")
+            .and_then(|s| s.as_table_like())
+            .map(|servers| {
+                servers
+                    .iter()
+                    .filter(|(_, s)| s.get("enabled").and_then(|e| e.as_bool()) != Some(false))
+                    .filter_map(|(name, s)| {
+                        Some((name.to_string(), s.get("command")?.as_str()?.to_string()))
+                    })
+                    .take(16)
+                    .collect()
+            })
+            .unwrap_or_default();
         Self {
             endpoint,
             openai_login,
             workspace,
+            mcp_commands,
         }
     }
 }

@@ -163,7 +163,7 @@ pub fn run(
         checks.extend(local::payload(stick, true, lang));
     }
     checks.extend(local::environment(env, settings, &codex_home, lang));
-    checks.extend(mcp::check(&codex_home, env, lang));
+    checks.extend(mcp::check(&opts.provider.mcp_commands, env, lang));
     checks.push(local::proxy(env, net, lang));
     if opts.full {
         checks.push(traces::check(&traces::find(env, &codex_home), lang));
