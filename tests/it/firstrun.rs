@@ -486,16 +486,9 @@ fn declining_the_setup_offer_is_an_answer_not_an_error() {
     );
     tmux.keys(&["-l", "n"]);
     tmux.keys(&["C-m"]);
-    let started = std::time::Instant::now();
-    while !exit.exists() && started.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let code = tmux.exit_code(&exit, Duration::from_secs(20));
     let screen = tmux.screen();
-    assert_eq!(
-        fs::read_to_string(&exit).unwrap_or_default().trim(),
-        "0",
-        "{screen}"
-    );
+    assert_eq!(code, "0", "{screen}");
     assert!(screen.contains("nothing was changed"), "{screen}");
     assert!(!screen.contains("error"), "{screen}");
     assert!(!dir.join("codex_home").exists());
@@ -613,16 +606,8 @@ fn the_first_launch_asks_which_way_to_log_in_and_an_api_key_works() {
     tmux.keys(&["C-c"]);
     std::thread::sleep(Duration::from_millis(500));
     tmux.keys(&["C-c"]);
-    let started = std::time::Instant::now();
-    while !exit.exists() && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert_eq!(
-        fs::read_to_string(&exit).unwrap_or_default().trim(),
-        "0",
-        "{}",
-        tmux.screen()
-    );
+    let code = tmux.exit_code(&exit, Duration::from_secs(30));
+    assert_eq!(code, "0", "{}", tmux.screen());
 }
 
 /// A stick with no login and no chosen method whose codex talks to the
@@ -679,16 +664,9 @@ fn the_end_of_input_at_the_login_question_logs_nothing_in() {
         tmux.screen()
     );
     tmux.keys(&["C-d"]);
-    let started = std::time::Instant::now();
-    while !exit.exists() && started.elapsed() < Duration::from_secs(30) {
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let code = tmux.exit_code(&exit, Duration::from_secs(30));
     let screen = tmux.screen();
-    assert_eq!(
-        fs::read_to_string(&exit).unwrap_or_default().trim(),
-        "74",
-        "{screen}"
-    );
+    assert_eq!(code, "74", "{screen}");
     assert!(screen.contains("not logged in on this stick"), "{screen}");
     assert!(!screen.contains("one-time code:"), "{screen}");
     assert!(!stick.codex_home().join("auth.json").exists());

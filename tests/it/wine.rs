@@ -106,6 +106,19 @@ impl Tmux {
 }
 
 impl Tmux {
+    /// The exit code the command wrote to `exit` (`echo $? > exit`), once
+    /// it is there or `limit` has passed (then empty).
+    pub(crate) fn exit_code(&self, exit: &std::path::Path, limit: Duration) -> String {
+        let started = Instant::now();
+        while !exit.exists() && started.elapsed() < limit {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        std::fs::read_to_string(exit)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
     /// Like `wait_for_any`, on the screen without its white space.
     pub(crate) fn wait_for_squeezed(
         &self,
@@ -257,13 +270,8 @@ fn the_tui_answers_under_wine_and_ctrl_c_ends_it_without_a_codex_left() {
     tmux.keys(&["C-c"]);
     std::thread::sleep(Duration::from_secs(1));
     tmux.keys(&["C-c"]);
-    let started = Instant::now();
-    while !exit.exists() && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(300));
-    }
-    let code = std::fs::read_to_string(&exit).unwrap_or_default();
     assert_eq!(
-        code.trim(),
+        tmux.exit_code(&exit, Duration::from_secs(60)),
         "0",
         "usbide's exit code; screen:\n{}",
         tmux.screen()
